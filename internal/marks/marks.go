@@ -1,0 +1,198 @@
+// Package marks finds the variation points of a document: the spots whose
+// rendering can change without changing what the document says or how it
+// looks. Each point belongs to one channel. A copy is the document with
+// one variant chosen at every point.
+//
+// Invariants, checked by the package's property tests on real text:
+//   - every combination of variants canonicalizes ([Canonical]) to the
+//     same tokens as the source;
+//   - points never overlap and never touch protected text (code, URLs,
+//     addresses, identifiers, hashes, command lines);
+//   - no variant contains a line break, so copies keep the line structure.
+package marks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
+)
+
+// Channel groups points by what survives them (see the threat model).
+type Channel uint8
+
+const (
+	// Typographic points live in characters a paste keeps and a
+	// normalizer removes: zero-width characters, quote and apostrophe
+	// shapes, the ellipsis character.
+	Typographic Channel = 1
+	// Lexical points live in wording and punctuation that survive
+	// normalization and retyping.
+	Lexical Channel = 2
+)
+
+// Channels lists every channel, in report order.
+var Channels = []Channel{Typographic, Lexical}
+
+func (c Channel) String() string {
+	switch c {
+	case Typographic:
+		return "typographic"
+	case Lexical:
+		return "lexical"
+	}
+	return fmt.Sprintf("channel(%d)", uint8(c))
+}
+
+// Point is one variation point.
+type Point struct {
+	Region     int // index into the document's regions
+	Start, End int // byte span of the source rendering in the region's text
+	Channel    Channel
+	Kind       string   // what varies, e.g. "space", "apostrophe", "serial-comma"
+	Variants   []string // the renderings; Variants[Orig] is the source's
+	Orig       int
+}
+
+// Set is a document together with its variation points, in document order.
+type Set struct {
+	Doc    format.Document
+	Points []Point
+	Words  int // canonical words in the document's prose
+}
+
+// ByChannel counts the points of each channel.
+func (s *Set) ByChannel() map[Channel]int {
+	m := make(map[Channel]int)
+	for _, p := range s.Points {
+		m[p.Channel]++
+	}
+	return m
+}
+
+// Arity returns the number of variants of each point.
+func (s *Set) Arity() []int {
+	a := make([]int, len(s.Points))
+	for i, p := range s.Points {
+		a[i] = len(p.Variants)
+	}
+	return a
+}
+
+// Edits returns the edits that render the copy whose variant at point i is
+// symbols[i]. Points whose chosen variant is the source's need no edit.
+func (s *Set) Edits(symbols []uint8) []format.Edit {
+	edits := make([]format.Edit, 0, len(s.Points))
+	for i := range s.Points {
+		p := &s.Points[i]
+		v := int(symbols[i])
+		if v == p.Orig {
+			continue
+		}
+		edits = append(edits, format.Edit{Region: p.Region, Start: p.Start, End: p.End, Text: p.Variants[v]})
+	}
+	return edits
+}
+
+// Find returns the variation points of doc.
+func Find(doc format.Document) *Set {
+	regions := doc.Regions()
+	texts := make([]string, len(regions))
+	for i, r := range regions {
+		texts[i] = r.Text
+	}
+	lex := lexicon.NewFinder(texts)
+	set := &Set{Doc: doc}
+	for ri, r := range regions {
+		prot := newProtection(r.Text, r.Protected)
+		set.Words += countWords(r.Text, prot)
+		var cands []format.Candidate
+		var meta []Point
+		add := func(c format.Candidate, ch Channel, kind string) {
+			cands = append(cands, c)
+			meta = append(meta, Point{Channel: ch, Kind: kind})
+		}
+		taken := make([]format.Span, 0, 64)
+		for _, c := range lex.Find(r.Text) {
+			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) {
+				continue
+			}
+			add(format.Candidate{Start: c.Start, End: c.End, Variants: c.Variants, Orig: c.Orig}, Lexical, c.Kind)
+			taken = append(taken, format.Span{Start: c.Start, End: c.End})
+		}
+		for _, c := range typographic(r.Text, prot) {
+			if overlapsAny(taken, c.Start, c.End) {
+				continue
+			}
+			add(c.Candidate, Typographic, c.kind)
+		}
+		// Points in document order; Fit sees them in that order too.
+		idx := make([]int, len(cands))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return cands[idx[a]].Start < cands[idx[b]].Start })
+		sortedC := make([]format.Candidate, len(idx))
+		sortedM := make([]Point, len(idx))
+		for i, j := range idx {
+			sortedC[i], sortedM[i] = cands[j], meta[j]
+		}
+		kept := doc.Fit(ri, sortedC)
+		// Fit returns a subsequence; match it back to the metadata by span.
+		j := 0
+		for _, c := range kept {
+			for j < len(sortedC) && sortedC[j].Start != c.Start {
+				j++
+			}
+			if j == len(sortedC) || len(c.Variants) < 2 {
+				continue
+			}
+			m := sortedM[j]
+			set.Points = append(set.Points, Point{
+				Region: ri, Start: c.Start, End: c.End,
+				Channel: m.Channel, Kind: m.Kind, Variants: c.Variants, Orig: c.Orig,
+			})
+		}
+	}
+	return set
+}
+
+func validVariants(vs []string) bool {
+	if len(vs) < 2 || len(vs) > 255 {
+		return false
+	}
+	for _, v := range vs {
+		if strings.ContainsAny(v, "\r\n") || !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func overlapsAny(spans []format.Span, start, end int) bool {
+	for i := len(spans) - 1; i >= 0; i-- {
+		if spans[i].Start < end && start < spans[i].End {
+			return true
+		}
+	}
+	return false
+}
+
+// countWords counts the canonical words of text outside protected spans.
+func countWords(text string, prot *protection) int {
+	n := 0
+	at := 0
+	for _, s := range prot.spans {
+		n += len(Tokens(Normalize(text[at:s.Start])))
+		at = s.End
+	}
+	return n + len(Tokens(Normalize(text[at:])))
+}
+
+// isWordRune reports whether r makes a neighbour a word for the purpose
+// of marking the space beside it.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -1,0 +1,147 @@
+package marks
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/leaktrace/leaktrace/internal/format"
+)
+
+// protection is the set of byte spans of a region that no point may touch:
+// the format's own protected spans, plus text that must survive verbatim in
+// any format — URLs, email addresses, identifiers, hashes, paths, inline
+// code and command lines.
+type protection struct {
+	spans []format.Span // sorted, merged
+}
+
+var (
+	reURL      = regexp.MustCompile(`(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>"]*`)
+	reEmail    = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)
+	reBacktick = regexp.MustCompile("`[^`\n]*`")
+	// Command lines: a shell prompt at the start of a line, or a line
+	// indented as code (four spaces or a tab).
+	reCommand = regexp.MustCompile(`(?m)^[ \t]*(?:[$#%>] |C:\\>|PS> |>>> )[^\n]*$|^(?: {4}|\t)[^\n]*$`)
+)
+
+func newProtection(text string, formatSpans []format.Span) *protection {
+	spans := append([]format.Span(nil), formatSpans...)
+	for _, re := range []*regexp.Regexp{reURL, reEmail, reBacktick} {
+		for _, m := range re.FindAllStringIndex(text, -1) {
+			spans = append(spans, format.Span{Start: m[0], End: m[1]})
+		}
+	}
+	for _, m := range reCommand.FindAllStringIndex(text, -1) {
+		line := text[m[0]:m[1]]
+		// An email quote ("> text") is prose, not a command.
+		if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, "> ") && !looksLikeCode(t[2:]) {
+			continue
+		}
+		spans = append(spans, format.Span{Start: m[0], End: m[1]})
+	}
+	// Identifier-like words.
+	for i := 0; i < len(text); {
+		j := i
+		for j < len(text) && !isSpaceByte(text[j]) {
+			j++
+		}
+		if j > i && identifier(text[i:j]) {
+			spans = append(spans, format.Span{Start: i, End: j})
+		}
+		for j < len(text) && isSpaceByte(text[j]) {
+			j++
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+	return &protection{spans: merge(spans)}
+}
+
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
+
+// looksLikeCode is true for a quoted line that is really a command.
+func looksLikeCode(s string) bool {
+	return strings.HasPrefix(s, "$ ") || strings.HasPrefix(s, "# ")
+}
+
+// identifier reports whether a whitespace-delimited word is something a
+// reader might copy and search for verbatim: code identifiers, paths,
+// file names, hashes, IDs mixing letters and digits.
+func identifier(w string) bool {
+	w = strings.Trim(w, `"'()[]{}<>,;:!?.…“”‘’`)
+	if w == "" {
+		return false
+	}
+	if strings.ContainsAny(w, "_/\\=<>{}[]|~^$#*@`&") {
+		return true
+	}
+	letters, digits, upperInside, dotsInside := 0, 0, false, false
+	rs := []rune(w)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+			if i > 0 && unicode.IsUpper(r) && unicode.IsLower(rs[i-1]) {
+				upperInside = true
+			}
+		case unicode.IsDigit(r):
+			digits++
+		case r == '.' && i > 0 && i+2 < len(rs) && unicode.IsLetter(rs[i+1]) && unicode.IsLetter(rs[i+2]):
+			dotsInside = true // file.txt, example.com; not U.S. or e.g.
+		}
+	}
+	if upperInside || dotsInside {
+		return true
+	}
+	if letters > 0 && digits > 0 {
+		return !ordinalOrDecade(w)
+	}
+	// Long hexadecimal strings are hashes even without letters a-f.
+	return digits >= 16
+}
+
+// ordinalOrDecade accepts 1st, 22nd, 3rd, 4th, 1990s, 90s, 10am, 5pm.
+func ordinalOrDecade(w string) bool {
+	i := 0
+	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	switch strings.ToLower(w[i:]) {
+	case "st", "nd", "rd", "th", "s", "'s", "am", "pm":
+		return true
+	}
+	return false
+}
+
+func merge(spans []format.Span) []format.Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.Start <= last.End {
+			if s.End > last.End {
+				last.End = s.End
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// overlaps reports whether [start,end) touches a protected span. Touching
+// counts: a point right next to a URL could change how it is recognized.
+func (p *protection) overlaps(start, end int) bool {
+	i := sort.Search(len(p.spans), func(i int) bool { return p.spans[i].End >= start })
+	return i < len(p.spans) && p.spans[i].Start <= end
+}

@@ -1,0 +1,129 @@
+package marks
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/leaktrace/leaktrace/internal/format"
+)
+
+// Zero-width characters placed immediately before an inter-word space.
+// They attach to the end of the preceding word, never inside it, and sit
+// at an existing break opportunity, so they change neither what a reader
+// sees nor where lines wrap.
+var spaceVariants = []string{"", "\u200B", "\u200C", "\u200D", "\u2060"}
+
+type typoCand struct {
+	format.Candidate
+	kind string
+}
+
+// typographic finds the typographic points of text.
+func typographic(text string, prot *protection) []typoCand {
+	var out []typoCand
+	prev := func(i int) rune { r, _ := utf8.DecodeLastRuneInString(text[:i]); return r }
+	next := func(i int) rune { r, _ := utf8.DecodeRuneInString(text[i:]); return r }
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == ' ':
+			j := i
+			for j < len(text) && text[j] == ' ' {
+				j++
+			}
+			if i > 0 && j < len(text) && spaceBetweenWords(text, i, j) && !prot.overlaps(i-1, j+1) {
+				// The point is the empty string just before the spaces.
+				vs := make([]string, len(spaceVariants))
+				copy(vs, spaceVariants)
+				out = append(out, typoCand{format.Candidate{Start: i, End: i, Variants: vs}, "space"})
+			}
+			i = j
+			continue
+		case r == '\'' || r == '\u2019':
+			if i > 0 && i+n < len(text) && unicode.IsLetter(prev(i)) && unicode.IsLetter(next(i+n)) && !prot.overlaps(i, i+n) {
+				out = append(out, typoCand{pair(i, n, r == '\'', "'", "\u2019"), "apostrophe"})
+			}
+		case r == '"' || r == '\u201C' || r == '\u201D':
+			opening := i == 0 || isOpenContext(prev(i))
+			closing := i+n == len(text) || isCloseContext(next(i+n))
+			if opening != closing && !prot.overlaps(i, i+n) {
+				curly := "\u201D"
+				if opening {
+					curly = "\u201C"
+				}
+				if r == '"' || string(r) == curly {
+					out = append(out, typoCand{pair(i, n, r == '"', `"`, curly), "quote"})
+				}
+			}
+		case r == '.' && hasDots(text, i) || r == '\u2026':
+			m := n
+			if r == '.' {
+				m = 3
+			}
+			before, after := prev(i), next(i+m)
+			if before != '.' && after != '.' && !prot.overlaps(i, i+m) {
+				out = append(out, typoCand{pair(i, m, r == '.', "...", "\u2026"), "ellipsis"})
+			}
+			i += m
+			continue
+		}
+		i += n
+	}
+	return out
+}
+
+func hasDots(text string, i int) bool {
+	return i+3 <= len(text) && text[i:i+3] == "..."
+}
+
+func pair(i, n int, firstIsSource bool, a, b string) format.Candidate {
+	c := format.Candidate{Start: i, End: i + n, Variants: []string{a, b}}
+	if !firstIsSource {
+		c.Orig = 1
+	}
+	return c
+}
+
+// spaceBetweenWords is true when the spaces text[i:j] separate two words on
+// one line, each ending or starting with a letter or digit (or closing or
+// opening punctuation next to one), with no format character already there.
+func spaceBetweenWords(text string, i, j int) bool {
+	b, _ := utf8.DecodeLastRuneInString(text[:i])
+	a, _ := utf8.DecodeRuneInString(text[j:])
+	if unicode.Is(unicode.Cf, b) || unicode.Is(unicode.Cf, a) || unicode.IsSpace(b) || unicode.IsSpace(a) {
+		return false
+	}
+	return wordEdge(text[:i], true) && wordEdge(text[j:], false)
+}
+
+// wordEdge reports whether the word that ends s (before) or starts s
+// (!before) contains a letter or digit, so that list markers, quote
+// prefixes and lone symbols are never marked.
+func wordEdge(s string, before bool) bool {
+	for k := 0; k < 64 && len(s) > 0; k++ {
+		var r rune
+		var n int
+		if before {
+			r, n = utf8.DecodeLastRuneInString(s)
+			s = s[:len(s)-n]
+		} else {
+			r, n = utf8.DecodeRuneInString(s)
+			s = s[n:]
+		}
+		if unicode.IsSpace(r) {
+			return false
+		}
+		if isWordRune(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isOpenContext(r rune) bool {
+	return unicode.IsSpace(r) || r == '(' || r == '[' || r == '{' || r == '\u2014' || r == '\u2013'
+}
+
+func isCloseContext(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '"' && r != '\'' || r == utf8.RuneError
+}
