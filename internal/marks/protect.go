@@ -79,17 +79,12 @@ func identifier(w string) bool {
 	if strings.ContainsAny(w, "_/\\=<>{}[]|~^$#*@`&") {
 		return true
 	}
-	letters, digits, upperInside, dotsInside := 0, 0, false, false
+	upperInside, dotsInside := false, false
 	rs := []rune(w)
 	for i, r := range rs {
 		switch {
-		case unicode.IsLetter(r):
-			letters++
-			if i > 0 && unicode.IsUpper(r) && unicode.IsLower(rs[i-1]) {
-				upperInside = true
-			}
-		case unicode.IsDigit(r):
-			digits++
+		case i > 0 && unicode.IsUpper(r) && unicode.IsLower(rs[i-1]):
+			upperInside = true
 		case r == '.' && i > 0 && i+2 < len(rs) && unicode.IsLetter(rs[i+1]) && unicode.IsLetter(rs[i+2]):
 			dotsInside = true // file.txt, example.com; not U.S. or e.g.
 		}
@@ -97,10 +92,24 @@ func identifier(w string) bool {
 	if upperInside || dotsInside {
 		return true
 	}
-	if letters > 0 && digits > 0 {
-		return !ordinalOrDecade(w)
+	// Letters and digits mixed inside one hyphen-separated part make an
+	// id (r0042, SHA256); 12-month, COVID-19 and 1990s are prose.
+	digits := 0
+	for _, part := range strings.Split(w, "-") {
+		l, d := 0, 0
+		for _, r := range part {
+			if unicode.IsLetter(r) {
+				l++
+			} else if unicode.IsDigit(r) {
+				d++
+			}
+		}
+		digits += d
+		if l > 0 && d > 0 && !ordinalOrDecade(part) {
+			return true
+		}
 	}
-	// Long hexadecimal strings are hashes even without letters a-f.
+	// Long digit strings are account numbers, hashes or phone numbers.
 	return digits >= 16
 }
 

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) docCommand() *cobra.Command {
+	doc := &cobra.Command{
+		Use:   "doc",
+		Short: "Register and inspect documents",
+	}
+	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand())
+	return doc
+}
+
+// docJSON is the --json form of a document.
+type docJSON struct {
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Filename string          `json:"filename"`
+	Format   string          `json:"format"`
+	SHA256   string          `json:"sha256"`
+	Words    int             `json:"words"`
+	Marks    leaktrace.Marks `json:"marks"`
+	Scheme   int             `json:"scheme"`
+	AddedAt  time.Time       `json:"added_at"`
+	Copies   *int            `json:"copies,omitempty"`
+}
+
+func toDocJSON(d *leaktrace.Document) docJSON {
+	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
+		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, AddedAt: d.AddedAt.UTC()}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// readInput reads a document file, or standard input for "-", refusing
+// anything larger than the format limit before reading it all.
+func (a *app) readInput(name string) ([]byte, error) {
+	var r io.Reader = a.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return nil, withHint(fmt.Errorf("%s is a directory", name), "pass a .txt, .md or .eml file")
+		}
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, format.MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > format.MaxSize {
+		return nil, fmt.Errorf("%s: %w", name, format.ErrTooLarge)
+	}
+	return b, nil
+}
+
+func (a *app) docAddCommand() *cobra.Command {
+	var id, title string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "add FILE",
+		Short: "Register a document (.txt, .md or .eml)",
+		Long: `add registers a document and reports its variation points: the spots
+where readers' copies will differ, by channel. The id defaults to the file
+name without its extension.`,
+		Args: args(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			data, err := a.readInput(argv[0])
+			if err != nil {
+				return err
+			}
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, err := s.AddDocument(cmd.Context(), argv[0], data, id, title)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.stdout, toDocJSON(d))
+			}
+			fmt.Fprintf(a.stdout, "added %s: %d words, %d variation points (%s)\n", d.ID, d.Words, d.Marks.Total, channelSummary(d.Marks))
+			if d.Marks.Total == 0 {
+				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", d.ID)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&id, "id", "", "document id (default: the file name without extension)")
+	cmd.Flags().StringVar(&title, "title", "", "title (default: the file name)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func channelSummary(m leaktrace.Marks) string {
+	keys := sortedKeys(m.ByChannel)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m.ByChannel[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (a *app) docListCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List registered documents",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			docs, err := s.Store.Documents(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]docJSON, len(docs))
+				for i, d := range docs {
+					out[i] = toDocJSON(d)
+				}
+				return writeJSON(a.stdout, out)
+			}
+			if len(docs) == 0 {
+				fmt.Fprintln(a.stdout, "no documents; add one with 'leaktrace doc add FILE'")
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tFORMAT\tWORDS\tMARKS\tTITLE")
+			for _, d := range docs {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", d.ID, d.Format, d.Words, d.Marks.Total, d.Title)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) docShowCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a document's details and variation points",
+		Args:  args(1, "one document ID"),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, err := s.Store.Document(cmd.Context(), argv[0])
+			if err != nil {
+				return err
+			}
+			copies, err := s.Store.Copies(cmd.Context(), d.ID)
+			if err != nil {
+				return err
+			}
+			n := len(copies)
+			if asJSON {
+				j := toDocJSON(d)
+				j.Copies = &n
+				return writeJSON(a.stdout, j)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(tw, "id:\t%s\n", d.ID)
+			fmt.Fprintf(tw, "title:\t%s\n", d.Title)
+			fmt.Fprintf(tw, "file:\t%s (%s, %d bytes)\n", d.Filename, d.Format, len(d.Content))
+			fmt.Fprintf(tw, "sha256:\t%s\n", d.SHA256)
+			fmt.Fprintf(tw, "added:\t%s\n", d.AddedAt.UTC().Format(time.RFC3339))
+			fmt.Fprintf(tw, "words:\t%d\n", d.Words)
+			fmt.Fprintf(tw, "marks:\t%d (%s)\n", d.Marks.Total, channelSummary(d.Marks))
+			for _, ch := range sortedKeys(d.Marks.ByChannel) {
+				if d.Words > 0 && d.Marks.ByChannel[ch] > 0 {
+					fmt.Fprintf(tw, "  %s:\tone per %.1f words\n", ch, float64(d.Words)/float64(d.Marks.ByChannel[ch]))
+				}
+			}
+			fmt.Fprintf(tw, "copies issued:\t%d\n", n)
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

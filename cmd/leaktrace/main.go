@@ -1,0 +1,178 @@
+// Command leaktrace registers sensitive documents and their readers and
+// issues every reader an invisibly, uniquely marked copy.
+//
+// Run "leaktrace --help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// app carries what every command needs.
+type app struct {
+	home   string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run executes the CLI and returns the exit code: 0 on success, 1 on
+// error, 2 on a usage mistake. It is the one place that words errors.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "leaktrace: error: %v\n", err)
+	if h := hintFor(err); h != "" {
+		fmt.Fprintf(stderr, "leaktrace: hint: %s\n", h)
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// usageError marks mistakes in how a command was called.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// hinted attaches a hint for the user to an error.
+type hinted struct {
+	error
+	hint string
+}
+
+func (e hinted) Unwrap() error { return e.error }
+
+func withHint(err error, hint string) error { return hinted{err, hint} }
+
+func hintFor(err error) string {
+	var h hinted
+	switch {
+	case errors.As(err, &h):
+		return h.hint
+	case errors.Is(err, service.ErrNoHome):
+		return "run 'leaktrace init' first, or point --home (or $LEAKTRACE_HOME) at an existing home"
+	case errors.Is(err, service.ErrHomeExists):
+		return "choose another directory with --home; an existing home is never overwritten"
+	case errors.Is(err, service.ErrInvalidID):
+		return "pass a simple id, e.g. --id q3-memo"
+	case errors.Is(err, format.ErrInvalidUTF8):
+		return "convert the file to UTF-8 first, e.g. iconv -f latin1 -t utf-8"
+	case errors.Is(err, format.ErrBinary), errors.Is(err, format.ErrFormat):
+		return "leaktrace marks .txt, .md and .eml documents"
+	case errors.Is(err, leaktrace.ErrExists):
+		return "ids are unique; pick another with --id, or list existing ones with 'leaktrace doc list' / 'leaktrace recipient list'"
+	case errors.Is(err, leaktrace.ErrNotFound):
+		return "see 'leaktrace doc list' and 'leaktrace recipient list'"
+	case errors.As(err, new(usageError)):
+		return "see 'leaktrace COMMAND --help'"
+	}
+	return ""
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "leaktrace",
+		Short: "Trace leaked documents to the copy they came from",
+		Long: `leaktrace gives every reader of a sensitive document an invisibly and
+uniquely marked copy, so that a leaked copy names the reader it came from.
+
+Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
+~/.local/share/leaktrace.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.PersistentFlags().StringVar(&a.home, "home", "", "home directory (default $LEAKTRACE_HOME, else ~/.local/share/leaktrace)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.demoCommand())
+	return root
+}
+
+// homeDir resolves the home directory.
+func (a *app) homeDir() (string, error) {
+	if a.home != "" {
+		return a.home, nil
+	}
+	if h := os.Getenv("LEAKTRACE_HOME"); h != "" {
+		return h, nil
+	}
+	u, err := os.UserHomeDir()
+	if err != nil {
+		return "", withHint(err, "set --home or $LEAKTRACE_HOME")
+	}
+	return filepath.Join(u, ".local", "share", "leaktrace"), nil
+}
+
+// open opens the home for a command.
+func (a *app) open(ctx context.Context) (*service.Service, error) {
+	dir, err := a.homeDir()
+	if err != nil {
+		return nil, err
+	}
+	return service.Open(ctx, dir)
+}
+
+// args checks a command's positional arguments as a usage error.
+func args(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if len(a) != n {
+			return usagef("%s takes %s (got %d arguments)", cmd.CommandPath(), names, len(a))
+		}
+		return nil
+	}
+}
+
+func (a *app) initCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "init",
+		Short: "Create a new home: the store and a secret marking key",
+		Long: `init creates the home directory with an empty store (leaktrace.db) and a
+fresh secret marking key (marking.key, mode 0600). It refuses to touch a
+directory that already holds a home.
+
+Back the key up: copies are derived from it, and without it no copy can be
+re-issued or traced.`,
+		Args: args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := a.homeDir()
+			if err != nil {
+				return err
+			}
+			if err := service.Init(cmd.Context(), dir); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "initialized leaktrace home in %s\n", dir)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) recipientCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "recipient",
+		Aliases: []string{"recipients", "reader"},
+		Short:   "Register and list readers",
+	}
+	cmd.AddCommand(a.recipientAddCommand(), a.recipientImportCommand(), a.recipientListCommand())
+	return cmd
+}
+
+func (a *app) recipientAddCommand() *cobra.Command {
+	var r leaktrace.Recipient
+	cmd := &cobra.Command{
+		Use:   "add ID",
+		Short: "Register a reader",
+		Args:  args(1, "one recipient ID"),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			r.ID = argv[0]
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.AddRecipients(cmd.Context(), []leaktrace.Recipient{r}); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "added recipient %s\n", r.ID)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&r.Name, "name", "", "the reader's name")
+	cmd.Flags().StringVar(&r.Email, "email", "", "the reader's email address")
+	return cmd
+}
+
+// readRecipientsCSV parses a CSV with the header id,name,email (name and
+// email optional, any column order).
+func readRecipientsCSV(r io.Reader) ([]leaktrace.Recipient, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("the CSV file is empty")
+	}
+	if err != nil {
+		return nil, err
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		col[h] = i
+	}
+	idCol, ok := col["id"]
+	if !ok {
+		return nil, withHint(fmt.Errorf("the CSV header %q has no id column", strings.Join(header, ",")), "the first line must be: id,name,email")
+	}
+	field := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var out []leaktrace.Recipient
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		if idCol >= len(rec) || strings.TrimSpace(rec[idCol]) == "" {
+			return nil, fmt.Errorf("line %d: no id", line)
+		}
+		out = append(out, leaktrace.Recipient{ID: strings.TrimSpace(rec[idCol]), Name: field(rec, "name"), Email: field(rec, "email")})
+	}
+	return out, nil
+}
+
+func (a *app) recipientImportCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE.csv",
+		Short: "Register readers from a CSV file (header: id,name,email), all or none",
+		Args:  args(1, "one CSV file"),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			var in io.Reader = a.stdin
+			if argv[0] != "-" {
+				f, err := os.Open(argv[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				in = f
+			}
+			rs, err := readRecipientsCSV(in)
+			if err != nil {
+				return fmt.Errorf("%s: %w", argv[0], err)
+			}
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.AddRecipients(cmd.Context(), rs); err != nil {
+				return fmt.Errorf("%s: nothing imported: %w", argv[0], err)
+			}
+			fmt.Fprintf(a.stdout, "imported %d recipients\n", len(rs))
+			return nil
+		},
+	}
+}
+
+type recipientJSON struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Email   string    `json:"email"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+func (a *app) recipientListCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List readers",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rs, err := s.Store.Recipients(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]recipientJSON, len(rs))
+				for i, r := range rs {
+					out[i] = recipientJSON{r.ID, r.Name, r.Email, r.AddedAt.UTC()}
+				}
+				return writeJSON(a.stdout, out)
+			}
+			if len(rs) == 0 {
+				fmt.Fprintln(a.stdout, "no recipients; add one with 'leaktrace recipient add ID'")
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tEMAIL")
+			for _, r := range rs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Name, r.Email)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}

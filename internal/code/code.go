@@ -1,0 +1,144 @@
+// Package code is leaktrace's fingerprinting code: a q-ary Tardos-style
+// code whose per-point biases and per-reader symbols are derived from a
+// secret key with a keyed pseudo-random function, so that no copy ever
+// needs storing and re-issuing yields the same bytes.
+//
+// # Construction (scheme 1)
+//
+// For document d with points 0..n-1 of arities q_0..q_{n-1}:
+//
+//   - bias key   Kb = HMAC-SHA256(K, "leaktrace/bias/v1" ‖ d)
+//   - reader key Kr = HMAC-SHA256(K, "leaktrace/copy/v1" ‖ d ‖ r)
+//   - PRF(Kx, i) = the i-th 64-bit word of the AES-256-CTR keystream
+//     under Kx (zero IV), a PRF of the point index.
+//
+// Point i's bias vector p_i is drawn from a symmetric Dirichlet(1/2)
+// distribution (the q-ary generalization of Tardos' arcsine density), with
+// a cutoff t = 0.2/q_i added to every symbol so that no symbol is so rare
+// that it says nothing about an innocent reader: p_ij = t + (1 − q_i·t)·D_ij.
+// Reader r's symbol at point i is the symbol whose cumulative-bias interval
+// holds PRF(Kr, i)/2⁶⁴.
+//
+// Given the leak, an innocent reader's symbols are independent of it and
+// distributed exactly by the biases, which is what makes false-accusation
+// probabilities computable (see the trace package).
+package code
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"math"
+)
+
+// Scheme numbers the construction above. A document keeps the scheme it
+// was registered under, and its copies are reproducible only under it.
+const Scheme = 1
+
+// KeySize is the length of the secret marking key.
+const KeySize = 32
+
+// Key is the secret marking key.
+type Key [KeySize]byte
+
+// Point holds one point's bias vector and the cumulative thresholds that
+// turn a 64-bit PRF output into a symbol.
+type Point struct {
+	P   []float64 // symbol probabilities, summing to 1
+	cut []uint64  // cut[j] = ⌊2⁶⁴·(p_0+…+p_j)⌋ for j < q−1
+}
+
+// Code is the code of one document: the biases of its points.
+type Code struct {
+	key    Key
+	doc    string
+	Points []Point
+}
+
+// Cutoff returns the minimum probability of each symbol at a q-ary point.
+func Cutoff(q int) float64 { return 0.2 / float64(q) }
+
+// New derives the code of document doc whose points have the given
+// arities (each at least 2).
+func New(key Key, doc string, arity []int) *Code {
+	c := &Code{key: key, doc: doc, Points: make([]Point, len(arity))}
+	total := 0
+	for _, q := range arity {
+		total += 2 * q
+	}
+	stream := prf(key, "leaktrace/bias/v1", doc, "", total)
+	at := 0
+	next := func() float64 { // uniform in (0,1)
+		u := (float64(stream[at]>>11) + 0.5) / (1 << 53)
+		at++
+		return u
+	}
+	for i, q := range arity {
+		g := make([]float64, q)
+		sum := 0.0
+		for j := range g {
+			// Gamma(1/2) = Z²/2 with Z standard normal (Box–Muller).
+			z := math.Sqrt(-2*math.Log(next())) * math.Cos(2*math.Pi*next())
+			g[j] = z * z / 2
+			sum += g[j]
+		}
+		t := Cutoff(q)
+		p := make([]float64, q)
+		cut := make([]uint64, q-1)
+		acc := 0.0
+		for j := range p {
+			d := 1 / float64(q)
+			if sum > 0 {
+				d = g[j] / sum
+			}
+			p[j] = t + (1-float64(q)*t)*d
+			if j < q-1 {
+				acc += p[j]
+				cut[j] = uint64(math.Min(acc, 1) * (1 << 63) * 2)
+			}
+		}
+		c.Points[i] = Point{P: p, cut: cut}
+	}
+	return c
+}
+
+// Symbols writes reader's symbol at every point into out, which must have
+// len(c.Points) elements.
+func (c *Code) Symbols(reader string, out []uint8) {
+	stream := prf(c.key, "leaktrace/copy/v1", c.doc, reader, len(c.Points))
+	for i, u := range stream {
+		cut := c.Points[i].cut
+		s := 0
+		for s < len(cut) && u >= cut[s] {
+			s++
+		}
+		out[i] = uint8(s)
+	}
+}
+
+// prf returns n 64-bit words of AES-256-CTR keystream under the key
+// HMAC-SHA256(K, label ‖ doc ‖ reader), each string length-prefixed so
+// that distinct (doc, reader) pairs never share a key.
+func prf(key Key, label, doc, reader string, n int) []uint64 {
+	m := hmac.New(sha256.New, key[:])
+	for _, s := range []string{label, doc, reader} {
+		var l [8]byte
+		binary.BigEndian.PutUint64(l[:], uint64(len(s)))
+		m.Write(l[:])
+		m.Write([]byte(s))
+	}
+	sub := m.Sum(nil)
+	block, err := aes.NewCipher(sub)
+	if err != nil {
+		panic(err) // a 32-byte key is always valid
+	}
+	buf := make([]byte, 8*n)
+	cipher.NewCTR(block, make([]byte, aes.BlockSize)).XORKeyStream(buf, buf)
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint64(buf[8*i:])
+	}
+	return out
+}

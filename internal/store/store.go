@@ -1,0 +1,322 @@
+// Package store is leaktrace's embedded SQLite store: one database file,
+// versioned schema migrations, and one transaction per change.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/leaktrace/leaktrace"
+	_ "modernc.org/sqlite" // pure-Go SQLite driver
+)
+
+// migrations[i] moves the schema from version i to i+1. Never edit one
+// that has shipped; append a new one.
+var migrations = []string{
+	`CREATE TABLE documents (
+		id         TEXT PRIMARY KEY,
+		title      TEXT NOT NULL,
+		filename   TEXT NOT NULL,
+		format     TEXT NOT NULL,
+		content    BLOB NOT NULL,
+		sha256     TEXT NOT NULL,
+		words      INTEGER NOT NULL,
+		marks      INTEGER NOT NULL,
+		by_channel TEXT NOT NULL,
+		scheme     INTEGER NOT NULL,
+		added_at   TEXT NOT NULL
+	);
+	CREATE TABLE recipients (
+		id       TEXT PRIMARY KEY,
+		name     TEXT NOT NULL,
+		email    TEXT NOT NULL,
+		added_at TEXT NOT NULL
+	);
+	CREATE TABLE copies (
+		document  TEXT NOT NULL REFERENCES documents(id),
+		recipient TEXT NOT NULL REFERENCES recipients(id),
+		sha256    TEXT NOT NULL,
+		issued_at TEXT NOT NULL,
+		PRIMARY KEY (document, recipient)
+	);`,
+}
+
+// ErrNoStore is returned by Open when the database file does not exist.
+var ErrNoStore = errors.New("no store")
+
+// Store is a SQLite-backed leaktrace.Store.
+type Store struct {
+	db *sql.DB
+}
+
+var _ leaktrace.Store = (*Store)(nil)
+
+// Create makes a new store at path. It fails if the file exists.
+func Create(ctx context.Context, path string) (*Store, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	s, err := open(ctx, path)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	return s, nil
+}
+
+// Open opens an existing store and brings its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoStore, path)
+	}
+	return open(ctx, path)
+}
+
+func open(ctx context.Context, path string) (*Store, error) {
+	// synchronous=FULL: a committed change survives a power cut.
+	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var v int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this leaktrace (%d); upgrade leaktrace", v, len(migrations))
+	}
+	for ; v < len(migrations); v++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+				return fmt.Errorf("migration %d: %w", v+1, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the store's schema version.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+const timeFormat = time.RFC3339Nano
+
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// AddDocument implements leaktrace.Store.
+func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document) error {
+	bc, err := json.Marshal(d.Marks.ByChannel)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO documents
+			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			d.ID, d.Title, d.Filename, d.Format, d.Content, d.SHA256, d.Words,
+			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat))
+		if isUnique(err) {
+			return fmt.Errorf("document %q: %w", d.ID, leaktrace.ErrExists)
+		}
+		return err
+	})
+}
+
+const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at`
+
+func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.Document, error) {
+	var d leaktrace.Document
+	var bc, added string
+	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
+		&d.Marks.Total, &bc, &d.Scheme, &added}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(bc), &d.Marks.ByChannel); err != nil {
+		return nil, fmt.Errorf("document %q: marks: %w", d.ID, err)
+	}
+	t, err := time.Parse(timeFormat, added)
+	if err != nil {
+		return nil, fmt.Errorf("document %q: time: %w", d.ID, err)
+	}
+	d.AddedAt = t
+	return &d, nil
+}
+
+// Document implements leaktrace.Store.
+func (s *Store) Document(ctx context.Context, id string) (*leaktrace.Document, error) {
+	var content []byte
+	row := s.db.QueryRowContext(ctx, `SELECT `+docColumns+`, content FROM documents WHERE id = ?`, id)
+	d, err := scanDocument(row, &content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("document %q: %w", id, leaktrace.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.Content = content
+	return d, nil
+}
+
+// Documents implements leaktrace.Store.
+func (s *Store) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*leaktrace.Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// AddRecipients implements leaktrace.Store.
+func (s *Store) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO recipients (id, name, email, added_at) VALUES (?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, r := range rs {
+			_, err := st.ExecContext(ctx, r.ID, r.Name, r.Email, r.AddedAt.UTC().Format(timeFormat))
+			if isUnique(err) {
+				return fmt.Errorf("recipient %q: %w", r.ID, leaktrace.ErrExists)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func scanRecipient(sc interface{ Scan(...any) error }) (leaktrace.Recipient, error) {
+	var r leaktrace.Recipient
+	var added string
+	if err := sc.Scan(&r.ID, &r.Name, &r.Email, &added); err != nil {
+		return r, err
+	}
+	t, err := time.Parse(timeFormat, added)
+	r.AddedAt = t
+	return r, err
+}
+
+// Recipient implements leaktrace.Store.
+func (s *Store) Recipient(ctx context.Context, id string) (*leaktrace.Recipient, error) {
+	r, err := scanRecipient(s.db.QueryRowContext(ctx, `SELECT id, name, email, added_at FROM recipients WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("recipient %q: %w", id, leaktrace.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Recipients implements leaktrace.Store.
+func (s *Store) Recipients(ctx context.Context) ([]leaktrace.Recipient, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, email, added_at FROM recipients ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []leaktrace.Recipient
+	for rows.Next() {
+		r, err := scanRecipient(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RecordCopies implements leaktrace.Store.
+func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO copies (document, recipient, sha256, issued_at)
+			VALUES (?,?,?,?) ON CONFLICT (document, recipient) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, c := range cs {
+			if _, err := st.ExecContext(ctx, c.Document, c.Recipient, c.SHA256, c.IssuedAt.UTC().Format(timeFormat)); err != nil {
+				return fmt.Errorf("recording copy of %q for %q: %w", c.Document, c.Recipient, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Copies implements leaktrace.Store.
+func (s *Store) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT document, recipient, sha256, issued_at FROM copies WHERE document = ? ORDER BY recipient`, doc)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []leaktrace.Copy
+	for rows.Next() {
+		var c leaktrace.Copy
+		var t string
+		if err := rows.Scan(&c.Document, &c.Recipient, &c.SHA256, &t); err != nil {
+			return nil, err
+		}
+		if c.IssuedAt, err = time.Parse(timeFormat, t); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

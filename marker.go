@@ -1,0 +1,91 @@
+package leaktrace
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/leaktrace/leaktrace/internal/code"
+	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/marks"
+)
+
+// Analysis is a parsed document with its variation points.
+type Analysis struct {
+	Set *marks.Set
+}
+
+// Analyze parses a document (the format follows name's extension) and
+// finds its variation points. It fails with a format error wrapped with
+// detail for input that is not a usable document.
+func Analyze(name string, data []byte) (*Analysis, error) {
+	doc, err := format.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Analysis{Set: marks.Find(doc)}, nil
+}
+
+// Marks counts the analysis' points by channel.
+func (a *Analysis) Marks() Marks {
+	m := Marks{Total: len(a.Set.Points), ByChannel: map[string]int{}}
+	for _, ch := range marks.Channels {
+		m.ByChannel[ch.String()] = 0
+	}
+	for ch, n := range a.Set.ByChannel() {
+		m.ByChannel[ch.String()] = n
+	}
+	return m
+}
+
+// Marker issues the copies of one document.
+type Marker struct {
+	doc  *Document
+	set  *marks.Set
+	code *code.Code
+}
+
+// NewMarker prepares doc for issuing under key.
+func NewMarker(key code.Key, doc *Document) (*Marker, error) {
+	if doc.Scheme != code.Scheme {
+		return nil, fmt.Errorf("document %q was registered under code scheme %d; this leaktrace issues scheme %d", doc.ID, doc.Scheme, code.Scheme)
+	}
+	a, err := Analyze(doc.Filename, doc.Content)
+	if err != nil {
+		return nil, fmt.Errorf("document %q: %w", doc.ID, err)
+	}
+	if got := a.Marks(); got.Total != doc.Marks.Total {
+		return nil, fmt.Errorf("document %q: found %d variation points, registered with %d; it was registered by an incompatible leaktrace", doc.ID, got.Total, doc.Marks.Total)
+	}
+	return &Marker{doc: doc, set: a.Set, code: code.New(key, doc.ID, a.Set.Arity())}, nil
+}
+
+// Symbols returns the variant chosen at every point of recipient's copy.
+func (m *Marker) Symbols(recipient string) []uint8 {
+	s := make([]uint8, len(m.set.Points))
+	m.code.Symbols(recipient, s)
+	return s
+}
+
+// Copy renders recipient's copy.
+func (m *Marker) Copy(recipient string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(m.doc.Content) + len(m.doc.Content)/4)
+	if err := m.set.Doc.Render(&buf, m.set.Edits(m.Symbols(recipient))); err != nil {
+		return nil, fmt.Errorf("rendering copy of %q for %q: %w", m.doc.ID, recipient, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Points returns the document's variation points.
+func (m *Marker) Points() []marks.Point { return m.set.Points }
+
+// Code returns the document's code.
+func (m *Marker) Code() *code.Code { return m.code }
+
+// Hash returns the hex SHA-256 of b.
+func Hash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
