@@ -21,9 +21,11 @@ var (
 	reURL      = regexp.MustCompile(`(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>"]*`)
 	reEmail    = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)
 	reBacktick = regexp.MustCompile("`[^`\n]*`")
-	// Command lines: a shell prompt at the start of a line, or a line
-	// indented as code (four spaces or a tab).
-	reCommand = regexp.MustCompile(`(?m)^[ \t]*(?:[$#%>] |C:\\>|PS> |>>> )[^\n]*$|^(?: {4}|\t)[^\n]*$`)
+	// Command lines: a shell, PowerShell, cmd or Python prompt at the start
+	// of a line (after any email quote marks), or a line indented as code
+	// (four spaces or a tab). "# " is not a prompt here: it starts
+	// Markdown headings and comments far more often than root shells.
+	reCommand = regexp.MustCompile(`(?m)^[ \t>]*(?:\$ |C:\\>|PS> |>>> )[^\n]*$|^(?: {4}|\t)[^\n]*$`)
 )
 
 func newProtection(text string, formatSpans []format.Span) *protection {
@@ -34,11 +36,6 @@ func newProtection(text string, formatSpans []format.Span) *protection {
 		}
 	}
 	for _, m := range reCommand.FindAllStringIndex(text, -1) {
-		line := text[m[0]:m[1]]
-		// An email quote ("> text") is prose, not a command.
-		if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, "> ") && !looksLikeCode(t[2:]) {
-			continue
-		}
 		spans = append(spans, format.Span{Start: m[0], End: m[1]})
 	}
 	// Identifier-like words.
@@ -62,11 +59,6 @@ func newProtection(text string, formatSpans []format.Span) *protection {
 }
 
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
-
-// looksLikeCode is true for a quoted line that is really a command.
-func looksLikeCode(s string) bool {
-	return strings.HasPrefix(s, "$ ") || strings.HasPrefix(s, "# ")
-}
 
 // identifier reports whether a whitespace-delimited word is something a
 // reader might copy and search for verbatim: code identifiers, paths,

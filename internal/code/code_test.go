@@ -1,0 +1,125 @@
+package code
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+func testKey() Key {
+	var k Key
+	for i := range k {
+		k[i] = byte(i)
+	}
+	return k
+}
+
+// TestKnownAnswer pins scheme 1: if this changes, every copy issued so far
+// would be re-issued differently and could no longer be traced.
+func TestKnownAnswer(t *testing.T) {
+	c := New(testKey(), "memo-7", []int{2, 2, 3, 5, 5, 2, 2, 2, 5, 3})
+	got := ""
+	for _, r := range []string{"r0001", "r0002", "alice@example.org"} {
+		s := make([]uint8, len(c.Points))
+		c.Symbols(r, s)
+		got += fmt.Sprint(s)
+	}
+	const want = "[1 1 1 1 3 1 0 1 0 1][1 1 1 4 1 1 0 1 2 1][1 1 1 4 3 0 1 1 2 1]"
+	if got != want {
+		t.Fatalf("scheme %d symbols changed:\n got %s\nwant %s", Scheme, got, want)
+	}
+	if p := c.Points[3].P; math.Abs(p[0]+p[1]+p[2]+p[3]+p[4]-1) > 1e-12 {
+		t.Fatalf("biases do not sum to 1: %v", p)
+	}
+}
+
+func TestBiasesRespectCutoff(t *testing.T) {
+	arity := make([]int, 2000)
+	for i := range arity {
+		arity[i] = 2 + i%4
+	}
+	c := New(testKey(), "doc", arity)
+	for i, p := range c.Points {
+		sum := 0.0
+		for _, x := range p.P {
+			if x < Cutoff(len(p.P))-1e-12 {
+				t.Fatalf("point %d: p=%v below cutoff %v", i, p.P, Cutoff(len(p.P)))
+			}
+			sum += x
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Fatalf("point %d: sum %v", i, sum)
+		}
+	}
+}
+
+// TestSymbolsFollowBiases checks that readers' symbols at a point are
+// distributed as its bias vector says: the property the false-accusation
+// bound rests on.
+func TestSymbolsFollowBiases(t *testing.T) {
+	c := New(testKey(), "doc", []int{2, 3, 5, 5})
+	const readers = 40000
+	counts := make([][]int, len(c.Points))
+	for i, p := range c.Points {
+		counts[i] = make([]int, len(p.P))
+	}
+	s := make([]uint8, len(c.Points))
+	for r := 0; r < readers; r++ {
+		c.Symbols(fmt.Sprintf("r%05d", r), s)
+		for i, x := range s {
+			counts[i][x]++
+		}
+	}
+	for i, p := range c.Points {
+		for j, pj := range p.P {
+			mean := pj * readers
+			sd := math.Sqrt(readers * pj * (1 - pj))
+			if d := math.Abs(float64(counts[i][j]) - mean); d > 5*sd {
+				t.Errorf("point %d symbol %d: %d readers, expected %.0f ± %.0f", i, j, counts[i][j], mean, sd)
+			}
+		}
+	}
+}
+
+func TestDeterministicAndKeyed(t *testing.T) {
+	arity := make([]int, 200)
+	for i := range arity {
+		arity[i] = 5
+	}
+	a, b := make([]uint8, 200), make([]uint8, 200)
+	New(testKey(), "doc", arity).Symbols("r1", a)
+	New(testKey(), "doc", arity).Symbols("r1", b)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatal("same key, document and reader gave different symbols")
+	}
+	k2 := testKey()
+	k2[0] ^= 1
+	for _, other := range []func() []uint8{
+		func() []uint8 { s := make([]uint8, 200); New(k2, "doc", arity).Symbols("r1", s); return s },
+		func() []uint8 { s := make([]uint8, 200); New(testKey(), "doc2", arity).Symbols("r1", s); return s },
+		func() []uint8 { s := make([]uint8, 200); New(testKey(), "doc", arity).Symbols("r2", s); return s },
+	} {
+		s := other()
+		same := 0
+		for i := range s {
+			if s[i] == a[i] {
+				same++
+			}
+		}
+		if same > 150 {
+			t.Errorf("a different key, document or reader agreed at %d of 200 points", same)
+		}
+	}
+}
+
+func BenchmarkSymbols(b *testing.B) {
+	arity := make([]int, 2000)
+	for i := range arity {
+		arity[i] = 5
+	}
+	c := New(testKey(), "doc", arity)
+	s := make([]uint8, len(arity))
+	for b.Loop() {
+		c.Symbols("r0042", s)
+	}
+}

@@ -1,0 +1,307 @@
+package marks_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/marks"
+)
+
+var (
+	update      = flag.Bool("update", false, "rewrite golden files")
+	fullDensity = flag.Bool("density.full", false, "measure density on the whole corpus, not a sample")
+)
+
+// randomCopy renders doc with a uniformly random variant at every point.
+func randomCopy(t testing.TB, set *marks.Set, rng *rand.Rand) ([]byte, []uint8) {
+	syms := make([]uint8, len(set.Points))
+	for i, p := range set.Points {
+		syms[i] = uint8(rng.IntN(len(p.Variants)))
+	}
+	var buf bytes.Buffer
+	if err := set.Doc.Render(&buf, set.Edits(syms)); err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	return buf.Bytes(), syms
+}
+
+func canonicalRegions(t testing.TB, name string, data []byte) []string {
+	doc, err := format.Parse(name, data)
+	if err != nil {
+		t.Fatalf("re-parse %s: %v", name, err)
+	}
+	var out []string
+	for _, r := range doc.Regions() {
+		out = append(out, strings.Join(marks.Canonical(r.Text), " "))
+	}
+	return out
+}
+
+// checkCopies asserts the package invariants for one document.
+func checkCopies(t *testing.T, name string, src []byte, copies int, rng *rand.Rand) {
+	t.Helper()
+	doc, err := format.Parse(name, src)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	set := marks.Find(doc)
+	var empty bytes.Buffer
+	if err := doc.Render(&empty, nil); err != nil || !bytes.Equal(empty.Bytes(), src) {
+		t.Fatalf("%s: rendering without edits changed the document (err %v)", name, err)
+	}
+	want := canonicalRegions(t, name, src)
+	lines := bytes.Count(src, []byte("\n"))
+	seen := map[string]bool{}
+	for k := 0; k < copies; k++ {
+		c, _ := randomCopy(t, set, rng)
+		if !utf8.Valid(c) && format.Kind(name) != "eml" {
+			t.Fatalf("%s: copy is not valid UTF-8", name)
+		}
+		if got := bytes.Count(c, []byte("\n")); got != lines {
+			t.Fatalf("%s: copy has %d lines, source %d", name, got, lines)
+		}
+		got := canonicalRegions(t, name, c)
+		if len(got) != len(want) {
+			t.Fatalf("%s: copy has %d regions, source %d", name, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s: region %d canonicalizes differently:\n%s", name, i, firstDiff(want[i], got[i]))
+			}
+		}
+		if len(set.Points) >= 32 {
+			if seen[string(c)] {
+				t.Fatalf("%s: two random copies are identical", name)
+			}
+			seen[string(c)] = true
+		}
+	}
+}
+
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(0, i-60)
+	return fmt.Sprintf("source: …%s…\ncopy:   …%s…", a[lo:min(len(a), i+60)], b[lo:min(len(b), i+60)])
+}
+
+// TestCopiesCanonicalizeLikeSource is the core property: on real text,
+// every copy canonicalizes to the source's tokens, keeps its lines, and is
+// valid UTF-8, and different copies differ.
+func TestCopiesCanonicalizeLikeSource(t *testing.T) {
+	memos := corpus.Memos(40, 800, 1)
+	if memos == nil {
+		t.Skip("corpus not found")
+	}
+	rng := rand.New(rand.NewPCG(2, 3))
+	for i, m := range memos {
+		checkCopies(t, fmt.Sprintf("memo%d.txt", i), []byte(m), 5, rng)
+	}
+	emails := corpus.Files("email")
+	for i := 0; i < len(emails); i += 25 {
+		b, err := os.ReadFile(emails[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := format.Parse("x.eml", b); err != nil {
+			continue // not every corpus file is a usable email
+		}
+		checkCopies(t, filepath.Base(emails[i])+".eml", b, 3, rng)
+	}
+}
+
+func TestProtectedTextIsNeverMarked(t *testing.T) {
+	src := "The staff's report is at https://www.federalreserve.gov/monetarypolicy/fomc.htm and\n" +
+		"questions go to press@example.org today. Run `go test ./...` or see file.txt now.\n" +
+		"The commit 9f86d081884c7d659a2feaa0c55ad015 fixed reader r0042's copy, says \"the staff\".\n" +
+		"    indented code line with spaces\n" +
+		"$ leaktrace issue memo r0042 -o out.txt\n" +
+		"The committee's members said the snake_case and camelCase names were fine.\n"
+	doc, err := format.Parse("p.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := marks.Find(doc)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for k := 0; k < 20; k++ {
+		c, _ := randomCopy(t, set, rng)
+		for _, keep := range []string{
+			"https://www.federalreserve.gov/monetarypolicy/fomc.htm and", "press@example.org today",
+			"`go test ./...` or", "file.txt now", "9f86d081884c7d659a2feaa0c55ad015 fixed", "r0042's",
+			"    indented code line with spaces\n", "$ leaktrace issue memo r0042 -o out.txt\n",
+			"snake_case and camelCase names",
+		} {
+			if !strings.Contains(string(c), keep) {
+				t.Errorf("copy changed protected text %q:\n%s", keep, c)
+			}
+		}
+	}
+	if len(set.Points) == 0 {
+		t.Fatal("no points found in the prose around the protected text")
+	}
+}
+
+func TestMarkdownSyntaxIsNeverMarked(t *testing.T) {
+	src, err := os.ReadFile("testdata/golden/guide.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := format.Parse("guide.md", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := marks.Find(doc)
+	rng := rand.New(rand.NewPCG(7, 7))
+	srcLines := strings.Split(string(src), "\n")
+	for k := 0; k < 20; k++ {
+		c, _ := randomCopy(t, set, rng)
+		lines := strings.Split(string(c), "\n")
+		inFence := false
+		for i, l := range srcLines {
+			fence := strings.HasPrefix(l, "```")
+			// Front matter, fenced code, indented code and link
+			// definitions stay byte-identical.
+			if i < 4 || inFence || fence || strings.HasPrefix(l, "    ") || strings.HasPrefix(l, "[") {
+				if lines[i] != l {
+					t.Fatalf("line %d changed:\n%q\n%q", i+1, l, lines[i])
+				}
+			}
+			if fence {
+				inFence = !inFence
+			}
+		}
+		for _, keep := range []string{"`issue --all`", "(https://www.federalreserve.gov/monetarypolicy.htm \"FOMC minutes\")", "<https://www.federalreserve.gov/>", "![chart of the yield curve](chart.png)", "<span title=\"staff's view\">"} {
+			if !strings.Contains(string(c), keep) {
+				t.Errorf("copy changed %q", keep)
+			}
+		}
+	}
+	checkCopies(t, "guide.md", src, 10, rng)
+}
+
+// TestGolden pins which points are found in a few documents. Regenerate
+// with: go test ./internal/marks -run TestGolden -update
+func TestGolden(t *testing.T) {
+	inputs, _ := filepath.Glob("testdata/golden/*.*")
+	for _, in := range inputs {
+		if strings.HasSuffix(in, ".points") {
+			continue
+		}
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			src, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := format.Parse(in, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := describe(marks.Find(doc))
+			golden := in + ".points"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("points of %s changed; diff %s against the output of -update:\n%s", in, golden, firstDiff(string(want), got))
+			}
+		})
+	}
+}
+
+// describe lists the points of a set, one a line, with line:column of the
+// source rendering and the variants quoted.
+func describe(set *marks.Set) string {
+	var b strings.Builder
+	regions := set.Doc.Regions()
+	fmt.Fprintf(&b, "# %d words, %d points: %v\n", set.Words, len(set.Points), set.ByChannel())
+	for _, p := range set.Points {
+		text := regions[p.Region].Text
+		line := strings.Count(text[:p.Start], "\n") + 1
+		col := p.Start - strings.LastIndex(text[:p.Start], "\n")
+		lo, hi := max(0, p.Start-12), min(len(text), p.End+12)
+		for lo > 0 && !utf8.RuneStart(text[lo]) {
+			lo--
+		}
+		for hi < len(text) && !utf8.RuneStart(text[hi]) {
+			hi++
+		}
+		ctx := strings.ReplaceAll(text[lo:p.Start]+"‸"+text[p.End:hi], "\n", "⏎")
+		fmt.Fprintf(&b, "r%d %d:%d %s %s %q orig=%d  …%s…\n", p.Region, line, col, p.Channel, p.Kind, p.Variants, p.Orig, ctx)
+	}
+	return b.String()
+}
+
+// TestDensity reports points per word in each channel on the corpus (a
+// fifth of it; -density.full for all of it).
+func TestDensity(t *testing.T) {
+	if corpus.Dir() == "" {
+		t.Skip("corpus not found")
+	}
+	type tally struct {
+		words, docs int
+		by          map[marks.Channel]int
+	}
+	measure := func(name string, docs [][]byte, names []string) tally {
+		tl := tally{by: map[marks.Channel]int{}}
+		for i, d := range docs {
+			doc, err := format.Parse(names[i], d)
+			if err != nil {
+				continue
+			}
+			set := marks.Find(doc)
+			tl.words += set.Words
+			tl.docs++
+			for ch, n := range set.ByChannel() {
+				tl.by[ch] += n
+			}
+		}
+		t.Logf("%-7s %4d docs %8d words: typographic %.3f/word (1 per %.1f), lexical %.3f/word (1 per %.1f)",
+			name, tl.docs, tl.words,
+			float64(tl.by[marks.Typographic])/float64(tl.words), float64(tl.words)/float64(max(1, tl.by[marks.Typographic])),
+			float64(tl.by[marks.Lexical])/float64(tl.words), float64(tl.words)/float64(max(1, tl.by[marks.Lexical])))
+		return tl
+	}
+	load := func(sub string, ext string, every int) ([][]byte, []string) {
+		var ds [][]byte
+		var ns []string
+		for i, f := range corpus.Files(sub) {
+			if i%every != 0 {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err == nil {
+				ds = append(ds, b)
+				ns = append(ns, filepath.Base(f)+ext)
+			}
+		}
+		return ds, ns
+	}
+	for _, c := range []struct {
+		sub, ext string
+		every    int
+	}{{"fomc", ".txt", 1}, {"sotu", ".txt", 1}, {"email", ".eml", 1}} {
+		ds, ns := load(c.sub, c.ext, c.every)
+		tl := measure(c.sub, ds, ns)
+		if c.sub != "email" && tl.by[marks.Typographic]*10 < tl.words*9 {
+			t.Errorf("%s: typographic density %.2f/word, want about one per word", c.sub, float64(tl.by[marks.Typographic])/float64(tl.words))
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leaktrace/leaktrace"
+)
+
+func newStore(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "leaktrace.db")
+	s, err := Create(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestCreateRefusesExisting(t *testing.T) {
+	_, path := newStore(t)
+	if _, err := Create(t.Context(), path); err == nil {
+		t.Fatal("Create overwrote an existing store")
+	}
+	if _, err := Open(t.Context(), filepath.Join(t.TempDir(), "none.db")); !errors.Is(err, ErrNoStore) {
+		t.Fatalf("Open of a missing store: %v, want ErrNoStore", err)
+	}
+}
+
+func TestMigrationsAreVersioned(t *testing.T) {
+	s, path := newStore(t)
+	v, err := s.SchemaVersion(t.Context())
+	if err != nil || v != len(migrations) {
+		t.Fatalf("schema version %d (%v), want %d", v, err, len(migrations))
+	}
+	s.Close()
+	// Reopening an up-to-date store runs nothing and keeps the data.
+	s2, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if v, _ := s2.SchemaVersion(t.Context()); v != len(migrations) {
+		t.Fatalf("reopened at version %d", v)
+	}
+	// A store from a newer leaktrace is refused, not silently used.
+	if _, err := s2.db.Exec("PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if _, err := Open(t.Context(), path); err == nil {
+		t.Fatal("opened a store with a newer schema")
+	}
+}
+
+func TestDocumentsRoundTrip(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := t.Context()
+	d := &leaktrace.Document{ID: "memo", Title: "Memo", Filename: "memo.txt", Format: "txt",
+		Content: []byte("text"), SHA256: "ab", Words: 1,
+		Marks:  leaktrace.Marks{Total: 3, ByChannel: map[string]int{"typographic": 2, "lexical": 1}},
+		Scheme: 1, AddedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}
+	if err := s.AddDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddDocument(ctx, d); !errors.Is(err, leaktrace.ErrExists) {
+		t.Fatalf("duplicate document: %v, want ErrExists", err)
+	}
+	got, err := s.Document(ctx, "memo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got.Content) != "text" || got.Marks.ByChannel["lexical"] != 1 || !got.AddedAt.Equal(d.AddedAt) {
+		t.Fatalf("round trip: %+v", got)
+	}
+	if _, err := s.Document(ctx, "nope"); !errors.Is(err, leaktrace.ErrNotFound) {
+		t.Fatalf("missing document: %v", err)
+	}
+	list, err := s.Documents(ctx)
+	if err != nil || len(list) != 1 || list[0].Content != nil {
+		t.Fatalf("Documents: %v %v", list, err)
+	}
+}
+
+// TestRecipientsAllOrNothing: a batch with one duplicate adds nobody.
+func TestRecipientsAllOrNothing(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := t.Context()
+	now := time.Now()
+	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r1", AddedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r2", AddedAt: now}, {ID: "r3", AddedAt: now}, {ID: "r1", AddedAt: now}})
+	if !errors.Is(err, leaktrace.ErrExists) {
+		t.Fatalf("batch with a duplicate: %v", err)
+	}
+	rs, _ := s.Recipients(ctx)
+	if len(rs) != 1 {
+		t.Fatalf("after a failed batch: %d recipients, want 1", len(rs))
+	}
+}
+
+func TestCopiesNeedKnownDocumentAndRecipient(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	err := s.RecordCopies(ctx, []leaktrace.Copy{{Document: "x", Recipient: "y", SHA256: "00", IssuedAt: time.Now()}})
+	if err == nil {
+		t.Fatal("recorded a copy of an unknown document")
+	}
+	d := &leaktrace.Document{ID: "d", Content: []byte("x"), Marks: leaktrace.Marks{ByChannel: map[string]int{}}, AddedAt: time.Now()}
+	if err := s.AddDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r", AddedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 2; i++ {
+		if err := s.RecordCopies(ctx, []leaktrace.Copy{{Document: "d", Recipient: "r", SHA256: "00", IssuedAt: first.Add(time.Duration(i) * time.Hour)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, err := s.Copies(ctx, "d")
+	if err != nil || len(cs) != 1 || !cs[0].IssuedAt.Equal(first) {
+		t.Fatalf("copies: %+v %v", cs, err)
+	}
+}
