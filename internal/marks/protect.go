@@ -12,32 +12,55 @@ import (
 // protection is the set of byte spans of a region that no point may touch:
 // the format's own protected spans, plus text that must survive verbatim in
 // any format — URLs, email addresses, identifiers, hashes, paths, inline
-// code and command lines.
+// code and command lines. Protection works on whitespace-delimited words,
+// so a URL is protected whole, with any punctuation stuck to it.
 type protection struct {
 	spans []format.Span // sorted, merged
 }
 
-var (
-	reURL      = regexp.MustCompile(`(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>"]*`)
-	reEmail    = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)
-	reBacktick = regexp.MustCompile("`[^`\n]*`")
-	// Command lines: a shell, PowerShell, cmd or Python prompt at the start
-	// of a line (after any email quote marks), or a line indented as code
-	// (four spaces or a tab). "# " is not a prompt here: it starts
-	// Markdown headings and comments far more often than root shells.
-	reCommand = regexp.MustCompile(`(?m)^[ \t>]*(?:\$ |C:\\>|PS> |>>> )[^\n]*$|^(?: {4}|\t)[^\n]*$`)
-)
+// reBacktick finds inline code in any format: `like this`.
+var reBacktick = regexp.MustCompile("`[^`\n]*`")
+
+// commandPrefixes start a command line: shell, PowerShell, cmd and Python
+// prompts. "# " is not among them: it starts Markdown headings and
+// comments far more often than root shells.
+var commandPrefixes = []string{"$ ", "C:\\>", "PS> ", ">>> "}
+
+// isCommandLine reports whether a line is a quoted command or code: a
+// prompt at its start (after indentation and email quote marks), or an
+// indentation of four spaces or a tab.
+func isCommandLine(line string) bool {
+	if strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
+		return true
+	}
+	line = strings.TrimLeft(line, " \t>")
+	for _, p := range commandPrefixes {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return false
+}
 
 func newProtection(text string, formatSpans []format.Span) *protection {
 	spans := append([]format.Span(nil), formatSpans...)
-	for _, re := range []*regexp.Regexp{reURL, reEmail, reBacktick} {
-		for _, m := range re.FindAllStringIndex(text, -1) {
-			spans = append(spans, format.Span{Start: m[0], End: m[1]})
-		}
-	}
-	for _, m := range reCommand.FindAllStringIndex(text, -1) {
+	for _, m := range reBacktick.FindAllStringIndex(text, -1) {
 		spans = append(spans, format.Span{Start: m[0], End: m[1]})
 	}
+	for at := 0; at < len(text); {
+		end := strings.IndexByte(text[at:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += at
+		}
+		if isCommandLine(text[at:end]) {
+			spans = append(spans, format.Span{Start: at, End: end})
+		}
+		at = end + 1
+	}
+	// Identifier-like words, which include URLs (a slash or an inner dot)
+	// and email addresses (an at sign).
 	// Identifier-like words.
 	for i := 0; i < len(text); {
 		j := i
