@@ -124,7 +124,7 @@ func Find(doc format.Document) *Set {
 			add(format.Candidate{Start: c.Start, End: c.End, Variants: c.Variants, Orig: c.Orig}, Lexical, c.Kind)
 			taken = append(taken, format.Span{Start: c.Start, End: c.End})
 		}
-		for _, c := range typographic(r.Text, prot) {
+		for _, c := range typographic(r.Text, prot, doc.Format() != "md") {
 			if overlapsAny(taken, c.Start, c.End) {
 				continue
 			}

@@ -18,14 +18,27 @@ type typoCand struct {
 	kind string
 }
 
-// typographic finds the typographic points of text.
-func typographic(text string, prot *protection) []typoCand {
+// typographic finds the typographic points of text. eol enables points at
+// line ends (an optional trailing space), which formats where trailing
+// spaces mean something (Markdown) turn off.
+func typographic(text string, prot *protection, eol bool) []typoCand {
 	var out []typoCand
 	prev := func(i int) rune { r, _ := utf8.DecodeLastRuneInString(text[:i]); return r }
 	next := func(i int) rune { r, _ := utf8.DecodeRuneInString(text[i:]); return r }
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		switch {
+		case r == '\n' && eol:
+			end := i
+			if end > 0 && text[end-1] == '\r' {
+				end--
+			}
+			if end > 0 && wordEdge(text[:end], true) && !prot.overlaps(end-1, end) {
+				// An invisible trailing space: the only typographic
+				// variant that 7-bit ASCII text, such as most email,
+				// can carry.
+				out = append(out, typoCand{format.Candidate{Start: end, End: end, Variants: []string{"", " "}}, "eol-space"})
+			}
 		case r == ' ':
 			j := i
 			for j < len(text) && text[j] == ' ' {
