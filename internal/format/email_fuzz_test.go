@@ -1,0 +1,90 @@
+package format
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzEmail checks that no input makes parseEmail or Render panic, that
+// Render without edits reproduces the input, and that one zero-width
+// insertion per region, passed through Fit, keeps the message's structure:
+// the same regions (now with the insertion) and the same line count. It
+// then checks the same of many candidates at once.
+func FuzzEmail(f *testing.F) {
+	for _, tc := range emailCases() {
+		f.Add([]byte(tc.msg))
+	}
+	for _, data := range corpusSeeds() {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := parseEmail(data)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		var out bytes.Buffer
+		if err := doc.Render(&out, nil); err != nil {
+			t.Fatalf("render without edits: %v", err)
+		}
+		if !bytes.Equal(out.Bytes(), data) {
+			t.Fatalf("render without edits differs from the input")
+		}
+		var edits []Edit
+		for r, reg := range doc.Regions() {
+			at := (len(data)*31 + r) % (len(reg.Text) + 1)
+			for at > 0 && at < len(reg.Text) && !utf8.RuneStart(reg.Text[at]) {
+				at--
+			}
+			fit := doc.Fit(r, []Candidate{{Start: at, End: at, Variants: []string{"", "\u200b"}}})
+			if len(fit) == 1 {
+				edits = append(edits, Edit{Region: r, Start: at, End: at, Text: "\u200b"})
+			}
+		}
+		checkEdited(t, "fuzz", data, doc, edits)
+
+		// Then many candidates at once, with deletions, spaces, "=" and
+		// characters some charsets lack, taking varied variants.
+		edits = edits[:0]
+		for r, reg := range doc.Regions() {
+			for k, c := range doc.Fit(r, sampleCandidates(reg.Text, 1+len(data)%5)) {
+				v := (c.Orig + 1 + k%(len(c.Variants)-1)) % len(c.Variants)
+				edits = append(edits, Edit{Region: r, Start: c.Start, End: c.End, Text: c.Variants[v]})
+			}
+		}
+		checkEdited(t, "fuzz (many)", data, doc, edits)
+	})
+}
+
+// corpusSeeds returns the first corpus message of each kind worth
+// mutating: quoted-printable, base64, multipart, latin-1, and plain.
+func corpusSeeds() [][]byte {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
+	kinds := []string{"quoted-printable", "base64", "multipart/alternative", "multipart/signed", "iso-8859-1", "us-ascii"}
+	var seeds [][]byte
+	for _, f := range files {
+		if len(kinds) == 0 {
+			break
+		}
+		data, err := os.ReadFile(f)
+		if err != nil || len(data) > 16<<10 {
+			continue
+		}
+		lower := strings.ToLower(string(data))
+		for i, k := range kinds {
+			if strings.Contains(lower, k) {
+				seeds = append(seeds, data)
+				kinds = append(kinds[:i], kinds[i+1:]...)
+				break
+			}
+		}
+	}
+	return seeds
+}
