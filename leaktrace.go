@@ -19,6 +19,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/leaktrace/leaktrace/internal/index"
 )
 
 // Errors shared by every Store implementation.
@@ -39,6 +41,9 @@ type Document struct {
 	Marks    Marks
 	Scheme   int // code scheme its copies are derived under
 	AddedAt  time.Time
+	// Fingerprints index the document for source lookup. They are
+	// written by AddDocument and not read back.
+	Fingerprints []index.Fingerprint
 }
 
 // Marks counts a document's variation points.
@@ -80,5 +85,8 @@ type Store interface {
 	RecordCopies(ctx context.Context, cs []Copy) error
 	// Copies lists the copies issued of a document.
 	Copies(ctx context.Context, doc string) ([]Copy, error)
+	// Lookup returns the postings of the given k-gram hashes, leaving out
+	// hashes so common that they say nothing about the source.
+	Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error)
 	Close() error
 }

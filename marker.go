@@ -58,7 +58,7 @@ func NewMarker(key code.Key, doc *Document) (*Marker, error) {
 	if got := a.Marks(); got.Total != doc.Marks.Total {
 		return nil, fmt.Errorf("document %q: found %d variation points, registered with %d; it was registered by an incompatible leaktrace", doc.ID, got.Total, doc.Marks.Total)
 	}
-	return &Marker{doc: doc, set: a.Set, code: code.New(key, doc.ID, a.Set.Arity())}, nil
+	return &Marker{doc: doc, set: a.Set, code: code.New(key, doc.ID, a.Set.Specs())}, nil
 }
 
 // Symbols returns the variant chosen at every point of recipient's copy.
@@ -88,4 +88,23 @@ func (m *Marker) Code() *code.Code { return m.code }
 func Hash(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// Canonical returns the canonical tokens of the document's prose, region
+// after region: what the source index hashes.
+func (a *Analysis) Canonical() []string {
+	var out []string
+	for _, r := range a.Set.Doc.Regions() {
+		out = append(out, marks.Canonical(r.Text)...)
+	}
+	return out
+}
+
+// Regions returns the text of the document's markable regions.
+func (m *Marker) Regions() []string {
+	var out []string
+	for _, r := range m.set.Doc.Regions() {
+		out = append(out, r.Text)
+	}
+	return out
 }

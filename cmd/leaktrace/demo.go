@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/spf13/cobra"
 )
@@ -128,10 +129,10 @@ func (a *app) demo(ctx context.Context, home string) error {
 		return l
 	}
 	for i, id := range ids {
-		fmt.Fprintf(w, "   %s:\n%s\n\n", id, indent(reveal(firstSentence(copies[i].Data)), "     "))
+		fmt.Fprintf(w, "   %s:\n%s\n\n", id, indent(marks.Reveal(firstSentence(copies[i].Data)), "     "))
 	}
 	src := firstSentence(sampleMemo)
-	fmt.Fprintf(w, "   original:\n%s\n\n", indent(reveal(src), "     "))
+	fmt.Fprintf(w, "   original:\n%s\n\n", indent(marks.Reveal(src), "     "))
 	fmt.Fprintf(w, "Next: 'leaktrace init', 'leaktrace doc add FILE', 'leaktrace recipient add ID',\n'leaktrace issue DOC RECIPIENT'. See 'leaktrace --help'.\n")
 	return nil
 }
@@ -139,24 +140,6 @@ func (a *app) demo(ctx context.Context, home string) error {
 // sentenceEnd finds the end of a sentence even when a zero-width mark
 // sits between its full stop and the next space.
 var sentenceEnd = regexp.MustCompile(`\.[\x{200B}-\x{200D}\x{2060}]* `)
-
-var revealNames = map[rune]string{
-	'\u200B': "⟨ZWSP⟩", '\u200C': "⟨ZWNJ⟩", '\u200D': "⟨ZWJ⟩", '\u2060': "⟨WJ⟩",
-	'\u00A0': "⟨NBSP⟩", '\u2019': "⟨’⟩", '\u201C': "⟨“⟩", '\u201D': "⟨”⟩", '\u2026': "⟨…⟩",
-}
-
-// reveal makes invisible and typographic characters visible.
-func reveal(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if n, ok := revealNames[r]; ok {
-			b.WriteString(n)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
 
 // indent wraps s at about 72 columns with a prefix.
 func indent(s, prefix string) string {

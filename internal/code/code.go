@@ -14,8 +14,12 @@
 //
 // Point i's bias vector p_i is drawn from a symmetric Dirichlet(1/2)
 // distribution (the q-ary generalization of Tardos' arcsine density), with
-// a cutoff t = 0.2/q_i added to every symbol so that no symbol is so rare
-// that it says nothing about an innocent reader: p_ij = t + (1 − q_i·t)·D_ij.
+// a cutoff t added to every symbol so that no symbol is so rare that it
+// says nothing about an innocent reader: p_ij = t + (1 − q_i·t)·D_ij.
+// The cutoff depends on the point's class: t = 0.2/q for [Spread] points,
+// whose widely spread biases resist colluders, and t = 0.7/q for [Dense]
+// points, which are scarce (they survive normalization and retyping) and
+// so must carry close to log2(q) bits each when one reader leaks.
 // Reader r's symbol at point i is the symbol whose cumulative-bias interval
 // holds PRF(Kr, i)/2⁶⁴.
 //
@@ -57,16 +61,37 @@ type Code struct {
 	Points []Point
 }
 
-// Cutoff returns the minimum probability of each symbol at a q-ary point.
-func Cutoff(q int) float64 { return 0.2 / float64(q) }
+// Class chooses how spread a point's biases are.
+type Class uint8
 
-// New derives the code of document doc whose points have the given
-// arities (each at least 2).
-func New(key Key, doc string, arity []int) *Code {
-	c := &Code{key: key, doc: doc, Points: make([]Point, len(arity))}
+const (
+	// Spread biases: Tardos-like, for plentiful points.
+	Spread Class = iota
+	// Dense biases: close to uniform, for scarce points.
+	Dense
+)
+
+// Spec describes a point to the code.
+type Spec struct {
+	Arity int // number of variants, at least 2
+	Class Class
+}
+
+// Cutoff returns the minimum probability of each symbol at a q-ary point
+// of a class.
+func Cutoff(q int, c Class) float64 {
+	if c == Dense {
+		return 0.7 / float64(q)
+	}
+	return 0.2 / float64(q)
+}
+
+// New derives the code of document doc whose points are specs.
+func New(key Key, doc string, specs []Spec) *Code {
+	c := &Code{key: key, doc: doc, Points: make([]Point, len(specs))}
 	total := 0
-	for _, q := range arity {
-		total += 2 * q
+	for _, sp := range specs {
+		total += 2 * sp.Arity
 	}
 	stream := prf(key, "leaktrace/bias/v1", doc, "", total)
 	at := 0
@@ -75,7 +100,8 @@ func New(key Key, doc string, arity []int) *Code {
 		at++
 		return u
 	}
-	for i, q := range arity {
+	for i, sp := range specs {
+		q := sp.Arity
 		g := make([]float64, q)
 		sum := 0.0
 		for j := range g {
@@ -84,7 +110,7 @@ func New(key Key, doc string, arity []int) *Code {
 			g[j] = z * z / 2
 			sum += g[j]
 		}
-		t := Cutoff(q)
+		t := Cutoff(q, sp.Class)
 		p := make([]float64, q)
 		cut := make([]uint64, q-1)
 		acc := 0.0

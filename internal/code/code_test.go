@@ -6,6 +6,15 @@ import (
 	"testing"
 )
 
+// specs gives points of the given arities, cycling through classes.
+func specs(arity []int, classes ...Class) []Spec {
+	out := make([]Spec, len(arity))
+	for i, q := range arity {
+		out[i] = Spec{Arity: q, Class: classes[i%len(classes)]}
+	}
+	return out
+}
+
 func testKey() Key {
 	var k Key
 	for i := range k {
@@ -17,14 +26,14 @@ func testKey() Key {
 // TestKnownAnswer pins scheme 1: if this changes, every copy issued so far
 // would be re-issued differently and could no longer be traced.
 func TestKnownAnswer(t *testing.T) {
-	c := New(testKey(), "memo-7", []int{2, 2, 3, 5, 5, 2, 2, 2, 5, 3})
+	c := New(testKey(), "memo-7", specs([]int{2, 2, 3, 5, 5, 2, 2, 2, 5, 3}, Spread, Dense))
 	got := ""
 	for _, r := range []string{"r0001", "r0002", "alice@example.org"} {
 		s := make([]uint8, len(c.Points))
 		c.Symbols(r, s)
 		got += fmt.Sprint(s)
 	}
-	const want = "[1 1 1 1 3 1 0 1 0 1][1 1 1 4 1 1 0 1 2 1][1 1 1 4 3 0 1 1 2 1]"
+	const want = "[1 1 1 1 3 1 0 1 0 1][1 1 1 3 1 1 0 0 2 1][1 0 1 4 3 0 1 1 2 1]"
 	if got != want {
 		t.Fatalf("scheme %d symbols changed:\n got %s\nwant %s", Scheme, got, want)
 	}
@@ -38,12 +47,13 @@ func TestBiasesRespectCutoff(t *testing.T) {
 	for i := range arity {
 		arity[i] = 2 + i%4
 	}
-	c := New(testKey(), "doc", arity)
+	sp := specs(arity, Spread, Dense, Dense)
+	c := New(testKey(), "doc", sp)
 	for i, p := range c.Points {
 		sum := 0.0
 		for _, x := range p.P {
-			if x < Cutoff(len(p.P))-1e-12 {
-				t.Fatalf("point %d: p=%v below cutoff %v", i, p.P, Cutoff(len(p.P)))
+			if cut := Cutoff(len(p.P), sp[i].Class); x < cut-1e-12 {
+				t.Fatalf("point %d: p=%v below cutoff %v", i, p.P, cut)
 			}
 			sum += x
 		}
@@ -57,7 +67,7 @@ func TestBiasesRespectCutoff(t *testing.T) {
 // distributed as its bias vector says: the property the false-accusation
 // bound rests on.
 func TestSymbolsFollowBiases(t *testing.T) {
-	c := New(testKey(), "doc", []int{2, 3, 5, 5})
+	c := New(testKey(), "doc", specs([]int{2, 3, 5, 5}, Spread, Dense))
 	const readers = 40000
 	counts := make([][]int, len(c.Points))
 	for i, p := range c.Points {
@@ -87,17 +97,29 @@ func TestDeterministicAndKeyed(t *testing.T) {
 		arity[i] = 5
 	}
 	a, b := make([]uint8, 200), make([]uint8, 200)
-	New(testKey(), "doc", arity).Symbols("r1", a)
-	New(testKey(), "doc", arity).Symbols("r1", b)
+	New(testKey(), "doc", specs(arity, Spread)).Symbols("r1", a)
+	New(testKey(), "doc", specs(arity, Spread)).Symbols("r1", b)
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Fatal("same key, document and reader gave different symbols")
 	}
 	k2 := testKey()
 	k2[0] ^= 1
 	for _, other := range []func() []uint8{
-		func() []uint8 { s := make([]uint8, 200); New(k2, "doc", arity).Symbols("r1", s); return s },
-		func() []uint8 { s := make([]uint8, 200); New(testKey(), "doc2", arity).Symbols("r1", s); return s },
-		func() []uint8 { s := make([]uint8, 200); New(testKey(), "doc", arity).Symbols("r2", s); return s },
+		func() []uint8 {
+			s := make([]uint8, 200)
+			New(k2, "doc", specs(arity, Spread)).Symbols("r1", s)
+			return s
+		},
+		func() []uint8 {
+			s := make([]uint8, 200)
+			New(testKey(), "doc2", specs(arity, Spread)).Symbols("r1", s)
+			return s
+		},
+		func() []uint8 {
+			s := make([]uint8, 200)
+			New(testKey(), "doc", specs(arity, Spread)).Symbols("r2", s)
+			return s
+		},
 	} {
 		s := other()
 		same := 0
@@ -117,7 +139,7 @@ func BenchmarkSymbols(b *testing.B) {
 	for i := range arity {
 		arity[i] = 5
 	}
-	c := New(testKey(), "doc", arity)
+	c := New(testKey(), "doc", specs(arity, Spread))
 	s := make([]uint8, len(arity))
 	for b.Loop() {
 		c.Symbols("r0042", s)

@@ -3,6 +3,7 @@ package marks
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"golang.org/x/text/cases"
@@ -34,38 +35,80 @@ func Normalize(s string) string {
 	return folder.String(s)
 }
 
-// Tokens splits normalized text into canonical word tokens: runs of
-// letters and digits. An apostrophe between letters stays inside the word
-// (don't), a comma between a digit and exactly three digits is dropped
-// (1,000 → 1000), a point between digits stays (2.5), and % is the word
-// "percent". Everything else separates tokens and is dropped.
-func Tokens(s string) []string {
-	rs := []rune(s)
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, string(cur))
-			cur = cur[:0]
+// Token is a canonical word token with the byte span of raw text it came
+// from.
+type Token struct {
+	Text       string // canonical form: NFKC, case folded, format characters removed
+	Start, End int    // raw byte span; End excludes format characters after the word
+}
+
+// Spans splits raw text into canonical word tokens: runs of letters and
+// digits. Format characters (zero-width and the like) inside a word are
+// skipped, an apostrophe between letters stays inside the word (don't), a
+// comma between a digit and exactly three digits is dropped (1,000 →
+// 1000), a point between digits stays (2.5), and % is the word "percent".
+// Everything else separates tokens and is dropped.
+func Spans(raw string) []Token {
+	type rr struct {
+		r    rune
+		at   int
+		size int
+	}
+	rs := make([]rr, 0, len(raw))
+	for i, r := range raw {
+		rs = append(rs, rr{r, i, utf8.RuneLen(r)})
+	}
+	if len(rs) > 0 {
+		// RuneLen is -1 for invalid bytes decoded as RuneError.
+		for i := range rs {
+			if rs[i].size < 0 {
+				rs[i].size = 1
+			}
 		}
 	}
-	alnum := func(i int) bool {
-		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]) || unicode.Is(unicode.Mn, rs[i]))
+	isAlnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+	isCf := func(r rune) bool { return unicode.Is(unicode.Cf, r) }
+	// neighbour returns the nearest rune before (dir -1) or after (+1)
+	// index i that is not a format character.
+	neighbour := func(i, dir int) rune {
+		for j := i + dir; j >= 0 && j < len(rs); j += dir {
+			if !isCf(rs[j].r) {
+				return rs[j].r
+			}
+		}
+		return -1
 	}
-	digit := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsDigit(rs[i]) }
-	for i, r := range rs {
+	digitAt := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsDigit(rs[i].r) }
+	var out []Token
+	var cur strings.Builder
+	start, end := -1, -1
+	flush := func() {
+		if start >= 0 {
+			out = append(out, Token{Text: folder.String(norm.NFKC.String(cur.String())), Start: start, End: end})
+		}
+		cur.Reset()
+		start, end = -1, -1
+	}
+	for i, c := range rs {
+		r := c.r
 		switch {
-		case alnum(i):
-			cur = append(cur, r)
-		case r == '\'' && len(cur) > 0 && unicode.IsLetter(rs[i-1]) && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
-			cur = append(cur, r)
-		case r == '.' && len(cur) > 0 && digit(i-1) && digit(i+1):
-			cur = append(cur, r)
-		case r == ',' && len(cur) > 0 && digit(i-1) && digit(i+1) && digit(i+2) && digit(i+3) && !digit(i+4):
+		case isAlnum(r):
+			if start < 0 {
+				start = c.at
+			}
+			cur.WriteRune(r)
+			end = c.at + c.size
+		case isCf(r) && start >= 0:
+			// transparent inside a word; not part of its span at the end
+		case isApostrophe(r) && start >= 0 && unicode.IsLetter(neighbour(i, -1)) && unicode.IsLetter(neighbour(i, +1)):
+			cur.WriteByte('\'')
+		case r == '.' && start >= 0 && digitAt(i-1) && digitAt(i+1):
+			cur.WriteByte('.')
+		case r == ',' && start >= 0 && digitAt(i-1) && digitAt(i+1) && digitAt(i+2) && digitAt(i+3) && !digitAt(i+4):
 			// thousands separator: dropped, the digits run on
-		case r == '%':
+		case r == '%' || r == '\uFF05':
 			flush()
-			out = append(out, "percent")
+			out = append(out, Token{Text: "percent", Start: c.at, End: c.at + c.size})
 		default:
 			flush()
 		}
@@ -74,9 +117,23 @@ func Tokens(s string) []string {
 	return out
 }
 
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '\u2019' || r == '\u2018' || r == '\u02BC' || r == '\u2032'
+}
+
+// Tokens returns the texts of [Spans].
+func Tokens(s string) []string {
+	sp := Spans(s)
+	out := make([]string, len(sp))
+	for i, t := range sp {
+		out[i] = t.Text
+	}
+	return out
+}
+
 // Canonical returns the canonical token sequence of text: every rendering
 // of every variation point folds to the same sequence, so the original, all
 // copies, and a retyped or normalized excerpt index alike.
 func Canonical(text string) []string {
-	return lexicon.Fold(Tokens(Normalize(text)))
+	return lexicon.Fold(Tokens(text))
 }

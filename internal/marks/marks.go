@@ -18,6 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 )
@@ -74,13 +75,17 @@ func (s *Set) ByChannel() map[Channel]int {
 	return m
 }
 
-// Arity returns the number of variants of each point.
-func (s *Set) Arity() []int {
-	a := make([]int, len(s.Points))
+// Specs describes the points to the code: lexical points are scarce and
+// get dense biases, typographic points spread ones.
+func (s *Set) Specs() []code.Spec {
+	out := make([]code.Spec, len(s.Points))
 	for i, p := range s.Points {
-		a[i] = len(p.Variants)
+		out[i] = code.Spec{Arity: len(p.Variants), Class: code.Spread}
+		if p.Channel == Lexical {
+			out[i].Class = code.Dense
+		}
 	}
-	return a
+	return out
 }
 
 // Edits returns the edits that render the copy whose variant at point i is

@@ -18,6 +18,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
+	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/store"
 )
 
@@ -174,7 +175,7 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	d := &leaktrace.Document{
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
-		Scheme: code.Scheme, AddedAt: s.now(),
+		Scheme: code.Scheme, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
 	}
 	if err := s.Store.AddDocument(ctx, d); err != nil {
 		return nil, err

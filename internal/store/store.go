@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/index"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver
 )
 
@@ -45,6 +46,18 @@ var migrations = []string{
 		issued_at TEXT NOT NULL,
 		PRIMARY KEY (document, recipient)
 	);`,
+	// The source index: winnowed k-gram fingerprints of every document.
+	// Documents are numbered so that the index does not repeat their ids.
+	`CREATE TABLE doc_numbers (
+		num      INTEGER PRIMARY KEY,
+		document TEXT NOT NULL UNIQUE REFERENCES documents(id)
+	);
+	CREATE TABLE fingerprints (
+		hash INTEGER NOT NULL,
+		num  INTEGER NOT NULL REFERENCES doc_numbers(num),
+		pos  INTEGER NOT NULL,
+		PRIMARY KEY (hash, num, pos)
+	) WITHOUT ROWID;`,
 }
 
 // ErrNoStore is returned by Open when the database file does not exist.
@@ -161,8 +174,71 @@ func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document) error {
 		if isUnique(err) {
 			return fmt.Errorf("document %q: %w", d.ID, leaktrace.ErrExists)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return insertFingerprints(ctx, tx, d.ID, d.Fingerprints)
 	})
+}
+
+func insertFingerprints(ctx context.Context, tx *sql.Tx, doc string, fps []index.Fingerprint) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO doc_numbers (document) VALUES (?)`, doc)
+	if err != nil {
+		return err
+	}
+	num, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO fingerprints (hash, num, pos) VALUES (?,?,?)`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, f := range fps {
+		if _, err := st.ExecContext(ctx, f.Hash, num, f.Pos); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaxPostings bounds how many documents one k-gram may point to before it
+// counts as boilerplate and is ignored by lookups.
+const MaxPostings = 1000
+
+// Lookup implements leaktrace.Store.
+func (s *Store) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error) {
+	st, err := s.db.PrepareContext(ctx, `SELECT d.document, f.pos FROM fingerprints f
+		JOIN doc_numbers d ON d.num = f.num WHERE f.hash = ? LIMIT ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var out []index.Posting
+	for _, h := range index.Unique(hashes) {
+		rows, err := st.QueryContext(ctx, h, MaxPostings+1)
+		if err != nil {
+			return nil, err
+		}
+		var ps []index.Posting
+		for rows.Next() {
+			p := index.Posting{Hash: h}
+			if err := rows.Scan(&p.Doc, &p.Pos); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ps = append(ps, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(ps) <= MaxPostings {
+			out = append(out, ps...)
+		}
+	}
+	return out, nil
 }
 
 const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at`

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/leaktrace/leaktrace/internal/marks"
+	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/leaktrace/leaktrace/internal/trace"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) traceCommand() *cobra.Command {
+	var asJSON bool
+	var epsilon float64
+	var keep int
+	cmd := &cobra.Command{
+		Use:   "trace [FILE|-]",
+		Short: "Find the source document and the reader of a leaked text",
+		Long: `trace reads a leaked text (.txt, .md or .eml; standard input by default),
+finds the registered documents it comes from, reads the marks that survive
+in it, and ranks the readers of each document by how well their copy
+matches.
+
+A reader is accused only when the probability that any innocent reader of
+that document would match as well — the p-value, already multiplied by the
+number of readers — is at most --epsilon. Attacks on the leak can stop
+leaktrace from naming anyone; they cannot make an innocent reader likelier
+to be named.`,
+		Args: func(cmd *cobra.Command, argv []string) error {
+			if len(argv) > 1 {
+				return usagef("trace takes at most one FILE")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			name := "-"
+			if len(argv) == 1 {
+				name = argv[0]
+			}
+			if epsilon <= 0 || epsilon >= 1 {
+				return usagef("--epsilon must be between 0 and 1 (got %g)", epsilon)
+			}
+			data, err := a.readInput(name)
+			if err != nil {
+				return err
+			}
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rep, err := s.Trace(cmd.Context(), name, data, epsilon, keep)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.stdout, reportJSON(rep))
+			}
+			writeReport(a.stdout, rep)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().Float64Var(&epsilon, "epsilon", service.DefaultEpsilon, "accuse only at p-values at or below this")
+	cmd.Flags().IntVar(&keep, "suspects", service.DefaultSuspects, "list at least this many suspects per document")
+	return cmd
+}
+
+type suspectJSON struct {
+	Recipient string  `json:"recipient"`
+	Score     float64 `json:"score"`
+	LLRBits   float64 `json:"llr_bits"`
+	Agree     int     `json:"marks_agreeing"`
+	PValue    float64 `json:"p_value"`
+	Accused   bool    `json:"accused"`
+}
+
+type evidenceJSON struct {
+	Channel string `json:"channel"`
+	Kind    string `json:"kind"`
+	Variant string `json:"variant"`
+	Context string `json:"context"`
+}
+
+type matchJSON struct {
+	Document      string         `json:"document"`
+	Title         string         `json:"title"`
+	MatchedWords  int            `json:"matched_words"`
+	DocumentWords int            `json:"document_words"`
+	CoveredWords  int            `json:"covered_words"`
+	MarksObserved int            `json:"marks_observed"`
+	MarksCovered  int            `json:"marks_covered"`
+	ByChannel     map[string]int `json:"marks_by_channel"`
+	Unreadable    map[string]int `json:"unreadable_by_channel"`
+	Readers       int            `json:"readers"`
+	Suspects      []suspectJSON  `json:"suspects"`
+	Evidence      []evidenceJSON `json:"evidence,omitempty"`
+}
+
+type reportOut struct {
+	Epsilon   float64     `json:"epsilon"`
+	LeakWords int         `json:"leak_words"`
+	LeakHash  string      `json:"leak_sha256"`
+	Documents int         `json:"documents_searched"`
+	Matches   []matchJSON `json:"matches"`
+	Warnings  []string    `json:"warnings,omitempty"`
+}
+
+func channelCounts(m map[marks.Channel]int) map[string]int {
+	out := map[string]int{}
+	for _, ch := range marks.Channels {
+		out[ch.String()] = m[ch]
+	}
+	return out
+}
+
+// finite keeps JSON encodable: scores of readers with no evidence are 0.
+func finite(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return x
+}
+
+func reportJSON(rep *service.Report) reportOut {
+	out := reportOut{Epsilon: rep.Epsilon, LeakWords: rep.LeakWords, LeakHash: rep.LeakSHA256,
+		Documents: rep.Documents, Matches: []matchJSON{}, Warnings: rep.Warnings}
+	for _, m := range rep.Matches {
+		mj := matchJSON{Document: m.Source.ID, Title: rep.Titles[m.Source.ID], MatchedWords: m.MatchedWords,
+			DocumentWords: m.SourceWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
+			MarksCovered: m.PointsCovered, ByChannel: channelCounts(m.ByChannel), Unreadable: channelCounts(m.Erased),
+			Readers: len(m.Source.Readers), Suspects: []suspectJSON{}}
+		for _, s := range m.Suspects {
+			mj.Suspects = append(mj.Suspects, suspectJSON{s.Recipient, finite(s.Score), finite(s.LLR), s.Agree, s.PValue, s.Accused})
+		}
+		if len(m.Suspects) > 0 {
+			for _, e := range evidence(rep.Leak, m, m.Suspects[0].Recipient, 8) {
+				mj.Evidence = append(mj.Evidence, evidenceJSON{e.channel, e.kind, e.variant, e.context})
+			}
+		}
+		out.Matches = append(out.Matches, mj)
+	}
+	return out
+}
+
+type evidenceItem struct {
+	channel, kind, variant, context string
+}
+
+// evidence quotes, in context, up to n marks of the leak that agree with
+// a reader's copy, preferring a mix of kinds.
+func evidence(leak *trace.Leak, m *trace.Match, reader string, n int) []evidenceItem {
+	obs := m.Agreeing(reader)
+	syms := m.Source.Symbols(reader)
+	// Round-robin over kinds so that one kind does not crowd out others.
+	byKind := map[string][]trace.Observation{}
+	var kinds []string
+	for _, o := range obs {
+		k := m.Source.Points[o.Point].Kind
+		if byKind[k] == nil {
+			kinds = append(kinds, k)
+		}
+		byKind[k] = append(byKind[k], o)
+	}
+	sort.Strings(kinds)
+	var picked []trace.Observation
+	for len(picked) < n {
+		added := false
+		for _, k := range kinds {
+			if len(byKind[k]) > 0 && len(picked) < n {
+				picked = append(picked, byKind[k][0])
+				byKind[k] = byKind[k][1:]
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	sort.Slice(picked, func(i, j int) bool { return picked[i].LeakStart < picked[j].LeakStart })
+	var out []evidenceItem
+	for _, o := range picked {
+		p := m.Source.Points[o.Point]
+		v := p.Variants[syms[o.Point]]
+		if v == "" {
+			v = "(none)"
+		}
+		out = append(out, evidenceItem{p.Channel.String(), p.Kind, marks.Reveal(v), quote(leak.Text, o.LeakStart, o.LeakEnd)})
+	}
+	return out
+}
+
+// quote returns text[start:end] with some context, marks revealed, on one
+// line.
+func quote(text string, start, end int) string {
+	lo, hi := max(0, start-28), min(len(text), end+28)
+	for lo > 0 && !utf8.RuneStart(text[lo]) {
+		lo--
+	}
+	for hi < len(text) && !utf8.RuneStart(text[hi]) {
+		hi++
+	}
+	q := marks.Reveal(text[lo:start]) + "[" + marks.Reveal(text[start:end]) + "]" + marks.Reveal(text[end:hi])
+	q = strings.Join(strings.Fields(strings.ReplaceAll(q, "\n", " ⏎ ")), " ")
+	if lo > 0 {
+		q = "…" + q
+	}
+	if hi < len(text) {
+		q += "…"
+	}
+	return q
+}
+
+func formatP(p float64) string {
+	switch {
+	case p >= 1:
+		return "1"
+	case p >= 0.001:
+		return fmt.Sprintf("%.3f", p)
+	}
+	return fmt.Sprintf("%.1e", p)
+}
+
+func writeReport(w io.Writer, rep *service.Report) {
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	fmt.Fprintf(w, "Leak: %d words (sha256 %s…), searched %d registered documents, ε = %g\n", rep.LeakWords, rep.LeakSHA256[:12], rep.Documents, rep.Epsilon)
+	if len(rep.Matches) == 0 {
+		fmt.Fprintln(w, "\nNo registered document matches this text: it shares no passage of ten or more words with any of them.")
+		return
+	}
+	for i, m := range rep.Matches {
+		fmt.Fprintf(w, "\nMatch %d: %s", i+1, m.Source.ID)
+		if t := rep.Titles[m.Source.ID]; t != "" && t != m.Source.ID {
+			fmt.Fprintf(w, " (%s)", t)
+		}
+		fmt.Fprintf(w, "\n  %d of the leak's %d words align with it, covering %d of its %d words (%.1f%%).\n",
+			m.MatchedWords, m.LeakWords, m.CoveredWords, m.SourceWords, 100*float64(m.CoveredWords)/float64(max(1, m.SourceWords)))
+		obs := channelCounts(m.ByChannel)
+		er := channelCounts(m.Erased)
+		var parts []string
+		for _, ch := range marks.Channels {
+			parts = append(parts, fmt.Sprintf("%s %d read, %d unreadable", ch, obs[ch.String()], er[ch.String()]))
+		}
+		fmt.Fprintf(w, "  Marks: %d of %d in the covered text were read (%s).\n", len(m.Observations), m.PointsCovered, strings.Join(parts, "; "))
+		if len(m.Source.Readers) == 0 {
+			fmt.Fprintln(w, "  No copy of this document has been issued, so there is no reader to suspect.")
+			continue
+		}
+		fmt.Fprintf(w, "  Suspects among the %d readers issued a copy:\n", len(m.Source.Readers))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "    READER\tSCORE\tAGREE\tP-VALUE\tVERDICT")
+		for _, s := range m.Suspects {
+			verdict := "not accused"
+			if s.Accused {
+				verdict = "ACCUSED"
+			}
+			fmt.Fprintf(tw, "    %s\t%.1f\t%d/%d\t%s\t%s\n", s.Recipient, finite(s.Score), s.Agree, len(m.Observations), formatP(s.PValue), verdict)
+		}
+		tw.Flush()
+		top := m.Suspects[0]
+		switch {
+		case top.Accused:
+			fmt.Fprintf(w, "  Verdict: the leak comes from %s's copy. The chance that any innocent reader's copy\n  would match it this well is %s, at or below ε = %g.\n", top.Recipient, formatP(top.PValue), rep.Epsilon)
+		case len(m.Observations) == 0:
+			fmt.Fprintln(w, "  Verdict: nobody is accused. No mark survives in the leak (it was normalized or retyped,\n  or the excerpt holds none); a longer excerpt may tell.")
+		default:
+			fmt.Fprintf(w, "  Verdict: nobody is accused. The best match, %s, is not strong enough (p = %s > ε = %g);\n  the leak holds too few surviving marks to tell readers apart.\n", top.Recipient, formatP(top.PValue), rep.Epsilon)
+		}
+		ev := evidence(rep.Leak, m, top.Recipient, 6)
+		if len(ev) > 0 {
+			fmt.Fprintf(w, "  Evidence: marks in the leak that agree with %s's copy ([…] is where the mark was read):\n", top.Recipient)
+			for _, e := range ev {
+				fmt.Fprintf(w, "    %s %s = %s: %s\n", e.channel, e.kind, e.variant, e.context)
+			}
+		}
+	}
+}

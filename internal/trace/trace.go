@@ -1,0 +1,170 @@
+// Package trace reads the marks that survive in a leaked fragment and
+// names the reader whose copy it came from, with the probability that an
+// innocent reader would score as high.
+//
+// The pipeline for one registered document: align the fragment's tokens
+// to the document's (align.go), read each variation point in the aligned
+// stretches (read.go), and score every reader who was issued a copy
+// (score.go). Finding which documents a fragment comes from is the index
+// package's job.
+package trace
+
+import (
+	"sort"
+
+	"github.com/leaktrace/leaktrace/internal/code"
+	"github.com/leaktrace/leaktrace/internal/marks"
+)
+
+// Source is a registered document prepared for tracing.
+type Source struct {
+	ID      string
+	Regions []string      // the document's markable text
+	Points  []marks.Point // its variation points
+	Code    *code.Code    // its code (biases)
+	// Readers are the candidates: every reader issued a copy.
+	Readers []string
+	// Symbols returns a reader's symbol at every point.
+	Symbols func(reader string) []uint8
+}
+
+// Leak is a leaked fragment, tokenized once for every source.
+type Leak struct {
+	Text   string
+	Tokens []marks.Token
+}
+
+// NewLeak tokenizes a leaked text.
+func NewLeak(text string) *Leak { return &Leak{Text: text, Tokens: marks.Spans(text)} }
+
+// Match is what a leak shows about one source document.
+type Match struct {
+	Source        *Source
+	MatchedWords  int // leak words aligned to the document
+	LeakWords     int
+	SourceWords   int // words of the document
+	CoveredWords  int // source words inside the aligned stretches
+	PointsCovered int // variation points inside the aligned stretches
+	Observations  []Observation
+	// ByChannel counts observations per channel; Erased counts points in
+	// the aligned stretches that could not be read, per channel.
+	ByChannel map[marks.Channel]int
+	Erased    map[marks.Channel]int
+	Suspects  []Suspect
+	// leakTokens claimed by this match, for overlap checks.
+	claimed []int
+}
+
+// Options tune a trace.
+type Options struct {
+	Epsilon float64 // accuse at p-value ≤ Epsilon
+	Keep    int     // suspects to report at least
+}
+
+// Align aligns the leak to a source and reads its marks. It returns nil if
+// the leak does not align to the source well enough.
+func Align(src *Source, leak *Leak) *Match {
+	rd := newReader(src.Regions, src.Points)
+	ids := map[string]int32{}
+	var words []string
+	lt := make([]string, len(leak.Tokens))
+	for i, t := range leak.Tokens {
+		lt[i] = t.Text
+	}
+	st := make([]string, len(rd.tokens))
+	for i, t := range rd.tokens {
+		st[i] = t.Text
+	}
+	frag := intern(ids, &words, lt)
+	srcIDs := intern(ids, &words, st)
+	pairs := newAligner(words, frag, srcIDs).align(frag, srcIDs)
+	if len(pairs) == 0 {
+		return nil
+	}
+	m := &Match{Source: src, LeakWords: len(leak.Tokens), SourceWords: len(rd.tokens),
+		ByChannel: map[marks.Channel]int{}, Erased: map[marks.Channel]int{}}
+	// Coverage: source tokens spanned by each alignment block.
+	type span struct{ lo, hi int }
+	blocks := map[int]*span{}
+	for _, p := range pairs {
+		m.MatchedWords++
+		m.claimed = append(m.claimed, p.Frag)
+		b := blocks[p.Block]
+		if b == nil {
+			blocks[p.Block] = &span{p.Src, p.Src}
+		} else {
+			b.lo, b.hi = min(b.lo, p.Src), max(b.hi, p.Src)
+		}
+	}
+	covered := make([]bool, len(rd.tokens))
+	for _, b := range blocks {
+		for i := b.lo; i <= b.hi; i++ {
+			covered[i] = true
+		}
+	}
+	for _, c := range covered {
+		if c {
+			m.CoveredWords++
+		}
+	}
+	m.Observations = rd.read(leak.Text, leak.Tokens, pairs)
+	seen := make(map[int]bool, len(m.Observations))
+	for _, o := range m.Observations {
+		seen[o.Point] = true
+		m.ByChannel[src.Points[o.Point].Channel]++
+	}
+	for i := range src.Points {
+		a, b := rd.flank(&src.Points[i])
+		if a >= 0 && covered[a] && covered[b] {
+			m.PointsCovered++
+			if !seen[i] {
+				m.Erased[src.Points[i].Channel]++
+			}
+		}
+	}
+	return m
+}
+
+// Score ranks the source's readers against the match's observations.
+func (m *Match) Score(opt Options) {
+	if len(m.Source.Readers) == 0 {
+		return
+	}
+	s := newScorer(m.Observations, m.Source.Code.Points)
+	m.Suspects = rankSuspects(s, m.Source.Readers, m.Source.Symbols, opt.Epsilon, opt.Keep)
+}
+
+// Claimed returns how many of the match's leak words are also claimed by
+// any of the given better matches.
+func (m *Match) Claimed(better []*Match) int {
+	taken := map[int]bool{}
+	for _, b := range better {
+		for _, f := range b.claimed {
+			taken[f] = true
+		}
+	}
+	n := 0
+	for _, f := range m.claimed {
+		if taken[f] {
+			n++
+		}
+	}
+	return n
+}
+
+// Agreeing returns the observations that agree with a reader's copy, in
+// leak order.
+func (m *Match) Agreeing(reader string) []Observation {
+	syms := m.Source.Symbols(reader)
+	var out []Observation
+	for _, o := range m.Observations {
+		for _, x := range o.Symbols {
+			if x == syms[o.Point] {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].LeakStart < out[j].LeakStart })
+	return out
+}
