@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/attack"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/spf13/cobra"
@@ -33,10 +35,11 @@ func (a *app) demoCommand() *cobra.Command {
 	var keep bool
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Register a sample memo, issue copies to three readers and show how they differ",
+		Short: "Mark a sample memo for three readers, leak an excerpt, and trace it",
 		Long: `demo runs leaktrace end to end in a scratch home (never your own): it
 registers an embedded sample memo, issues marked copies to three readers,
-and shows where and how the copies differ.`,
+shows where and how the copies differ, leaks a 40-word excerpt of one copy,
+and traces it back to its reader.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := os.MkdirTemp("", "leaktrace-demo-")
@@ -133,7 +136,27 @@ func (a *app) demo(ctx context.Context, home string) error {
 	}
 	src := firstSentence(sampleMemo)
 	fmt.Fprintf(w, "   original:\n%s\n\n", indent(marks.Reveal(src), "     "))
-	fmt.Fprintf(w, "Next: 'leaktrace init', 'leaktrace doc add FILE', 'leaktrace recipient add ID',\n'leaktrace issue DOC RECIPIENT'. See 'leaktrace --help'.\n")
+	// 5. Bob leaks: he pastes 40 words of his copy into a chat.
+	bob := string(copies[1].Data)
+	leak := attack.Excerpt(bob[strings.Index(bob, "\n\nThe"):], 40, rand.New(rand.NewPCG(7, 7)))
+	fmt.Fprintf(w, "5. A 40-word excerpt of one copy surfaces in a chat:\n\n%s\n\n", indent(leak, "     "))
+	fmt.Fprintf(w, "6. leaktrace trace finds the document by itself and reads the surviving marks:\n\n")
+	rep, err := s.Trace(ctx, "leak.txt", []byte(leak), service.DefaultEpsilon, 3)
+	if err != nil {
+		return err
+	}
+	writeReport(w, rep)
+
+	// 7. The same excerpt after a platform normalized it: the typographic
+	// marks are gone, and leaktrace says what the rest can support.
+	norm := attack.Normalize(leak)
+	fmt.Fprintf(w, "\n7. The same excerpt after a platform stripped invisible characters and\n   straightened quotes; typographic marks are gone:\n\n")
+	rep, err = s.Trace(ctx, "leak.txt", []byte(norm), service.DefaultEpsilon, 3)
+	if err != nil {
+		return err
+	}
+	writeReport(w, rep)
+	fmt.Fprintf(w, "\nNext: 'leaktrace init', 'leaktrace doc add FILE', 'leaktrace recipient add ID',\n'leaktrace issue DOC RECIPIENT', 'leaktrace trace LEAK'. See 'leaktrace --help'.\n")
 	return nil
 }
 
