@@ -46,8 +46,17 @@ func newFixture(t testing.TB, words, readers int, seed uint64) *fixture {
 	for _, r := range a.Set.Doc.Regions() {
 		regions = append(regions, r.Text)
 	}
+	cache := map[string][]uint8{}
+	symbols := func(r string) []uint8 {
+		s, ok := cache[r]
+		if !ok {
+			s = m.Symbols(r)
+			cache[r] = s
+		}
+		return s
+	}
 	return &fixture{doc: d, marker: m, src: &trace.Source{ID: d.ID, Regions: regions, Points: m.Points(),
-		Code: m.Code(), Readers: rs, Symbols: m.Symbols}}
+		Code: m.Code(), Readers: rs, Symbols: symbols}}
 }
 
 func (f *fixture) copyOf(t testing.TB, reader string) string {
@@ -130,4 +139,121 @@ func TestNormalizedAndRetyped(t *testing.T) {
 		n := identification(t, f, 20, rng, c.leak)
 		t.Logf("%s@%d: named %d of 20", c.name, c.words, n)
 	}
+}
+
+// attacks used by the statistical tests, by name.
+func attacks(rng *rand.Rand) map[string]func(string, int) string {
+	return map[string]func(string, int) string{
+		"paste":     func(c string, n int) string { return attack.Excerpt(c, n, rng) },
+		"normalize": func(c string, n int) string { return attack.Normalize(attack.Excerpt(c, n, rng)) },
+		"retype":    func(c string, n int) string { return attack.Retype(attack.Excerpt(c, n, rng), 0.02, rng) },
+		"edit":      func(c string, n int) string { return attack.Edit(attack.Excerpt(c, n, rng), 0.2, 0.3, rng) },
+	}
+}
+
+// TestNoFalseAccusations checks the guarantee statistically: leaks of the
+// unmarked original and of copies issued to readers outside the candidate
+// set never accuse anyone at ε = 1e-6, whatever the attack and length.
+// At a loose ε = 0.2 the rate of any accusation must stay below ε too,
+// which checks that the p-values are valid, not merely small.
+func TestNoFalseAccusations(t *testing.T) {
+	f := newFixture(t, 2000, 1000, 3)
+	rng := rand.New(rand.NewPCG(5, 6))
+	atk := attacks(rng)
+	names := []string{"paste", "normalize", "retype", "edit"}
+	lengths := []int{10, 20, 40, 100, 300}
+	trials, loose := 0, 0
+	for i := 0; i < 240; i++ {
+		var src string
+		if i%2 == 0 {
+			src = string(f.doc.Content) // the unmarked original
+		} else {
+			src = f.copyOf(t, fmt.Sprintf("outsider%04d", i)) // not a candidate
+		}
+		name := names[rng.IntN(len(names))]
+		leak := atk[name](src, lengths[rng.IntN(len(lengths))])
+		m := trace.Align(f.src, trace.NewLeak(leak))
+		if m == nil {
+			continue
+		}
+		trials++
+		m.Score(trace.Options{Epsilon: 0.2, Keep: 5})
+		for _, s := range m.Suspects {
+			if s.PValue <= 1e-6 {
+				t.Fatalf("trial %d (%s): innocent %s has p = %g", i, name, s.Recipient, s.PValue)
+			}
+		}
+		if len(m.Suspects) > 0 && m.Suspects[0].Accused {
+			loose++
+		}
+	}
+	if trials < 200 {
+		t.Fatalf("only %d of 240 leaks aligned", trials)
+	}
+	// The bound is conservative: the observed rate should be well below ε.
+	if rate := float64(loose) / float64(trials); rate > 0.2 {
+		t.Errorf("at ε = 0.2, %d of %d innocent-only traces accused someone (%.2f)", loose, trials, rate)
+	}
+	t.Logf("%d traces of innocent leaks: none accused at ε = 1e-6; %d accused at ε = 0.2", trials, loose)
+}
+
+func TestCollusionNamesAColluder(t *testing.T) {
+	f := newFixture(t, 2500, 1000, 4)
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, c := range []int{2, 3} {
+		named := 0
+		for i := 0; i < 10; i++ {
+			perm := rng.Perm(len(f.src.Readers))[:c]
+			var copies []string
+			guilty := map[string]bool{}
+			for _, j := range perm {
+				copies = append(copies, f.copyOf(t, f.src.Readers[j]))
+				guilty[f.src.Readers[j]] = true
+			}
+			leak := attack.Excerpt(attack.Collude(copies, rng), 300, rng)
+			m := traceLeak(f, leak)
+			if m == nil {
+				t.Fatal("collusion leak did not align")
+			}
+			for _, s := range m.Suspects {
+				if s.Accused && !guilty[s.Recipient] {
+					t.Fatalf("innocent %s accused in a %d-reader collusion", s.Recipient, c)
+				}
+			}
+			if m.Suspects[0].Accused {
+				named++
+			}
+		}
+		t.Logf("%d colluders, 300 words: a colluder named in %d of 10", c, named)
+		if named < 8 {
+			t.Errorf("%d colluders, 300 pasted words: a colluder named in only %d of 10", c, named)
+		}
+	}
+}
+
+// FuzzTrace: any leak text traces without panicking, with p-values that
+// are probabilities.
+func FuzzTrace(f *testing.F) {
+	fx := newFixture(f, 300, 50, 5)
+	c := fx.copyOf(f, "r0001")
+	f.Add(c[:len(c)/3])
+	f.Add(attack.Normalize(c))
+	f.Add("the the the the the the the the the the the the")
+	f.Fuzz(func(t *testing.T, leak string) {
+		m := trace.Align(fx.src, trace.NewLeak(leak))
+		if m == nil {
+			return
+		}
+		m.Score(trace.Options{Epsilon: 1e-6, Keep: 5})
+		for _, s := range m.Suspects {
+			if !(s.PValue >= 0 && s.PValue <= 1) {
+				t.Fatalf("p-value %v", s.PValue)
+			}
+		}
+		for _, o := range m.Observations {
+			if o.LeakStart < 0 || o.LeakEnd > len(leak) || o.LeakStart > o.LeakEnd {
+				t.Fatalf("observation span [%d,%d) outside the leak", o.LeakStart, o.LeakEnd)
+			}
+		}
+	})
 }
