@@ -141,7 +141,10 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+// sqlTx is the transaction type tx passes to its function.
+type sqlTx = sql.Tx
+
+func (s *Store) tx(ctx context.Context, fn func(*sqlTx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
