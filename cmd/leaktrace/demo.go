@@ -54,7 +54,7 @@ and shows where and how the copies differ.`,
 
 func (a *app) demo(ctx context.Context, home string) error {
 	w := a.stdout
-	if err := service.Init(ctx, home); err != nil {
+	if err := service.Init(ctx, home, service.InitOptions{Actor: a.actorName()}); err != nil {
 		return err
 	}
 	s, err := service.Open(ctx, home)
