@@ -42,8 +42,27 @@ type cli struct {
 	home string
 }
 
+// buildCLI builds leaktrace from this module. It first reads the module's
+// sources: go test caches a passing result by the files a test opens, and
+// the binary's sources are not this test's dependencies, so without this a
+// change that broke the CLI would keep a stale pass.
 func buildCLI(t *testing.T) string {
 	t.Helper()
+	err := filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" && path != "../..") {
+			return filepath.SkipDir
+		}
+		if ext := filepath.Ext(path); ext == ".go" || d.Name() == "go.mod" || d.Name() == "go.sum" {
+			_, err = os.ReadFile(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the go command is needed to build leaktrace: %v", err)
