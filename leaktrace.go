@@ -11,6 +11,11 @@
 // are reproducible from the secret key and never need storing. Every issue
 // is recorded as a [Copy].
 //
+// Every change — the home's creation, a document or reader added, a copy
+// issued, a trace run — is also an entry in an append-only, signed Merkle
+// log (the custody log; format and guarantees in internal/custody), which
+// the [Store] writes in the same transaction as the change.
+//
 // The [Store] interface is the persistence boundary; the SQLite
 // implementation lives in internal/store.
 package leaktrace
@@ -21,6 +26,7 @@ import (
 	"time"
 
 	"github.com/leaktrace/leaktrace/internal/index"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Errors shared by every Store implementation.
@@ -68,25 +74,86 @@ type Copy struct {
 	IssuedAt  time.Time
 }
 
-// Store persists documents, recipients and issued copies. Every method is
-// atomic: it either commits entirely or changes nothing.
+// LogRecord is one custody-log entry as a [Store] keeps it. Data is the
+// entry's canonical bytes — the leaf whose RFC 6962 hash goes into the
+// Merkle tree — and is never changed or reinterpreted by the store. Kind,
+// Document and Recipient repeat fields of Data so that the store can find
+// an object's entries without decoding every leaf; they are a lookup aid,
+// not evidence, and readers must check them against the decoded Data.
+type LogRecord struct {
+	Kind      string
+	Document  string
+	Recipient string
+	Data      []byte
+}
+
+// LogCheckpoint is a signed checkpoint of the custody log as stored: the
+// tree size it commits to and the signed note's exact bytes.
+type LogCheckpoint struct {
+	Size int64
+	Note []byte
+}
+
+// CheckpointSigner signs checkpoints of the custody log. A Store calls it
+// inside the transaction that appends entries, so that a change, its log
+// entries and the checkpoint covering them commit together or not at all.
+type CheckpointSigner interface {
+	// SignCheckpoint returns the signed note for the tree of the given
+	// size and RFC 6962 root hash.
+	SignCheckpoint(size int64, root tlog.Hash) ([]byte, error)
+}
+
+// Store persists documents, recipients, issued copies and the custody log
+// that records them. Every method is atomic: it either commits entirely or
+// changes nothing.
+//
+// The custody log is append-only. Each method that changes state takes the
+// log records describing the change and appends them, with their tlog
+// stored hashes and a new signed checkpoint, in the same transaction as
+// the change itself: the store never holds a change that is not in the
+// log, nor a log entry whose change did not commit.
 type Store interface {
-	AddDocument(ctx context.Context, d *Document) error         // ErrExists
+	// AddDocument adds d and appends rec. ErrExists if the id is taken.
+	AddDocument(ctx context.Context, d *Document, rec LogRecord) error
 	Document(ctx context.Context, id string) (*Document, error) // ErrNotFound
 	// Documents lists all documents without their content.
 	Documents(ctx context.Context) ([]*Document, error)
 	// AddRecipients adds all recipients or none (ErrExists names the first
-	// duplicate).
-	AddRecipients(ctx context.Context, rs []Recipient) error
+	// duplicate) and appends recs.
+	AddRecipients(ctx context.Context, rs []Recipient, recs []LogRecord) error
 	Recipient(ctx context.Context, id string) (*Recipient, error) // ErrNotFound
 	Recipients(ctx context.Context) ([]Recipient, error)
-	// RecordCopies records issued copies, all or none. Re-issuing a copy
-	// keeps its first issue time.
-	RecordCopies(ctx context.Context, cs []Copy) error
-	// Copies lists the copies issued of a document.
+	// RecordCopies records issued copies, all or none, and appends recs.
+	// Re-issuing a copy keeps its first issue time; the log keeps every
+	// issue.
+	RecordCopies(ctx context.Context, cs []Copy, recs []LogRecord) error
+	// Copies lists the copies issued of a document, or of every document
+	// when doc is "".
 	Copies(ctx context.Context, doc string) ([]Copy, error)
 	// Lookup returns the postings of the given k-gram hashes, leaving out
 	// hashes so common that they say nothing about the source.
 	Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error)
+
+	// AppendLog appends records that change nothing else (the log's own
+	// start, traces) and returns the index of the first.
+	AppendLog(ctx context.Context, recs []LogRecord) (first int64, err error)
+	// LogSize returns the number of entries in the log.
+	LogSize(ctx context.Context) (int64, error)
+	// LogEntries returns entries [start, end), ErrNotFound past the end.
+	LogEntries(ctx context.Context, start, end int64) ([]LogRecord, error)
+	// FindLogEntries returns, in log order, the indexes of the entries
+	// whose lookup fields match.
+	FindLogEntries(ctx context.Context, kind, doc, recipient string) ([]int64, error)
+	// ReadLogHashes returns the tlog stored hashes at the given storage
+	// indexes (see tlog.StoredHashIndex), in order.
+	ReadLogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error)
+	// LogHashCount returns the number of stored hashes.
+	LogHashCount(ctx context.Context) (int64, error)
+	// Checkpoint returns the latest checkpoint (ErrNotFound before the
+	// first entry).
+	Checkpoint(ctx context.Context) (LogCheckpoint, error)
+	// Checkpoints returns every stored checkpoint, oldest first.
+	Checkpoints(ctx context.Context) ([]LogCheckpoint, error)
+
 	Close() error
 }

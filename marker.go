@@ -78,6 +78,9 @@ func (m *Marker) Copy(recipient string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Document returns the document the marker issues copies of.
+func (m *Marker) Document() *Document { return m.doc }
+
 // Points returns the document's variation points.
 func (m *Marker) Points() []marks.Point { return m.set.Points }
 

@@ -58,7 +58,7 @@ and traces it back to its reader.`,
 
 func (a *app) demo(ctx context.Context, home string) error {
 	w := a.stdout
-	if err := service.Init(ctx, home); err != nil {
+	if err := service.Init(ctx, home, service.InitOptions{Actor: a.actorName()}); err != nil {
 		return err
 	}
 	s, err := service.Open(ctx, home)

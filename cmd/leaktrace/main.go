@@ -14,8 +14,10 @@ import (
 	"path/filepath"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/leaktrace/leaktrace/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +31,7 @@ func main() {
 // app carries what every command needs.
 type app struct {
 	home   string
+	actor  string
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -84,6 +87,26 @@ func hintFor(err error) string {
 		return "run 'leaktrace init' first, or point --home (or $LEAKTRACE_HOME) at an existing home"
 	case errors.Is(err, service.ErrHomeExists):
 		return "choose another directory with --home; an existing home is never overwritten"
+	case errors.Is(err, service.ErrNoLog):
+		return "this home predates the custody log; create a new home with 'leaktrace init --home DIR' and register the documents and readers there"
+	case errors.Is(err, service.ErrLogKey):
+		return "restore log.key and log.pub from the home's backup; they must be the pair 'init' wrote"
+	case errors.Is(err, store.ErrNoSigner):
+		return "this home has no log.key, so it can be read and verified but not changed; restore log.key from the backup"
+	case errors.Is(err, custody.ErrOrigin):
+		return "pass --origin a name like example.org/leaktrace (no spaces or '+')"
+	case errors.Is(err, service.ErrNoEntry):
+		return "entries are numbered from 0; 'leaktrace log checkpoint' shows the log's size on its second line"
+	case errors.Is(err, service.ErrRolledBack):
+		return "the store is older than a checkpoint it signed: it was restored from an older copy or entries were removed; recover the newer store from backup and keep this one for investigation"
+	case errors.Is(err, service.ErrTampered):
+		return "the store was changed outside leaktrace; keep it unchanged as evidence, compare with a backup, and run 'leaktrace log verify --json' for every problem"
+	case errors.Is(err, custody.ErrSignature):
+		return "the checkpoint was not signed by this home's log key ('leaktrace log key'): check that it comes from this home"
+	case errors.Is(err, custody.ErrCheckpoint):
+		return "pass a checkpoint saved unchanged from 'leaktrace log checkpoint'"
+	case errors.Is(err, custody.ErrEntry):
+		return "a custody-log entry must be valid; this is a bug if leaktrace wrote it, tampering if not"
 	case errors.Is(err, service.ErrInvalidID):
 		return "pass a simple id, e.g. --id q3-memo"
 	case errors.Is(err, format.ErrInvalidUTF8):
@@ -113,8 +136,9 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 		SilenceUsage:  true,
 	}
 	root.PersistentFlags().StringVar(&a.home, "home", "", "home directory (default $LEAKTRACE_HOME, else ~/.local/share/leaktrace)")
+	root.PersistentFlags().StringVar(&a.actor, "actor", "", "who the custody log records as making changes (default $LEAKTRACE_ACTOR, else the OS user)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.demoCommand())
+	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.logCommand(), a.demoCommand())
 	return root
 }
 
@@ -133,13 +157,30 @@ func (a *app) homeDir() (string, error) {
 	return filepath.Join(u, ".local", "share", "leaktrace"), nil
 }
 
+// actorName resolves who the custody log records: --actor, else
+// $LEAKTRACE_ACTOR, else the OS user.
+func (a *app) actorName() string {
+	if a.actor != "" {
+		return a.actor
+	}
+	if v := os.Getenv("LEAKTRACE_ACTOR"); v != "" {
+		return v
+	}
+	return service.DefaultActor()
+}
+
 // open opens the home for a command.
 func (a *app) open(ctx context.Context) (*service.Service, error) {
 	dir, err := a.homeDir()
 	if err != nil {
 		return nil, err
 	}
-	return service.Open(ctx, dir)
+	s, err := service.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	s.Actor = a.actorName()
+	return s, nil
 }
 
 // args checks a command's positional arguments as a usage error.
@@ -153,26 +194,35 @@ func args(n int, names string) cobra.PositionalArgs {
 }
 
 func (a *app) initCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "init",
-		Short: "Create a new home: the store and a secret marking key",
-		Long: `init creates the home directory with an empty store (leaktrace.db) and a
-fresh secret marking key (marking.key, mode 0600). It refuses to touch a
-directory that already holds a home.
+	var origin string
+	cmd := &cobra.Command{
+		Use:   "init [--origin NAME]",
+		Short: "Create a new home: the store, a secret marking key and the custody log",
+		Long: `init creates the home directory with an empty store (leaktrace.db), a
+fresh secret marking key (marking.key, mode 0600), and the custody log's
+signing key (log.key, mode 0600) and verifier key (log.pub). The log's first
+entry records the init. It refuses to touch a directory that already holds a
+home.
 
-Back the key up: copies are derived from it, and without it no copy can be
-re-issued or traced.`,
+--origin names the log: it is the first line of every checkpoint and the
+name of its key (default leaktrace.local/<random hex>).
+
+Back the keys up: copies are derived from marking.key, and without it no
+copy can be re-issued or traced; without log.key no further change can be
+signed.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := a.homeDir()
 			if err != nil {
 				return err
 			}
-			if err := service.Init(cmd.Context(), dir); err != nil {
+			if err := service.Init(cmd.Context(), dir, service.InitOptions{Origin: origin, Actor: a.actorName()}); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "initialized leaktrace home in %s\n", dir)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&origin, "origin", "", "the custody log's name (default leaktrace.local/<random hex>)")
+	return cmd
 }

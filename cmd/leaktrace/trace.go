@@ -128,7 +128,7 @@ func finite(x float64) float64 {
 	return x
 }
 
-func reportJSON(rep *service.Report) reportOut {
+func reportJSON(rep *service.TraceReport) reportOut {
 	out := reportOut{Epsilon: rep.Epsilon, LeakWords: rep.LeakWords, LeakHash: rep.LeakSHA256,
 		Documents: rep.Documents, Matches: []matchJSON{}, Warnings: rep.Warnings}
 	for _, m := range rep.Matches {
@@ -227,7 +227,7 @@ func formatP(p float64) string {
 	return fmt.Sprintf("%.1e", p)
 }
 
-func writeReport(w io.Writer, rep *service.Report) {
+func writeReport(w io.Writer, rep *service.TraceReport) {
 	for _, warn := range rep.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}

@@ -19,7 +19,7 @@ func home(t *testing.T, docs []string, readers int) (*service.Service, map[strin
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "home")
 	ctx := t.Context()
-	if err := service.Init(ctx, dir); err != nil {
+	if err := service.Init(ctx, dir, service.InitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := service.Open(ctx, dir)
@@ -104,10 +104,10 @@ func TestTraceOfUnrelatedTextMatchesNothing(t *testing.T) {
 
 func TestInitRefusesExistingHome(t *testing.T) {
 	dir := t.TempDir()
-	if err := service.Init(t.Context(), dir); err != nil {
+	if err := service.Init(t.Context(), dir, service.InitOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := service.Init(t.Context(), dir); err == nil {
+	if err := service.Init(t.Context(), dir, service.InitOptions{}); err == nil {
 		t.Fatal("Init overwrote a home")
 	}
 	st, err := os.Stat(filepath.Join(dir, service.KeyFile))

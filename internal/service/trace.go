@@ -31,8 +31,8 @@ const (
 // ErrEmptyLeak is returned for a leak with no words in it.
 var ErrEmptyLeak = errors.New("the leak has no words to trace")
 
-// Report is the result of tracing a leak.
-type Report struct {
+// TraceReport is the result of tracing a leak.
+type TraceReport struct {
 	Epsilon    float64
 	LeakWords  int
 	LeakSHA256 string
@@ -77,7 +77,7 @@ func LeakText(name string, data []byte) (string, []string, error) {
 
 // Trace finds the registered documents a leak comes from and ranks, for
 // each, the readers whose copy it may be.
-func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon float64, keep int) (*Report, error) {
+func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon float64, keep int) (*TraceReport, error) {
 	if epsilon <= 0 || epsilon >= 1 {
 		return nil, fmt.Errorf("epsilon %g is not a probability between 0 and 1", epsilon)
 	}
@@ -89,7 +89,7 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 	if len(leak.Tokens) == 0 {
 		return nil, ErrEmptyLeak
 	}
-	rep := &Report{Epsilon: epsilon, LeakWords: len(leak.Tokens), LeakSHA256: leaktrace.Hash(data),
+	rep := &TraceReport{Epsilon: epsilon, LeakWords: len(leak.Tokens), LeakSHA256: leaktrace.Hash(data),
 		Titles: map[string]string{}, Warnings: warnings, Leak: leak}
 	docs, err := s.Store.Documents(ctx)
 	if err != nil {

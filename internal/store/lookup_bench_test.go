@@ -62,7 +62,7 @@ func buildIndex(b *testing.B, bc *benchCorpus, n int) (*Store, string) {
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("leaktrace-bench-index-v1-%d.db", n))
 	ctx := context.Background()
 	if _, err := os.Stat(path); err == nil {
-		s, err := Open(ctx, path)
+		s, err := Open(ctx, path, nil)
 		if err == nil {
 			return s, path
 		}
@@ -70,7 +70,7 @@ func buildIndex(b *testing.B, bc *benchCorpus, n int) (*Store, string) {
 	}
 	tmp := path + ".building"
 	os.Remove(tmp)
-	s, err := Create(ctx, tmp)
+	s, err := Create(ctx, tmp, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func buildIndex(b *testing.B, bc *benchCorpus, n int) (*Store, string) {
 		b.Fatal(err)
 	}
 	b.Logf("built a %d-document index in %v", n, time.Since(start).Round(time.Second))
-	s, err = Open(ctx, path)
+	s, err = Open(ctx, path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,5 +1,24 @@
 // Package store is leaktrace's embedded SQLite store: one database file,
 // versioned schema migrations, and one transaction per change.
+//
+// # Custody log tables
+//
+// The custody log lives beside the data it records, so that a change and
+// its log entries commit in one transaction:
+//
+//   - log_entries(idx, kind, document, recipient, data): data is the
+//     entry's canonical bytes (the Merkle leaf); the other columns are a
+//     lookup aid that readers check against data.
+//   - log_hashes(idx, hash): the tlog stored hashes (tlog.StoredHashes), so
+//     that proofs and tree heads read O(log n) hashes instead of
+//     recomputing the tree.
+//   - log_checkpoints(size, note): every signed checkpoint, one per change.
+//
+// Triggers refuse UPDATE and DELETE on all three. They do not stop someone
+// with write access to the file (who can drop them); they stop leaktrace
+// itself, or a careless script, from rewriting the record. Tampering by
+// anyone else is what the signed checkpoints and "leaktrace log verify"
+// are for.
 package store
 
 import (
@@ -58,26 +77,61 @@ var migrations = []string{
 		pos  INTEGER NOT NULL,
 		PRIMARY KEY (hash, num, pos)
 	) WITHOUT ROWID;`,
+	`CREATE TABLE log_entries (
+		idx       INTEGER PRIMARY KEY,
+		kind      TEXT NOT NULL,
+		document  TEXT NOT NULL,
+		recipient TEXT NOT NULL,
+		data      BLOB NOT NULL
+	);
+	CREATE INDEX log_entries_by_object ON log_entries (document, recipient, kind);
+	CREATE TABLE log_hashes (
+		idx  INTEGER PRIMARY KEY,
+		hash BLOB NOT NULL
+	);
+	CREATE TABLE log_checkpoints (
+		size INTEGER PRIMARY KEY,
+		note BLOB NOT NULL
+	);
+	CREATE TRIGGER log_entries_append_only_u BEFORE UPDATE ON log_entries BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
+	CREATE TRIGGER log_entries_append_only_d BEFORE DELETE ON log_entries BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
+	CREATE TRIGGER log_hashes_append_only_u BEFORE UPDATE ON log_hashes BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
+	CREATE TRIGGER log_hashes_append_only_d BEFORE DELETE ON log_hashes BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
+	CREATE TRIGGER log_checkpoints_append_only_u BEFORE UPDATE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
+	CREATE TRIGGER log_checkpoints_append_only_d BEFORE DELETE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;`,
 }
 
-// ErrNoStore is returned by Open when the database file does not exist.
-var ErrNoStore = errors.New("no store")
+// Errors.
+var (
+	// ErrNoStore is returned by Open when the database file does not exist.
+	ErrNoStore = errors.New("no store")
+	// ErrNoSigner is returned by changes to a store opened without a
+	// checkpoint signer: a change without a signed checkpoint would leave
+	// the log unverifiable.
+	ErrNoSigner = errors.New("no checkpoint signer")
+	// ErrLogCorrupt is returned when the log tables disagree with each
+	// other (for example fewer stored hashes than the entries need).
+	ErrLogCorrupt = errors.New("custody log tables are inconsistent")
+)
 
 // Store is a SQLite-backed leaktrace.Store.
 type Store struct {
-	db *sql.DB
+	db     *sql.DB
+	signer leaktrace.CheckpointSigner
 }
 
 var _ leaktrace.Store = (*Store)(nil)
 
-// Create makes a new store at path. It fails if the file exists.
-func Create(ctx context.Context, path string) (*Store, error) {
+// Create makes a new store at path. It fails if the file exists. signer
+// signs the checkpoint written with every change; it may be nil for a
+// store that is only read.
+func Create(ctx context.Context, path string, signer leaktrace.CheckpointSigner) (*Store, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	f.Close()
-	s, err := open(ctx, path)
+	s, err := open(ctx, path, signer)
 	if err != nil {
 		os.Remove(path)
 		return nil, err
@@ -85,22 +139,26 @@ func Create(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Open opens an existing store and brings its schema up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
+// Open opens an existing store and brings its schema up to date. signer
+// is as for [Create].
+func Open(ctx context.Context, path string, signer leaktrace.CheckpointSigner) (*Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s", ErrNoStore, path)
 	}
-	return open(ctx, path)
+	return open(ctx, path, signer)
 }
 
-func open(ctx context.Context, path string) (*Store, error) {
+func open(ctx context.Context, path string, signer leaktrace.CheckpointSigner) (*Store, error) {
 	// synchronous=FULL: a committed change survives a power cut.
-	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
+	// _txlock=immediate: appending to the log reads its size and then writes,
+	// so a transaction must hold the write lock from its start, or two
+	// concurrent writers would fail instead of waiting their turn.
+	dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, signer: signer}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening store %s: %w", path, err)
@@ -163,7 +221,7 @@ func isUnique(err error) bool {
 }
 
 // AddDocument implements leaktrace.Store.
-func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document) error {
+func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document, rec leaktrace.LogRecord) error {
 	bc, err := json.Marshal(d.Marks.ByChannel)
 	if err != nil {
 		return err
@@ -180,7 +238,11 @@ func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document) error {
 		if err != nil {
 			return err
 		}
-		return insertFingerprints(ctx, tx, d.ID, d.Fingerprints)
+		if err := insertFingerprints(ctx, tx, d.ID, d.Fingerprints); err != nil {
+			return err
+		}
+		_, err = s.appendLog(ctx, tx, []leaktrace.LogRecord{rec})
+		return err
 	})
 }
 
@@ -299,7 +361,7 @@ func (s *Store) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
 }
 
 // AddRecipients implements leaktrace.Store.
-func (s *Store) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) error {
+func (s *Store) AddRecipients(ctx context.Context, rs []leaktrace.Recipient, recs []leaktrace.LogRecord) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO recipients (id, name, email, added_at) VALUES (?,?,?,?)`)
 		if err != nil {
@@ -315,7 +377,8 @@ func (s *Store) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) err
 				return err
 			}
 		}
-		return nil
+		_, err = s.appendLog(ctx, tx, recs)
+		return err
 	})
 }
 
@@ -361,7 +424,7 @@ func (s *Store) Recipients(ctx context.Context) ([]leaktrace.Recipient, error) {
 }
 
 // RecordCopies implements leaktrace.Store.
-func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy) error {
+func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []leaktrace.LogRecord) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO copies (document, recipient, sha256, issued_at)
 			VALUES (?,?,?,?) ON CONFLICT (document, recipient) DO NOTHING`)
@@ -374,13 +437,18 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy) error {
 				return fmt.Errorf("recording copy of %q for %q: %w", c.Document, c.Recipient, err)
 			}
 		}
-		return nil
+		_, err = s.appendLog(ctx, tx, recs)
+		return err
 	})
 }
 
 // Copies implements leaktrace.Store.
 func (s *Store) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT document, recipient, sha256, issued_at FROM copies WHERE document = ? ORDER BY recipient`, doc)
+	q, qargs := `SELECT document, recipient, sha256, issued_at FROM copies WHERE document = ? ORDER BY recipient`, []any{doc}
+	if doc == "" {
+		q, qargs = `SELECT document, recipient, sha256, issued_at FROM copies ORDER BY document, recipient`, nil
+	}
+	rows, err := s.db.QueryContext(ctx, q, qargs...)
 	if err != nil {
 		return nil, err
 	}

@@ -8,12 +8,32 @@ import (
 	"time"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/custody"
 )
+
+// testSigner signs checkpoints with a fresh key.
+func testSigner(t testing.TB) *custody.Signer {
+	skey, _, err := custody.GenerateKey("example.org/test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := custody.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// rec is a log record whose data merely names it: the store does not
+// interpret entries.
+func rec(kind, doc, recipient string) leaktrace.LogRecord {
+	return leaktrace.LogRecord{Kind: kind, Document: doc, Recipient: recipient, Data: []byte(kind + "/" + doc + "/" + recipient)}
+}
 
 func newStore(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "leaktrace.db")
-	s, err := Create(t.Context(), path)
+	s, err := Create(t.Context(), path, testSigner(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,10 +43,10 @@ func newStore(t *testing.T) (*Store, string) {
 
 func TestCreateRefusesExisting(t *testing.T) {
 	_, path := newStore(t)
-	if _, err := Create(t.Context(), path); err == nil {
+	if _, err := Create(t.Context(), path, nil); err == nil {
 		t.Fatal("Create overwrote an existing store")
 	}
-	if _, err := Open(t.Context(), filepath.Join(t.TempDir(), "none.db")); !errors.Is(err, ErrNoStore) {
+	if _, err := Open(t.Context(), filepath.Join(t.TempDir(), "none.db"), nil); !errors.Is(err, ErrNoStore) {
 		t.Fatalf("Open of a missing store: %v, want ErrNoStore", err)
 	}
 }
@@ -39,7 +59,7 @@ func TestMigrationsAreVersioned(t *testing.T) {
 	}
 	s.Close()
 	// Reopening an up-to-date store runs nothing and keeps the data.
-	s2, err := Open(t.Context(), path)
+	s2, err := Open(t.Context(), path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +72,7 @@ func TestMigrationsAreVersioned(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2.Close()
-	if _, err := Open(t.Context(), path); err == nil {
+	if _, err := Open(t.Context(), path, nil); err == nil {
 		t.Fatal("opened a store with a newer schema")
 	}
 }
@@ -64,10 +84,10 @@ func TestDocumentsRoundTrip(t *testing.T) {
 		Content: []byte("text"), SHA256: "ab", Words: 1,
 		Marks:  leaktrace.Marks{Total: 3, ByChannel: map[string]int{"typographic": 2, "lexical": 1}},
 		Scheme: 1, AddedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}
-	if err := s.AddDocument(ctx, d); err != nil {
+	if err := s.AddDocument(ctx, d, rec("document", "memo", "")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddDocument(ctx, d); !errors.Is(err, leaktrace.ErrExists) {
+	if err := s.AddDocument(ctx, d, rec("document", "memo", "")); !errors.Is(err, leaktrace.ErrExists) {
 		t.Fatalf("duplicate document: %v, want ErrExists", err)
 	}
 	got, err := s.Document(ctx, "memo")
@@ -91,10 +111,11 @@ func TestRecipientsAllOrNothing(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := t.Context()
 	now := time.Now()
-	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r1", AddedAt: now}}); err != nil {
+	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r1", AddedAt: now}}, []leaktrace.LogRecord{rec("recipient", "", "r1")}); err != nil {
 		t.Fatal(err)
 	}
-	err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r2", AddedAt: now}, {ID: "r3", AddedAt: now}, {ID: "r1", AddedAt: now}})
+	err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r2", AddedAt: now}, {ID: "r3", AddedAt: now}, {ID: "r1", AddedAt: now}},
+		[]leaktrace.LogRecord{rec("recipient", "", "r2"), rec("recipient", "", "r3"), rec("recipient", "", "r1")})
 	if !errors.Is(err, leaktrace.ErrExists) {
 		t.Fatalf("batch with a duplicate: %v", err)
 	}
@@ -102,25 +123,28 @@ func TestRecipientsAllOrNothing(t *testing.T) {
 	if len(rs) != 1 {
 		t.Fatalf("after a failed batch: %d recipients, want 1", len(rs))
 	}
+	if n, _ := s.LogSize(ctx); n != 1 {
+		t.Fatalf("after a failed batch: %d log entries, want 1", n)
+	}
 }
 
 func TestCopiesNeedKnownDocumentAndRecipient(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	err := s.RecordCopies(ctx, []leaktrace.Copy{{Document: "x", Recipient: "y", SHA256: "00", IssuedAt: time.Now()}})
+	err := s.RecordCopies(ctx, []leaktrace.Copy{{Document: "x", Recipient: "y", SHA256: "00", IssuedAt: time.Now()}}, []leaktrace.LogRecord{rec("copy", "x", "y")})
 	if err == nil {
 		t.Fatal("recorded a copy of an unknown document")
 	}
 	d := &leaktrace.Document{ID: "d", Content: []byte("x"), Marks: leaktrace.Marks{ByChannel: map[string]int{}}, AddedAt: time.Now()}
-	if err := s.AddDocument(ctx, d); err != nil {
+	if err := s.AddDocument(ctx, d, rec("document", "d", "")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r", AddedAt: time.Now()}}); err != nil {
+	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r", AddedAt: time.Now()}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < 2; i++ {
-		if err := s.RecordCopies(ctx, []leaktrace.Copy{{Document: "d", Recipient: "r", SHA256: "00", IssuedAt: first.Add(time.Duration(i) * time.Hour)}}); err != nil {
+		if err := s.RecordCopies(ctx, []leaktrace.Copy{{Document: "d", Recipient: "r", SHA256: "00", IssuedAt: first.Add(time.Duration(i) * time.Hour)}}, []leaktrace.LogRecord{rec("copy", "d", "r")}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,245 @@
+// Package custody defines leaktrace's custody log: an append-only Merkle
+// log of every change to a home, with RFC 6962 hashing
+// (golang.org/x/mod/sumdb/tlog) and checkpoints signed as notes with
+// Ed25519 (golang.org/x/mod/sumdb/note). Auditors and courts use it to
+// check that nobody — investigators included — rewrote the record of who
+// received which copy after the fact.
+//
+// # Entries
+//
+// Entry i of the log is a byte string, the leaf; its tlog.RecordHash
+// (SHA-256 of 0x00 || leaf) is leaf i of the tree. A leaf is one JSON
+// object, version 1, in this canonical form:
+//
+//   - the fields in the order below, absent ones left out (never null,
+//     never ""), no other fields;
+//   - no whitespace; strings escaped as Go's encoding/json does with HTML
+//     escaping off (\" \\ \n \r \t, other control characters and U+2028,
+//     U+2029 as \uXXXX, everything else literal UTF-8);
+//   - "time" in RFC 3339 UTC with as many fraction digits as needed
+//     (time.RFC3339Nano), hashes as 64 lowercase hex digits.
+//
+// Fields, in order:
+//
+//	v                1
+//	kind             "init" | "document" | "recipient" | "copy" | "trace"
+//	time             when the change was made
+//	actor            who made it: the OS user, or --actor / $LEAKTRACE_ACTOR
+//	origin           init: the log's origin (its checkpoints' first line)
+//	document         document, copy: the document's id
+//	document_sha256  document, copy: SHA-256 of the document's content
+//	recipient        recipient, copy: the reader's id
+//	copy_sha256      copy: SHA-256 of the issued copy's bytes
+//	leak_sha256      trace: SHA-256 of the leaked text that was traced
+//	result           trace: the trace report, a JSON value (compact)
+//
+// For example:
+//
+//	{"v":1,"kind":"copy","time":"2026-03-01T09:30:00.5Z","actor":"ann","document":"memo","document_sha256":"9f…","recipient":"r0042","copy_sha256":"4b…"}
+//
+// [Decode] accepts exactly the bytes [Encode] produces, so one entry has
+// one encoding and a leaf cannot be re-encoded into a different hash.
+// Entry 0 is always the init entry. Re-issuing a copy appends a new copy
+// entry; readers' names and e-mail addresses are deliberately left out:
+// the log cannot be edited, and personal data must stay correctable.
+//
+// # Checkpoints
+//
+// After every change the store keeps a checkpoint in the C2SP
+// tlog-checkpoint format — the origin line, the tree size in decimal, the
+// root hash in standard base64, each ending in a newline — signed as a
+// note (C2SP signed-note) by the home's Ed25519 key. The key's name is the
+// origin, chosen at init (default "leaktrace.local/<16 hex digits>").
+// Anyone can check a checkpoint with the verifier key that "leaktrace log
+// key" prints, using only note.Open, and an entry against it with
+// tlog.CheckRecord.
+//
+// # The signing key
+//
+// The signer key lives in the home as log.key (mode 0600), the verifier
+// key as log.pub. Whoever holds log.key can sign checkpoints for any tree:
+// with write access to the store they could rebuild a different history
+// and sign it, and only someone who kept an earlier checkpoint (an
+// auditor) would notice, because the new tree would not extend it. They
+// cannot make a rewritten log consistent with a checkpoint an auditor
+// already holds, cannot forge copies (that takes marking.key), and cannot
+// read anything the store does not already hold. Without log.key, any
+// change to the store's entries, hashes or checkpoints is caught by "log
+// verify"; removing the newest entries together with their rows and
+// checkpoints (restoring an old backup) is caught only against a newer
+// checkpoint an auditor kept — so hand checkpoints out regularly.
+//
+// Back log.key up with marking.key. Losing it does not lose the record —
+// existing checkpoints still verify with log.pub — but no new change can
+// be signed by the same key. Rotation is not built in yet: a new key means
+// a new verifier key that auditors must be told about out of band.
+package custody
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Version is the entry format version this package writes and reads.
+const Version = 1
+
+// Entry kinds.
+const (
+	KindInit      = "init"
+	KindDocument  = "document"
+	KindRecipient = "recipient"
+	KindCopy      = "copy"
+	KindTrace     = "trace"
+)
+
+// MaxEntrySize bounds an entry's encoding, so that a trace report cannot
+// bloat the log and a decoder never reads an unbounded leaf.
+const MaxEntrySize = 1 << 20
+
+// ErrEntry is wrapped by every error about a malformed entry.
+var ErrEntry = errors.New("malformed log entry")
+
+// Entry is one custody-log entry. Fields that do not apply to its kind are
+// empty.
+type Entry struct {
+	V              int             `json:"v"`
+	Kind           string          `json:"kind"`
+	Time           string          `json:"time"`
+	Actor          string          `json:"actor"`
+	Origin         string          `json:"origin,omitempty"`
+	Document       string          `json:"document,omitempty"`
+	DocumentSHA256 string          `json:"document_sha256,omitempty"`
+	Recipient      string          `json:"recipient,omitempty"`
+	CopySHA256     string          `json:"copy_sha256,omitempty"`
+	LeakSHA256     string          `json:"leak_sha256,omitempty"`
+	Result         json.RawMessage `json:"result,omitempty"`
+}
+
+// FormatTime is the canonical form of an entry's time, the same as the
+// store's.
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// When returns the entry's time.
+func (e *Entry) When() (time.Time, error) { return time.Parse(time.RFC3339Nano, e.Time) }
+
+// Encode returns e's canonical bytes, after checking that e is a valid
+// entry of its kind. Result is compacted.
+func Encode(e *Entry) ([]byte, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrEntry, err)
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if len(b) > MaxEntrySize {
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrEntry, len(b), MaxEntrySize)
+	}
+	return b, nil
+}
+
+// Decode parses an entry, accepting only its canonical encoding.
+func Decode(b []byte) (*Entry, error) {
+	if len(b) > MaxEntrySize {
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrEntry, len(b), MaxEntrySize)
+	}
+	if !utf8.Valid(b) {
+		return nil, fmt.Errorf("%w: not UTF-8", ErrEntry)
+	}
+	var e Entry
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrEntry, err)
+	}
+	if e.V != Version {
+		return nil, fmt.Errorf("%w: version %d, this leaktrace reads version %d", ErrEntry, e.V, Version)
+	}
+	again, err := Encode(&e)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(again, b) {
+		return nil, fmt.Errorf("%w: not in canonical form", ErrEntry)
+	}
+	return &e, nil
+}
+
+// check enforces the per-kind field rules of the package doc.
+func (e *Entry) check() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s entry: %s", ErrEntry, e.Kind, fmt.Sprintf(format, args...))
+	}
+	if e.V != Version {
+		return bad("version %d, want %d", e.V, Version)
+	}
+	t, err := time.Parse(time.RFC3339Nano, e.Time)
+	if err != nil || FormatTime(t) != e.Time {
+		return bad("time %q is not RFC 3339 UTC", e.Time)
+	}
+	if e.Actor == "" {
+		return bad("no actor")
+	}
+	// want lists the fields the kind must have; all others must be empty.
+	var want map[string]bool
+	switch e.Kind {
+	case KindInit:
+		want = map[string]bool{"origin": true}
+	case KindDocument:
+		want = map[string]bool{"document": true, "document_sha256": true}
+	case KindRecipient:
+		want = map[string]bool{"recipient": true}
+	case KindCopy:
+		want = map[string]bool{"document": true, "document_sha256": true, "recipient": true, "copy_sha256": true}
+	case KindTrace:
+		want = map[string]bool{"leak_sha256": true, "result": true}
+	default:
+		return fmt.Errorf("%w: unknown kind %q", ErrEntry, e.Kind)
+	}
+	fields := []struct {
+		name  string
+		value string
+		hash  bool
+	}{
+		{"origin", e.Origin, false},
+		{"document", e.Document, false},
+		{"document_sha256", e.DocumentSHA256, true},
+		{"recipient", e.Recipient, false},
+		{"copy_sha256", e.CopySHA256, true},
+		{"leak_sha256", e.LeakSHA256, true},
+		{"result", string(e.Result), false},
+	}
+	for _, f := range fields {
+		switch {
+		case want[f.name] && f.value == "":
+			return bad("no %s", f.name)
+		case !want[f.name] && f.value != "":
+			return bad("unexpected %s", f.name)
+		case f.hash && f.value != "" && !IsSHA256(f.value):
+			return bad("%s is not 64 lowercase hex digits", f.name)
+		}
+	}
+	if e.Kind == KindInit && !ValidOrigin(e.Origin) {
+		return bad("origin %q is not a valid note name", e.Origin)
+	}
+	if len(e.Result) > 0 && !json.Valid(e.Result) {
+		return bad("result is not JSON")
+	}
+	return nil
+}
+
+// IsSHA256 reports whether s is a SHA-256 hash in lowercase hex.
+func IsSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil && s == strings.ToLower(s)
+}

@@ -1,0 +1,175 @@
+package custody
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+const (
+	docHash  = "307a25751d1d60643520a694e6d420da8682f73cef35687906cf4dbb5bcd2361"
+	copyHash = "e3468bbefae4e1e6f9d5810118e994eb674054e6c689040ac61c856d2f69a624"
+)
+
+// golden holds one entry of each kind and its canonical bytes: the format
+// is a contract with auditors, so a change to it must show up here.
+var golden = []struct {
+	e    Entry
+	want string
+}{
+	{Entry{V: 1, Kind: KindInit, Time: "2026-03-01T09:30:00Z", Actor: "ann", Origin: "example.org/log"},
+		`{"v":1,"kind":"init","time":"2026-03-01T09:30:00Z","actor":"ann","origin":"example.org/log"}`},
+	{Entry{V: 1, Kind: KindDocument, Time: "2026-03-01T09:30:00.5Z", Actor: "ann", Document: "memo", DocumentSHA256: docHash},
+		`{"v":1,"kind":"document","time":"2026-03-01T09:30:00.5Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `"}`},
+	{Entry{V: 1, Kind: KindRecipient, Time: "2026-03-01T09:30:01Z", Actor: "Ann <ann@example.org>", Recipient: "r0042"},
+		`{"v":1,"kind":"recipient","time":"2026-03-01T09:30:01Z","actor":"Ann <ann@example.org>","recipient":"r0042"}`},
+	{Entry{V: 1, Kind: KindCopy, Time: "2026-03-01T09:30:02.123456789Z", Actor: "ann", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash},
+		`{"v":1,"kind":"copy","time":"2026-03-01T09:30:02.123456789Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `"}`},
+	{Entry{V: 1, Kind: KindTrace, Time: "2026-03-02T00:00:00Z", Actor: "inv", LeakSHA256: copyHash, Result: []byte(`{"epsilon": 1e-6, "matches": []}`)},
+		`{"v":1,"kind":"trace","time":"2026-03-02T00:00:00Z","actor":"inv","leak_sha256":"` + copyHash + `","result":{"epsilon":1e-6,"matches":[]}}`},
+}
+
+func TestEntryGolden(t *testing.T) {
+	for _, g := range golden {
+		b, err := Encode(&g.e)
+		if err != nil {
+			t.Fatalf("Encode(%s): %v", g.e.Kind, err)
+		}
+		if string(b) != g.want {
+			t.Errorf("Encode(%s) =\n%s\nwant\n%s", g.e.Kind, b, g.want)
+		}
+		e, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(%s): %v", b, err)
+		}
+		if again, _ := Encode(e); string(again) != g.want {
+			t.Errorf("round trip of %s changed it: %s", g.e.Kind, again)
+		}
+	}
+}
+
+// TestDecodeRejects: every entry has one encoding, and only well-formed
+// entries of a known kind decode.
+func TestDecodeRejects(t *testing.T) {
+	copyEntry := golden[3].want
+	for name, b := range map[string]string{
+		"whitespace":     strings.Replace(copyEntry, `"kind":`, `"kind": `, 1),
+		"field order":    `{"kind":"init","v":1,"time":"2026-03-01T09:30:00Z","actor":"ann","origin":"example.org/log"}`,
+		"unknown field":  strings.Replace(golden[0].want, `}`, `,"x":1}`, 1),
+		"upper-case key": strings.Replace(golden[0].want, `"actor"`, `"Actor"`, 1),
+		"duplicate key":  strings.Replace(golden[0].want, `}`, `,"actor":"bob"}`, 1),
+		"trailing data":  golden[0].want + "\n",
+		"version 2":      strings.Replace(golden[0].want, `"v":1`, `"v":2`, 1),
+		"unknown kind":   strings.Replace(golden[2].want, `"recipient","time"`, `"reader","time"`, 1),
+		"local time":     strings.Replace(golden[0].want, `09:30:00Z`, `10:30:00+01:00`, 1),
+		"padded time":    strings.Replace(golden[0].want, `09:30:00Z`, `09:30:00.000Z`, 1),
+		"no actor":       strings.Replace(golden[0].want, `"actor":"ann"`, `"actor":""`, 1),
+		"upper-case hex": strings.Replace(copyEntry, copyHash, strings.ToUpper(copyHash), 1),
+		"short hash":     strings.Replace(copyEntry, copyHash, copyHash[:10], 1),
+		"copy lacks reader": `{"v":1,"kind":"copy","time":"2026-03-01T09:30:02Z","actor":"ann","document":"memo","document_sha256":"` +
+			docHash + `","copy_sha256":"` + copyHash + `"}`,
+		"recipient with copy hash": strings.Replace(golden[2].want, `}`, `,"copy_sha256":"`+copyHash+`"}`, 1),
+		"escaped html":             strings.Replace(golden[2].want, "<", `\u003c`, 1),
+		"bad origin":               strings.Replace(golden[0].want, "example.org/log", "a+b", 1),
+		"not utf-8":                strings.Replace(golden[0].want, "ann", "\xff", 1),
+		"null result":              strings.Replace(golden[2].want, `}`, `,"result":null}`, 1),
+		"empty":                    ``,
+		"array":                    `[]`,
+	} {
+		if _, err := Decode([]byte(b)); !errors.Is(err, ErrEntry) {
+			t.Errorf("%s: Decode(%q) = %v, want ErrEntry", name, b, err)
+		}
+	}
+}
+
+func TestEncodeChecksFields(t *testing.T) {
+	e := golden[4].e
+	e.Result = []byte(`{"open":`)
+	if _, err := Encode(&e); !errors.Is(err, ErrEntry) {
+		t.Fatalf("trace with a broken result: %v", err)
+	}
+	e.Result = []byte(`"` + strings.Repeat("x", MaxEntrySize) + `"`)
+	if _, err := Encode(&e); !errors.Is(err, ErrEntry) {
+		t.Fatalf("oversized entry: %v", err)
+	}
+	e = golden[1].e
+	e.Time = FormatTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600)))
+	if e.Time != "2026-01-02T02:04:05Z" {
+		t.Fatalf("FormatTime = %s", e.Time)
+	}
+	if _, err := Encode(&e); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	skey, vkey, err := GenerateKey("example.org/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSigner(skey + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := tlog.RecordHash([]byte("x"))
+	msg, err := s.SignCheckpoint(7, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(msg), "example.org/log\n7\n"+root.String()+"\n\n— example.org/log ") {
+		t.Fatalf("signed checkpoint:\n%s", msg)
+	}
+	c, err := OpenCheckpoint(msg, v)
+	if err != nil || c.Size != 7 || c.Root != root || c.Origin != "example.org/log" {
+		t.Fatalf("OpenCheckpoint = %+v, %v", c, err)
+	}
+
+	// Another key, even with the same name, does not verify it.
+	_, other, _ := GenerateKey("example.org/log")
+	ov, _ := note.NewVerifier(other)
+	if _, err := OpenCheckpoint(msg, ov); !errors.Is(err, ErrSignature) {
+		t.Fatalf("checkpoint opened with another key: %v", err)
+	}
+	// A changed size breaks the signature.
+	forged := strings.Replace(string(msg), "\n7\n", "\n8\n", 1)
+	if _, err := OpenCheckpoint([]byte(forged), v); !errors.Is(err, ErrSignature) {
+		t.Fatalf("forged checkpoint: %v", err)
+	}
+	if _, err := OpenCheckpoint([]byte("not a note"), v); !errors.Is(err, ErrCheckpoint) {
+		t.Fatalf("garbage: %v", err)
+	}
+}
+
+func TestParseCheckpoint(t *testing.T) {
+	root := tlog.RecordHash([]byte("x")).String()
+	good := "example.org/log\n12\n" + root + "\n"
+	if c, err := ParseCheckpoint(good); err != nil || c.Size != 12 || c.Format() != good {
+		t.Fatalf("ParseCheckpoint(%q) = %+v, %v", good, c, err)
+	}
+	if _, err := ParseCheckpoint(good + "ext line\n"); err != nil {
+		t.Fatalf("extension line refused: %v", err)
+	}
+	for _, bad := range []string{
+		"", "example.org/log\n12\n" + root, "example.org/log\n012\n" + root + "\n",
+		"example.org/log\n-1\n" + root + "\n", "example.org/log\n12\nAAAA\n",
+		"with space\n12\n" + root + "\n", "example.org/log\n12\n" + root + "\n\n",
+	} {
+		if _, err := ParseCheckpoint(bad); !errors.Is(err, ErrCheckpoint) {
+			t.Errorf("ParseCheckpoint(%q) = %v, want ErrCheckpoint", bad, err)
+		}
+	}
+	if _, _, err := GenerateKey("has space"); !errors.Is(err, ErrOrigin) {
+		t.Fatalf("GenerateKey with a bad origin: %v", err)
+	}
+	if o := DefaultOrigin(); !ValidOrigin(o) || !strings.HasPrefix(o, "leaktrace.local/") {
+		t.Fatalf("DefaultOrigin = %q", o)
+	}
+}

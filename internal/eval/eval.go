@@ -1,0 +1,230 @@
+// Package eval measures which leaks leaktrace can trace, for the user's
+// own documents: it issues copies in a scratch home, leaks excerpts of
+// them through attacks (package attack), traces each leak with the real
+// pipeline, and tabulates identification, false accusations, document
+// lookup and trace time.
+package eval
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/attack"
+	"github.com/leaktrace/leaktrace/internal/service"
+)
+
+// Config is one evaluation.
+type Config struct {
+	Files      []string // documents to evaluate
+	Recipients int      // readers issued a copy of each
+	Attacks    []string // attack names, transforms joined with "+"
+	Words      []int    // excerpt lengths
+	Colluders  []int    // readers mixing their copies (1: a single leaker)
+	Trials     int      // leaks per (attack, words, colluders)
+	Epsilon    float64
+	Seed       uint64
+	TypoRate   float64 // for retype
+	// Progress, if set, is called after every trace.
+	Progress func(done, total int)
+}
+
+// Row is the result for one (attack, words, colluders).
+type Row struct {
+	Attack           string  `json:"attack"`
+	Words            int     `json:"words"`
+	Colluders        int     `json:"colluders"`
+	Trials           int     `json:"trials"`
+	Identified       float64 `json:"identified"`        // rate: a leaker named
+	FalseAccusations int     `json:"false_accusations"` // innocents accused, over all trials
+	DocFound         float64 `json:"doc_found"`         // rate: the source document matched
+	TraceMsMedian    float64 `json:"trace_ms_median"`
+}
+
+// Transforms are the attack steps applied, in order, to an excerpt.
+var Transforms = map[string]func(text string, rng *rand.Rand, cfg *Config) (string, error){
+	"paste":     func(t string, _ *rand.Rand, _ *Config) (string, error) { return t, nil },
+	"normalize": func(t string, _ *rand.Rand, _ *Config) (string, error) { return attack.Normalize(t), nil },
+	"retype": func(t string, rng *rand.Rand, c *Config) (string, error) {
+		return attack.Retype(t, c.TypoRate, rng), nil
+	},
+	"edit": func(t string, rng *rand.Rand, _ *Config) (string, error) { return attack.Edit(t, 0.15, 0.3, rng), nil },
+}
+
+// CheckAttack reports whether an attack name is known.
+func CheckAttack(name string) error {
+	for _, step := range strings.Split(name, "+") {
+		if _, ok := Transforms[step]; !ok {
+			known := make([]string, 0, len(Transforms))
+			for k := range Transforms {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			return fmt.Errorf("unknown attack %q (known: %s, combined with +)", step, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+type doc struct {
+	id     string
+	copies map[string]string
+}
+
+// Run performs the evaluation in a scratch home that is removed after.
+func Run(ctx context.Context, cfg Config) ([]Row, error) {
+	for _, a := range cfg.Attacks {
+		if err := CheckAttack(a); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Trials < 1 || cfg.Recipients < 1 {
+		return nil, fmt.Errorf("need at least one trial and one recipient")
+	}
+	for _, c := range cfg.Colluders {
+		if c < 1 || c > cfg.Recipients {
+			return nil, fmt.Errorf("colluders must be between 1 and the number of recipients (got %d)", c)
+		}
+	}
+	dir, err := os.MkdirTemp("", "leaktrace-eval-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	home := filepath.Join(dir, "home")
+	if err := service.Init(ctx, home, service.InitOptions{Actor: "leaktrace-eval"}); err != nil {
+		return nil, err
+	}
+	s, err := service.Open(ctx, home)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+
+	readers := make([]string, cfg.Recipients)
+	rs := make([]leaktrace.Recipient, cfg.Recipients)
+	for i := range readers {
+		readers[i] = fmt.Sprintf("r%05d", i+1)
+		rs[i] = leaktrace.Recipient{ID: readers[i]}
+	}
+	if err := s.AddRecipients(ctx, rs); err != nil {
+		return nil, err
+	}
+	var docs []doc
+	for i, f := range cfg.Files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		id := fmt.Sprintf("doc%d-%s", i+1, service.DefaultDocID(f))
+		if len(id) > 100 {
+			id = id[:100]
+		}
+		if _, err := s.AddDocument(ctx, f, data, id, ""); err != nil {
+			return nil, err
+		}
+		m, _, err := s.Marker(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		issued, err := s.Issue(ctx, m, id, readers)
+		if err != nil {
+			return nil, err
+		}
+		d := doc{id: id, copies: make(map[string]string, len(issued))}
+		for _, c := range issued {
+			d.copies[c.Recipient] = string(c.Data)
+		}
+		docs = append(docs, d)
+	}
+
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
+	total := len(cfg.Attacks) * len(cfg.Words) * len(cfg.Colluders) * cfg.Trials
+	done := 0
+	var rows []Row
+	for _, atk := range cfg.Attacks {
+		for _, c := range cfg.Colluders {
+			for _, w := range cfg.Words {
+				row := Row{Attack: atk, Words: w, Colluders: c, Trials: cfg.Trials}
+				var times []float64
+				identified, found := 0, 0
+				for t := 0; t < cfg.Trials; t++ {
+					if err := ctx.Err(); err != nil {
+						return nil, err
+					}
+					d := docs[t%len(docs)]
+					guilty := map[string]bool{}
+					var copies []string
+					for _, k := range rng.Perm(len(readers))[:c] {
+						guilty[readers[k]] = true
+						copies = append(copies, d.copies[readers[k]])
+					}
+					base := copies[0]
+					if c > 1 {
+						base = attack.Collude(copies, rng)
+					}
+					leak := attack.Excerpt(base, w, rng)
+					for _, step := range strings.Split(atk, "+") {
+						if leak, err = Transforms[step](leak, rng, &cfg); err != nil {
+							return nil, fmt.Errorf("attack %s: %w", step, err)
+						}
+					}
+					start := time.Now()
+					rep, err := s.Trace(ctx, "leak.txt", []byte(leak), cfg.Epsilon, 5)
+					if err != nil && err != service.ErrEmptyLeak {
+						return nil, err
+					}
+					times = append(times, float64(time.Since(start).Microseconds())/1000)
+					if rep != nil {
+						named := false
+						for _, m := range rep.Matches {
+							if m.Source.ID == d.id {
+								found++
+							}
+							for _, s := range m.Suspects {
+								if !s.Accused {
+									continue
+								}
+								if guilty[s.Recipient] && m.Source.ID == d.id {
+									named = true
+								} else if !guilty[s.Recipient] {
+									row.FalseAccusations++
+								}
+							}
+						}
+						if named {
+							identified++
+						}
+					}
+					done++
+					if cfg.Progress != nil {
+						cfg.Progress(done, total)
+					}
+				}
+				row.Identified = float64(identified) / float64(cfg.Trials)
+				row.DocFound = float64(found) / float64(cfg.Trials)
+				row.TraceMsMedian = median(times)
+				rows = append(rows, row)
+			}
+		}
+	}
+	return rows, nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
