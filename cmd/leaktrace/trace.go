@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -59,10 +61,15 @@ to be named.`,
 			if err != nil {
 				return err
 			}
+			out := reportJSON(rep)
+			if err := cite(cmd.Context(), s, &out); err != nil {
+				return err
+			}
 			if asJSON {
-				return writeJSON(a.stdout, reportJSON(rep))
+				return writeJSON(a.stdout, out)
 			}
 			writeReport(a.stdout, rep)
+			writeCitations(a.stdout, &out)
 			return nil
 		},
 	}
@@ -79,6 +86,9 @@ type suspectJSON struct {
 	Agree     int     `json:"marks_agreeing"`
 	PValue    float64 `json:"p_value"`
 	Accused   bool    `json:"accused"`
+	// Custody cites the custody-log entry recording the accused reader's
+	// copy, with its inclusion proof against the report's checkpoint.
+	Custody *service.Inclusion `json:"custody,omitempty"`
 }
 
 type evidenceJSON struct {
@@ -110,6 +120,62 @@ type reportOut struct {
 	Documents int         `json:"documents_searched"`
 	Matches   []matchJSON `json:"matches"`
 	Warnings  []string    `json:"warnings,omitempty"`
+	// LogEntry is the custody-log entry recording this trace, and
+	// Checkpoint the signed checkpoint the citations are proved against.
+	LogEntry   *int64 `json:"log_entry,omitempty"`
+	Checkpoint string `json:"checkpoint,omitempty"`
+}
+
+// cite records the trace in the custody log and cites, for every accused
+// reader, the log entry of the copy they were issued, proved against the
+// checkpoint that includes the trace itself.
+func cite(ctx context.Context, s *service.Service, out *reportOut) error {
+	result, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	idx, err := s.LogTrace(ctx, out.LeakHash, result)
+	if err != nil {
+		return err
+	}
+	out.LogEntry = &idx
+	for i := range out.Matches {
+		for j := range out.Matches[i].Suspects {
+			su := &out.Matches[i].Suspects[j]
+			if !su.Accused {
+				continue
+			}
+			cr, err := s.CopyRecord(ctx, out.Matches[i].Document, su.Recipient)
+			if err != nil {
+				return fmt.Errorf("citing the custody record of %s's copy: %w", su.Recipient, err)
+			}
+			su.Custody = &cr.Inclusion
+			out.Checkpoint = string(cr.Checkpoint)
+		}
+	}
+	if out.Checkpoint == "" {
+		note, _, err := s.Checkpoint(ctx)
+		if err != nil {
+			return err
+		}
+		out.Checkpoint = string(note)
+	}
+	return nil
+}
+
+func writeCitations(w io.Writer, out *reportOut) {
+	fmt.Fprintln(w)
+	for _, m := range out.Matches {
+		for _, su := range m.Suspects {
+			if su.Custody != nil {
+				fmt.Fprintf(w, "Custody: the copy of %s issued to %s is custody-log entry %d, included in the signed\n  checkpoint of size %d ('leaktrace log show %d', 'leaktrace log proof %d').\n",
+					m.Document, su.Recipient, su.Custody.Index, su.Custody.TreeSize, su.Custody.Index, su.Custody.Index)
+			}
+		}
+	}
+	if out.LogEntry != nil {
+		fmt.Fprintf(w, "This trace is recorded as custody-log entry %d.\n", *out.LogEntry)
+	}
 }
 
 func channelCounts(m map[marks.Channel]int) map[string]int {
@@ -137,7 +203,7 @@ func reportJSON(rep *service.TraceReport) reportOut {
 			MarksCovered: m.PointsCovered, ByChannel: channelCounts(m.ByChannel), Unreadable: channelCounts(m.Erased),
 			Readers: len(m.Source.Readers), Suspects: []suspectJSON{}}
 		for _, s := range m.Suspects {
-			mj.Suspects = append(mj.Suspects, suspectJSON{s.Recipient, finite(s.Score), finite(s.LLR), s.Agree, s.PValue, s.Accused})
+			mj.Suspects = append(mj.Suspects, suspectJSON{Recipient: s.Recipient, Score: finite(s.Score), LLRBits: finite(s.LLR), Agree: s.Agree, PValue: s.PValue, Accused: s.Accused})
 		}
 		if len(m.Suspects) > 0 {
 			for _, e := range evidence(rep.Leak, m, m.Suspects[0].Recipient, 8) {
