@@ -47,9 +47,30 @@ type Document struct {
 	Marks    Marks
 	Scheme   int // code scheme its copies are derived under
 	AddedAt  time.Time
+	// Capacity is the estimate made when the document was added.
+	Capacity *Capacity
 	// Fingerprints index the document for source lookup. They are
 	// written by AddDocument and not read back.
 	Fingerprints []index.Fingerprint
+}
+
+// Capacity estimates how long a leak of a document must be for its
+// reader to be named, per attack: with Recipients readers, at
+// false-accusation bound Epsilon, identifying the leaker in nine leaks out
+// of ten. A nil entry (null in JSON) means no length would do.
+type Capacity struct {
+	Recipients  int             `json:"recipients"`
+	Epsilon     float64         `json:"epsilon"`
+	WordsNeeded map[string]*int `json:"words_needed"`
+}
+
+// Words returns the words needed under an attack, and false if no length
+// would do.
+func (c *Capacity) Words(attack string) (int, bool) {
+	if w := c.WordsNeeded[attack]; w != nil {
+		return *w, true
+	}
+	return 0, false
 }
 
 // Marks counts a document's variation points.

@@ -26,21 +26,59 @@ func (a *app) docCommand() *cobra.Command {
 
 // docJSON is the --json form of a document.
 type docJSON struct {
-	ID       string          `json:"id"`
-	Title    string          `json:"title"`
-	Filename string          `json:"filename"`
-	Format   string          `json:"format"`
-	SHA256   string          `json:"sha256"`
-	Words    int             `json:"words"`
-	Marks    leaktrace.Marks `json:"marks"`
-	Scheme   int             `json:"scheme"`
-	AddedAt  time.Time       `json:"added_at"`
-	Copies   *int            `json:"copies,omitempty"`
+	ID       string              `json:"id"`
+	Title    string              `json:"title"`
+	Filename string              `json:"filename"`
+	Format   string              `json:"format"`
+	SHA256   string              `json:"sha256"`
+	Words    int                 `json:"words"`
+	Marks    leaktrace.Marks     `json:"marks"`
+	Scheme   int                 `json:"scheme"`
+	AddedAt  time.Time           `json:"added_at"`
+	Copies   *int                `json:"copies,omitempty"`
+	Capacity *leaktrace.Capacity `json:"capacity,omitempty"`
+	Warnings []string            `json:"warnings,omitempty"`
 }
 
 func toDocJSON(d *leaktrace.Document) docJSON {
 	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
-		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, AddedAt: d.AddedAt.UTC()}
+		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
+		Warnings: capacityWarnings(d)}
+}
+
+// capacityAttacks are the attacks a capacity report covers, in order.
+var capacityAttacks = []string{"paste", "normalize", "retype"}
+
+// capacityWarnings says, in plain words, which leaks of a document are
+// too short to trace.
+func capacityWarnings(d *leaktrace.Document) []string {
+	if d.Capacity == nil {
+		return nil
+	}
+	var out []string
+	_, pasteOK := d.Capacity.Words("paste")
+	if !pasteOK {
+		out = append(out, fmt.Sprintf("%s is too short to trace reliably: even a paste of the whole document would not name its reader among %d with confidence", d.ID, d.Capacity.Recipients))
+	}
+	for _, a := range capacityAttacks[1:] {
+		if _, ok := d.Capacity.Words(a); !ok && pasteOK {
+			out = append(out, fmt.Sprintf("a %s leak of %s cannot be traced reliably, however long: too few marks survive it", a, d.ID))
+		}
+	}
+	return out
+}
+
+// capacityLine describes a capacity estimate in one line.
+func capacityLine(c *leaktrace.Capacity) string {
+	var parts []string
+	for _, a := range capacityAttacks {
+		if w, ok := c.Words(a); ok {
+			parts = append(parts, fmt.Sprintf("%s %d", a, w))
+		} else {
+			parts = append(parts, a+" —")
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -102,8 +140,14 @@ name without its extension.`,
 				return writeJSON(a.stdout, toDocJSON(d))
 			}
 			fmt.Fprintf(a.stdout, "added %s: %d words, %d variation points (%s)\n", d.ID, d.Words, d.Marks.Total, channelSummary(d.Marks))
+			if d.Capacity != nil {
+				fmt.Fprintf(a.stdout, "words a leak needs to name its reader among %d (ε = %g): %s\n", d.Capacity.Recipients, d.Capacity.Epsilon, capacityLine(d.Capacity))
+			}
 			if d.Marks.Total == 0 {
 				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", d.ID)
+			}
+			for _, w := range capacityWarnings(d) {
+				fmt.Fprintf(a.stdout, "warning: %s\n", w)
 			}
 			return nil
 		},
@@ -201,8 +245,17 @@ func (a *app) docShowCommand() *cobra.Command {
 					fmt.Fprintf(tw, "  %s:\tone per %.1f words\n", ch, float64(d.Words)/float64(d.Marks.ByChannel[ch]))
 				}
 			}
+			if d.Capacity != nil {
+				fmt.Fprintf(tw, "words a leak needs:\t%s (to name 9 readers in 10 among %d, ε = %g)\n", capacityLine(d.Capacity), d.Capacity.Recipients, d.Capacity.Epsilon)
+			}
 			fmt.Fprintf(tw, "copies issued:\t%d\n", n)
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, w := range capacityWarnings(d) {
+				fmt.Fprintf(a.stdout, "warning: %s\n", w)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

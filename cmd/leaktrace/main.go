@@ -138,7 +138,7 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentFlags().StringVar(&a.home, "home", "", "home directory (default $LEAKTRACE_HOME, else ~/.local/share/leaktrace)")
 	root.PersistentFlags().StringVar(&a.actor, "actor", "", "who the custody log records as making changes (default $LEAKTRACE_ACTOR, else the OS user)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.logCommand(), a.demoCommand())
+	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.demoCommand())
 	return root
 }
 

@@ -139,7 +139,13 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		}
 		d := doc{id: id, copies: make(map[string]string, len(issued))}
 		for _, c := range issued {
-			d.copies[c.Recipient] = string(c.Data)
+			// Leaks are excerpts of what a reader sees: an email's text,
+			// not its headers.
+			text, _, err := service.LeakText(f, c.Data)
+			if err != nil {
+				return nil, err
+			}
+			d.copies[c.Recipient] = text
 		}
 		docs = append(docs, d)
 	}

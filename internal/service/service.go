@@ -300,6 +300,7 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
 		Scheme: code.Scheme, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
+		Capacity: s.Capacity(id, a),
 	}
 	rec, err := record(s.entry(custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
 		e.Document, e.DocumentSHA256 = d.ID, d.SHA256

@@ -99,6 +99,8 @@ var migrations = []string{
 	CREATE TRIGGER log_hashes_append_only_d BEFORE DELETE ON log_hashes BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
 	CREATE TRIGGER log_checkpoints_append_only_u BEFORE UPDATE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;
 	CREATE TRIGGER log_checkpoints_append_only_d BEFORE DELETE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;`,
+	// The capacity report computed when a document is added, as JSON.
+	`ALTER TABLE documents ADD COLUMN capacity TEXT NOT NULL DEFAULT '';`,
 }
 
 // Errors.
@@ -226,12 +228,20 @@ func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document, rec leak
 	if err != nil {
 		return err
 	}
+	capacity := ""
+	if d.Capacity != nil {
+		b, err := json.Marshal(d.Capacity)
+		if err != nil {
+			return err
+		}
+		capacity = string(b)
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO documents
-			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, capacity)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 			d.ID, d.Title, d.Filename, d.Format, d.Content, d.SHA256, d.Words,
-			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat))
+			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat), capacity)
 		if isUnique(err) {
 			return fmt.Errorf("document %q: %w", d.ID, leaktrace.ErrExists)
 		}
@@ -306,15 +316,21 @@ func (s *Store) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, er
 	return out, nil
 }
 
-const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at`
+const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity`
 
 func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.Document, error) {
 	var d leaktrace.Document
-	var bc, added string
+	var bc, added, capacity string
 	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
-		&d.Marks.Total, &bc, &d.Scheme, &added}, extra...)
+		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if capacity != "" {
+		d.Capacity = new(leaktrace.Capacity)
+		if err := json.Unmarshal([]byte(capacity), d.Capacity); err != nil {
+			return nil, fmt.Errorf("document %q: capacity: %w", d.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(bc), &d.Marks.ByChannel); err != nil {
 		return nil, fmt.Errorf("document %q: marks: %w", d.ID, err)

@@ -1,0 +1,95 @@
+package trace
+
+import (
+	"math/rand/v2"
+	"sort"
+
+	"github.com/leaktrace/leaktrace/internal/marks"
+)
+
+// Capacity estimation: how many words of a document a leak must contain
+// for the leaker to be named, under an attack that lets each point survive
+// with some probability. It uses the scoring's own maths: for windows of
+// W consecutive words, a probe reader's symbols at the points that survive
+// are the observations, and the probe is named if its p-value among
+// `readers` candidates is at most epsilon. The estimate is the smallest W
+// at which at least IdentifyRate of the windows name their probe.
+
+// IdentifyRate is the identification rate a capacity estimate aims for.
+const IdentifyRate = 0.9
+
+// capacitySamples is how many windows are tried per length.
+const capacitySamples = 16
+
+// Survival gives the probability that a point survives an attack.
+type Survival func(p *marks.Point) float64
+
+// WordsNeeded returns the estimated words a leak needs under the given
+// survival, or 0 if even the whole document would not do.
+func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) int {
+	rd := newReader(src.Regions, src.Points)
+	words := len(rd.tokens)
+	if words == 0 {
+		return 0
+	}
+	// Word position of every point.
+	pos := make([]int, len(src.Points))
+	for i := range src.Points {
+		a, _ := rd.flank(&src.Points[i])
+		pos[i] = max(a, 0)
+	}
+	order := make([]int, len(pos))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return pos[order[i]] < pos[order[j]] })
+
+	named := func(w int) bool {
+		rng := rand.New(rand.NewPCG(uint64(w), 0xca9))
+		ok := 0
+		for k := 0; k < capacitySamples; k++ {
+			start := 0
+			if words > w {
+				start = rng.IntN(words - w + 1)
+			}
+			probe := src.Symbols(probeName(k))
+			var obs []Observation
+			lo := sort.Search(len(order), func(i int) bool { return pos[order[i]] >= start })
+			for _, i := range order[lo:] {
+				if pos[i] >= start+w {
+					break
+				}
+				if rng.Float64() < survive(&src.Points[i]) {
+					obs = append(obs, Observation{Point: i, Symbols: []uint8{probe[i]}})
+				}
+			}
+			s := newScorer(obs, src.Code.Points)
+			sc, _ := s.score(probe)
+			if s.pValue(sc, readers) <= epsilon {
+				ok++
+			}
+		}
+		return float64(ok) >= IdentifyRate*capacitySamples
+	}
+	// Grow the length until the probe is named, then narrow it down, so
+	// that long windows (costly to score) are only tried when needed.
+	lo, hi := 1, 8
+	for !named(min(hi, words)) {
+		if hi >= words {
+			return 0
+		}
+		lo, hi = hi+1, hi*2
+	}
+	hi = min(hi, words) // named(hi) holds
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if named(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return hi
+}
+
+func probeName(k int) string { return "capacity-probe-" + string(rune('a'+k)) }
