@@ -1,6 +1,26 @@
 // Package lexicon is leaktrace's curated catalogue of meaning-preserving
 // wording and punctuation variants: the lexical/orthographic channel.
+//
+// Every family here passes three tests. Meaning: each rendering says the
+// same thing to every reader. Register: no rendering is more or less formal,
+// regional or dated than the text around it, so a reader notices nothing.
+// Canonical form: Fold maps every rendering to the same canonical tokens,
+// so a retyped excerpt of any copy indexes like the source. Where a family
+// cannot be detected reliably in some context, that context is left out:
+// one odd sentence in a copy costs more than the points it would carry.
+//
+// Find makes one pass over the words of a region (scan.go) with small
+// lookup tables. The families live in words.go (word and phrase swaps),
+// contractions.go, that.go (the optional complementizer), continue.go
+// (continue to V / continue V-ing) and commas.go (optional commas); the
+// family test (families_test.go) shows each on real sentences, with the
+// contexts it must leave alone. Fold is in fold.go.
 package lexicon
+
+import (
+	"sort"
+	"strings"
+)
 
 // Candidate is a lexical variation point: Text[Start:End] may be replaced
 // by any of Variants without changing meaning or register. Variants[Orig]
@@ -13,16 +33,135 @@ type Candidate struct {
 }
 
 // Finder finds lexical variation points in the regions of one document.
-type Finder struct{}
+// It carries what the document's own style allows: a rendering that the
+// document never uses is offered only where it is unmarked in any style.
+type Finder struct {
+	// contractions is true when the document already contracts (don't,
+	// it's), so contracting an expanded form keeps its register.
+	contractions bool
+	// apostrophe is the apostrophe the document prefers inside words,
+	// used when a contraction is created.
+	apostrophe string
+	// hyphenated records the dated hyphenated or open spellings (e-mail,
+	// on-line, web site, co-operate) the document itself uses; only then
+	// may a closed spelling be opened.
+	hyphenated map[string]bool
+}
 
 // NewFinder prepares a Finder for a document whose prose is texts. Some
 // families depend on the document's own style (contractions are offered
 // only where the document already uses them).
-func NewFinder(texts []string) *Finder { return &Finder{} }
+func NewFinder(texts []string) *Finder {
+	f := &Finder{apostrophe: "'", hyphenated: make(map[string]bool)}
+	var ws []word
+	contracted, straight, curly := 0, 0, 0
+	for _, t := range texts {
+		ws = scan(t, ws)
+		for i, w := range ws {
+			if w.low == "" {
+				continue
+			}
+			if _, ok := contractions[w.low]; ok {
+				contracted++
+			}
+			if strings.Contains(w.low, "'") {
+				if strings.ContainsRune(t[w.start:w.end], '\u2019') {
+					curly++
+				} else {
+					straight++
+				}
+			}
+			if i+1 < len(ws) {
+				if key, ok := openSpelling(t, ws, i); ok {
+					f.hyphenated[key] = true
+				}
+			}
+		}
+	}
+	// Two uses, so a single quoted "don't" in a formal memo does not
+	// license contracting the memo's own prose.
+	f.contractions = contracted >= 2
+	if curly > straight {
+		f.apostrophe = "\u2019"
+	}
+	return f
+}
 
 // Find returns the candidates in text, sorted by Start, non-overlapping.
-func (f *Finder) Find(text string) []Candidate { return nil }
+func (f *Finder) Find(text string) []Candidate {
+	if f == nil {
+		f = &Finder{apostrophe: "'"}
+	}
+	d := doc{f: f, text: text, ws: scan(text, make([]word, 0, len(text)/5+1))}
+	for i := range d.ws {
+		d.wordFamilies(i)
+		d.optionalThat(i)
+		d.continueTo(i)
+		d.commas(i)
+	}
+	return d.resolve()
+}
 
-// Fold maps canonical tokens so that every variant of every family folds
-// to one form.
-func Fold(tokens []string) []string { return tokens }
+// doc is the state of one Find call.
+type doc struct {
+	f     *Finder
+	text  string
+	ws    []word
+	cands []prio
+}
+
+// prio is a candidate with the priority that settles overlaps: where two
+// candidates overlap, the one starting first wins, and at the same start
+// the one with the higher priority (a merged candidate over its parts).
+type prio struct {
+	Candidate
+	p int
+}
+
+func (d *doc) add(start, end int, kind string, orig string, alts ...string) {
+	d.addP(0, start, end, kind, orig, alts...)
+}
+
+func (d *doc) addP(p, start, end int, kind string, orig string, alts ...string) {
+	if start < 0 || end > len(d.text) || start > end || d.text[start:end] != orig {
+		return
+	}
+	vs := make([]string, 0, 1+len(alts))
+	vs = append(vs, orig)
+	for _, a := range alts {
+		dup := false
+		for _, v := range vs {
+			if v == a {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			vs = append(vs, a)
+		}
+	}
+	if len(vs) < 2 {
+		return
+	}
+	d.cands = append(d.cands, prio{Candidate{Start: start, End: end, Kind: kind, Variants: vs}, p})
+}
+
+func (d *doc) resolve() []Candidate {
+	sort.SliceStable(d.cands, func(a, b int) bool {
+		ca, cb := d.cands[a], d.cands[b]
+		if ca.Start != cb.Start {
+			return ca.Start < cb.Start
+		}
+		return ca.p > cb.p
+	})
+	out := make([]Candidate, 0, len(d.cands))
+	end := -1
+	for _, c := range d.cands {
+		if c.Start < end || c.Start == end && c.Start == c.End {
+			continue
+		}
+		out = append(out, c.Candidate)
+		end = c.End
+	}
+	return out
+}

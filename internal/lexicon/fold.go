@@ -1,0 +1,161 @@
+package lexicon
+
+import "strings"
+
+// Fold maps canonical tokens so that every variant of every family folds
+// to one form.
+//
+// It works in two passes. The first maps single tokens (towards → toward,
+// don't → do not, despite → in spite of, two → 2); the second rewrites
+// short runs left to right (in order to → to, all of the → all the, for
+// instance → for example, e mail → email, u s → us) and drops "that" after
+// a reporting verb. No rule looks more than two tokens back or ahead, and
+// none depends on sentence boundaries or capitals, so an excerpt that
+// starts or ends mid-sentence folds like the same words inside the whole
+// text. Fold applies to every occurrence, not only to the points Find
+// offered, so it never needs to know where the points were; the price is
+// that the canonical form merges a few function-word differences (a
+// demonstrative "that" after "said" goes too), which costs matching
+// nothing.
+func Fold(tokens []string) []string {
+	exp := make([]string, 0, len(tokens)+len(tokens)/8)
+	for _, t := range tokens {
+		if m, ok := foldWord[t]; ok {
+			exp = append(exp, m...)
+		} else {
+			exp = append(exp, t)
+		}
+	}
+	out := make([]string, 0, len(exp))
+	var i int
+	next := func(k int) string {
+		if i+k < len(exp) {
+			return exp[i+k]
+		}
+		return ""
+	}
+	for ; i < len(exp); i++ {
+		t := exp[i]
+		switch t {
+		case "in":
+			if next(1) == "order" && next(2) == "to" {
+				out = append(out, "to")
+				i += 2
+				continue
+			}
+		case "all", "both":
+			if next(1) == "of" && allOfDets[next(2)] {
+				out = append(out, t)
+				i++
+				continue
+			}
+		case "for":
+			if next(1) == "instance" {
+				out = append(out, "for", "example")
+				i++
+				continue
+			}
+		case "by":
+			if next(1) == "contrast" {
+				out = append(out, "in", "contrast")
+				i++
+				continue
+			}
+		case "per":
+			if next(1) == "cent" {
+				out = append(out, "percent")
+				i++
+				continue
+			}
+		case "e":
+			if mailForms[next(1)] {
+				out = append(out, "e"+next(1))
+				i++
+				continue
+			}
+		case "on":
+			if next(1) == "line" {
+				out = append(out, "online")
+				i++
+				continue
+			}
+		case "web":
+			if n := next(1); n == "site" || n == "sites" {
+				out = append(out, "web"+n)
+				i++
+				continue
+			}
+		case "co":
+			if n := next(1); strings.HasPrefix(n, "operat") || strings.HasPrefix(n, "ordinat") {
+				out = append(out, "co"+n)
+				i++
+				continue
+			}
+		case "u":
+			if next(1) == "s" {
+				out = append(out, "us")
+				i++
+				continue
+			}
+		case "continue", "continued", "continues", "begin", "began", "begun", "begins", "start", "started", "starts":
+			if b, ok := infinitiveOf[next(1)]; ok {
+				out = append(out, t, "to", b)
+				i++
+				continue
+			}
+		case "that":
+			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed") {
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// foldWord is the first pass: each key token stands for its value.
+var foldWord = func() map[string][]string {
+	m := map[string][]string{
+		"additionally": {"in", "addition"},
+		"despite":      {"in", "spite", "of"},
+		"likewise":     {"similarly"},
+		"okay":         {"ok"},
+		"cannot":       {"can", "not"},
+	}
+	for w, s := range swaps {
+		// A two-way pair folds to a fixed member; a one-way swap to its
+		// target.
+		canon := s.alt
+		if back, ok := swaps[s.alt]; ok && back.alt == w {
+			canon = pairCanon(w, s.alt)
+		}
+		if canon != w {
+			m[w] = []string{canon}
+		}
+	}
+	for c, e := range contractions {
+		m[c] = strings.Fields(strings.ToLower(e))
+		if e == "cannot" {
+			m[c] = []string{"can", "not"}
+		}
+	}
+	for w, f := range numberWords {
+		m[w] = []string{f}
+	}
+	return m
+}()
+
+// pairCanon picks the canonical member of a two-way pair: the shorter
+// word, or for equal lengths the first in alphabetical order, so the
+// choice never depends on map order.
+func pairCanon(a, b string) string {
+	switch {
+	case len(a) < len(b):
+		return a
+	case len(b) < len(a):
+		return b
+	case a < b:
+		return a
+	}
+	return b
+}
