@@ -6,7 +6,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/leaktrace/leaktrace/internal/attack"
 	"github.com/leaktrace/leaktrace/internal/eval"
+	"github.com/leaktrace/leaktrace/internal/evalplot"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/spf13/cobra"
 )
@@ -31,7 +33,9 @@ how often the right document was found, and the median trace time.
 Attacks: paste, normalize (NFKC, invisible characters stripped, quotes and
 dashes straightened, spaces collapsed), retype (normalized, ASCII, hard
 wraps undone, --typos of the words mistyped), edit (sentences dropped and
-swapped); combine them with +, e.g. edit+normalize. --colluders C mixes C
+swapped), ocr (printed, photographed — rotated, blurred, noisy, JPEG — and
+read back with tesseract; skipped with a warning where tesseract is not
+installed); combine them with +, e.g. edit+normalize. --colluders C mixes C
 readers' copies before the attack.`,
 		Args: func(cmd *cobra.Command, argv []string) error {
 			if len(argv) == 0 {
@@ -49,11 +53,23 @@ readers' copies before the attack.`,
 			if cfg.Colluders, err = intList(col, "--colluders"); err != nil {
 				return err
 			}
+			var runnable []string
 			for _, atk := range cfg.Attacks {
 				if err := eval.CheckAttack(atk); err != nil {
 					return usageError{err}
 				}
+				if eval.NeedsTesseract(atk) {
+					if err := attack.TesseractAvailable(); err != nil {
+						fmt.Fprintf(a.stderr, "leaktrace: warning: skipping the %s attack: %v\n", atk, err)
+						continue
+					}
+				}
+				runnable = append(runnable, atk)
 			}
+			if len(runnable) == 0 {
+				return withHint(fmt.Errorf("no attack can run"), "install tesseract for ocr, or choose other attacks with --attack")
+			}
+			cfg.Attacks = runnable
 			if cfg.Epsilon <= 0 || cfg.Epsilon >= 1 {
 				return usagef("--epsilon must be between 0 and 1 (got %g)", cfg.Epsilon)
 			}
@@ -128,7 +144,16 @@ func intList(s, flag string) ([]int, error) {
 	return out, nil
 }
 
-// plotRows is replaced once plotting lands.
+// plotRows draws identification against excerpt length.
 func plotRows(rows []eval.Row, path string, cfg eval.Config) error {
-	return fmt.Errorf("plotting is not available in this build")
+	pr := make([]evalplot.Row, len(rows))
+	for i, r := range rows {
+		pr[i] = evalplot.Row{Attack: r.Attack, Words: r.Words, Colluders: r.Colluders, Trials: r.Trials,
+			Identified: r.Identified, FalseAccusations: r.FalseAccusations, DocFound: r.DocFound, TraceMsMedian: r.TraceMsMedian}
+	}
+	title := fmt.Sprintf("leaktrace: leaker named, %d readers, ε = %g", cfg.Recipients, cfg.Epsilon)
+	if err := evalplot.Plot(pr, title, path); err != nil {
+		return withHint(err, "name the plot F.svg or F.png")
+	}
+	return nil
 }

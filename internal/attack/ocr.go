@@ -3,7 +3,6 @@ package attack
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -45,15 +44,19 @@ type OCROptions struct {
 	// uniform angle in ±MaxRotateDeg degrees (default 1.5).
 	MaxRotateDeg float64
 	// BlurRadius and BlurPasses set the focus blur: BlurPasses box blurs
-	// of radius BlurRadius pixels (defaults 1 and 2; two or more passes
+	// of radius BlurRadius pixels (defaults 1 and 3; several passes
 	// approximate a Gaussian).
 	BlurRadius int
 	BlurPasses int
+	// Shade is how much darker, in grey levels out of 255, the page's
+	// dimmest corner is than its brightest (default 80): light falling
+	// unevenly across a photographed sheet, from a random direction.
+	Shade float64
 	// Noise is the standard deviation of additive Gaussian pixel noise
-	// in grey levels out of 255 (default 12): sensor noise.
+	// in grey levels out of 255 (default 20): sensor noise.
 	Noise float64
 	// JPEGQuality is the quality the photo is saved at, 1–100 (default
-	// 60, a messaging app's recompression).
+	// 40, a messaging app's recompression).
 	JPEGQuality int
 	// PSM is tesseract's page segmentation mode (default 6, one uniform
 	// block of text, which is what a page of a memo is).
@@ -65,9 +68,13 @@ type OCROptions struct {
 
 // DefaultOCROptions returns the defaults: a 12-point page of 70-character
 // lines, 40 lines a page, photographed at 150 DPI with up to 1.5° of
-// skew, two radius-1 box blurs, noise of σ 12 grey levels, saved as JPEG
-// at quality 60 and read with tesseract --psm 6. They model a reasonably
-// careful phone photo of a printout: degraded, yet mostly readable.
+// skew, three radius-1 box blurs, light falling off by 80 grey levels
+// across the page, noise of σ 20 grey levels, saved as JPEG at quality 40
+// and read with tesseract --psm 6. They model a reasonably careful phone
+// photo of a printout: degraded, yet mostly readable. On 150-word memos
+// of the shared corpus tesseract 5.3 gets 94–100% of the words back
+// (97% on average); 120 DPI brings that to about 92%, four blur passes
+// to about 95%.
 func DefaultOCROptions() OCROptions {
 	return OCROptions{
 		CharsPerLine: 70,
@@ -76,9 +83,10 @@ func DefaultOCROptions() OCROptions {
 		FontSize:     12,
 		MaxRotateDeg: 1.5,
 		BlurRadius:   1,
-		BlurPasses:   2,
-		Noise:        12,
-		JPEGQuality:  60,
+		BlurPasses:   3,
+		Shade:        80,
+		Noise:        20,
+		JPEGQuality:  40,
 		PSM:          6,
 		Timeout:      2 * time.Minute,
 	}
@@ -125,6 +133,12 @@ func (o OCROptions) withDefaults() OCROptions {
 		o.BlurPasses = 0
 	}
 	switch {
+	case o.Shade == 0:
+		o.Shade = d.Shade
+	case o.Shade < 0:
+		o.Shade = 0
+	}
+	switch {
 	case o.Noise == 0:
 		o.Noise = d.Noise
 	case o.Noise < 0:
@@ -166,7 +180,7 @@ func TesseractAvailable() error {
 	return fmt.Errorf("attack: tesseract has no English language data (eng); %s", install)
 }
 
-// OCR is a leak photographed from a printout and read back by OCR (L6):
+// OCR is a leak photographed from a printout and read back by OCR:
 // text is word-wrapped onto pages, rendered black on white, skewed,
 // blurred, made noisy and JPEG-compressed as a phone photo would be, and
 // each page is read back with the tesseract binary. Pages come back
@@ -200,6 +214,9 @@ func OCRContext(ctx context.Context, text string, opt OCROptions, rng *rand.Rand
 	// draws from rng, and so the result, do not depend on scheduling.
 	photos := make([][]byte, len(pages))
 	for i, p := range pages {
+		if err := ctx.Err(); err != nil {
+			return "", fmt.Errorf("attack: ocr: %w", err)
+		}
 		if photos[i], err = photograph(renderPage(p, face, opt), opt, rng); err != nil {
 			return "", err
 		}
@@ -228,8 +245,11 @@ func OCRContext(ctx context.Context, text string, opt OCROptions, rng *rand.Rand
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return "", err
+	// The first page's error says it; the rest, after a timeout, repeat it.
+	for _, err := range errs {
+		if err != nil {
+			return "", err
+		}
 	}
 	return strings.Join(texts, "\n"), nil
 }
@@ -299,8 +319,11 @@ func paginate(lines []string, per int) [][]string {
 	return pages
 }
 
-// renderPage draws lines black on white on a letter-sized page at
-// opt.DPI with one-inch margins, widened if a line would not fit.
+// renderPage draws lines black on white at opt.DPI on a page as wide as
+// a letter page (wider if a line would not fit) with one-inch margins.
+// The page is only as tall as its lines: a photo frames the printed part,
+// and a mostly blank noisy page defeats tesseract's global thresholding,
+// which then reads the noise as text.
 func renderPage(lines []string, face font.Face, opt OCROptions) *image.Gray {
 	margin := int(opt.DPI)
 	width := int(8.5 * opt.DPI)
@@ -309,7 +332,7 @@ func renderPage(lines []string, face font.Face, opt OCROptions) *image.Gray {
 	}
 	m := face.Metrics()
 	lineHeight := m.Height.Ceil()
-	height := max(int(11*opt.DPI), 2*margin+len(lines)*lineHeight)
+	height := 2*margin + len(lines)*lineHeight
 
 	img := image.NewGray(image.Rect(0, 0, width, height))
 	fill(img, 0xff)
@@ -322,14 +345,17 @@ func renderPage(lines []string, face font.Face, opt OCROptions) *image.Gray {
 }
 
 // photograph degrades a rendered page as a photo of the printout would
-// be, in the order the camera does it (skew, focus blur, sensor noise,
-// compression), and returns the encoded image.
+// be, in the order the camera does it (skew, focus blur, uneven light,
+// sensor noise, compression), and returns the encoded image.
 func photograph(img *image.Gray, opt OCROptions, rng *rand.Rand) ([]byte, error) {
 	if opt.MaxRotateDeg > 0 {
 		img = rotate(img, (2*rng.Float64()-1)*opt.MaxRotateDeg*math.Pi/180)
 	}
 	for range opt.BlurPasses {
 		boxBlur(img, opt.BlurRadius)
+	}
+	if opt.Shade > 0 {
+		shade(img, opt.Shade, rng.Float64()*2*math.Pi)
 	}
 	if opt.Noise > 0 {
 		for i, p := range img.Pix {
@@ -364,8 +390,14 @@ func readPage(ctx context.Context, dir string, i int, photo []byte, opt OCROptio
 	}
 	// --dpi tells tesseract the resolution, which JPEG written by
 	// image/jpeg does not record; it sizes its analysis by it.
+	// thresholding_method=2 is Sauvola's local binarization (tesseract
+	// 5): a leaker OCRing a photo picks it, and with tesseract's default
+	// global Otsu a shaded, noisy page turns to garbage all at once
+	// rather than losing words gradually as the photo gets worse. Older
+	// tesseracts warn about the unknown setting and go on without it.
 	cmd := exec.CommandContext(ctx, "tesseract", in, "stdout",
-		"-l", "eng", "--psm", fmt.Sprint(opt.PSM), "--dpi", fmt.Sprint(int(opt.DPI)))
+		"-l", "eng", "--psm", fmt.Sprint(opt.PSM), "--dpi", fmt.Sprint(int(opt.DPI)),
+		"-c", "thresholding_method=2")
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -417,6 +449,28 @@ func rotate(img *image.Gray, theta float64) *image.Gray {
 		}
 	}
 	return out
+}
+
+// shade darkens img along direction dir (radians) by up to depth grey
+// levels, a linear gradient from the brightest corner to the dimmest.
+// Light scales the pixel, so ink darkens less than paper, as it does.
+func shade(img *image.Gray, depth, dir float64) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	ux, uy := math.Cos(dir), math.Sin(dir)
+	// Projections of the corners onto the direction bound the gradient.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, c := range [][2]float64{{0, 0}, {float64(w), 0}, {0, float64(h)}, {float64(w), float64(h)}} {
+		p := c[0]*ux + c[1]*uy
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	span := max(hi-lo, 1)
+	for y := range h {
+		row := img.Pix[y*img.Stride:]
+		for x := range w {
+			t := (float64(x)*ux + float64(y)*uy - lo) / span
+			row[x] = clamp8(float64(row[x]) * (1 - t*depth/255))
+		}
+	}
 }
 
 // boxBlur blurs img in place with a (2r+1)² box, as two separable passes;

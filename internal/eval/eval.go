@@ -33,6 +33,8 @@ type Config struct {
 	TypoRate   float64 // for retype
 	// Progress, if set, is called after every trace.
 	Progress func(done, total int)
+
+	ctx context.Context
 }
 
 // Row is the result for one (attack, words, colluders).
@@ -55,6 +57,19 @@ var Transforms = map[string]func(text string, rng *rand.Rand, cfg *Config) (stri
 		return attack.Retype(t, c.TypoRate, rng), nil
 	},
 	"edit": func(t string, rng *rand.Rand, _ *Config) (string, error) { return attack.Edit(t, 0.15, 0.3, rng), nil },
+	"ocr": func(t string, rng *rand.Rand, c *Config) (string, error) {
+		return attack.OCRContext(c.ctx, t, attack.DefaultOCROptions(), rng)
+	},
+}
+
+// NeedsTesseract reports whether an attack runs OCR.
+func NeedsTesseract(name string) bool {
+	for _, step := range strings.Split(name, "+") {
+		if step == "ocr" {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckAttack reports whether an attack name is known.
@@ -79,6 +94,7 @@ type doc struct {
 
 // Run performs the evaluation in a scratch home that is removed after.
 func Run(ctx context.Context, cfg Config) ([]Row, error) {
+	cfg.ctx = ctx
 	for _, a := range cfg.Attacks {
 		if err := CheckAttack(a); err != nil {
 			return nil, err
