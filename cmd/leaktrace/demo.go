@@ -85,7 +85,7 @@ func (a *app) demo(ctx context.Context, home string) error {
 	for i, r := range demoReaders {
 		ids[i] = r.ID
 	}
-	copies, err := s.Issue(ctx, m, d.ID, ids)
+	copies, err := s.Issue(ctx, m, ids)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ DIR/<recipient>.<ext>.`,
 				return err
 			}
 			if !all {
-				copies, err := s.Issue(ctx, m, d.ID, []string{argv[1]})
+				copies, err := s.Issue(ctx, m, []string{argv[1]})
 				if err != nil {
 					return err
 				}
@@ -88,7 +88,7 @@ DIR/<recipient>.<ext>.`,
 				for _, r := range rs[start:min(start+issueBatch, len(rs))] {
 					ids = append(ids, r.ID)
 				}
-				copies, err := s.Issue(ctx, m, d.ID, ids)
+				copies, err := s.Issue(ctx, m, ids)
 				if err != nil {
 					return err
 				}

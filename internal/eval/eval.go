@@ -149,7 +149,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		issued, err := s.Issue(ctx, m, id, readers)
+		issued, err := s.Issue(ctx, m, readers)
 		if err != nil {
 			return nil, err
 		}

@@ -51,7 +51,7 @@ func newHome(t *testing.T) (*Service, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Issue(ctx, m, "memo", []string{"r1", "r2"}); err != nil {
+	if _, err := s.Issue(ctx, m, []string{"r1", "r2"}); err != nil {
 		t.Fatal(err)
 	}
 	return s, dir
@@ -144,7 +144,7 @@ func TestCopyRecord(t *testing.T) {
 	s, _ := newHome(t)
 	ctx := t.Context()
 	m, _, _ := s.Marker(ctx, "memo")
-	if _, err := s.Issue(ctx, m, "memo", []string{"r2"}); err != nil { // a re-issue
+	if _, err := s.Issue(ctx, m, []string{"r2"}); err != nil { // a re-issue
 		t.Fatal(err)
 	}
 	cr, err := s.CopyRecord(ctx, "memo", "r2")
@@ -271,7 +271,7 @@ func TestVerifyCatchesRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, _, _ := s.Marker(ctx, "memo")
-	if _, err := s.Issue(ctx, m, "memo", []string{"r3"}); err != nil {
+	if _, err := s.Issue(ctx, m, []string{"r3"}); err != nil {
 		t.Fatal(err)
 	}
 	kept, _, err := s.Checkpoint(ctx)

@@ -355,15 +355,12 @@ type Issued struct {
 	Data      []byte
 }
 
-// Issue renders the copies of docID for the given recipients and records
+// Issue renders the copies of m's document for the given recipients and records
 // them in the store, each with its custody-log entry, in one transaction.
 // Only after it returns may the copies be handed out: a copy that is not
 // recorded and logged never leaves.
-func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, docID string, recipients []string) ([]Issued, error) {
+func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, recipients []string) ([]Issued, error) {
 	d := m.Document()
-	if d.ID != docID {
-		return nil, fmt.Errorf("issuing %q with the marker of %q", docID, d.ID)
-	}
 	out := make([]Issued, 0, len(recipients))
 	records := make([]leaktrace.Copy, 0, len(recipients))
 	recs := make([]leaktrace.LogRecord, 0, len(recipients))
@@ -376,7 +373,7 @@ func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, docID string, 
 		if err != nil {
 			return nil, err
 		}
-		c := leaktrace.Copy{Document: docID, Recipient: r, SHA256: leaktrace.Hash(b), IssuedAt: now}
+		c := leaktrace.Copy{Document: d.ID, Recipient: r, SHA256: leaktrace.Hash(b), IssuedAt: now}
 		rec, err := record(s.entry(custody.KindCopy, now, func(e *custody.Entry) {
 			e.Document, e.DocumentSHA256, e.Recipient, e.CopySHA256 = d.ID, d.SHA256, r, c.SHA256
 		}))

@@ -47,7 +47,7 @@ func home(t *testing.T, docs []string, readers int) (*service.Service, map[strin
 		if err != nil {
 			t.Fatal(err)
 		}
-		issued, err := s.Issue(ctx, m, id, ids)
+		issued, err := s.Issue(ctx, m, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
