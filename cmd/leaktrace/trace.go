@@ -285,6 +285,8 @@ func quote(text string, start, end int) string {
 
 func formatP(p float64) string {
 	switch {
+	case p == 0:
+		return "<1e-300" // below what a float64 holds
 	case p >= 1:
 		return "1"
 	case p >= 0.001:

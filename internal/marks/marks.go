@@ -140,23 +140,35 @@ func Find(doc format.Document) *Set {
 		for i := range idx {
 			idx[i] = i
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return cands[idx[a]].Start < cands[idx[b]].Start })
+		sort.SliceStable(idx, func(a, b int) bool {
+			ca, cb := cands[idx[a]], cands[idx[b]]
+			if ca.Start != cb.Start {
+				return ca.Start < cb.Start
+			}
+			return ca.End < cb.End // an insertion before a replacement at the same offset
+		})
 		sortedC := make([]format.Candidate, len(idx))
 		sortedM := make([]Point, len(idx))
 		for i, j := range idx {
 			sortedC[i], sortedM[i] = cands[j], meta[j]
 		}
 		kept := doc.Fit(ri, sortedC)
-		// Fit returns a subsequence; match it back to the metadata by span.
+		// Fit returns a subsequence; match it back to the metadata by
+		// span. Spans are distinct, but an insertion and a replacement
+		// may start at the same offset, so both ends must match.
 		j := 0
 		for _, c := range kept {
-			for j < len(sortedC) && sortedC[j].Start != c.Start {
+			for j < len(sortedC) && (sortedC[j].Start != c.Start || sortedC[j].End != c.End) {
 				j++
 			}
-			if j == len(sortedC) || len(c.Variants) < 2 {
-				continue
+			if j == len(sortedC) {
+				break
 			}
 			m := sortedM[j]
+			j++
+			if len(c.Variants) < 2 {
+				continue
+			}
 			set.Points = append(set.Points, Point{
 				Region: ri, Start: c.Start, End: c.End,
 				Channel: m.Channel, Kind: m.Kind, Variants: c.Variants, Orig: c.Orig,

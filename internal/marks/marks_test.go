@@ -306,3 +306,27 @@ func TestDensity(t *testing.T) {
 		}
 	}
 }
+
+// TestChannelsStayWithTheirPoints: where a lexical point and a zero-width
+// insertion start at the same offset ("2 percent": the insertion before
+// the space, the lexical point " percent" ↔ "%"), each keeps its own
+// channel and kind.
+func TestChannelsStayWithTheirPoints(t *testing.T) {
+	src := "The Committee's goal is inflation of 2 percent over the longer run, as noted.\n"
+	doc, err := format.Parse("a.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range marks.Find(doc).Points {
+		zw := false
+		for _, v := range p.Variants {
+			if strings.ContainsAny(v, "\u200B\u200C\u200D\u2060") {
+				zw = true
+			}
+		}
+		space := p.Kind == "space" && p.Channel == marks.Typographic
+		if zw != space {
+			t.Errorf("point %d:%d (%s, %s) has variants %q", p.Start, p.End, p.Channel, p.Kind, p.Variants)
+		}
+	}
+}

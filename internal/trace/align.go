@@ -1,5 +1,7 @@
 package trace
 
+import "sort"
+
 // Alignment of a leaked fragment's tokens to a source document's tokens.
 //
 // The fragment may be an excerpt, have typos, have sentences dropped or
@@ -35,7 +37,7 @@ type pair struct {
 // (every word within one substitution, insertion, deletion or
 // transposition of another shares such a key with it).
 type aligner struct {
-	similar map[int32][]int32
+	similar [][]int32 // indexed by word id
 }
 
 // newAligner prepares the typo neighbours of the fragment's words among
@@ -52,7 +54,7 @@ func newAligner(words []string, frag, src []int32) *aligner {
 			keys[k] = append(keys[k], id)
 		}
 	}
-	a := &aligner{similar: map[int32][]int32{}}
+	a := &aligner{similar: make([][]int32, len(words))}
 	done := map[int32]bool{}
 	for _, f := range frag {
 		if done[f] || len([]rune(words[f])) < 4 {
@@ -99,10 +101,16 @@ func intern(ids map[string]int32, words *[]string, toks []string) []int32 {
 }
 
 func (a *aligner) score(x, y int32) int32 {
+	return pairScore(x, y, a.similar[x])
+}
+
+// pairScore scores fragment word x against source word y, given x's typo
+// neighbours.
+func pairScore(x, y int32, similar []int32) int32 {
 	if x == y {
 		return scoreEqual
 	}
-	for _, s := range a.similar[x] {
+	for _, s := range similar {
 		if s == y {
 			return scoreSimilar
 		}
@@ -136,8 +144,50 @@ func typoAway(x, y string) bool {
 	return false
 }
 
+// anchorK is the length of the exact token runs used as anchors.
+const anchorK = 5
+
+// anchorIndex maps every run of anchorK source tokens to where it starts
+// (the first occurrence).
+func anchorIndex(src []int32) map[[anchorK]int32]int {
+	idx := make(map[[anchorK]int32]int, len(src))
+	for i := 0; i+anchorK <= len(src); i++ {
+		var k [anchorK]int32
+		copy(k[:], src[i:i+anchorK])
+		if _, ok := idx[k]; !ok {
+			idx[k] = i
+		}
+	}
+	return idx
+}
+
+// window returns the part of the source a stretch of the fragment should
+// be aligned against: around the stretch's exact anchor matches, with room
+// for the stretch's length on either side, or the whole source when it
+// has none. Restricting the table this way keeps long leaks fast without
+// changing what aligns: a local alignment of the stretch lies within its
+// length of an anchor it contains.
+func window(frag, src []int32, anchors map[[anchorK]int32]int) (int, int) {
+	var diags []int
+	for i := 0; i+anchorK <= len(frag); i++ {
+		var k [anchorK]int32
+		copy(k[:], frag[i:i+anchorK])
+		if j, ok := anchors[k]; ok {
+			diags = append(diags, j-i)
+		}
+	}
+	if len(diags) == 0 {
+		return 0, len(src)
+	}
+	sort.Ints(diags)
+	d := diags[len(diags)/2] // the median diagonal
+	slack := len(frag)/4 + 32
+	return max(0, d-slack), min(len(src), d+len(frag)+slack)
+}
+
 // align returns the aligned pairs of frag against src, sorted by Frag.
 func (a *aligner) align(frag, src []int32) []pair {
+	anchors := anchorIndex(src)
 	used := make([]bool, len(frag))
 	var pairs []pair
 	block := 0
@@ -145,7 +195,11 @@ func (a *aligner) align(frag, src []int32) []pair {
 	for len(stretches) > 0 && block < 64 {
 		st := stretches[0]
 		stretches = stretches[1:]
-		got := a.local(frag[st[0]:st[1]], src)
+		lo0, hi0 := window(frag[st[0]:st[1]], src, anchors)
+		got := a.local(frag[st[0]:st[1]], src[lo0:hi0])
+		for k := range got {
+			got[k].Src += lo0
+		}
 		equal := 0
 		for _, p := range got {
 			if p.Equal {
@@ -211,9 +265,10 @@ func (a *aligner) local(frag, src []int32) []pair {
 	for i := 1; i <= n; i++ {
 		cur[0] = 0
 		fi := frag[i-1]
+		sim := a.similar[fi]
 		row := trace[i*(m+1):]
 		for j := 1; j <= m; j++ {
-			d := prev[j-1] + a.score(fi, src[j-1])
+			d := prev[j-1] + pairScore(fi, src[j-1], sim)
 			u := prev[j] + scoreGap
 			l := cur[j-1] + scoreGap
 			v, t := int32(0), byte(stop)

@@ -206,7 +206,9 @@ func (t *tail) chernoff(y float64) float64 {
 		hi *= 2
 	}
 	lo := 0.0
-	for k := 0; k < 60; k++ {
+	// Any λ gives a valid bound; 40 halvings come close enough to the
+	// best one.
+	for k := 0; k < 40; k++ {
 		mid := (lo + hi) / 2
 		if slope(mid) < 0 {
 			lo = mid
@@ -229,14 +231,18 @@ type Suspect struct {
 
 // rankSuspects scores every candidate and returns them best first. Only
 // the strongest candidates on either score get a p-value computed; the
-// others' p-values are at least as large and are reported as 1.
+// others are not accused, and their p-values, at least as large, are
+// reported as 1.
 func rankSuspects(s *scorer, readers []string, symbols func(string) []uint8, epsilon float64, keep int) []Suspect {
 	all := make([]Suspect, len(readers))
 	for i, r := range readers {
 		sc, agree := s.score(symbols(r))
 		all[i] = Suspect{Recipient: r, Score: sc[tardos], LLR: sc[llr], Agree: agree, PValue: 1}
 	}
-	top := map[int]bool{}
+	// p-values are monotone in each score, so walking each score's
+	// ranking until past the report's length and at a reader who is not
+	// accused finds every accused reader.
+	done := make([]bool, len(all))
 	for _, by := range []func(a, b Suspect) bool{
 		func(a, b Suspect) bool { return a.Score > b.Score },
 		func(a, b Suspect) bool { return a.LLR > b.LLR },
@@ -246,13 +252,16 @@ func rankSuspects(s *scorer, readers []string, symbols func(string) []uint8, eps
 			idx[i] = i
 		}
 		sort.SliceStable(idx, func(i, j int) bool { return by(all[idx[i]], all[idx[j]]) })
-		for _, i := range idx[:min(len(idx), 2*keep+10)] {
-			top[i] = true
+		for rank, i := range idx {
+			if !done[i] {
+				all[i].PValue = s.pValue([numKinds]float64{all[i].Score, all[i].LLR}, len(readers))
+				all[i].Accused = all[i].PValue <= epsilon
+				done[i] = true
+			}
+			if rank >= keep+5 && !all[i].Accused {
+				break
+			}
 		}
-	}
-	for i := range top {
-		all[i].PValue = s.pValue([numKinds]float64{all[i].Score, all[i].LLR}, len(readers))
-		all[i].Accused = all[i].PValue <= epsilon
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].PValue != all[j].PValue {
