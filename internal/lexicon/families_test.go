@@ -224,11 +224,12 @@ var families = []famCase{
 		[]string{"Participants emphasized they stood ready to change their assessments."}},
 	{"that", "the staff continued to expect that consumer spending would slow",
 		[]string{"the staff continued to expect consumer spending would slow"}},
-	{"that", "It was noted that the staff would soon begin an extended effort.", nil},            // passive
-	{"that", "Members noted that decline with concern.", nil},                                    // demonstrative
-	{"that", "He said that seems justified.", nil},                                               // pronoun "that"
-	{"that", "Even more frightening is the thought that such a conflict might be averted.", nil}, // noun
-	{"that", "Participants noted that, in their view, risks had diminished.", nil},               // parenthetical
+	{"that", "It was noted that the staff would soon begin an extended effort.", nil},                                    // passive
+	{"that", "Members noted that decline with concern.", nil},                                                            // demonstrative
+	{"that", "He said that seems justified.", nil},                                                                       // pronoun "that"
+	{"that", "Even more frightening is the thought that such a conflict might be averted.", nil},                         // noun
+	{"that", "Participants noted that, in their view, risks had diminished.", nil},                                       // parenthetical
+	{"that", "The information indicated that labor market conditions remained strong and that real GDP increased.", nil}, // coordinated pair
 
 	// Aspectual verbs: continue/begin to V → continue/begin V-ing, the same
 	// meaning with a dynamic verb (the FOMC minutes use both). Not with

@@ -18,7 +18,9 @@ import "strings"
 //     consumer spending had"), with a finite verb soon after: a
 //     demonstrative "that" cannot precede a plural or a mass noun.
 //
-// Left out: the passive ("It was noted that…" → "It was noted the…" is
+// Left out: a "that" coordinated with a later "and that" in the sentence
+// (dropping one of the pair reads unbalanced), the passive ("It was noted
+// that…" → "It was noted the…" is
 // wrong), nouns that look like verbs ("the reports that…", "the hope
 // that…"), verbs that take a plain object and read badly without "that"
 // ("cautioned", "added", "mentioned", "worried"), and any "that" followed
@@ -108,11 +110,27 @@ func (d *doc) optionalThat(i int) {
 			return // "It was generally agreed that"
 		}
 	}
-	if !d.thatClause(i + 1) {
+	if !d.thatClause(i+1) || d.parallelThat(i) {
 		return
 	}
 	end := d.ws[i+1].start
 	d.add(w.start, end, "that", d.text[w.start:end], "")
+}
+
+// parallelThat reports whether the that-clause at i is coordinated with a
+// later one in the same sentence ("indicated that conditions remained
+// strong and that GDP increased"): dropping only the first "that" would
+// leave the pair visibly unbalanced.
+func (d *doc) parallelThat(i int) bool {
+	for k := i + 1; k < len(d.ws) && k < i+60; k++ {
+		if strings.ContainsAny(d.gapBefore(k), ".?!;:") {
+			return false
+		}
+		if d.low(k) == "that" && (d.low(k-1) == "and" || d.low(k-1) == "but" || d.low(k-1) == "or") {
+			return true
+		}
+	}
+	return false
 }
 
 // thatClause reports whether the words from i on must start a clause.
