@@ -105,8 +105,11 @@ type Candidate struct {
 	Covered int
 }
 
-// MinHits is how many distinct shared k-grams make a document a candidate.
-const MinHits = 2
+// MinHits is how many distinct shared k-grams make a document a
+// candidate. One is enough: a ten-word excerpt may share only one
+// fingerprint with its source, and the tracer's alignment rejects
+// candidates that share no real passage.
+const MinHits = 1
 
 // Rank groups postings by document and orders documents by how much of
 // the fragment they cover. hashes are the fragment's k-gram hashes.

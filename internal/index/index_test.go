@@ -60,8 +60,8 @@ func TestRank(t *testing.T) {
 		{Doc: "z", Hash: frag[0], Pos: 1}, {Doc: "z", Hash: frag[1], Pos: 2},
 	}
 	got := Rank(frag, ps)
-	if len(got) != 2 || got[0].Doc != "x" || got[0].Covered != 3 || got[1].Doc != "z" {
-		t.Fatalf("Rank = %+v; want x (3 k-grams), then z; y covers one k-gram only", got)
+	if len(got) != 3 || got[0].Doc != "x" || got[0].Covered != 3 || got[1].Doc != "z" || got[1].Covered != 2 || got[2].Doc != "y" || got[2].Covered != 1 {
+		t.Fatalf("Rank = %+v; want x (3 k-grams), z (2), then y (1, twice)", got)
 	}
 	if Rank(frag, nil) != nil || Winnow([]string{"a"}) != nil {
 		t.Fatal("empty input gave results")
