@@ -29,9 +29,9 @@ finds the registered documents it comes from, reads the marks that survive
 in it, and ranks the readers of each document by how well their copy
 matches.
 
-A reader is accused only when the probability that any innocent reader of
-that document would match as well — the p-value, already multiplied by the
-number of readers — is at most --epsilon. Attacks on the leak can stop
+A reader is accused only when the probability that any innocent reader
+would match as well — the p-value, already multiplied by the number of
+readers of the documents the leak matches — is at most --epsilon. Attacks on the leak can stop
 leaktrace from naming anyone; they cannot make an innocent reader likelier
 to be named.`,
 		Args: func(cmd *cobra.Command, argv []string) error {
@@ -47,6 +47,9 @@ to be named.`,
 			}
 			if epsilon <= 0 || epsilon >= 1 {
 				return usagef("--epsilon must be between 0 and 1 (got %g)", epsilon)
+			}
+			if keep < 1 {
+				return usagef("--suspects must be at least 1 (got %d)", keep)
 			}
 			data, err := a.readInput(name)
 			if err != nil {

@@ -55,16 +55,10 @@ func Spans(raw string) []Token {
 		size int
 	}
 	rs := make([]rr, 0, len(raw))
-	for i, r := range raw {
-		rs = append(rs, rr{r, i, utf8.RuneLen(r)})
-	}
-	if len(rs) > 0 {
-		// RuneLen is -1 for invalid bytes decoded as RuneError.
-		for i := range rs {
-			if rs[i].size < 0 {
-				rs[i].size = 1
-			}
-		}
+	for i := 0; i < len(raw); {
+		r, n := utf8.DecodeRuneInString(raw[i:]) // an invalid byte is RuneError of width 1
+		rs = append(rs, rr{r, i, n})
+		i += n
 	}
 	isAlnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
 	isCf := func(r rune) bool { return unicode.Is(unicode.Cf, r) }

@@ -119,14 +119,21 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 		matches = append(matches, m)
 	}
 	// Strongest first; a document whose aligned words are mostly those of
-	// a stronger match (boilerplate, a near-duplicate) is left out.
+	// a stronger match (boilerplate, a near-duplicate) is left out. Which
+	// documents are scored depends on the leak alone, so the p-values can
+	// be corrected for every reader of every one of them: the chance that
+	// the trace accuses any innocent, on any document, is at most ε.
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].MatchedWords > matches[j].MatchedWords })
+	candidates := 0
 	for _, m := range matches {
 		if 2*m.Claimed(rep.Matches) > m.MatchedWords {
 			continue
 		}
-		m.Score(trace.Options{Epsilon: epsilon, Keep: keep})
 		rep.Matches = append(rep.Matches, m)
+		candidates += len(m.Source.Readers)
+	}
+	for _, m := range rep.Matches {
+		m.Score(trace.Options{Epsilon: epsilon, Keep: keep, Candidates: candidates})
 	}
 	return rep, nil
 }

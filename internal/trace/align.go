@@ -207,6 +207,11 @@ func (a *aligner) align(frag, src []int32) []pair {
 			}
 		}
 		if equal < minBlockEqual {
+			// A stretch too long for one table was aligned by its head
+			// only; its tail may still align.
+			if n := maxCells / max(1, hi0-lo0); st[1]-st[0] > n && st[1]-(st[0]+n) >= minStretch {
+				stretches = append(stretches, [2]int{st[0] + n, st[1]})
+			}
 			continue
 		}
 		lo, hi := st[1], st[0]

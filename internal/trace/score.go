@@ -233,7 +233,11 @@ type Suspect struct {
 // the strongest candidates on either score get a p-value computed; the
 // others are not accused, and their p-values, at least as large, are
 // reported as 1.
-func rankSuspects(s *scorer, readers []string, symbols func(string) []uint8, epsilon float64, keep int) []Suspect {
+//
+// n is the number of candidates the p-values are corrected for, at least
+// len(readers).
+func rankSuspects(s *scorer, readers []string, n int, symbols func(string) []uint8, epsilon float64, keep int) []Suspect {
+	keep = max(keep, 0)
 	all := make([]Suspect, len(readers))
 	for i, r := range readers {
 		sc, agree := s.score(symbols(r))
@@ -254,7 +258,7 @@ func rankSuspects(s *scorer, readers []string, symbols func(string) []uint8, eps
 		sort.SliceStable(idx, func(i, j int) bool { return by(all[idx[i]], all[idx[j]]) })
 		for rank, i := range idx {
 			if !done[i] {
-				all[i].PValue = s.pValue([numKinds]float64{all[i].Score, all[i].LLR}, len(readers))
+				all[i].PValue = s.pValue([numKinds]float64{all[i].Score, all[i].LLR}, n)
 				all[i].Accused = all[i].PValue <= epsilon
 				done[i] = true
 			}
@@ -272,9 +276,9 @@ func rankSuspects(s *scorer, readers []string, symbols func(string) []uint8, eps
 		}
 		return all[i].Recipient < all[j].Recipient
 	})
-	n := keep
-	for n < len(all) && all[n].Accused {
-		n++
+	k := keep
+	for k < len(all) && all[k].Accused {
+		k++
 	}
-	return all[:min(n, len(all))]
+	return all[:min(k, len(all))]
 }

@@ -59,6 +59,11 @@ type Match struct {
 type Options struct {
 	Epsilon float64 // accuse at p-value ≤ Epsilon
 	Keep    int     // suspects to report at least
+	// Candidates is the number of readers the p-values are corrected
+	// for: every reader of every document the trace scores, so that the
+	// chance of accusing any innocent in the whole trace is at most
+	// Epsilon. Zero means the readers of this document only.
+	Candidates int
 }
 
 // Align aligns the leak to a source and reads its marks. It returns nil if
@@ -131,7 +136,8 @@ func (m *Match) Score(opt Options) {
 		return
 	}
 	s := newScorer(m.Observations, m.Source.Code.Points)
-	m.Suspects = rankSuspects(s, m.Source.Readers, m.Source.Symbols, opt.Epsilon, opt.Keep)
+	n := max(opt.Candidates, len(m.Source.Readers))
+	m.Suspects = rankSuspects(s, m.Source.Readers, n, m.Source.Symbols, opt.Epsilon, opt.Keep)
 }
 
 // Claimed returns how many of the match's leak words are also claimed by

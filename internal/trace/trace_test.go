@@ -257,3 +257,24 @@ func FuzzTrace(f *testing.F) {
 		}
 	})
 }
+
+// TestCandidatesCorrectPValues: a trace that scores several documents
+// corrects every p-value for all their readers, not one document's.
+func TestCandidatesCorrectPValues(t *testing.T) {
+	f := newFixture(t, 600, 100, 6)
+	leak := attack.Excerpt(f.copyOf(t, "r0042"), 30, rand.New(rand.NewPCG(1, 1)))
+	one := trace.Align(f.src, trace.NewLeak(leak))
+	one.Score(trace.Options{Epsilon: 1e-6, Keep: 5})
+	ten := trace.Align(f.src, trace.NewLeak(leak))
+	ten.Score(trace.Options{Epsilon: 1e-6, Keep: 5, Candidates: 1000})
+	p1, p10 := one.Suspects[0].PValue, ten.Suspects[0].PValue
+	if p1 >= 0.1 || p10 < 9.99*p1 || p10 > 10.01*p1 {
+		t.Fatalf("p-value %g for 100 candidates and %g for 1000; want ten times", p1, p10)
+	}
+	// A negative number of suspects to keep is no reason to panic.
+	m := trace.Align(f.src, trace.NewLeak(leak))
+	m.Score(trace.Options{Epsilon: 1e-6, Keep: -1})
+	if len(m.Suspects) > 0 && !m.Suspects[0].Accused {
+		t.Fatalf("keep -1 reported a suspect who is not accused")
+	}
+}
