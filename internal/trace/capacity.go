@@ -32,11 +32,17 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 	if words == 0 {
 		return 0
 	}
-	// Word position of every point.
+	// A point is read from between its flanking words, so a window shows
+	// it only if both flanks are inside: pos is the first flank, end the
+	// second. Points without both flanks are never read.
 	pos := make([]int, len(src.Points))
+	end := make([]int, len(src.Points))
 	for i := range src.Points {
-		a, _ := rd.flank(&src.Points[i])
-		pos[i] = max(a, 0)
+		a, b := rd.flank(&src.Points[i])
+		if a < 0 {
+			a, b = -1, words // never inside a window
+		}
+		pos[i], end[i] = a, b
 	}
 	order := make([]int, len(pos))
 	for i := range order {
@@ -58,6 +64,9 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 			for _, i := range order[lo:] {
 				if pos[i] >= start+w {
 					break
+				}
+				if end[i] >= start+w {
+					continue
 				}
 				if rng.Float64() < survive(&src.Points[i]) {
 					obs = append(obs, Observation{Point: i, Symbols: []uint8{probe[i]}})
