@@ -68,6 +68,14 @@ func (m *Marker) Symbols(recipient string) []uint8 {
 	return s
 }
 
+// SymbolsAt returns the variants chosen at the given points of
+// recipient's copy.
+func (m *Marker) SymbolsAt(recipient string, points []int) []uint8 {
+	s := make([]uint8, len(points))
+	m.code.SymbolsAt(recipient, points, s)
+	return s
+}
+
 // Copy renders recipient's copy.
 func (m *Marker) Copy(recipient string) ([]byte, error) {
 	var buf bytes.Buffer

@@ -135,19 +135,43 @@ func New(key Key, doc string, specs []Spec) *Code {
 func (c *Code) Symbols(reader string, out []uint8) {
 	stream := prf(c.key, "leaktrace/copy/v1", c.doc, reader, len(c.Points))
 	for i, u := range stream {
-		cut := c.Points[i].cut
-		s := 0
-		for s < len(cut) && u >= cut[s] {
-			s++
-		}
-		out[i] = uint8(s)
+		out[i] = c.Points[i].pick(u)
 	}
 }
 
-// prf returns n 64-bit words of AES-256-CTR keystream under the key
-// HMAC-SHA256(K, label ‖ doc ‖ reader), each string length-prefixed so
-// that distinct (doc, reader) pairs never share a key.
-func prf(key Key, label, doc, reader string, n int) []uint64 {
+// SymbolsAt writes reader's symbols at the given points into out (one per
+// point, same order). It computes only the keystream blocks those points
+// need — counter mode allows that — so scoring a short leak against a
+// long document costs little. The result equals Symbols' at those points.
+func (c *Code) SymbolsAt(reader string, points []int, out []uint8) {
+	block := subkey(c.key, "leaktrace/copy/v1", c.doc, reader)
+	var ctr, ks [aes.BlockSize]byte
+	last := -1
+	for k, i := range points {
+		if b := i / 2; b != last {
+			// The counter is the 128-bit big-endian block number,
+			// as cipher.NewCTR counts from a zero IV.
+			binary.BigEndian.PutUint64(ctr[8:], uint64(b))
+			block.Encrypt(ks[:], ctr[:])
+			last = b
+		}
+		out[k] = c.Points[i].pick(binary.LittleEndian.Uint64(ks[8*(i%2):]))
+	}
+}
+
+// pick turns a 64-bit PRF output into a symbol.
+func (p *Point) pick(u uint64) uint8 {
+	s := 0
+	for s < len(p.cut) && u >= p.cut[s] {
+		s++
+	}
+	return uint8(s)
+}
+
+// subkey returns AES-256 keyed with HMAC-SHA256(K, label ‖ doc ‖ reader),
+// each string length-prefixed so that distinct (doc, reader) pairs never
+// share a key.
+func subkey(key Key, label, doc, reader string) cipher.Block {
 	m := hmac.New(sha256.New, key[:])
 	for _, s := range []string{label, doc, reader} {
 		var l [8]byte
@@ -155,13 +179,18 @@ func prf(key Key, label, doc, reader string, n int) []uint64 {
 		m.Write(l[:])
 		m.Write([]byte(s))
 	}
-	sub := m.Sum(nil)
-	block, err := aes.NewCipher(sub)
+	block, err := aes.NewCipher(m.Sum(nil))
 	if err != nil {
 		panic(err) // a 32-byte key is always valid
 	}
+	return block
+}
+
+// prf returns n 64-bit words of AES-256-CTR keystream (zero IV) under the
+// subkey for (label, doc, reader).
+func prf(key Key, label, doc, reader string, n int) []uint64 {
 	buf := make([]byte, 8*n)
-	cipher.NewCTR(block, make([]byte, aes.BlockSize)).XORKeyStream(buf, buf)
+	cipher.NewCTR(subkey(key, label, doc, reader), make([]byte, aes.BlockSize)).XORKeyStream(buf, buf)
 	out := make([]uint64, n)
 	for i := range out {
 		out[i] = binary.LittleEndian.Uint64(buf[8*i:])

@@ -145,3 +145,25 @@ func BenchmarkSymbols(b *testing.B) {
 		c.Symbols("r0042", s)
 	}
 }
+
+// TestSymbolsAtMatchesSymbols: reading the keystream at chosen points
+// gives exactly the symbols of the whole stream there.
+func TestSymbolsAtMatchesSymbols(t *testing.T) {
+	arity := make([]int, 777)
+	for i := range arity {
+		arity[i] = 2 + i%4
+	}
+	c := New(testKey(), "doc", specs(arity, Spread, Dense))
+	all := make([]uint8, len(arity))
+	for _, r := range []string{"r1", "alice@example.org", ""} {
+		c.Symbols(r, all)
+		pts := []int{0, 1, 2, 5, 6, 7, 100, 101, 500, 776, 3, 0}
+		got := make([]uint8, len(pts))
+		c.SymbolsAt(r, pts, got)
+		for k, i := range pts {
+			if got[k] != all[i] {
+				t.Fatalf("reader %q point %d: SymbolsAt %d, Symbols %d", r, i, got[k], all[i])
+			}
+		}
+	}
+}

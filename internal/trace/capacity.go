@@ -73,7 +73,11 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 				}
 			}
 			s := newScorer(obs, src.Code.Points)
-			sc, _ := s.score(probe)
+			syms := make([]uint8, len(obs))
+			for j, o := range obs {
+				syms[j] = o.Symbols[0] // the probe's own symbol
+			}
+			sc, _ := s.score(syms)
 			if s.pValue(sc, readers) <= epsilon {
 				ok++
 			}

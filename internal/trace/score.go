@@ -84,11 +84,20 @@ func newScorer(obs []Observation, points []code.Point) *scorer {
 	return s
 }
 
-// score returns a reader's two scores and how many observations their
-// copy agrees with.
-func (s *scorer) score(symbols []uint8) (sc [numKinds]float64, agree int) {
+// points returns the observed points, in observation order.
+func (s *scorer) points() []int {
+	pts := make([]int, len(s.obs))
 	for i, o := range s.obs {
-		if s.in[i][symbols[o.Point]] {
+		pts[i] = o.Point
+	}
+	return pts
+}
+
+// score returns a reader's two scores and how many observations their
+// copy agrees with; syms[i] is the reader's symbol at observation i.
+func (s *scorer) score(syms []uint8) (sc [numKinds]float64, agree int) {
+	for i := range s.obs {
+		if s.in[i][syms[i]] {
 			agree++
 			for k := range sc {
 				sc[k] += s.match[k][i]
@@ -236,11 +245,12 @@ type Suspect struct {
 //
 // n is the number of candidates the p-values are corrected for, at least
 // len(readers).
-func rankSuspects(s *scorer, readers []string, n int, symbols func(string) []uint8, epsilon float64, keep int) []Suspect {
+func rankSuspects(s *scorer, readers []string, n int, symbolsAt func(string, []int) []uint8, epsilon float64, keep int) []Suspect {
 	keep = max(keep, 0)
 	all := make([]Suspect, len(readers))
+	pts := s.points()
 	for i, r := range readers {
-		sc, agree := s.score(symbols(r))
+		sc, agree := s.score(symbolsAt(r, pts))
 		all[i] = Suspect{Recipient: r, Score: sc[tardos], LLR: sc[llr], Agree: agree, PValue: 1}
 	}
 	// p-values are monotone in each score, so walking each score's

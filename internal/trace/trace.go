@@ -26,6 +26,22 @@ type Source struct {
 	Readers []string
 	// Symbols returns a reader's symbol at every point.
 	Symbols func(reader string) []uint8
+	// SymbolsAt, if set, returns a reader's symbols at the given points
+	// only, which is cheaper for long documents.
+	SymbolsAt func(reader string, points []int) []uint8
+}
+
+// symbolsAt returns a reader's symbols at the given points.
+func (src *Source) symbolsAt(reader string, points []int) []uint8 {
+	if src.SymbolsAt != nil {
+		return src.SymbolsAt(reader, points)
+	}
+	all := src.Symbols(reader)
+	out := make([]uint8, len(points))
+	for k, i := range points {
+		out[k] = all[i]
+	}
+	return out
 }
 
 // Leak is a leaked fragment, tokenized once for every source.
@@ -137,7 +153,7 @@ func (m *Match) Score(opt Options) {
 	}
 	s := newScorer(m.Observations, m.Source.Code.Points)
 	n := max(opt.Candidates, len(m.Source.Readers))
-	m.Suspects = rankSuspects(s, m.Source.Readers, n, m.Source.Symbols, opt.Epsilon, opt.Keep)
+	m.Suspects = rankSuspects(s, m.Source.Readers, n, m.Source.symbolsAt, opt.Epsilon, opt.Keep)
 }
 
 // Claimed returns how many of the match's leak words are also claimed by
@@ -161,11 +177,15 @@ func (m *Match) Claimed(better []*Match) int {
 // Agreeing returns the observations that agree with a reader's copy, in
 // leak order.
 func (m *Match) Agreeing(reader string) []Observation {
-	syms := m.Source.Symbols(reader)
+	pts := make([]int, len(m.Observations))
+	for i, o := range m.Observations {
+		pts[i] = o.Point
+	}
+	syms := m.Source.symbolsAt(reader, pts)
 	var out []Observation
-	for _, o := range m.Observations {
+	for i, o := range m.Observations {
 		for _, x := range o.Symbols {
-			if x == syms[o.Point] {
+			if x == syms[i] {
 				out = append(out, o)
 				break
 			}
