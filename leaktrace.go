@@ -139,6 +139,8 @@ type Store interface {
 	Document(ctx context.Context, id string) (*Document, error) // ErrNotFound
 	// Documents lists all documents without their content.
 	Documents(ctx context.Context) ([]*Document, error)
+	// DocumentCount returns the number of registered documents.
+	DocumentCount(ctx context.Context) (int, error)
 	// AddRecipients adds all recipients or none (ErrExists names the first
 	// duplicate) and appends recs.
 	AddRecipients(ctx context.Context, rs []Recipient, recs []LogRecord) error

@@ -91,11 +91,9 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 	}
 	rep := &TraceReport{Epsilon: epsilon, LeakWords: len(leak.Tokens), LeakSHA256: leaktrace.Hash(data),
 		Titles: map[string]string{}, Warnings: warnings, Leak: leak}
-	docs, err := s.Store.Documents(ctx)
-	if err != nil {
+	if rep.Documents, err = s.Store.DocumentCount(ctx); err != nil {
 		return nil, err
 	}
-	rep.Documents = len(docs)
 	hashes := index.Hashes(marks.Canonical(text))
 	postings, err := s.Store.Lookup(ctx, hashes)
 	if err != nil {

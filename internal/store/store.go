@@ -358,6 +358,13 @@ func (s *Store) Document(ctx context.Context, id string) (*leaktrace.Document, e
 	return d, nil
 }
 
+// DocumentCount implements leaktrace.Store.
+func (s *Store) DocumentCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&n)
+	return n, err
+}
+
 // Documents implements leaktrace.Store.
 func (s *Store) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents ORDER BY id`)
