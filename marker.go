@@ -39,7 +39,8 @@ func (a *Analysis) Marks() Marks {
 	return m
 }
 
-// Marker issues the copies of one document.
+// Marker issues the copies of one document. It is read-only once made,
+// and safe for concurrent use.
 type Marker struct {
 	doc  *Document
 	set  *marks.Set

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leaktrace/leaktrace"
@@ -59,6 +60,13 @@ type Service struct {
 	verifier note.Verifier
 	vkey     string
 	now      func() time.Time
+
+	// markers caches prepared documents by id and content hash:
+	// documents never change once registered, and preparing one (parsing
+	// it, finding its points, deriving its code) is the costly part of a
+	// trace that evaluations repeat thousands of times.
+	mu      sync.Mutex
+	markers map[string]*leaktrace.Marker
 }
 
 // InitOptions configures a new home.
@@ -342,10 +350,22 @@ func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, 
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := leaktrace.NewMarker(s.key, d)
-	if err != nil {
+	key := d.ID + "\x00" + d.SHA256
+	s.mu.Lock()
+	m, ok := s.markers[key]
+	s.mu.Unlock()
+	if ok {
+		return m, d, nil
+	}
+	if m, err = leaktrace.NewMarker(s.key, d); err != nil {
 		return nil, nil, err
 	}
+	s.mu.Lock()
+	if s.markers == nil {
+		s.markers = map[string]*leaktrace.Marker{}
+	}
+	s.markers[key] = m
+	s.mu.Unlock()
 	return m, d, nil
 }
 
