@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -125,11 +124,7 @@ func (a *app) demo(ctx context.Context, home string) error {
 		}
 	}
 	firstSentence := func(b []byte) string {
-		l := strings.Split(string(b), "\n")[k]
-		if m := sentenceEnd.FindStringIndex(l); m != nil {
-			return l[:m[0]+1]
-		}
-		return l
+		return strings.TrimSpace(attack.Sentences(strings.Split(string(b), "\n")[k])[0])
 	}
 	for i, id := range ids {
 		fmt.Fprintf(w, "   %s:\n%s\n\n", id, indent(marks.Reveal(firstSentence(copies[i].Data)), "     "))
@@ -159,10 +154,6 @@ func (a *app) demo(ctx context.Context, home string) error {
 	fmt.Fprintf(w, "\nNext: 'leaktrace init', 'leaktrace doc add FILE', 'leaktrace recipient add ID',\n'leaktrace issue DOC RECIPIENT', 'leaktrace trace LEAK'. See 'leaktrace --help'.\n")
 	return nil
 }
-
-// sentenceEnd finds the end of a sentence even when a zero-width mark
-// sits between its full stop and the next space.
-var sentenceEnd = regexp.MustCompile(`\.[\x{200B}-\x{200D}\x{2060}]* `)
 
 // indent wraps s at about 72 columns with a prefix.
 func indent(s, prefix string) string {

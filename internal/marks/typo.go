@@ -7,11 +7,22 @@ import (
 	"github.com/leaktrace/leaktrace/internal/format"
 )
 
-// Zero-width characters placed immediately before an inter-word space.
-// They attach to the end of the preceding word, never inside it, and sit
-// at an existing break opportunity, so they change neither what a reader
-// sees nor where lines wrap.
-var spaceVariants = []string{"", "\u200B", "\u200C", "\u200D", "\u2060"}
+// ZeroWidth lists the zero-width characters space points use: zero-width
+// space, non-joiner, joiner and word joiner.
+const ZeroWidth = "\u200B\u200C\u200D\u2060"
+
+// spaceVariants are a space point's renderings: nothing, or one zero-width
+// character immediately before the inter-word space. They attach to the
+// end of the preceding word, never inside it, and sit at an existing break
+// opportunity, so they change neither what a reader sees nor where lines
+// wrap.
+var spaceVariants = func() []string {
+	vs := []string{""}
+	for _, r := range ZeroWidth {
+		vs = append(vs, string(r))
+	}
+	return vs
+}()
 
 type typoCand struct {
 	format.Candidate

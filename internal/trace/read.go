@@ -30,8 +30,6 @@ import (
 // it cannot bias the false-accusation bound; it only avoids wasting
 // evidence on misreadings.
 
-var zeroWidth = "\u200B\u200C\u200D\u2060"
-
 // keyFunc extracts the distinguishing part of a stretch of text. ok is
 // false when the stretch cannot show the point at all.
 type keyFunc func(s string) (key string, ok bool)
@@ -78,7 +76,7 @@ func keyFor(p *marks.Point) keyFunc {
 	}
 	switch p.Kind {
 	case "space":
-		return keepRunes(zeroWidth)
+		return keepRunes(marks.ZeroWidth)
 	case "eol-space":
 		return eolKey
 	case "apostrophe":
@@ -111,7 +109,7 @@ type degrader struct {
 func newDegrader(leak string) *degrader {
 	d := &degrader{gone: map[string]bool{}}
 	var pairs []string
-	for _, r := range zeroWidth {
+	for _, r := range marks.ZeroWidth {
 		if !strings.ContainsRune(leak, r) {
 			pairs = append(pairs, string(r), "")
 		}

@@ -84,15 +84,6 @@ func newScorer(obs []Observation, points []code.Point) *scorer {
 	return s
 }
 
-// points returns the observed points, in observation order.
-func (s *scorer) points() []int {
-	pts := make([]int, len(s.obs))
-	for i, o := range s.obs {
-		pts[i] = o.Point
-	}
-	return pts
-}
-
 // score returns a reader's two scores and how many observations their
 // copy agrees with; syms[i] is the reader's symbol at observation i.
 func (s *scorer) score(syms []uint8) (sc [numKinds]float64, agree int) {
@@ -248,7 +239,7 @@ type Suspect struct {
 func rankSuspects(s *scorer, readers []string, n int, symbolsAt func(string, []int) []uint8, epsilon float64, keep int) []Suspect {
 	keep = max(keep, 0)
 	all := make([]Suspect, len(readers))
-	pts := s.points()
+	pts := pointsOf(s.obs)
 	for i, r := range readers {
 		sc, agree := s.score(symbolsAt(r, pts))
 		all[i] = Suspect{Recipient: r, Score: sc[tardos], LLR: sc[llr], Agree: agree, PValue: 1}

@@ -31,6 +31,15 @@ type Source struct {
 	SymbolsAt func(reader string, points []int) []uint8
 }
 
+// pointsOf returns the points of observations, in order.
+func pointsOf(obs []Observation) []int {
+	pts := make([]int, len(obs))
+	for i, o := range obs {
+		pts[i] = o.Point
+	}
+	return pts
+}
+
 // symbolsAt returns a reader's symbols at the given points.
 func (src *Source) symbolsAt(reader string, points []int) []uint8 {
 	if src.SymbolsAt != nil {
@@ -177,11 +186,7 @@ func (m *Match) Claimed(better []*Match) int {
 // Agreeing returns the observations that agree with a reader's copy, in
 // leak order.
 func (m *Match) Agreeing(reader string) []Observation {
-	pts := make([]int, len(m.Observations))
-	for i, o := range m.Observations {
-		pts[i] = o.Point
-	}
-	syms := m.Source.symbolsAt(reader, pts)
+	syms := m.Source.symbolsAt(reader, pointsOf(m.Observations))
 	var out []Observation
 	for i, o := range m.Observations {
 		for _, x := range o.Symbols {
