@@ -104,6 +104,9 @@ func TestDocumentsRoundTrip(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Content != nil {
 		t.Fatalf("Documents: %v %v", list, err)
 	}
+	if n, err := s.DocumentCount(ctx); err != nil || n != 1 {
+		t.Fatalf("DocumentCount = %d (%v), want 1", n, err)
+	}
 }
 
 // TestRecipientsAllOrNothing: a batch with one duplicate adds nobody.
