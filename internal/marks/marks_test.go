@@ -330,3 +330,39 @@ func TestChannelsStayWithTheirPoints(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinersOnlyWhereShapingIsSafe: after an Arabic or Devanagari letter
+// a zero-width joiner or non-joiner would change the letter's form, so
+// space points there use only ZWSP and WJ.
+func TestJoinersOnlyWhereShapingIsSafe(t *testing.T) {
+	for _, c := range []struct {
+		text    string
+		joiners bool
+	}{
+		{"The committee met today.\n", true},
+		{"Η επιτροπή συνεδρίασε σήμερα.\n", true},
+		{"اجتمعت اللجنة اليوم صباحا.\n", false},
+		{"समिति की बैठक आज हुई थी.\n", false},
+	} {
+		doc, err := format.Parse("a.txt", []byte(c.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := marks.Find(doc)
+		if len(set.Points) == 0 {
+			t.Fatalf("%q: no points", c.text)
+		}
+		for _, p := range set.Points {
+			if p.Kind != "space" {
+				continue
+			}
+			has := false
+			for _, v := range p.Variants {
+				has = has || strings.ContainsAny(v, "\u200C\u200D")
+			}
+			if has != c.joiners {
+				t.Errorf("%q: space point variants %q, joiners wanted: %v", c.text, p.Variants, c.joiners)
+			}
+		}
+	}
+}

@@ -11,18 +11,41 @@ import (
 // space, non-joiner, joiner and word joiner.
 const ZeroWidth = "\u200B\u200C\u200D\u2060"
 
-// spaceVariants are a space point's renderings: nothing, or one zero-width
-// character immediately before the inter-word space. They attach to the
-// end of the preceding word, never inside it, and sit at an existing break
-// opportunity, so they change neither what a reader sees nor where lines
-// wrap.
-var spaceVariants = func() []string {
+// spaceVariants are a space point's renderings: nothing, one zero-width
+// character, or two different ones, immediately before the inter-word
+// space. They attach to the end of the preceding word, never inside it,
+// and sit at an existing break opportunity, so they change neither what a
+// reader sees nor where lines wrap. Seventeen renderings carry up to four
+// bits a word, so a short paste already names its reader.
+var spaceVariants = zeroWidthRenderings(ZeroWidth)
+
+// nonJoiningVariants are used after letters of scripts that join or form
+// conjuncts (Arabic, Devanagari…), where the joiners ZWJ and ZWNJ would
+// change how the letter before them is drawn: only ZWSP and WJ, which
+// never affect shaping.
+var nonJoiningVariants = zeroWidthRenderings("\u200B\u2060")
+
+func zeroWidthRenderings(chars string) []string {
 	vs := []string{""}
-	for _, r := range ZeroWidth {
-		vs = append(vs, string(r))
+	for _, a := range chars {
+		vs = append(vs, string(a))
+	}
+	for _, a := range chars {
+		for _, b := range chars {
+			if a != b {
+				vs = append(vs, string(a)+string(b))
+			}
+		}
 	}
 	return vs
-}()
+}
+
+// shapingSafe reports whether a joiner after r leaves r's glyph alone: r
+// belongs to a script whose letters never join or form conjuncts.
+func shapingSafe(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) ||
+		unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic, unicode.Armenian, unicode.Georgian, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
 
 type typoCand struct {
 	format.Candidate
@@ -57,8 +80,12 @@ func typographic(text string, prot *protection, eol bool) []typoCand {
 			}
 			if i > 0 && j < len(text) && spaceBetweenWords(text, i, j) && !prot.overlaps(i-1, j+1) {
 				// The point is the empty string just before the spaces.
-				vs := make([]string, len(spaceVariants))
-				copy(vs, spaceVariants)
+				base := spaceVariants
+				if !shapingSafe(prev(i)) {
+					base = nonJoiningVariants
+				}
+				vs := make([]string, len(base))
+				copy(vs, base)
 				out = append(out, typoCand{format.Candidate{Start: i, End: i, Variants: vs}, "space"})
 			}
 			i = j
