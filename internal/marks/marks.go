@@ -130,7 +130,10 @@ func Find(doc format.Document) *Set {
 			taken = append(taken, format.Span{Start: c.Start, End: c.End})
 		}
 		for _, c := range typographic(r.Text, prot, doc.Format() != "md") {
-			if overlapsAny(taken, c.Start, c.End) {
+			// Touching counts: a lexical variant may drop the space an
+			// insertion sits before ("2 percent" → "2%"), which would put
+			// the insertion inside a word.
+			if touchesAny(taken, c.Start, c.End) {
 				continue
 			}
 			add(c.Candidate, Typographic, c.kind)
@@ -190,9 +193,9 @@ func validVariants(vs []string) bool {
 	return true
 }
 
-func overlapsAny(spans []format.Span, start, end int) bool {
+func touchesAny(spans []format.Span, start, end int) bool {
 	for i := len(spans) - 1; i >= 0; i-- {
-		if spans[i].Start < end && start < spans[i].End {
+		if spans[i].Start <= end && start <= spans[i].End {
 			return true
 		}
 	}

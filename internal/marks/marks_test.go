@@ -366,3 +366,25 @@ func TestJoinersOnlyWhereShapingIsSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestNoMarkInsideAWordAfterALexicalVariant: where a lexical variant
+// removes a space ("2 percent" → "2%"), no zero-width character may end
+// up between the two halves.
+func TestNoMarkInsideAWordAfterALexicalVariant(t *testing.T) {
+	src := "Inflation was 2 percent in June and 3 percent in July, the staff said.\n"
+	doc, err := format.Parse("a.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := marks.Find(doc)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for k := 0; k < 200; k++ {
+		c, _ := randomCopy(t, set, rng)
+		for _, tok := range strings.Fields(string(c)) {
+			trimmed := strings.TrimRight(tok, marks.ZeroWidth)
+			if strings.ContainsAny(trimmed, marks.ZeroWidth) {
+				t.Fatalf("zero-width character inside %q in %q", tok, c)
+			}
+		}
+	}
+}
