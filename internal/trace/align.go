@@ -21,6 +21,8 @@ const (
 	minBlockEqual = 6
 	// minStretch is the shortest unaligned stretch worth another pass.
 	minStretch = 8
+	// maxChunk is the longest stretch of a fragment aligned in one pass.
+	maxChunk = 1500
 	// maxCells bounds the dynamic-programming table of one pass.
 	maxCells = 32 << 20
 )
@@ -191,8 +193,14 @@ func (a *aligner) align(frag, src []int32) []pair {
 	used := make([]bool, len(frag))
 	var pairs []pair
 	block := 0
-	stretches := [][2]int{{0, len(frag)}}
-	for len(stretches) > 0 && block < 64 {
+	// Long fragments are aligned in chunks, each against its own window
+	// of the source, which keeps every table small; only a point whose
+	// flanking words straddle two chunks is lost.
+	var stretches [][2]int
+	for lo := 0; lo < len(frag); lo += maxChunk {
+		stretches = append(stretches, [2]int{lo, min(lo+maxChunk, len(frag))})
+	}
+	for len(stretches) > 0 && block < 64+len(frag)/maxChunk {
 		st := stretches[0]
 		stretches = stretches[1:]
 		lo0, hi0 := window(frag[st[0]:st[1]], src, anchors)
