@@ -114,45 +114,25 @@ func (o OCROptions) withDefaults() OCROptions {
 	if o.Timeout <= 0 {
 		o.Timeout = d.Timeout
 	}
-	switch {
-	case o.MaxRotateDeg == 0:
-		o.MaxRotateDeg = d.MaxRotateDeg
-	case o.MaxRotateDeg < 0:
-		o.MaxRotateDeg = 0
-	}
-	switch {
-	case o.BlurRadius == 0:
-		o.BlurRadius = d.BlurRadius
-	case o.BlurRadius < 0:
-		o.BlurRadius = 0
-	}
-	switch {
-	case o.BlurPasses == 0:
-		o.BlurPasses = d.BlurPasses
-	case o.BlurPasses < 0:
-		o.BlurPasses = 0
-	}
-	switch {
-	case o.Shade == 0:
-		o.Shade = d.Shade
-	case o.Shade < 0:
-		o.Shade = 0
-	}
-	switch {
-	case o.Noise == 0:
-		o.Noise = d.Noise
-	case o.Noise < 0:
-		o.Noise = 0
-	}
-	switch {
-	case o.JPEGQuality == 0:
-		o.JPEGQuality = d.JPEGQuality
-	case o.JPEGQuality < 0: // off: the photo is kept lossless
-		o.JPEGQuality = 0
-	case o.JPEGQuality > 100:
-		o.JPEGQuality = 100
-	}
+	defaultOrOff(&o.MaxRotateDeg, d.MaxRotateDeg)
+	defaultOrOff(&o.BlurRadius, d.BlurRadius)
+	defaultOrOff(&o.BlurPasses, d.BlurPasses)
+	defaultOrOff(&o.Shade, d.Shade)
+	defaultOrOff(&o.Noise, d.Noise)
+	defaultOrOff(&o.JPEGQuality, d.JPEGQuality) // off: the photo is kept lossless
+	o.JPEGQuality = min(o.JPEGQuality, 100)
 	return o
+}
+
+// defaultOrOff gives a degradation setting its default when it is zero and
+// turns it off (zero) when it is negative.
+func defaultOrOff[T int | float64](v *T, def T) {
+	switch {
+	case *v == 0:
+		*v = def
+	case *v < 0:
+		*v = 0
+	}
 }
 
 // TesseractAvailable reports whether OCR can run: nil if a tesseract
