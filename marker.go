@@ -29,14 +29,7 @@ func Analyze(name string, data []byte) (*Analysis, error) {
 
 // Marks counts the analysis' points by channel.
 func (a *Analysis) Marks() Marks {
-	m := Marks{Total: len(a.Set.Points), ByChannel: map[string]int{}}
-	for _, ch := range marks.Channels {
-		m.ByChannel[ch.String()] = 0
-	}
-	for ch, n := range a.Set.ByChannel() {
-		m.ByChannel[ch.String()] = n
-	}
-	return m
+	return Marks{Total: len(a.Set.Points), ByChannel: marks.Named(a.Set.ByChannel())}
 }
 
 // Marker issues the copies of one document. It is read-only once made,

@@ -181,14 +181,6 @@ func writeCitations(w io.Writer, out *reportOut) {
 	}
 }
 
-func channelCounts(m map[marks.Channel]int) map[string]int {
-	out := map[string]int{}
-	for _, ch := range marks.Channels {
-		out[ch.String()] = m[ch]
-	}
-	return out
-}
-
 // finite keeps JSON encodable: scores of readers with no evidence are 0.
 func finite(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -203,7 +195,7 @@ func reportJSON(rep *service.TraceReport) reportOut {
 	for _, m := range rep.Matches {
 		mj := matchJSON{Document: m.Source.ID, Title: rep.Titles[m.Source.ID], MatchedWords: m.MatchedWords,
 			DocumentWords: m.SourceWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
-			MarksCovered: m.PointsCovered, ByChannel: channelCounts(m.ByChannel), Unreadable: channelCounts(m.Erased),
+			MarksCovered: m.PointsCovered, ByChannel: marks.Named(m.ByChannel), Unreadable: marks.Named(m.Erased),
 			Readers: len(m.Source.Readers), Suspects: []suspectJSON{}}
 		for _, s := range m.Suspects {
 			mj.Suspects = append(mj.Suspects, suspectJSON{Recipient: s.Recipient, Score: finite(s.Score), LLRBits: finite(s.LLR), Agree: s.Agree, PValue: s.PValue, Accused: s.Accused})
@@ -314,8 +306,8 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 		}
 		fmt.Fprintf(w, "\n  %d of the leak's %d words align with it, covering %d of its %d words (%.1f%%).\n",
 			m.MatchedWords, m.LeakWords, m.CoveredWords, m.SourceWords, 100*float64(m.CoveredWords)/float64(max(1, m.SourceWords)))
-		obs := channelCounts(m.ByChannel)
-		er := channelCounts(m.Erased)
+		obs := marks.Named(m.ByChannel)
+		er := marks.Named(m.Erased)
 		var parts []string
 		for _, ch := range marks.Channels {
 			parts = append(parts, fmt.Sprintf("%s %d read, %d unreadable", ch, obs[ch.String()], er[ch.String()]))

@@ -66,6 +66,16 @@ type Set struct {
 	Words  int // canonical words in the document's prose
 }
 
+// Named turns per-channel counts into counts by channel name, with every
+// channel present (zero where it has none), for reports.
+func Named(counts map[Channel]int) map[string]int {
+	out := make(map[string]int, len(Channels))
+	for _, ch := range Channels {
+		out[ch.String()] = counts[ch]
+	}
+	return out
+}
+
 // ByChannel counts the points of each channel.
 func (s *Set) ByChannel() map[Channel]int {
 	m := make(map[Channel]int)
