@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/format"
@@ -49,8 +50,12 @@ func NewMarker(key code.Key, doc *Document) (*Marker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("document %q: %w", doc.ID, err)
 	}
-	if got := a.Marks(); got.Total != doc.Marks.Total {
-		return nil, fmt.Errorf("document %q: found %d variation points, registered with %d; it was registered by an incompatible leaktrace", doc.ID, got.Total, doc.Marks.Total)
+	// The point catalogue is part of the scheme: a document registered by
+	// a leaktrace whose catalogue found other points cannot be issued or
+	// traced by this one.
+	if got := a.Marks(); got.Total != doc.Marks.Total || !maps.Equal(got.ByChannel, doc.Marks.ByChannel) {
+		return nil, fmt.Errorf("document %q: found %d variation points %v, registered with %d %v; it was registered by a leaktrace with another point catalogue (use that version for it)",
+			doc.ID, got.Total, got.ByChannel, doc.Marks.Total, doc.Marks.ByChannel)
 	}
 	return &Marker{doc: doc, set: a.Set, code: code.New(key, doc.ID, a.Set.Specs())}, nil
 }

@@ -43,6 +43,10 @@ func Fold(tokens []string) []string {
 				i += 2
 				continue
 			}
+			if n := next(1); n == "recent" || n == "the" && (next(2) == "past" || next(2) == "intermeeting" || quarterWords[next(2)]) {
+				out = append(out, "during")
+				continue
+			}
 		case "all", "both":
 			if next(1) == "of" && allOfDets[next(2)] {
 				out = append(out, t)
@@ -99,8 +103,25 @@ func Fold(tokens []string) []string {
 			}
 		case "continue", "continued", "continues", "begin", "began", "begun", "begins", "start", "started", "starts":
 			if b, ok := infinitiveOf[next(1)]; ok {
-				out = append(out, t, "to", b)
+				out = append(out, t, "to")
+				if f, ok := foldWord[b]; ok {
+					out = append(out, f...)
+				} else {
+					out = append(out, b)
+				}
 				i++
+				continue
+			}
+		case "over":
+			// "over the past year", "over recent months" ↔ "during …" ↔ "in …".
+			if n := next(1); n == "recent" || n == "the" && (next(2) == "past" || next(2) == "intermeeting") {
+				out = append(out, "during")
+				continue
+			}
+		case "with":
+			if next(1) == "respect" && next(2) == "to" {
+				out = append(out, "with", "regard", "to")
+				i += 2
 				continue
 			}
 		case "that":
@@ -142,6 +163,38 @@ var foldWord = func() map[string][]string {
 	for w, f := range numberWords {
 		m[w] = []string{f}
 	}
+	// Groups whose first member is canonical.
+	for _, forms := range changeForms {
+		for _, f := range forms[1:] {
+			m[f] = []string{forms[0]}
+		}
+	}
+	m["falls"] = []string{"declines"}
+	m["an"] = []string{"a"} // "an increase" ↔ "a rise"
+	for w, g := range reportGroup {
+		if w != g[0] {
+			m[w] = []string{g[0]}
+		}
+	}
+	m["emphasised"] = []string{"emphasized"}
+	for _, g := range [][]string{
+		{"during", "over"}, // "over the past year" folds in Fold's second pass
+		{"past", "last"},
+		{"previous", "prior"},
+		{"likely", "probably"},
+		{"mainly", "primarily"},
+		{"about", "around", "roughly"},
+		{"nearly", "almost"},
+		{"seemed", "appeared"}, {"seems", "appears"}, {"seem", "appear"},
+		{"remained", "stayed"}, {"remain", "stay"}, {"remains", "stays"},
+	} {
+		for _, f := range g[1:] {
+			if f != "over" {
+				m[f] = []string{g[0]}
+			}
+		}
+	}
+	m["partly"] = []string{"in", "part"}
 	return m
 }()
 

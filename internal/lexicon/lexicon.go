@@ -98,6 +98,8 @@ func (f *Finder) Find(text string) []Candidate {
 		d.optionalThat(i)
 		d.continueTo(i)
 		d.commas(i)
+		d.changeVerb(i)
+		d.phrases(i)
 	}
 	return d.resolve()
 }

@@ -97,7 +97,7 @@ func (d *doc) optionalThat(i int) {
 	switch {
 	case d.low(v) == "out" && v > 0 && d.gapBefore(v) == " " && d.low(v-1) == "pointed":
 		v--
-	case reportVerbs[d.low(v)] && !d.ws[v].cap:
+	case (reportVerbs[d.low(v)] || reportGroup[d.low(v)] != nil) && !d.ws[v].cap:
 	default:
 		return
 	}
@@ -110,12 +110,55 @@ func (d *doc) optionalThat(i int) {
 			return // "It was generally agreed that"
 		}
 	}
-	if !d.thatClause(i+1) || d.parallelThat(i) {
+	if !d.thatClause(i + 1) {
 		return
 	}
+	deletable := !d.parallelThat(i)
 	end := d.ws[i+1].start
-	d.add(w.start, end, "that", d.text[w.start:end], "")
+	if group, ok := reportGroup[d.low(v)]; ok && v == i-1 {
+		// The verb and its "that" make one point, so a verb that reads
+		// badly without "that" never loses it.
+		vb := d.ws[v]
+		rest := d.text[vb.end:end]
+		vs := make([]string, 0, len(group)+1)
+		for _, g := range group {
+			vs = append(vs, fitCase(vb, g)+rest)
+		}
+		if deletable && reportVerbs[vb.low] {
+			vs = append(vs, d.text[vb.start:vb.end]+d.gapAfter(i))
+		}
+		d.addP(1, vb.start, end, "report", d.text[vb.start:end], vs...)
+		return
+	}
+	if deletable {
+		d.add(w.start, end, "that", d.text[w.start:end], "")
+	}
 }
+
+// reportGroup are verbs of saying that take the same that-clause with the
+// same meaning: in "participants noted/observed/remarked/commented that
+// the outlook had improved" each reports what was said, in the register
+// of minutes and reports alike. Only the past and -ing forms are offered
+// ("remarks that" and "notes that" may be nouns). The first member of each
+// group is the canonical one for Fold.
+var reportGroup = func() map[string][]string {
+	m := map[string][]string{}
+	for _, g := range [][]string{
+		{"noted", "observed", "remarked", "commented"},
+		{"noting", "observing", "remarking", "commenting"},
+		{"emphasized", "stressed"},
+		{"emphasizing", "stressing"},
+		{"emphasised", "stressed"},
+		{"expected", "anticipated"},
+	} {
+		for _, w := range g {
+			if _, ok := m[w]; !ok {
+				m[w] = g
+			}
+		}
+	}
+	return m
+}()
 
 // parallelThat reports whether the that-clause at i is coordinated with a
 // later one in the same sentence ("indicated that conditions remained
