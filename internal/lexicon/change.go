@@ -72,6 +72,9 @@ var quantities = set("prices", "price", "inflation", "rate", "rates", "yields", 
 	"benchmark", "average", "averages", "figure", "figures", "total", "totals", "count", "counts", "number",
 	"numbers", "percentage", "proportion", "backlog", "backlogs", "capacity", "reading", "premia")
 
+// approxWords may stand before a figure after a verb of change.
+var approxWords = set("about", "around", "roughly", "nearly", "almost", "approximately", "some", "just", "over")
+
 // changeUnits follow a figure in an amount: "2 percent", "$3 billion".
 var changeUnits = set("percent", "percentage", "basis", "billion", "million", "trillion", "points", "point",
 	"cents", "dollars", "pct", "thousand")
@@ -99,6 +102,11 @@ var expectTo = set("expected", "projected", "forecast", "anticipated", "continue
 	"continuing", "likely", "unlikely", "begin", "began", "begun", "begins", "beginning", "start",
 	"started", "starts", "tend", "tended", "tends", "seemed", "appeared", "seem", "appear", "seems",
 	"appears", "poised", "set", "projected", "predicted", "assumed", "estimated", "judged")
+
+// persons are subjects that make a verb of change physical.
+var persons = set("i", "he", "she", "we", "they", "you", "who", "whom", "one", "everyone", "someone",
+	"people", "men", "women", "man", "woman", "crowd", "audience", "members", "participants", "chair",
+	"chairman", "president", "governor", "it", "")
 
 var modals = set("would", "will", "could", "may", "might", "should", "can", "must")
 
@@ -164,6 +172,12 @@ func (d *doc) changeVerb(i int) {
 	}
 	switch d.changeFollower(i) {
 	case followFigure:
+	case followMagnitude:
+		// Any subject but a person: "rates on commercial paper declined
+		// somewhat", not "he rose slightly from his chair".
+		if persons[subj] || p >= 0 && d.ws[p].cap && !d.sentStart(p) && !d.ws[p].upper {
+			return
+		}
 	case followDegree:
 		if !quantity {
 			return
@@ -183,8 +197,15 @@ func (d *doc) changeVerb(i int) {
 const (
 	followNone = iota
 	followDegree
+	followMagnitude // a degree adverb of magnitude, then punctuation or a preposition
 	followFigure
 )
+
+// magnitude are degree adverbs that only grade a change of amount: "rose
+// moderately", "declined somewhat".
+var magnitude = set("slightly", "somewhat", "further", "steeply", "modestly", "moderately", "considerably",
+	"substantially", "markedly", "notably", "noticeably", "briskly", "appreciably", "marginally", "sizably",
+	"materially")
 
 // changeFollower classifies what follows the verb at i: a figure with a
 // unit or "to"/"from" a level (followFigure), a preposition, a degree
@@ -199,14 +220,19 @@ func (d *doc) changeFollower(i int) int {
 		}
 		return followNone
 	}
+	adverb := false
 	for n := 0; n < 2 && g == " " && degreeAdverbs[d.low(k)]; n++ {
+		adverb = adverb || magnitude[d.low(k)]
 		g = d.gapAfter(k)
 		k++
 		if k >= len(d.ws) {
-			if strings.HasPrefix(g, ".") {
-				return followDegree
+			switch {
+			case !strings.HasPrefix(g, "."):
+				return followNone
+			case adverb:
+				return followMagnitude
 			}
-			return followNone
+			return followDegree
 		}
 	}
 	switch {
@@ -219,11 +245,22 @@ func (d *doc) changeFollower(i int) int {
 		if len(g) > 1 && g[1] != ' ' && g[1] != '\n' && g[1] != '\r' {
 			return followNone // "fell.5" or a number
 		}
+		if adverb {
+			return followMagnitude
+		}
 		return followDegree
 	case g != " ":
 		return followNone
 	}
 	f := d.low(k)
+	if approxWords[f] && k+1 < len(d.ws) && (d.gapAfter(k) == " " || d.gapAfter(k) == " $") {
+		// "would decline about 60 basis points"
+		k++
+		if d.gapAfter(k-1) == " $" && d.ws[k].num || d.ws[k].num && d.figureUnit(k) {
+			return followFigure
+		}
+		return followNone
+	}
 	if d.ws[k].num {
 		if d.figureUnit(k) {
 			return followFigure
@@ -232,6 +269,9 @@ func (d *doc) changeFollower(i int) int {
 	}
 	if !changePreps[f] {
 		return followNone
+	}
+	if adverb && f != "to" && f != "from" && f != "by" {
+		return followMagnitude // "rose moderately in May"
 	}
 	n := d.low(k + 1)
 	if !d.spaced(k) && !(k+1 < len(d.ws) && d.gapAfter(k) == " $") {

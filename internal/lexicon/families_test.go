@@ -370,6 +370,30 @@ var families = []famCase{
 			"Participants remarked that the outlook had improved and that risks had diminished."}},
 	{"report", "Members noted that decline with concern.", nil}, // demonstrative
 	{"report", "It was noted that the staff would begin.", nil}, // passive
+
+	{"change", "Rates on commercial paper declined somewhat.",
+		[]string{"Rates on commercial paper decreased somewhat.", "Rates on commercial paper fell somewhat."}},
+	{"change", "He rose slightly from his chair.", nil}, // a person
+
+	{"direction", "Sales of new homes edged up in August.",
+		[]string{"Sales of new homes edged higher in August.", "Sales of new homes edged upward in August."}},
+	{"direction", "Market indicators of default expectations moved lower.",
+		[]string{"Market indicators of default expectations moved down.", "Market indicators of default expectations moved downward."}},
+	{"direction", "The Committee moved up the meeting date.", nil}, // an object
+	{"direction", "Yields moved higher than expected.", nil},
+	{"direction", "Prices moved up and down.", nil},
+
+	{"particularly", "conditions remained accommodative, particularly for large firms",
+		[]string{"conditions remained accommodative, especially for large firms"}},
+	{"particularly", "I refer more particularly to that report.", nil}, // idiom
+
+	{"because", "home sales remained robust in part because of low interest rates",
+		[]string{"home sales remained robust in part owing to low interest rates"}},
+	{"because", "the amount owing to creditors", nil}, // a debt
+
+	{"in-light", "In light of the stable market conditions, there was little activity.",
+		[]string{"Given the stable market conditions, there was little activity."}},
+	{"in-light", "an appropriate adjustment in light of recent trends", nil}, // "adjustment given" misreads
 }
 
 func TestFamilies(t *testing.T) {
@@ -424,6 +448,7 @@ func TestFold(t *testing.T) {
 		{"over recent months in the first quarter", "during recent months during the first quarter"},
 		{"with respect to prior probably primarily around roughly almost partly", "with regard to previous likely mainly about about nearly in part"},
 		{"appeared stayed observed commented that it", "seemed remained noted noted it"},
+		{"edged higher moved downward especially owing to in light of", "edged up moved down particularly because of given"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

@@ -47,6 +47,11 @@ func Fold(tokens []string) []string {
 				out = append(out, "during")
 				continue
 			}
+			if next(1) == "light" && next(2) == "of" {
+				out = append(out, "given")
+				i += 2
+				continue
+			}
 		case "all", "both":
 			if next(1) == "of" && allOfDets[next(2)] {
 				out = append(out, t)
@@ -116,6 +121,21 @@ func Fold(tokens []string) []string {
 			// "over the past year", "over recent months" ↔ "during …" ↔ "in …".
 			if n := next(1); n == "recent" || n == "the" && (next(2) == "past" || next(2) == "intermeeting") {
 				out = append(out, "during")
+				continue
+			}
+		case "owing":
+			if next(1) == "to" {
+				out = append(out, "because", "of")
+				i++
+				continue
+			}
+		case "higher", "upward", "lower", "downward":
+			if n := len(out); n > 0 && directionVerbs[out[n-1]] {
+				if t == "higher" || t == "upward" {
+					out = append(out, "up")
+				} else {
+					out = append(out, "down")
+				}
 				continue
 			}
 		case "with":
@@ -195,6 +215,7 @@ var foldWord = func() map[string][]string {
 		}
 	}
 	m["partly"] = []string{"in", "part"}
+	m["especially"] = []string{"particularly"}
 	return m
 }()
 

@@ -32,9 +32,16 @@ func (d *doc) phrases(i int) {
 		d.seem(i)
 	case "remained", "stayed", "remain", "stay", "remains", "stays":
 		d.remain(i)
+	case "up", "higher", "upward", "down", "lower", "downward":
+		d.direction(i)
+	case "particularly", "especially":
+		d.particularly(i)
+	case "owing", "because":
+		d.because(i)
 	}
 	if d.low(i) == "in" {
 		d.inPart(i)
+		d.inLight(i)
 	}
 }
 
@@ -369,4 +376,124 @@ func (d *doc) remain(i int) {
 		return
 	}
 	d.swapWord(i, "remain", remainForms[w.low]...)
+}
+
+// directionVerbs take a particle of direction: "moved up", "edged lower",
+// "was revised upward".
+var directionVerbs = set("moved", "move", "moves", "moving", "edged", "edge", "edges", "edging", "ticked",
+	"tick", "ticks", "ticking", "drifted", "drift", "drifts", "drifting", "shifted", "shift", "shifts",
+	"shifting", "revised", "revise", "revises", "revising", "trended", "trend", "trends", "trending")
+
+var (
+	upWords   = []string{"up", "higher", "upward"}
+	downWords = []string{"down", "lower", "downward"}
+)
+
+// directionAfter may follow the particle: punctuation, or a word that
+// cannot be an object of a phrasal verb ("moved up the date" moves a
+// date; "moved up in May" does not).
+var directionAfter = set("in", "to", "from", "by", "over", "during", "since", "after", "as", "amid", "at",
+	"slightly", "somewhat", "further", "sharply", "modestly", "moderately", "considerably", "significantly",
+	"substantially", "notably", "noticeably", "a", "again", "following", "through", "toward", "towards",
+	"across", "for", "on", "while", "but", "earlier", "recently", "since", "last", "this", "throughout")
+
+// direction: "moved up" ↔ "moved higher" ↔ "moved upward", and down ↔
+// lower ↔ downward, after a verb of movement or revision. Used of a
+// quantity the three particles mean the same. Left out where the
+// particle may start an object ("moved up the meeting"), before "than",
+// and before "and" ("moved up and down").
+func (d *doc) direction(i int) {
+	if i == 0 || d.gapBefore(i) != " " || !directionVerbs[d.low(i-1)] || !d.prose(i, i) {
+		return
+	}
+	if i > 1 && d.gapBefore(i-1) == " " && determiners[d.low(i-2)] {
+		return // "the trend up" is a noun
+	}
+	var group []string
+	switch d.low(i) {
+	case "up", "higher", "upward":
+		group = upWords
+	case "down", "lower", "downward":
+		group = downWords
+	default:
+		return
+	}
+	g := d.gapAfter(i)
+	switch {
+	case i+1 >= len(d.ws):
+		if !strings.HasPrefix(g, ".") {
+			return
+		}
+	case strings.IndexAny(g, ".,;:") == 0:
+	case g == " ":
+		n := d.low(i + 1)
+		if !directionAfter[n] && !d.ws[i+1].num {
+			return
+		}
+		if n == "a" && d.low(i+2) != "bit" && d.low(i+2) != "little" && d.low(i+2) != "touch" {
+			return
+		}
+	default:
+		return
+	}
+	d.swapWord(i, "direction", group...)
+}
+
+// particularly ↔ especially: the same focusing adverb, in every register.
+func (d *doc) particularly(i int) {
+	if !d.prose(i, i) || i > 0 && d.low(i-1) == "more" {
+		return // "I refer more particularly to" is an idiom
+	}
+	d.swapWord(i, "particularly", d.low(i), "particularly", "especially")
+}
+
+// owedBefore make "owing to" a debt ("the amount owing to creditors").
+var owedBefore = set("amount", "amounts", "money", "sum", "sums", "balance", "balances", "debt", "debts",
+	"funds", "is", "are", "was", "were", "still", "remain", "remaining", "remains", "be", "been")
+
+// because: "owing to" ↔ "because of", the same compound preposition.
+func (d *doc) because(i int) {
+	w := d.ws[i]
+	if !d.spaced(i) || !d.prose(i, i+1) {
+		return
+	}
+	var alt string
+	switch {
+	case w.low == "owing" && d.low(i+1) == "to":
+		alt = "because of"
+	case w.low == "because" && d.low(i+1) == "of":
+		alt = "owing to"
+	default:
+		return
+	}
+	if i > 0 && owedBefore[d.low(i-1)] {
+		return
+	}
+	if w.upper || w.cap && !d.sentStart(i) {
+		return
+	}
+	end := d.ws[i+1].end
+	d.add(w.start, end, "because", d.text[w.start:end], fitCase(w, alt))
+}
+
+var lightBefore = set("especially", "particularly", "partly", "largely", "mainly", "primarily", "and", "but",
+	"that", "also", "only", "not", "both", "in", "part")
+
+// inLight: "in light of" → "given", the same preposition. One way:
+// "given" is also a participle.
+func (d *doc) inLight(i int) {
+	w := d.ws[i]
+	if !d.spaced(i) || d.low(i+1) != "light" || !d.spaced(i+1) || d.low(i+2) != "of" || !d.spaced(i+2) ||
+		!d.prose(i, i+2) || w.upper || w.cap && !d.sentStart(i) {
+		return
+	}
+	// After a noun, "given" could be read as its participle ("an
+	// adjustment given recent trends"): only where a comma, the sentence
+	// start or a focusing adverb comes first.
+	if i > 0 && !d.sentStart(i) && !strings.HasSuffix(d.gapBefore(i), ", ") &&
+		!(d.gapBefore(i) == " " && lightBefore[d.low(i-1)]) {
+		return
+	}
+	end := d.ws[i+2].end
+	d.add(w.start, end, "in-light", d.text[w.start:end], fitCase(w, "given"))
 }
