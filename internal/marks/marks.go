@@ -165,6 +165,9 @@ func Find(doc format.Document) *Set {
 		for i, j := range idx {
 			sortedC[i], sortedM[i] = cands[j], meta[j]
 		}
+		// Keep lines within the source's widest line, then let the
+		// format drop what its encoding cannot carry.
+		sortedC, sortedM = fitWidth(r.Text, sortedC, sortedM)
 		kept := doc.Fit(ri, sortedC)
 		// Fit returns a subsequence; match it back to the metadata by
 		// span. Spans are distinct, but an insertion and a replacement

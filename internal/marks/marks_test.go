@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/corpus"
@@ -46,7 +47,33 @@ func canonicalRegions(t testing.TB, name string, data []byte) []string {
 	return out
 }
 
-// checkCopies asserts the package invariants for one document.
+// regionWidths returns the width of the widest line of each region, in
+// runes a reader sees (no format characters, no trailing spaces).
+func regionWidths(t testing.TB, name string, data []byte) []int {
+	doc, err := format.Parse(name, data)
+	if err != nil {
+		t.Fatalf("re-parse %s: %v", name, err)
+	}
+	var out []int
+	for _, r := range doc.Regions() {
+		w := 0
+		for _, line := range strings.Split(r.Text, "\n") {
+			n := 0
+			for _, c := range strings.TrimRight(line, " \t\r") {
+				if !unicode.Is(unicode.Cf, c) {
+					n++
+				}
+			}
+			w = max(w, n)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// checkCopies asserts the package invariants for one document: copies
+// canonicalize like the source, keep its lines and never widen a line past
+// its widest one.
 func checkCopies(t *testing.T, name string, src []byte, copies int, rng *rand.Rand) {
 	t.Helper()
 	doc, err := format.Parse(name, src)
@@ -59,6 +86,7 @@ func checkCopies(t *testing.T, name string, src []byte, copies int, rng *rand.Ra
 		t.Fatalf("%s: rendering without edits changed the document (err %v)", name, err)
 	}
 	want := canonicalRegions(t, name, src)
+	width := regionWidths(t, name, src)
 	lines := bytes.Count(src, []byte("\n"))
 	seen := map[string]bool{}
 	for k := 0; k < copies; k++ {
@@ -68,6 +96,11 @@ func checkCopies(t *testing.T, name string, src []byte, copies int, rng *rand.Ra
 		}
 		if got := bytes.Count(c, []byte("\n")); got != lines {
 			t.Fatalf("%s: copy has %d lines, source %d", name, got, lines)
+		}
+		for i, w := range regionWidths(t, name, c) {
+			if i < len(width) && w > width[i] {
+				t.Fatalf("%s: region %d of a copy has a line %d wide, the source's widest is %d", name, i, w, width[i])
+			}
 		}
 		got := canonicalRegions(t, name, c)
 		if len(got) != len(want) {

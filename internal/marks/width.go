@@ -1,0 +1,104 @@
+package marks
+
+import (
+	"github.com/leaktrace/leaktrace/internal/format"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Visible width. Hard-wrapped text (plain-text memos, most email) breaks
+// its lines at some width; a variant longer than its original could push
+// a line past it, which a reader of a ragged-right page notices. fitWidth
+// drops candidates, latest on a line first, until every line stays within
+// the longest line of the source text, for every choice of variants. It
+// looks only at the source and the candidates, so every copy of a
+// document fits the same way. Text whose lines are whole paragraphs has a
+// longest line far beyond any growth and loses nothing.
+
+// visible counts the runes of s a reader sees: everything but format
+// characters (the zero-width marks).
+func visible(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.Cf, r) {
+			n++
+		}
+	}
+	return n
+}
+
+// growth is the most candidate c can widen its line by. Variants that
+// differ only in spacing or invisible characters (typographic insertions,
+// a trailing space) widen nothing a reader measures.
+func growth(c format.Candidate) int {
+	if c.Orig < 0 || c.Orig >= len(c.Variants) {
+		return 0
+	}
+	base := visible(c.Variants[c.Orig])
+	g := 0
+	for _, v := range c.Variants {
+		if strings.TrimFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == "" {
+			continue
+		}
+		g = max(g, visible(v)-base)
+	}
+	return g
+}
+
+// fitWidth keeps the candidates of text, and their metadata, that cannot
+// widen any line past the longest line of text. cands are in document
+// order.
+func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Candidate, []Point) {
+	var starts []int // offsets where lines start
+	starts = append(starts, 0)
+	limit := 0
+	for i := 0; i < len(text); {
+		j := strings.IndexByte(text[i:], '\n')
+		end := len(text)
+		if j >= 0 {
+			end = i + j
+		}
+		limit = max(limit, visible(strings.TrimRight(text[i:end], "\r")))
+		if j < 0 {
+			break
+		}
+		i = end + 1
+		starts = append(starts, i)
+	}
+	lineOf := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
+	lineWidth := func(l int) int {
+		end := len(text)
+		if l+1 < len(starts) {
+			end = starts[l+1] - 1
+		}
+		return visible(strings.TrimRight(text[starts[l]:end], "\r"))
+	}
+	out := make([]format.Candidate, 0, len(cands))
+	outM := make([]Point, 0, len(meta))
+	for i := 0; i < len(cands); {
+		l := lineOf(cands[i].Start)
+		j := i
+		total := 0
+		for j < len(cands) && lineOf(cands[j].Start) == l {
+			total += growth(cands[j])
+			j++
+		}
+		room := limit - lineWidth(l)
+		drop := make([]bool, j-i)
+		for k := j - 1; k >= i && total > room; k-- {
+			if g := growth(cands[k]); g > 0 {
+				total -= g
+				drop[k-i] = true
+			}
+		}
+		for k := i; k < j; k++ {
+			if !drop[k-i] {
+				out = append(out, cands[k])
+				outM = append(outM, meta[k])
+			}
+		}
+		i = j
+	}
+	return out, outM
+}
