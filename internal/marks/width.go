@@ -11,10 +11,15 @@ import (
 // its lines at some width; a variant longer than its original could push
 // a line past it, which a reader of a ragged-right page notices. fitWidth
 // drops candidates, latest on a line first, until every line stays within
-// the longest line of the source text, for every choice of variants. It
-// looks only at the source and the candidates, so every copy of a
-// document fits the same way. Text whose lines are whole paragraphs has a
-// longest line far beyond any growth and loses nothing.
+// the longest hard-wrapped line of the source text, for every choice of
+// variants. It looks only at the source and the candidates, so every copy
+// of a document fits the same way. Lines longer than softWrap are
+// paragraphs the viewer wraps; they may grow freely.
+
+// softWrap is the width beyond which a line is taken for a paragraph that
+// the viewer wraps, not a line the author broke: such lines may grow, and
+// do not set the width other lines must keep.
+const softWrap = 100
 
 // visible counts the runes of s a reader sees: everything but format
 // characters (the zero-width marks).
@@ -59,7 +64,9 @@ func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Can
 		if j >= 0 {
 			end = i + j
 		}
-		limit = max(limit, visible(strings.TrimRight(text[i:end], "\r")))
+		if w := visible(strings.TrimRight(text[i:end], "\r")); w <= softWrap {
+			limit = max(limit, w)
+		}
 		if j < 0 {
 			break
 		}
@@ -84,7 +91,11 @@ func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Can
 			total += growth(cands[j])
 			j++
 		}
-		room := limit - lineWidth(l)
+		lw := lineWidth(l)
+		room := limit - lw
+		if lw > softWrap {
+			room = total // a paragraph on one line: the viewer wraps it
+		}
 		drop := make([]bool, j-i)
 		for k := j - 1; k >= i && total > room; k-- {
 			if g := growth(cands[k]); g > 0 {
