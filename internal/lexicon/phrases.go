@@ -45,11 +45,19 @@ func (d *doc) phrases(i int) {
 	}
 }
 
+// inTitle reports whether word i is capitalized other than as a sentence
+// start: a heading or a title ("Statement of Procedure with Respect to…"),
+// whose words are names and stay as they are.
+func (d *doc) inTitle(i int) bool {
+	w := d.ws[i]
+	return w.upper || w.cap && !d.sentStart(i)
+}
+
 // swapWord offers the other members of group for word i.
 func (d *doc) swapWord(i int, kind string, group ...string) {
 	w := d.ws[i]
-	if w.upper || w.cap && !d.sentStart(i) {
-		return // a heading or a title: "Statement of Procedure with Respect to…"
+	if d.inTitle(i) {
+		return
 	}
 	vs := make([]string, 0, len(group))
 	for _, g := range group {
@@ -469,7 +477,7 @@ func (d *doc) because(i int) {
 	if i > 0 && owedBefore[d.low(i-1)] {
 		return
 	}
-	if w.upper || w.cap && !d.sentStart(i) {
+	if d.inTitle(i) {
 		return
 	}
 	end := d.ws[i+1].end
@@ -484,7 +492,7 @@ var lightBefore = set("especially", "particularly", "partly", "largely", "mainly
 func (d *doc) inLight(i int) {
 	w := d.ws[i]
 	if !d.spaced(i) || d.low(i+1) != "light" || !d.spaced(i+1) || d.low(i+2) != "of" || !d.spaced(i+2) ||
-		!d.prose(i, i+2) || w.upper || w.cap && !d.sentStart(i) {
+		!d.prose(i, i+2) || d.inTitle(i) {
 		return
 	}
 	// After a noun, "given" could be read as its participle ("an
