@@ -1,10 +1,11 @@
 package marks
 
 import (
-	"github.com/leaktrace/leaktrace/internal/format"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/leaktrace/leaktrace/internal/format"
 )
 
 // Visible width. Hard-wrapped text (plain-text memos, most email) breaks
@@ -55,31 +56,29 @@ func growth(c format.Candidate) int {
 // widen any line past the longest line of text. cands are in document
 // order.
 func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Candidate, []Point) {
-	var starts []int // offsets where lines start
-	starts = append(starts, 0)
+	// Each line's start offset and visible width, measured once.
+	var starts, widths []int
 	limit := 0
-	for i := 0; i < len(text); {
+	for i := 0; ; {
 		j := strings.IndexByte(text[i:], '\n')
 		end := len(text)
 		if j >= 0 {
 			end = i + j
 		}
-		if w := visible(strings.TrimRight(text[i:end], "\r")); w <= softWrap {
+		w := visible(strings.TrimRight(text[i:end], "\r"))
+		starts, widths = append(starts, i), append(widths, w)
+		if w <= softWrap {
 			limit = max(limit, w)
 		}
 		if j < 0 {
 			break
 		}
 		i = end + 1
-		starts = append(starts, i)
 	}
 	lineOf := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
-	lineWidth := func(l int) int {
-		end := len(text)
-		if l+1 < len(starts) {
-			end = starts[l+1] - 1
-		}
-		return visible(strings.TrimRight(text[starts[l]:end], "\r"))
+	grow := make([]int, len(cands))
+	for k, c := range cands {
+		grow[k] = growth(c)
 	}
 	out := make([]format.Candidate, 0, len(cands))
 	outM := make([]Point, 0, len(meta))
@@ -88,18 +87,17 @@ func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Can
 		j := i
 		total := 0
 		for j < len(cands) && lineOf(cands[j].Start) == l {
-			total += growth(cands[j])
+			total += grow[j]
 			j++
 		}
-		lw := lineWidth(l)
-		room := limit - lw
-		if lw > softWrap {
+		room := limit - widths[l]
+		if widths[l] > softWrap {
 			room = total // a paragraph on one line: the viewer wraps it
 		}
 		drop := make([]bool, j-i)
 		for k := j - 1; k >= i && total > room; k-- {
-			if g := growth(cands[k]); g > 0 {
-				total -= g
+			if grow[k] > 0 {
+				total -= grow[k]
 				drop[k-i] = true
 			}
 		}
