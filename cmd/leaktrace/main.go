@@ -80,6 +80,7 @@ func withHint(err error, hint string) error { return hinted{err, hint} }
 
 func hintFor(err error) string {
 	var h hinted
+	var km *service.KeyModeError
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -89,10 +90,18 @@ func hintFor(err error) string {
 		return "choose another directory with --home; an existing home is never overwritten"
 	case errors.Is(err, service.ErrNoLog):
 		return "this home predates the custody log; create a new home with 'leaktrace init --home DIR' and register the documents and readers there"
+	case errors.Is(err, service.ErrNoLogPub):
+		return "restore log.pub from the home's backup; it is the verifier key 'leaktrace log key' printed, which auditors also keep"
+	case errors.As(err, &km):
+		return fmt.Sprintf("run chmod 600 %s, and check that it is the key from the home's backup: anyone who could write it could have replaced it", km.Path)
+	case errors.Is(err, service.ErrWrongMarkingKey):
+		return "marking.key does not belong to this home; restore it from the backup (copies made with another key trace to nobody)"
+	case errors.Is(err, service.ErrNoMarkingKey), errors.Is(err, service.ErrBadMarkingKey):
+		return "restore marking.key from the home's backup; without it a home can list, show and verify, but not register documents, issue or trace"
 	case errors.Is(err, service.ErrLogKey):
 		return "restore log.key and log.pub from the home's backup; they must be the pair 'init' wrote"
-	case errors.Is(err, store.ErrNoSigner):
-		return "this home has no log.key, so it can be read and verified but not changed; restore log.key from the backup"
+	case errors.Is(err, service.ErrNoLogKey), errors.Is(err, store.ErrNoSigner):
+		return "restore log.key from the home's backup; without it a home can be read and verified but not changed"
 	case errors.Is(err, custody.ErrOrigin):
 		return "pass --origin a name like example.org/leaktrace (no spaces or '+')"
 	case errors.Is(err, service.ErrNoEntry):
@@ -180,6 +189,9 @@ func (a *app) open(ctx context.Context) (*service.Service, error) {
 		return nil, err
 	}
 	s.Actor = a.actorName()
+	for _, w := range s.Warnings() {
+		fmt.Fprintf(a.stderr, "leaktrace: warning: %s\n", w)
+	}
 	return s, nil
 }
 
