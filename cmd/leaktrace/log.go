@@ -233,7 +233,8 @@ func (a *app) logVerifyCommand() *cobra.Command {
 		Long: `verify recomputes the tree from the log's entries, checks every stored
 checkpoint's signature and root, and checks that the documents, readers and
 issued copies in the store agree with the log, both ways. It exits non-zero
-on any mismatch.
+on any mismatch. It needs neither secret key, but checks those the home
+holds: a marking.key or log.key that is not the home's own is an error.
 
 With --checkpoint FILE (a checkpoint an auditor saved from 'log checkpoint'),
 it also checks that the current log extends that checkpoint: this catches a

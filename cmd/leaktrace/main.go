@@ -213,15 +213,18 @@ func (a *app) initCommand() *cobra.Command {
 		Long: `init creates the home directory with an empty store (leaktrace.db), a
 fresh secret marking key (marking.key, mode 0600), and the custody log's
 signing key (log.key, mode 0600) and verifier key (log.pub). The log's first
-entry records the init. It refuses to touch a directory that already holds a
-home.
+entry records the init, and the store keeps a check value of marking.key
+(an HMAC of a fixed label, not the key) so that a wrong key is refused. It
+refuses to touch a directory that already holds a home.
 
 --origin names the log: it is the first line of every checkpoint and the
 name of its key (default leaktrace.local/<random hex>).
 
 Back the keys up: copies are derived from marking.key, and without it no
 copy can be re-issued or traced; without log.key no further change can be
-signed.`,
+signed. Keep them mode 0600: leaktrace warns about a key others can read
+and won't use one others can write. Listing, showing and 'log verify' need
+neither key.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := a.homeDir()
