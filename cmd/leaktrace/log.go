@@ -233,7 +233,8 @@ func (a *app) logVerifyCommand() *cobra.Command {
 		Long: `verify recomputes the tree from the log's entries, checks every stored
 checkpoint's signature and root, and checks that the documents, readers and
 issued copies in the store agree with the log, both ways. It exits non-zero
-on any mismatch.
+on any mismatch. It needs neither secret key, but checks those the home
+holds: a marking.key or log.key that is not the home's own is an error.
 
 With --checkpoint FILE (a checkpoint an auditor saved from 'log checkpoint'),
 it also checks that the current log extends that checkpoint: this catches a
@@ -261,7 +262,10 @@ the log key.`,
 				if err := writeJSON(a.stdout, rep); err != nil {
 					return err
 				}
-				return rep.Err()
+				if err := rep.Err(); err != nil {
+					return err
+				}
+				return s.CheckKeys(cmd.Context())
 			}
 			fmt.Fprintf(a.stdout, "log %s: %d entries, root %v\n", rep.Origin, rep.Size, rep.Root)
 			fmt.Fprintf(a.stdout, "checked %d checkpoints, %d documents, %d readers, %d copies\n", rep.Checkpoints, rep.Documents, rep.Recipients, rep.Copies)
@@ -277,7 +281,10 @@ the log key.`,
 			if rep.OK {
 				fmt.Fprintln(a.stdout, "ok: the log verifies and agrees with the store")
 			}
-			return rep.Err()
+			if err := rep.Err(); err != nil {
+				return err
+			}
+			return s.CheckKeys(cmd.Context())
 		},
 	}
 	cmd.Flags().StringVar(&checkpoint, "checkpoint", "", "a signed checkpoint kept by an auditor; the log must extend it")

@@ -80,6 +80,7 @@ func withHint(err error, hint string) error { return hinted{err, hint} }
 
 func hintFor(err error) string {
 	var h hinted
+	var km *service.KeyModeError
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -89,10 +90,18 @@ func hintFor(err error) string {
 		return "choose another directory with --home; an existing home is never overwritten"
 	case errors.Is(err, service.ErrNoLog):
 		return "this home predates the custody log; create a new home with 'leaktrace init --home DIR' and register the documents and readers there"
+	case errors.Is(err, service.ErrNoLogPub):
+		return "restore log.pub from the home's backup; it is the verifier key 'leaktrace log key' printed, which auditors also keep"
+	case errors.As(err, &km):
+		return fmt.Sprintf("run chmod 600 %s, and check that it is the key from the home's backup: anyone who could write it could have replaced it", km.Path)
+	case errors.Is(err, service.ErrWrongMarkingKey):
+		return "marking.key does not belong to this home; restore it from the backup (copies made with another key trace to nobody)"
+	case errors.Is(err, service.ErrNoMarkingKey), errors.Is(err, service.ErrBadMarkingKey):
+		return "restore marking.key from the home's backup; without it a home can list, show and verify, but not register documents, issue or trace"
 	case errors.Is(err, service.ErrLogKey):
 		return "restore log.key and log.pub from the home's backup; they must be the pair 'init' wrote"
-	case errors.Is(err, store.ErrNoSigner):
-		return "this home has no log.key, so it can be read and verified but not changed; restore log.key from the backup"
+	case errors.Is(err, service.ErrNoLogKey), errors.Is(err, store.ErrNoSigner):
+		return "restore log.key from the home's backup; without it a home can be read and verified but not changed"
 	case errors.Is(err, custody.ErrOrigin):
 		return "pass --origin a name like example.org/leaktrace (no spaces or '+')"
 	case errors.Is(err, service.ErrNoEntry):
@@ -180,6 +189,9 @@ func (a *app) open(ctx context.Context) (*service.Service, error) {
 		return nil, err
 	}
 	s.Actor = a.actorName()
+	for _, w := range s.Warnings() {
+		fmt.Fprintf(a.stderr, "leaktrace: warning: %s\n", w)
+	}
 	return s, nil
 }
 
@@ -201,15 +213,18 @@ func (a *app) initCommand() *cobra.Command {
 		Long: `init creates the home directory with an empty store (leaktrace.db), a
 fresh secret marking key (marking.key, mode 0600), and the custody log's
 signing key (log.key, mode 0600) and verifier key (log.pub). The log's first
-entry records the init. It refuses to touch a directory that already holds a
-home.
+entry records the init, and the store keeps a check value of marking.key
+(an HMAC of a fixed label, not the key) so that a wrong key is refused. It
+refuses to touch a directory that already holds a home.
 
 --origin names the log: it is the first line of every checkpoint and the
 name of its key (default leaktrace.local/<random hex>).
 
 Back the keys up: copies are derived from marking.key, and without it no
 copy can be re-issued or traced; without log.key no further change can be
-signed.`,
+signed. Keep them mode 0600: leaktrace warns about a key others can read
+and won't use one others can write. Listing, showing and 'log verify' need
+neither key.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := a.homeDir()

@@ -60,6 +60,9 @@ to be named.`,
 				return err
 			}
 			defer s.Close()
+			if err := s.Need(cmd.Context(), service.OpTrace); err != nil {
+				return err
+			}
 			rep, err := s.Trace(cmd.Context(), name, data, epsilon, keep)
 			if err != nil {
 				return err

@@ -45,6 +45,9 @@ func record(e *custody.Entry) (leaktrace.LogRecord, error) {
 // the leaked text and result the trace report, a JSON value (it is stored
 // compacted). It returns the entry's index, which a report can cite.
 func (s *Service) LogTrace(ctx context.Context, leakHash string, result []byte) (int64, error) {
+	if err := s.logKey(OpTrace); err != nil {
+		return 0, err
+	}
 	rec, err := record(s.entry(custody.KindTrace, s.now(), func(e *custody.Entry) {
 		e.LeakSHA256, e.Result = leakHash, result
 	}))

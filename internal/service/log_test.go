@@ -11,7 +11,6 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
-	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 	_ "modernc.org/sqlite"
@@ -324,7 +323,7 @@ func TestHomeWithoutLogKey(t *testing.T) {
 	}
 	defer ro.Close()
 	verifyOK(t, ro, nil)
-	if err := ro.AddRecipients(t.Context(), []leaktrace.Recipient{{ID: "r4"}}); !errors.Is(err, store.ErrNoSigner) {
+	if err := ro.AddRecipients(t.Context(), []leaktrace.Recipient{{ID: "r4"}}); !errors.Is(err, ErrNoLogKey) {
 		t.Fatalf("change without log.key: %v", err)
 	}
 }
@@ -364,11 +363,21 @@ func TestInitKeys(t *testing.T) {
 	}
 	k, _ := os.ReadFile(filepath.Join(other, LogKeyFile))
 	os.WriteFile(filepath.Join(dir, LogKeyFile), k, 0o600)
-	if _, err := Open(ctx, dir); !errors.Is(err, ErrLogKey) {
-		t.Fatalf("mismatched keys: %v", err)
+	s, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r1"}}); !errors.Is(err, ErrLogKey) {
+		t.Fatalf("change with mismatched keys: %v", err)
+	}
+	if err := s.CheckKeys(ctx); !errors.Is(err, ErrLogKey) {
+		t.Fatalf("CheckKeys with mismatched keys: %v", err)
+	}
+	s.Close()
+	// Without log.pub, a home whose log has entries is told to restore
+	// it, not that it predates the log.
 	os.Remove(filepath.Join(dir, LogPubFile))
-	if _, err := Open(ctx, dir); !errors.Is(err, ErrNoLog) {
+	if _, err := Open(ctx, dir); !errors.Is(err, ErrNoLogPub) {
 		t.Fatalf("no log.pub: %v", err)
 	}
 }

@@ -25,7 +25,6 @@ import (
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 // File names inside a home.
@@ -44,7 +43,7 @@ var (
 	ErrNotIssued  = errors.New("no variation points")
 	// ErrNoLog: the home has no custody-log keys (it predates the log).
 	ErrNoLog = errors.New("home has no custody log")
-	// ErrLogKey: log.key is missing or does not match log.pub.
+	// ErrLogKey: log.key or log.pub is malformed, or they don't match.
 	ErrLogKey = errors.New("custody log key problem")
 )
 
@@ -55,11 +54,19 @@ type Service struct {
 	// Actor is who the custody log records as making changes; it
 	// defaults to [DefaultActor].
 	Actor    string
-	key      code.Key
-	signer   *custody.Signer // nil when log.key is absent: read-only
 	verifier note.Verifier
 	vkey     string
 	now      func() time.Time
+	warnings []string
+
+	// The secret keys are read at Open if they are there, and a problem
+	// with one is kept for the operations that need it (see keys.go).
+	keyMu      sync.Mutex
+	key        code.Key
+	markingErr error // why key can't be used; nil if it can
+	keyChecked bool  // key matches the home's check value
+	signer     *custody.Signer
+	logKeyErr  error // why signer is nil
 
 	// markers caches prepared documents by id and content hash:
 	// documents never change once registered, and preparing one (parsing
@@ -134,6 +141,10 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 		return fmt.Errorf("creating store: %w", err)
 	}
 	written = append(written, dbPath, dbPath+"-wal", dbPath+"-shm")
+	if _, err = st.SetMetaOnce(ctx, store.MetaMarkingKeyCheck, KeyCheck(key)); err != nil {
+		st.Close()
+		return fmt.Errorf("recording the marking key's check value: %w", err)
+	}
 	rec, err := record(&custody.Entry{V: custody.Version, Kind: custody.KindInit, Time: custody.FormatTime(time.Now()),
 		Actor: opts.Actor, Origin: opts.Origin})
 	if err == nil {
@@ -178,79 +189,42 @@ func writeNew(path string, data []byte) error {
 	return f.Close()
 }
 
-// Open opens the home in dir.
+// Open opens the home in dir. It needs the store and log.pub; the secret
+// keys are needed only by the operations that use them (see [Need]), so
+// a home without them can still be listed, shown and verified.
 func Open(ctx context.Context, dir string) (*Service, error) {
 	db := filepath.Join(dir, DBFile)
 	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w in %s", ErrNoHome, dir)
 	}
-	key, err := readKey(filepath.Join(dir, KeyFile))
-	if err != nil {
-		return nil, err
-	}
-	s := &Service{Dir: dir, key: key, Actor: DefaultActor(), now: time.Now}
-	if err := s.readLogKeys(); err != nil {
-		return nil, err
+	s := &Service{Dir: dir, Actor: DefaultActor(), now: time.Now}
+	s.loadMarkingKey()
+	pubErr := s.loadLogKeys()
+	if pubErr != nil && !errors.Is(pubErr, os.ErrNotExist) {
+		return nil, fmt.Errorf("reading custody log verifier key: %w", pubErr)
 	}
 	var signer leaktrace.CheckpointSigner
 	if s.signer != nil {
 		signer = s.signer
 	}
+	var err error
 	if s.Store, err = store.Open(ctx, db, signer); err != nil {
 		return nil, err
 	}
+	if pubErr != nil {
+		// Without log.pub nothing in the log can be checked. Which hint
+		// helps depends on whether the home has a log at all.
+		n, err := s.Store.LogSize(ctx)
+		s.Store.Close()
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%w in %s (no %s)", ErrNoLog, dir, LogPubFile)
+		}
+		return nil, fmt.Errorf("%w from %s: the custody log has %d entries, and its checkpoints can't be checked without it", ErrNoLogPub, dir, n)
+	}
 	return s, nil
-}
-
-// readLogKeys reads the verifier key, and the signer key if it is there:
-// a home without log.key (a backup handed to an auditor, say) can still
-// be read and verified, just not changed.
-func (s *Service) readLogKeys() error {
-	pub, err := os.ReadFile(filepath.Join(s.Dir, LogPubFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("%w in %s (no %s)", ErrNoLog, s.Dir, LogPubFile)
-	}
-	if err != nil {
-		return fmt.Errorf("reading custody log verifier key: %w", err)
-	}
-	s.vkey = strings.TrimSpace(string(pub))
-	if s.verifier, err = note.NewVerifier(s.vkey); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrLogKey, LogPubFile, err)
-	}
-	sec, err := os.ReadFile(filepath.Join(s.Dir, LogKeyFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reading custody log key: %w", err)
-	}
-	if s.signer, err = custody.NewSigner(string(sec)); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrLogKey, LogKeyFile, err)
-	}
-	// A signer that does not match log.pub would write checkpoints that
-	// nobody can verify: refuse before the first change, not after.
-	probe, err := s.signer.SignCheckpoint(0, tlog.Hash{})
-	if err == nil {
-		_, err = custody.OpenCheckpoint(probe, s.verifier)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: %s does not match %s: %w", ErrLogKey, LogKeyFile, LogPubFile, err)
-	}
-	return nil
-}
-
-func readKey(path string) (code.Key, error) {
-	var key code.Key
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return key, fmt.Errorf("reading marking key: %w", err)
-	}
-	raw, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(raw) != code.KeySize {
-		return key, fmt.Errorf("marking key %s is corrupt: want %d hex-encoded bytes", path, code.KeySize)
-	}
-	copy(key[:], raw)
-	return key, nil
 }
 
 // Close closes the store.
@@ -297,6 +271,9 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	if err := CheckID("document", id); err != nil {
 		return nil, err
 	}
+	if err := s.Need(ctx, OpAddDocument); err != nil {
+		return nil, err
+	}
 	a, err := leaktrace.Analyze(filename, data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filename, err)
@@ -324,6 +301,9 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 
 // AddRecipients registers recipients, all or none.
 func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) error {
+	if err := s.logKey(OpAddRecipients); err != nil {
+		return err
+	}
 	seen := make(map[string]bool, len(rs))
 	recs := make([]leaktrace.LogRecord, len(rs))
 	now := s.now()
@@ -344,8 +324,13 @@ func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) e
 	return s.Store.AddRecipients(ctx, rs, recs)
 }
 
-// Marker prepares a registered document for issuing.
+// Marker prepares a registered document for issuing. It needs the
+// marking key.
 func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, *leaktrace.Document, error) {
+	mkey, err := s.markingKey(ctx, OpIssue)
+	if err != nil {
+		return nil, nil, err
+	}
 	d, err := s.Store.Document(ctx, docID)
 	if err != nil {
 		return nil, nil, err
@@ -357,7 +342,7 @@ func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, 
 	if ok {
 		return m, d, nil
 	}
-	if m, err = leaktrace.NewMarker(s.key, d); err != nil {
+	if m, err = leaktrace.NewMarker(mkey, d); err != nil {
 		return nil, nil, err
 	}
 	s.mu.Lock()
@@ -380,6 +365,9 @@ type Issued struct {
 // Only after it returns may the copies be handed out: a copy that is not
 // recorded and logged never leaves.
 func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, recipients []string) ([]Issued, error) {
+	if err := s.logKey(OpIssue); err != nil {
+		return nil, err
+	}
 	d := m.Document()
 	out := make([]Issued, 0, len(recipients))
 	records := make([]leaktrace.Copy, 0, len(recipients))

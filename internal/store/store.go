@@ -101,6 +101,12 @@ var migrations = []string{
 	CREATE TRIGGER log_checkpoints_append_only_d BEFORE DELETE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'custody log is append-only'); END;`,
 	// The capacity report computed when a document is added, as JSON.
 	`ALTER TABLE documents ADD COLUMN capacity TEXT NOT NULL DEFAULT '';`,
+	// Facts about the home by name, such as the marking key's check value
+	// (see meta.go). They are not custody-log changes.
+	`CREATE TABLE meta (
+		name  TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);`,
 }
 
 // Errors.
