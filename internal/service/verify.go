@@ -438,7 +438,7 @@ func checkIndex(ctx context.Context, r store.Reader, rep *Report) error {
 		}
 	}
 	if st.Orphans > 0 {
-		rep.indexProblem("the lookup index holds %d rows of no registered document", st.Orphans)
+		rep.indexProblem("the lookup index has rows of no registered document (%d)", st.Orphans)
 	}
 	return nil
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/store"
 )
 
@@ -117,7 +119,7 @@ func TestVerifyChecksTheLookupIndex(t *testing.T) {
 		{"row moved", `UPDATE fingerprints SET pos = pos + 1000 WHERE hash = (SELECT MIN(hash) FROM fingerprints)`, `document "memo": stale or damaged lookup index: its 9 fingerprints differ from those its content gives`},
 		{"row hash changed", `UPDATE fingerprints SET hash = hash + 1 WHERE hash = (SELECT MIN(hash) FROM fingerprints)`, `document "memo": stale or damaged lookup index: its 9 fingerprints differ from those its content gives`},
 		{"number dropped", `DELETE FROM doc_numbers`, `document "memo": stale or damaged lookup index: 0 fingerprints stored`},
-		{"orphan rows", `INSERT INTO fingerprints VALUES (42, 99, 0)`, `the lookup index holds 1 rows of no registered document`},
+		{"orphan rows", `INSERT INTO fingerprints VALUES (42, 99, 0)`, `the lookup index has rows of no registered document (1)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, dir := newHome(t)
@@ -227,5 +229,29 @@ func TestReindexNeedsNoLogKey(t *testing.T) {
 	verifyOK(t, ro, nil)
 	if err := ro.AddRecipients(t.Context(), []leaktrace.Recipient{{ID: "r4"}}); !errors.Is(err, store.ErrNoSigner) {
 		t.Fatalf("logged change without log.key: %v", err)
+	}
+}
+
+// TestFingerprintsAsAddDocument: the index verify and Reindex recompute
+// is the one AddDocument stores, for every format.
+func TestFingerprintsAsAddDocument(t *testing.T) {
+	dir := filepath.Join("..", "marks", "testdata", "golden")
+	for _, name := range []string{"memo.txt", "guide.md", "ascii.eml", "latin1-qp.eml"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := leaktrace.Analyze(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := index.Winnow(a.Canonical())
+		got, err := fingerprints(&leaktrace.Document{ID: name, Filename: name, Content: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: %d fingerprints recomputed, AddDocument stores %d (or they differ)", name, len(got), len(want))
+		}
 	}
 }
