@@ -38,8 +38,8 @@ func fingerprints(d *leaktrace.Document) ([]index.Fingerprint, error) {
 //
 // It is not a logged change: the custody log records documents, readers,
 // copies and traces, and the index is derived from the logged documents'
-// content ('log verify' recomputes and checks it). So it needs neither
-// the marking key nor the log key.
+// content ('log verify' recomputes and checks it). So it needs no
+// signer, and uses neither the marking key nor the log key.
 func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) (*store.Reindexed, error) {
 	return s.Store.Reindex(ctx, fingerprints, progress)
 }
