@@ -230,11 +230,16 @@ func (a *app) logVerifyCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify [--checkpoint FILE] [--json]",
 		Short: "Check the log, its checkpoints and the store against each other",
-		Long: `verify recomputes the tree from the log's entries, checks every stored
-checkpoint's signature and root, and checks that the documents, readers and
-issued copies in the store agree with the log, both ways. It exits non-zero
-on any mismatch. It needs neither secret key, but checks those the home
-holds: a marking.key or log.key that is not the home's own is an error.
+		Long: `verify recomputes the tree from the log's entries and compares every stored
+tree hash, checks every stored checkpoint's signature and root (the latest
+must cover the whole log), and checks that the documents (with their
+content's hash), readers and issued copies in the store agree with the log,
+both ways. It also recomputes every document's lookup index from its content
+and compares it with the stored one: a stale or damaged index is repaired
+by 'leaktrace reindex'. It reads one snapshot of the store, so it can run
+while other commands write. It exits non-zero on any mismatch. It needs
+neither secret key, but checks those the home holds: a marking.key or
+log.key that is not the home's own is an error.
 
 With --checkpoint FILE (a checkpoint an auditor saved from 'log checkpoint'),
 it also checks that the current log extends that checkpoint: this catches a
@@ -269,6 +274,7 @@ the log key.`,
 			}
 			fmt.Fprintf(a.stdout, "log %s: %d entries, root %v\n", rep.Origin, rep.Size, rep.Root)
 			fmt.Fprintf(a.stdout, "checked %d checkpoints, %d documents, %d readers, %d copies\n", rep.Checkpoints, rep.Documents, rep.Recipients, rep.Copies)
+			fmt.Fprintf(a.stdout, "checked the lookup index: %d fingerprints\n", rep.Fingerprints)
 			if rep.Auditor != nil {
 				fmt.Fprintf(a.stdout, "checked against the auditor's checkpoint of size %d\n", rep.Auditor.Size)
 			}

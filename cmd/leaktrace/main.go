@@ -110,6 +110,10 @@ func hintFor(err error) string {
 		return "the store is older than a checkpoint it signed: it was restored from an older copy or entries were removed; recover the newer store from backup and keep this one for investigation"
 	case errors.Is(err, service.ErrTampered):
 		return "the store was changed outside leaktrace; keep it unchanged as evidence, compare with a backup, and run 'leaktrace log verify --json' for every problem"
+	case errors.Is(err, service.ErrIndex):
+		return "run 'leaktrace reindex' to rebuild the lookup index from the documents (it changes no logged data); until then trace may miss these documents"
+	case errors.Is(err, store.ErrBusy):
+		return "another leaktrace process holds the store; retry when it is done, or look for a stuck leaktrace process"
 	case errors.Is(err, custody.ErrSignature):
 		return "the checkpoint was not signed by this home's log key ('leaktrace log key'): check that it comes from this home"
 	case errors.Is(err, custody.ErrCheckpoint):
@@ -147,7 +151,7 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentFlags().StringVar(&a.home, "home", "", "home directory (default $LEAKTRACE_HOME, else ~/.local/share/leaktrace)")
 	root.PersistentFlags().StringVar(&a.actor, "actor", "", "who the custody log records as making changes (default $LEAKTRACE_ACTOR, else the OS user)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.demoCommand())
+	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.demoCommand())
 	return root
 }
 

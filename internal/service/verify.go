@@ -29,6 +29,9 @@ type Report struct {
 	Documents   int       `json:"documents"`
 	Recipients  int       `json:"recipients"`
 	Copies      int       `json:"copies"`
+	// Fingerprints counts the lookup index's rows checked against the
+	// documents.
+	Fingerprints int `json:"fingerprints"`
 	// Auditor is the checkpoint passed in, if any.
 	Auditor *custody.Checkpoint `json:"auditor_checkpoint,omitempty"`
 	// Problems lists what does not verify, at most maxProblems of them;
@@ -37,6 +40,9 @@ type Report struct {
 	Omitted  int      `json:"problems_omitted,omitempty"`
 
 	rolledBack bool
+	// indexProblems counts the problems with the lookup index alone,
+	// which 'reindex' repairs without touching logged data.
+	indexProblems int
 }
 
 func (r *Report) problem(format string, args ...any) {
@@ -47,8 +53,15 @@ func (r *Report) problem(format string, args ...any) {
 	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
 }
 
+// indexProblem records a problem with the lookup index.
+func (r *Report) indexProblem(format string, args ...any) {
+	r.indexProblems++
+	r.problem(format, args...)
+}
+
 // Err returns nil for a clean report, else an error wrapping ErrRolledBack
-// (the log is older than a checkpoint) or ErrTampered.
+// (the log is older than a checkpoint), ErrTampered, or, when only the
+// lookup index is wrong, ErrIndex.
 func (r *Report) Err() error {
 	n := len(r.Problems) + r.Omitted
 	switch {
@@ -56,6 +69,8 @@ func (r *Report) Err() error {
 		return nil
 	case r.rolledBack:
 		return fmt.Errorf("%w (%d problems; first: %s)", ErrRolledBack, n, r.Problems[0])
+	case n == r.indexProblems:
+		return fmt.Errorf("%w (%d problems; first: %s)", ErrIndex, n, r.Problems[0])
 	default:
 		return fmt.Errorf("%w (%d problems; first: %s)", ErrTampered, n, r.Problems[0])
 	}
@@ -77,7 +92,8 @@ func (m memHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 }
 
 // VerifyLog checks the custody log end to end, trusting only the entries'
-// bytes and the verifier key:
+// bytes and the verifier key. It reads one snapshot of the store, so a
+// change committed while it runs is either wholly seen or not at all:
 //
 //   - it recomputes the tree from the entries and compares every stored
 //     hash;
@@ -87,6 +103,9 @@ func (m memHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 //   - it decodes every entry and checks that the documents, readers and
 //     copies in the store and the entries describe the same objects, both
 //     ways;
+//   - it recomputes every document's lookup index from its content and
+//     compares it with the stored one (count and digest), and looks for
+//     index rows of no document;
 //   - given auditor, a signed checkpoint kept outside the home, it checks
 //     its signature and that the current tree extends it.
 //
@@ -104,19 +123,30 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 		auditorCP = &c
 		rep.Auditor = auditorCP
 	}
-
-	size, err := s.Store.LogSize(ctx)
+	err := s.Store.Snapshot(ctx, func(r store.Reader) error {
+		return s.verify(ctx, r, rep, auditorCP)
+	})
 	if err != nil {
 		return nil, err
+	}
+	rep.OK = len(rep.Problems) == 0
+	return rep, nil
+}
+
+// verify fills rep from one snapshot r.
+func (s *Service) verify(ctx context.Context, r store.Reader, rep *Report, auditorCP *custody.Checkpoint) error {
+	size, err := r.LogSize(ctx)
+	if err != nil {
+		return err
 	}
 	rep.Size = size
-	recs, err := s.Store.LogEntries(ctx, 0, size)
+	recs, err := r.LogEntries(ctx, 0, size)
 	if errors.Is(err, store.ErrLogCorrupt) {
 		rep.problem("%v", err)
-		return rep, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// 1. The tree, from the entries alone.
@@ -124,21 +154,21 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 	for i, rec := range recs {
 		hs, err := tlog.StoredHashes(int64(i), rec.Data, mem)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		mem = append(mem, hs...)
 	}
 	if size > 0 {
 		if rep.Root, err = tlog.TreeHash(size, mem); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	s.checkStoredHashes(ctx, rep, mem)
+	checkStoredHashes(ctx, r, rep, mem)
 
 	// 2. Every checkpoint.
-	cps, err := s.Store.Checkpoints(ctx)
+	cps, err := r.Checkpoints(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rep.Checkpoints = len(cps)
 	var latest int64
@@ -166,11 +196,16 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 	}
 
 	// 3. The entries against the store's rows.
-	if err := s.crossCheck(ctx, rep, recs); err != nil {
-		return nil, err
+	if err := s.crossCheck(ctx, r, rep, recs); err != nil {
+		return err
 	}
 
-	// 4. The auditor's checkpoint.
+	// 4. The lookup index against the documents.
+	if err := checkIndex(ctx, r, rep); err != nil {
+		return err
+	}
+
+	// 5. The auditor's checkpoint.
 	if c := auditorCP; c != nil {
 		switch {
 		case c.Size > size:
@@ -188,13 +223,12 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 			}
 		}
 	}
-	rep.OK = len(rep.Problems) == 0
-	return rep, nil
+	return nil
 }
 
 // checkStoredHashes compares the store's hashes with the recomputed ones.
-func (s *Service) checkStoredHashes(ctx context.Context, rep *Report, mem memHashes) {
-	n, err := s.Store.LogHashCount(ctx)
+func checkStoredHashes(ctx context.Context, r store.Reader, rep *Report, mem memHashes) {
+	n, err := r.LogHashCount(ctx)
 	if err != nil {
 		rep.problem("counting stored hashes: %v", err)
 		return
@@ -209,7 +243,7 @@ func (s *Service) checkStoredHashes(ctx context.Context, rep *Report, mem memHas
 		for i := start; i < min(start+chunk, n, int64(len(mem))); i++ {
 			idx = append(idx, i)
 		}
-		got, err := s.Store.ReadLogHashes(ctx, idx)
+		got, err := r.ReadLogHashes(ctx, idx)
 		if err != nil {
 			rep.problem("reading tree hashes: %v", err)
 			return
@@ -227,7 +261,7 @@ type copyKey struct{ doc, recipient string }
 
 // crossCheck checks that the entries and the store's rows describe the
 // same documents, readers and copies.
-func (s *Service) crossCheck(ctx context.Context, rep *Report, recs []leaktrace.LogRecord) error {
+func (s *Service) crossCheck(ctx context.Context, r store.Reader, rep *Report, recs []leaktrace.LogRecord) error {
 	// What the log says, in log order.
 	docs := map[string][]*custody.Entry{} // every document entry per id
 	readers := map[string]*custody.Entry{}
@@ -271,7 +305,7 @@ func (s *Service) crossCheck(ctx context.Context, rep *Report, recs []leaktrace.
 
 	// Documents: each row is the latest entry for its id, and its content
 	// still hashes to it.
-	ds, err := s.Store.Documents(ctx)
+	ds, err := r.Documents(ctx)
 	if err != nil {
 		return err
 	}
@@ -288,7 +322,7 @@ func (s *Service) crossCheck(ctx context.Context, rep *Report, recs []leaktrace.
 		if e.DocumentSHA256 != row.SHA256 || e.Time != custody.FormatTime(row.AddedAt) {
 			rep.problem("document %q: store has sha256 %s added %s, the log %s added %s", row.ID, row.SHA256, custody.FormatTime(row.AddedAt), e.DocumentSHA256, e.Time)
 		}
-		full, err := s.Store.Document(ctx, row.ID)
+		full, err := r.Document(ctx, row.ID)
 		if err != nil {
 			return err
 		}
@@ -303,7 +337,7 @@ func (s *Service) crossCheck(ctx context.Context, rep *Report, recs []leaktrace.
 	}
 
 	// Readers.
-	rs, err := s.Store.Recipients(ctx)
+	rs, err := r.Recipients(ctx)
 	if err != nil {
 		return err
 	}
@@ -327,7 +361,7 @@ func (s *Service) crossCheck(ctx context.Context, rep *Report, recs []leaktrace.
 
 	// Copies: each row is its first issue entry; every issue entry has
 	// its row with the same bytes.
-	cs, err := s.Store.Copies(ctx, "")
+	cs, err := r.Copies(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -370,4 +404,41 @@ func loggedBefore(es []*custody.Entry, sha string) bool {
 		}
 	}
 	return false
+}
+
+// checkIndex compares the lookup index with what every document's content
+// gives. A document whose rows differ is not found by trace, or not where
+// it should be.
+func checkIndex(ctx context.Context, r store.Reader, rep *Report) error {
+	st, err := r.IndexDigests(ctx)
+	if err != nil {
+		return err
+	}
+	rep.Fingerprints = st.Rows
+	ds, err := r.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	for _, row := range ds {
+		d, err := r.Document(ctx, row.ID)
+		if err != nil {
+			return err
+		}
+		fps, err := fingerprints(d)
+		if err != nil {
+			rep.indexProblem("document %q: its lookup index can't be recomputed: %v", d.ID, err)
+			continue
+		}
+		want := store.DigestFingerprints(fps)
+		switch got := st.Documents[d.ID]; {
+		case got.Count != want.Count:
+			rep.indexProblem("document %q: stale or damaged lookup index: %d fingerprints stored, its content gives %d", d.ID, got.Count, want.Count)
+		case got.Digest != want.Digest && want.Count > 0:
+			rep.indexProblem("document %q: stale or damaged lookup index: its %d fingerprints differ from those its content gives", d.ID, got.Count)
+		}
+	}
+	if st.Orphans > 0 {
+		rep.indexProblem("the lookup index has rows of no registered document (%d)", st.Orphans)
+	}
+	return nil
 }

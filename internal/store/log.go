@@ -15,6 +15,7 @@ import (
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // appendLog appends recs to the custody log inside tx, with their stored
@@ -172,12 +173,12 @@ func (s *Store) AppendLog(ctx context.Context, recs []leaktrace.LogRecord) (int6
 }
 
 // LogSize implements leaktrace.Store.
-func (s *Store) LogSize(ctx context.Context) (int64, error) {
+func (s reads) LogSize(ctx context.Context) (int64, error) {
 	return nextIndex(ctx, s.db, "log_entries")
 }
 
 // LogHashCount implements leaktrace.Store.
-func (s *Store) LogHashCount(ctx context.Context) (int64, error) {
+func (s reads) LogHashCount(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM log_hashes`).Scan(&n)
 	return n, err
@@ -185,7 +186,7 @@ func (s *Store) LogHashCount(ctx context.Context) (int64, error) {
 
 // LogEntries implements leaktrace.Store. A missing entry in the range is
 // an error, not a shorter result: the log has no gaps.
-func (s *Store) LogEntries(ctx context.Context, start, end int64) ([]leaktrace.LogRecord, error) {
+func (s reads) LogEntries(ctx context.Context, start, end int64) ([]leaktrace.LogRecord, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT idx, kind, document, recipient, data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`, start, end)
 	if err != nil {
 		return nil, err
@@ -213,7 +214,7 @@ func (s *Store) LogEntries(ctx context.Context, start, end int64) ([]leaktrace.L
 }
 
 // FindLogEntries implements leaktrace.Store.
-func (s *Store) FindLogEntries(ctx context.Context, kind, doc, recipient string) ([]int64, error) {
+func (s reads) FindLogEntries(ctx context.Context, kind, doc, recipient string) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT idx FROM log_entries WHERE document = ? AND recipient = ? AND kind = ? ORDER BY idx`, doc, recipient, kind)
 	if err != nil {
 		return nil, err
@@ -231,12 +232,12 @@ func (s *Store) FindLogEntries(ctx context.Context, kind, doc, recipient string)
 }
 
 // ReadLogHashes implements leaktrace.Store.
-func (s *Store) ReadLogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+func (s reads) ReadLogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
 	return readHashes(ctx, s.db, indexes)
 }
 
 // Checkpoint implements leaktrace.Store.
-func (s *Store) Checkpoint(ctx context.Context) (leaktrace.LogCheckpoint, error) {
+func (s reads) Checkpoint(ctx context.Context) (leaktrace.LogCheckpoint, error) {
 	var c leaktrace.LogCheckpoint
 	err := s.db.QueryRowContext(ctx, `SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&c.Size, &c.Note)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -246,7 +247,7 @@ func (s *Store) Checkpoint(ctx context.Context) (leaktrace.LogCheckpoint, error)
 }
 
 // Checkpoints implements leaktrace.Store.
-func (s *Store) Checkpoints(ctx context.Context) ([]leaktrace.LogCheckpoint, error) {
+func (s reads) Checkpoints(ctx context.Context) ([]leaktrace.LogCheckpoint, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT size, note FROM log_checkpoints ORDER BY size`)
 	if err != nil {
 		return nil, err

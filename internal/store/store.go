@@ -33,7 +33,8 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/index"
-	_ "modernc.org/sqlite" // pure-Go SQLite driver
+	"modernc.org/sqlite" // pure-Go SQLite driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // migrations[i] moves the schema from version i to i+1. Never edit one
@@ -120,10 +121,22 @@ var (
 	// ErrLogCorrupt is returned when the log tables disagree with each
 	// other (for example fewer stored hashes than the entries need).
 	ErrLogCorrupt = errors.New("custody log tables are inconsistent")
+	// ErrBusy is returned when another connection held the database
+	// locked for longer than the busy timeout (10 s).
+	ErrBusy = errors.New("the store is busy")
 )
 
+// busyTimeout is how long a change waits for another connection's lock
+// before it fails with ErrBusy.
+var busyTimeout = 10 * time.Second
+
 // Store is a SQLite-backed leaktrace.Store.
+//
+// Its read methods come from the embedded reads, whose db is the same
+// database: each reads the latest committed state. [Store.Snapshot] runs
+// the same methods over one read transaction.
 type Store struct {
+	reads
 	db     *sql.DB
 	signer leaktrace.CheckpointSigner
 }
@@ -161,15 +174,16 @@ func open(ctx context.Context, path string, signer leaktrace.CheckpointSigner) (
 	// _txlock=immediate: appending to the log reads its size and then writes,
 	// so a transaction must hold the write lock from its start, or two
 	// concurrent writers would fail instead of waiting their turn.
-	dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
+	dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		fmt.Sprintf("&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds())
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, signer: signer}
+	s := &Store{reads: reads{db}, db: db, signer: signer}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("opening store %s: %w", path, err)
+		return nil, fmt.Errorf("opening store %s: %w", path, wrapBusy(err))
 	}
 	return s, nil
 }
@@ -213,13 +227,26 @@ type sqlTx = sql.Tx
 func (s *Store) tx(ctx context.Context, fn func(*sqlTx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return wrapBusy(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return wrapBusy(err)
 	}
-	return tx.Commit()
+	return wrapBusy(tx.Commit())
+}
+
+// wrapBusy marks SQLite's "database is locked" errors (SQLITE_BUSY and
+// SQLITE_LOCKED, with their extended codes) with ErrBusy.
+func wrapBusy(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && !errors.Is(err, ErrBusy) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%w: %w", ErrBusy, err)
+		}
+	}
+	return err
 }
 
 const timeFormat = time.RFC3339Nano
@@ -289,7 +316,7 @@ func insertFingerprints(ctx context.Context, tx *sql.Tx, doc string, fps []index
 const MaxPostings = 1000
 
 // Lookup implements leaktrace.Store.
-func (s *Store) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error) {
+func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error) {
 	st, err := s.db.PrepareContext(ctx, `SELECT d.document, f.pos FROM fingerprints f
 		JOIN doc_numbers d ON d.num = f.num WHERE f.hash = ? LIMIT ?`)
 	if err != nil {
@@ -350,7 +377,7 @@ func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.
 }
 
 // Document implements leaktrace.Store.
-func (s *Store) Document(ctx context.Context, id string) (*leaktrace.Document, error) {
+func (s reads) Document(ctx context.Context, id string) (*leaktrace.Document, error) {
 	var content []byte
 	row := s.db.QueryRowContext(ctx, `SELECT `+docColumns+`, content FROM documents WHERE id = ?`, id)
 	d, err := scanDocument(row, &content)
@@ -365,14 +392,14 @@ func (s *Store) Document(ctx context.Context, id string) (*leaktrace.Document, e
 }
 
 // DocumentCount implements leaktrace.Store.
-func (s *Store) DocumentCount(ctx context.Context) (int, error) {
+func (s reads) DocumentCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&n)
 	return n, err
 }
 
 // Documents implements leaktrace.Store.
-func (s *Store) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
+func (s reads) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -423,7 +450,7 @@ func scanRecipient(sc interface{ Scan(...any) error }) (leaktrace.Recipient, err
 }
 
 // Recipient implements leaktrace.Store.
-func (s *Store) Recipient(ctx context.Context, id string) (*leaktrace.Recipient, error) {
+func (s reads) Recipient(ctx context.Context, id string) (*leaktrace.Recipient, error) {
 	r, err := scanRecipient(s.db.QueryRowContext(ctx, `SELECT id, name, email, added_at FROM recipients WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("recipient %q: %w", id, leaktrace.ErrNotFound)
@@ -435,7 +462,7 @@ func (s *Store) Recipient(ctx context.Context, id string) (*leaktrace.Recipient,
 }
 
 // Recipients implements leaktrace.Store.
-func (s *Store) Recipients(ctx context.Context) ([]leaktrace.Recipient, error) {
+func (s reads) Recipients(ctx context.Context) ([]leaktrace.Recipient, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, name, email, added_at FROM recipients ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -472,7 +499,7 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 }
 
 // Copies implements leaktrace.Store.
-func (s *Store) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error) {
+func (s reads) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error) {
 	q, qargs := `SELECT document, recipient, sha256, issued_at FROM copies WHERE document = ? ORDER BY recipient`, []any{doc}
 	if doc == "" {
 		q, qargs = `SELECT document, recipient, sha256, issued_at FROM copies ORDER BY document, recipient`, nil

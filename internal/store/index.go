@@ -1,0 +1,230 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"hash"
+	"slices"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/index"
+)
+
+// The lookup index (the fingerprints and doc_numbers tables) is derived
+// data: a function of each document's content. It is not in the custody
+// log. These methods let a verifier compare it with what the documents
+// give, and rebuild it.
+
+// IndexDigest sums up a document's rows in the lookup index.
+type IndexDigest struct {
+	Count int
+	// Digest is the SHA-256 of the rows in (hash, pos) order, each as
+	// two big-endian int64s.
+	Digest [sha256.Size]byte
+}
+
+// DigestFingerprints returns the IndexDigest of a document whose index
+// rows are exactly fps (a fingerprint listed twice is stored once).
+func DigestFingerprints(fps []index.Fingerprint) IndexDigest {
+	sorted := slices.Clone(fps)
+	slices.SortFunc(sorted, func(a, b index.Fingerprint) int {
+		return cmp.Or(cmp.Compare(a.Hash, b.Hash), cmp.Compare(a.Pos, b.Pos))
+	})
+	sorted = slices.Compact(sorted)
+	d := newDigester()
+	for _, f := range sorted {
+		d.add(f.Hash, int64(f.Pos))
+	}
+	return d.sum()
+}
+
+type digester struct {
+	h     hash.Hash
+	n     int
+	bytes [16]byte
+}
+
+func newDigester() *digester { return &digester{h: sha256.New()} }
+
+func (d *digester) add(h, pos int64) {
+	binary.BigEndian.PutUint64(d.bytes[:8], uint64(h))
+	binary.BigEndian.PutUint64(d.bytes[8:], uint64(pos))
+	d.h.Write(d.bytes[:])
+	d.n++
+}
+
+func (d *digester) sum() IndexDigest {
+	out := IndexDigest{Count: d.n}
+	d.h.Sum(out.Digest[:0])
+	return out
+}
+
+// IndexState is the lookup index as stored.
+type IndexState struct {
+	// Documents holds the digest of every document that has an index
+	// number, by id; a document without one has no rows.
+	Documents map[string]IndexDigest
+	// Rows is the number of fingerprint rows.
+	Rows int
+	// Orphans counts the rows that belong to no registered document:
+	// fingerprints without an index number, and index numbers of
+	// documents that are not in the store.
+	Orphans int
+}
+
+// IndexDigests reads the whole lookup index once, in its primary-key
+// order, and digests it per document.
+func (s reads) IndexDigests(ctx context.Context) (*IndexState, error) {
+	nums := map[int64]string{}
+	rows, err := s.db.QueryContext(ctx, `SELECT n.num, n.document, d.id IS NOT NULL
+		FROM doc_numbers n LEFT JOIN documents d ON d.id = n.document`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	st := &IndexState{Documents: map[string]IndexDigest{}}
+	for rows.Next() {
+		var num int64
+		var doc string
+		var known bool
+		if err := rows.Scan(&num, &doc, &known); err != nil {
+			return nil, err
+		}
+		if !known {
+			st.Orphans++
+			continue
+		}
+		nums[num] = doc
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+
+	// Within one num, the primary key (hash, num, pos) orders rows by
+	// (hash, pos): the order DigestFingerprints uses.
+	ds := map[int64]*digester{}
+	rows, err = s.db.QueryContext(ctx, `SELECT hash, num, pos FROM fingerprints ORDER BY hash, num, pos`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h, num, pos int64
+		if err := rows.Scan(&h, &num, &pos); err != nil {
+			return nil, err
+		}
+		st.Rows++
+		if _, ok := nums[num]; !ok {
+			st.Orphans++
+			continue
+		}
+		d := ds[num]
+		if d == nil {
+			d = newDigester()
+			ds[num] = d
+		}
+		d.add(h, pos)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for num, doc := range nums {
+		if d := ds[num]; d != nil {
+			st.Documents[doc] = d.sum()
+		} else {
+			st.Documents[doc] = newDigester().sum()
+		}
+	}
+	return st, nil
+}
+
+// Reindexed is what [Store.Reindex] did.
+type Reindexed struct {
+	Documents    int `json:"documents"`
+	Fingerprints int `json:"fingerprints"`
+	// Rebuilt lists the documents whose index rows changed, by id.
+	Rebuilt []string `json:"rebuilt"`
+	// Removed counts the rows dropped because they belonged to no
+	// document.
+	Removed int `json:"removed"`
+}
+
+// Reindex rebuilds the lookup index in one transaction: it stores
+// fingerprints(d) as the rows of every document d (read with its
+// content, in id order), and drops every other row. progress, if not
+// nil, is called after each document with the count done and the total.
+//
+// It appends nothing to the custody log, so it needs no signer: the index
+// is derived from the documents' content, which the log does record.
+func (s *Store) Reindex(ctx context.Context, fingerprints func(*leaktrace.Document) ([]index.Fingerprint, error), progress func(done, total int)) (*Reindexed, error) {
+	out := &Reindexed{Rebuilt: []string{}}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		r := reads{tx}
+		before, err := r.IndexDigests(ctx)
+		if err != nil {
+			return err
+		}
+		out.Removed = before.Orphans
+		ds, err := r.Documents(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM fingerprints`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM doc_numbers WHERE document NOT IN (SELECT id FROM documents)`); err != nil {
+			return err
+		}
+		num, err := tx.PrepareContext(ctx, `INSERT INTO doc_numbers (document) VALUES (?)
+			ON CONFLICT (document) DO UPDATE SET document = excluded.document RETURNING num`)
+		if err != nil {
+			return err
+		}
+		defer num.Close()
+		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO fingerprints (hash, num, pos) VALUES (?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i, row := range ds {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			d, err := r.Document(ctx, row.ID)
+			if err != nil {
+				return err
+			}
+			fps, err := fingerprints(d)
+			if err != nil {
+				return err
+			}
+			var n int64
+			if err := num.QueryRowContext(ctx, d.ID).Scan(&n); err != nil {
+				return err
+			}
+			for _, f := range fps {
+				if _, err := ins.ExecContext(ctx, f.Hash, n, f.Pos); err != nil {
+					return err
+				}
+			}
+			after := DigestFingerprints(fps)
+			if old, ok := before.Documents[d.ID]; after != old && (ok || after.Count > 0) {
+				out.Rebuilt = append(out.Rebuilt, d.ID)
+			}
+			out.Documents++
+			out.Fingerprints += after.Count
+			if progress != nil {
+				progress(i+1, len(ds))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
