@@ -22,7 +22,7 @@ It lists the documents whose index changed.
 reindex is not a logged change. The custody log records the documents,
 readers, copies and traces; the index is derived from the logged documents'
 content, and 'log verify' recomputes and checks it. So reindex changes no
-logged row, adds no log entry, and works without log.key.`,
+logged row, adds no log entry, and needs neither log.key nor marking.key.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

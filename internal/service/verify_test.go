@@ -12,7 +12,6 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/index"
-	"github.com/leaktrace/leaktrace/internal/store"
 )
 
 // TestVerifyWhileAnotherHandleWrites: log verify reads one snapshot, so a
@@ -227,7 +226,7 @@ func TestReindexNeedsNoLogKey(t *testing.T) {
 		t.Fatalf("reindex without log.key: %v", err)
 	}
 	verifyOK(t, ro, nil)
-	if err := ro.AddRecipients(t.Context(), []leaktrace.Recipient{{ID: "r4"}}); !errors.Is(err, store.ErrNoSigner) {
+	if err := ro.AddRecipients(t.Context(), []leaktrace.Recipient{{ID: "r4"}}); !errors.Is(err, ErrNoLogKey) {
 		t.Fatalf("logged change without log.key: %v", err)
 	}
 }
