@@ -207,14 +207,16 @@ func TestReindexRestoresTracing(t *testing.T) {
 	}
 }
 
-// TestReindexNeedsNoLogKey: reindex changes no logged row, so a home
-// without log.key (which refuses logged changes) can still rebuild its
-// index.
+// TestReindexNeedsNoLogKey: reindex changes no logged row and derives
+// the index from content alone, so a home without log.key (which refuses
+// logged changes) or marking.key can still rebuild its index.
 func TestReindexNeedsNoLogKey(t *testing.T) {
 	s, dir := newHome(t)
 	s.Close()
-	if err := os.Remove(filepath.Join(dir, LogKeyFile)); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{LogKeyFile, KeyFile} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	tamper(t, dir, `DELETE FROM fingerprints`)
 	ro, err := Open(t.Context(), dir)
