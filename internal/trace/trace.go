@@ -76,6 +76,13 @@ type Match struct {
 	ByChannel map[marks.Channel]int
 	Erased    map[marks.Channel]int
 	Suspects  []Suspect
+	// Readers is how many readers the p-values were corrected for, and
+	// Decisive the p-value a reader whose copy agreed with every mark
+	// read would get: above ε, the marks read could not name anyone;
+	// at or below ε with nobody accused, no candidate's copy is the one
+	// the marks came from. Both are set by Score.
+	Readers  int
+	Decisive float64
 	// leakTokens claimed by this match, for overlap checks.
 	claimed []int
 }
@@ -162,25 +169,30 @@ func (m *Match) Score(opt Options) {
 	}
 	s := newScorer(m.Observations, m.Source.Code.Points)
 	n := max(opt.Candidates, len(m.Source.Readers))
+	m.Readers = n
+	m.Decisive = s.pValue(s.allAgree(), n)
 	m.Suspects = rankSuspects(s, m.Source.Readers, n, m.Source.symbolsAt, opt.Epsilon, opt.Keep)
 }
 
-// Claimed returns how many of the match's leak words are also claimed by
-// any of the given better matches.
-func (m *Match) Claimed(better []*Match) int {
-	taken := map[int]bool{}
-	for _, b := range better {
-		for _, f := range b.claimed {
-			taken[f] = true
-		}
+// SameWords reports whether two matches align exactly the same words of
+// the leak: the leak's text then cannot tell their documents apart (a
+// revision, or one text registered twice), and only the marks can.
+func (m *Match) SameWords(o *Match) bool {
+	if m.MatchedWords != o.MatchedWords {
+		return false
 	}
-	n := 0
+	mine := make(map[int]bool, len(m.claimed))
 	for _, f := range m.claimed {
-		if taken[f] {
-			n++
-		}
+		mine[f] = true
 	}
-	return n
+	theirs := make(map[int]bool, len(o.claimed))
+	for _, f := range o.claimed {
+		if !mine[f] {
+			return false
+		}
+		theirs[f] = true
+	}
+	return len(mine) == len(theirs)
 }
 
 // Agreeing returns the observations that agree with a reader's copy, in
