@@ -194,3 +194,42 @@ func TestTraceManyRegistrationsOfOneText(t *testing.T) {
 		t.Errorf("%d matches, memo-zz equal to %v; want all 12 registrations", len(rep.Matches), rep.Equal["memo-zz"])
 	}
 }
+
+// SameText finds registrations of the same content or canonical text,
+// and nothing else: not a revision that changes a word, not another text.
+func TestSameText(t *testing.T) {
+	memos := corpus.Memos(2, 800, 34)
+	if len(memos) < 2 {
+		t.Skip("corpus not found")
+	}
+	text := memos[0]
+	i := strings.Index(text, " the ")
+	if i < 0 {
+		t.Fatal("no \"the\" in the memo")
+	}
+	restyled := strings.Replace(strings.ToUpper(text[:1])+text[1:], ". ", ".  ", 3) // spacing only
+	revised := text[:i] + " this " + text[i+len(" the "):]
+	s := emptyHome(t)
+	for _, c := range []struct {
+		id, text string
+		want     []service.Twin
+	}{
+		{"memo", text, nil},
+		{"other", memos[1], nil},
+		{"revised", revised, nil},
+		{"again", text, []service.Twin{{ID: "memo", Identical: true}}},
+		{"restyled", restyled, []service.Twin{{ID: "again"}, {ID: "memo"}}},
+	} {
+		d, err := s.AddDocument(t.Context(), c.id+".txt", []byte(c.text), c.id, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SameText(t.Context(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("SameText(%s) = %v, want %v", c.id, got, c.want)
+		}
+	}
+}
