@@ -102,10 +102,14 @@ type evidenceJSON struct {
 }
 
 type matchJSON struct {
-	Document      string         `json:"document"`
-	Title         string         `json:"title"`
-	MatchedWords  int            `json:"matched_words"`
-	DocumentWords int            `json:"document_words"`
+	Document      string `json:"document"`
+	Title         string `json:"title"`
+	MatchedWords  int    `json:"matched_words"`
+	DocumentWords int    `json:"document_words"`
+	// ProseWords is the document's registered word count, as doc show
+	// gives it; DocumentWords and CoveredWords count every word of the
+	// text, as the leak's words are counted.
+	ProseWords    int            `json:"document_prose_words"`
 	CoveredWords  int            `json:"covered_words"`
 	MarksObserved int            `json:"marks_observed"`
 	MarksCovered  int            `json:"marks_covered"`
@@ -205,7 +209,7 @@ func reportJSON(rep *service.TraceReport) reportOut {
 		Documents: rep.Documents, ReadersScored: rep.Readers, Matches: []matchJSON{}, Warnings: rep.Warnings}
 	for _, m := range rep.Matches {
 		mj := matchJSON{Document: m.Source.ID, Title: rep.Titles[m.Source.ID], MatchedWords: m.MatchedWords,
-			DocumentWords: m.SourceWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
+			DocumentWords: m.SourceWords, ProseWords: m.Source.ProseWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
 			MarksCovered: m.PointsCovered, ByChannel: marks.Named(m.ByChannel), Unreadable: marks.Named(m.Erased),
 			Readers: len(m.Source.Readers), EqualMatches: rep.Equal[m.Source.ID], Suspects: []suspectJSON{}}
 		if len(m.Source.Readers) > 0 {
@@ -321,6 +325,9 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 		}
 		fmt.Fprintf(w, "\n  %d of the leak's %d words align with it, covering %d of its %d words (%.1f%%).\n",
 			m.MatchedWords, m.LeakWords, m.CoveredWords, m.SourceWords, 100*float64(m.CoveredWords)/float64(max(1, m.SourceWords)))
+		if m.Source.ProseWords != m.SourceWords {
+			fmt.Fprintf(w, "  (A trace counts every word of the text as written; 'doc show' counts the %d words of its\n  prose, outside links, code and signatures, after Unicode normalization.)\n", m.Source.ProseWords)
+		}
 		obs := marks.Named(m.ByChannel)
 		er := marks.Named(m.Erased)
 		var parts []string

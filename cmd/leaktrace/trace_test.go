@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,13 +17,9 @@ import (
 	"github.com/leaktrace/leaktrace/internal/service"
 )
 
-// traceHome registers a memo from the corpus and issues it to readers.
-func traceHome(t *testing.T, words, readers int, seed uint64) (*service.Service, *leaktrace.Marker, map[string]string) {
+// readersHome makes a home with readers r00, r01, ...
+func readersHome(t *testing.T, readers int) (*service.Service, []string) {
 	t.Helper()
-	memos := corpus.Memos(1, words, seed)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
 	dir := filepath.Join(t.TempDir(), "home")
 	if err := service.Init(t.Context(), dir, service.InitOptions{}); err != nil {
 		t.Fatal(err)
@@ -41,6 +38,17 @@ func traceHome(t *testing.T, words, readers int, seed uint64) (*service.Service,
 	if err := s.AddRecipients(t.Context(), rs); err != nil {
 		t.Fatal(err)
 	}
+	return s, ids
+}
+
+// traceHome registers a memo from the corpus and issues it to readers.
+func traceHome(t *testing.T, words, readers int, seed uint64) (*service.Service, *leaktrace.Marker, map[string]string) {
+	t.Helper()
+	memos := corpus.Memos(1, words, seed)
+	if memos == nil {
+		t.Skip("corpus not found")
+	}
+	s, ids := readersHome(t, readers)
 	if _, err := s.AddDocument(t.Context(), "memo.txt", []byte(memos[0]), "memo", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -126,5 +134,49 @@ func TestVerdictSaysWhatItSaw(t *testing.T) {
 	}
 	if !strings.Contains(out, "too\n  few readable marks") && !strings.Contains(out, "No mark survives") {
 		t.Errorf("the verdict on a short excerpt does not say it is too short:\n%s", out)
+	}
+}
+
+// doc show and trace count a document's words differently (the registered
+// count leaves out links and code); the trace report gives both, labelled,
+// and its prose count is doc show's.
+func TestTraceReportsBothWordCounts(t *testing.T) {
+	var body string
+	for _, f := range corpus.Files("email") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body = corpus.Body(string(b)); strings.Count(body, "http://") >= 2 && len(strings.Fields(body)) > 150 {
+			break
+		}
+	}
+	if body == "" {
+		t.Skip("corpus not found")
+	}
+	s, _ := readersHome(t, 0)
+	d, err := s.AddDocument(t.Context(), "mail.txt", []byte(body), "mail", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Trace(t.Context(), "leak.txt", []byte(body), service.DefaultEpsilon, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := reportJSON(rep)
+	if len(out.Matches) == 0 || out.Matches[0].Document != "mail" {
+		t.Fatalf("the text did not match its document: %+v", out.Matches)
+	}
+	m := out.Matches[0]
+	if m.ProseWords != d.Words {
+		t.Errorf("trace gives %d prose words, doc show %d", m.ProseWords, d.Words)
+	}
+	if m.DocumentWords == d.Words {
+		t.Fatalf("the email's counts agree (%d); this test needs one with links", d.Words)
+	}
+	var b bytes.Buffer
+	writeReport(&b, rep)
+	if want := fmt.Sprintf("'doc show' counts the %d words", d.Words); !strings.Contains(b.String(), want) {
+		t.Errorf("the report does not say %q:\n%s", want, b.String())
 	}
 }

@@ -218,5 +218,5 @@ func (s *Service) source(ctx context.Context, id string) (*trace.Source, string,
 		readers[i] = c.Recipient
 	}
 	return &trace.Source{ID: id, Regions: m.Regions(), Points: m.Points(), Code: m.Code(),
-		Readers: readers, Symbols: m.Symbols, SymbolsAt: m.SymbolsAt}, d.Title, nil
+		Readers: readers, Symbols: m.Symbols, SymbolsAt: m.SymbolsAt, ProseWords: d.Words}, d.Title, nil
 }

@@ -22,6 +22,11 @@ type Source struct {
 	Regions []string      // the document's markable text
 	Points  []marks.Point // its variation points
 	Code    *code.Code    // its code (biases)
+	// ProseWords is the document's registered word count: the words of
+	// its prose outside protected text (links, code, signatures), after
+	// Unicode normalization. A trace counts every word of the text as
+	// written ([Match.SourceWords]), so the two may differ.
+	ProseWords int
 	// Readers are the candidates: every reader issued a copy.
 	Readers []string
 	// Symbols returns a reader's symbol at every point.
@@ -67,7 +72,7 @@ type Match struct {
 	Source        *Source
 	MatchedWords  int // leak words aligned to the document
 	LeakWords     int
-	SourceWords   int // words of the document
+	SourceWords   int // words of the document's text, all counted as the leak's are
 	CoveredWords  int // source words inside the aligned stretches
 	PointsCovered int // variation points inside the aligned stretches
 	Observations  []Observation
