@@ -133,9 +133,9 @@ func identification(t *testing.T, f *fixture, trials int, rng *rand.Rand, leakOf
 
 // TestNormalizedAndRetyped: a normalized or retyped leak keeps only the
 // lexical channel. The memo has 128 lexical points in 2,501 words (one per
-// 20, like the memo in docs/robustness.md); a memo with almost none, such
-// as the 1797 address with 6 in 1,738 words that this test used before, cannot be traced after
-// normalization at any length and would measure nothing.
+// 20, like the memo in docs/robustness.md). A memo with almost none,
+// such as one cut from the 1797 address (6 in 1,738 words), cannot be
+// traced after normalization at any length, and would measure nothing.
 func TestNormalizedAndRetyped(t *testing.T) {
 	f := newFixture(t, 2500, 1000, 6)
 	rng := rand.New(rand.NewPCG(3, 4))
