@@ -83,9 +83,9 @@ type Match struct {
 	Suspects  []Suspect
 	// Readers is how many readers the p-values were corrected for, and
 	// Decisive the p-value a reader whose copy agreed with every mark
-	// read would get: above ε, the marks read could not name anyone;
-	// at or below ε with nobody accused, no candidate's copy is the one
-	// the marks came from. Both are set by Score.
+	// read would get: above ε, the marks read could not name anyone,
+	// whoever leaked; far below it with nobody accused, the marks are
+	// likely from no candidate's copy. Both are set by Score.
 	Readers  int
 	Decisive float64
 	// leakTokens claimed by this match, for overlap checks.
