@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/spf13/cobra"
 )
 
@@ -136,8 +138,14 @@ name without its extension.`,
 			if err != nil {
 				return err
 			}
+			same := sameTextWarnings(cmd.Context(), s, d)
 			if asJSON {
-				return writeJSON(a.stdout, toDocJSON(d))
+				j := toDocJSON(d)
+				j.Warnings = append(j.Warnings, same...)
+				return writeJSON(a.stdout, j)
+			}
+			for _, w := range same {
+				fmt.Fprintf(a.stderr, "leaktrace: warning: %s\n", w)
 			}
 			fmt.Fprintf(a.stdout, "added %s: %d words, %d variation points (%s)\n", d.ID, d.Words, d.Marks.Total, channelSummary(d.Marks))
 			if d.Capacity != nil {
@@ -156,6 +164,31 @@ name without its extension.`,
 	cmd.Flags().StringVar(&title, "title", "", "title (default: the file name)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// sameTextWarnings says which registered documents have the same text as
+// d, just registered: a leak cannot tell them apart by its words.
+func sameTextWarnings(ctx context.Context, s *service.Service, d *leaktrace.Document) []string {
+	twins, err := s.SameText(ctx, d)
+	if err != nil {
+		return []string{fmt.Sprintf("%s is registered, but checking for documents with the same text failed: %v", d.ID, err)}
+	}
+	var same, alike []string
+	for _, t := range twins {
+		if t.Identical {
+			same = append(same, t.ID)
+		} else {
+			alike = append(alike, t.ID)
+		}
+	}
+	var out []string
+	if len(same) > 0 {
+		out = append(out, fmt.Sprintf("%s has the same content as %s, already registered: a leak cannot tell them apart by its words, only by its marks", d.ID, andList(same)))
+	}
+	if len(alike) > 0 {
+		out = append(out, fmt.Sprintf("%s has the same text as %s, already registered, apart from case, punctuation or spacing: a leak cannot tell them apart by its words, only by its marks", d.ID, andList(alike)))
+	}
+	return out
 }
 
 func channelSummary(m leaktrace.Marks) string {
@@ -184,9 +217,19 @@ func (a *app) docListCommand() *cobra.Command {
 				return err
 			}
 			if asJSON {
+				copies, err := s.Store.Copies(cmd.Context(), "")
+				if err != nil {
+					return err
+				}
+				issued := map[string]int{}
+				for _, c := range copies {
+					issued[c.Document]++
+				}
 				out := make([]docJSON, len(docs))
 				for i, d := range docs {
 					out[i] = toDocJSON(d)
+					n := issued[d.ID]
+					out[i].Copies = &n
 				}
 				return writeJSON(a.stdout, out)
 			}

@@ -105,27 +105,42 @@ type evidenceJSON struct {
 }
 
 type matchJSON struct {
-	Document      string         `json:"document"`
-	Title         string         `json:"title"`
-	MatchedWords  int            `json:"matched_words"`
-	DocumentWords int            `json:"document_words"`
+	Document      string `json:"document"`
+	Title         string `json:"title"`
+	MatchedWords  int    `json:"matched_words"`
+	DocumentWords int    `json:"document_words"`
+	// ProseWords is the document's registered word count, as doc show
+	// gives it; DocumentWords and CoveredWords count every word of the
+	// text, as the leak's words are counted.
+	ProseWords    int            `json:"document_prose_words"`
 	CoveredWords  int            `json:"covered_words"`
 	MarksObserved int            `json:"marks_observed"`
 	MarksCovered  int            `json:"marks_covered"`
 	ByChannel     map[string]int `json:"marks_by_channel"`
 	Unreadable    map[string]int `json:"unreadable_by_channel"`
 	Readers       int            `json:"readers"`
-	Suspects      []suspectJSON  `json:"suspects"`
-	Evidence      []evidenceJSON `json:"evidence,omitempty"`
+	// EqualMatches are the other matched documents that align with
+	// exactly the same words of the leak: its text cannot tell them
+	// apart. Each has its own entry, scored.
+	EqualMatches []string `json:"equal_matches,omitempty"`
+	// PValueAllAgree is the p-value a reader whose copy agreed with every
+	// mark read would get: above epsilon, the marks read cannot name
+	// anyone.
+	PValueAllAgree *float64       `json:"p_value_if_all_agree,omitempty"`
+	Suspects       []suspectJSON  `json:"suspects"`
+	Evidence       []evidenceJSON `json:"evidence,omitempty"`
 }
 
 type reportOut struct {
-	Epsilon   float64     `json:"epsilon"`
-	LeakWords int         `json:"leak_words"`
-	LeakHash  string      `json:"leak_sha256"`
-	Documents int         `json:"documents_searched"`
-	Matches   []matchJSON `json:"matches"`
-	Warnings  []string    `json:"warnings,omitempty"`
+	Epsilon   float64 `json:"epsilon"`
+	LeakWords int     `json:"leak_words"`
+	LeakHash  string  `json:"leak_sha256"`
+	Documents int     `json:"documents_searched"`
+	// ReadersScored is the number of readers every p-value is corrected
+	// for: every reader issued a copy of any matched document.
+	ReadersScored int         `json:"readers_scored"`
+	Matches       []matchJSON `json:"matches"`
+	Warnings      []string    `json:"warnings,omitempty"`
 	// LogEntry is the custody-log entry recording this trace, and
 	// Checkpoint the signed checkpoint the citations are proved against.
 	LogEntry   *int64 `json:"log_entry,omitempty"`
@@ -194,12 +209,16 @@ func finite(x float64) float64 {
 
 func reportJSON(rep *service.TraceReport) reportOut {
 	out := reportOut{Epsilon: rep.Epsilon, LeakWords: rep.LeakWords, LeakHash: rep.LeakSHA256,
-		Documents: rep.Documents, Matches: []matchJSON{}, Warnings: rep.Warnings}
+		Documents: rep.Documents, ReadersScored: rep.Readers, Matches: []matchJSON{}, Warnings: rep.Warnings}
 	for _, m := range rep.Matches {
 		mj := matchJSON{Document: m.Source.ID, Title: rep.Titles[m.Source.ID], MatchedWords: m.MatchedWords,
-			DocumentWords: m.SourceWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
+			DocumentWords: m.SourceWords, ProseWords: m.Source.ProseWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
 			MarksCovered: m.PointsCovered, ByChannel: marks.Named(m.ByChannel), Unreadable: marks.Named(m.Erased),
-			Readers: len(m.Source.Readers), Suspects: []suspectJSON{}}
+			Readers: len(m.Source.Readers), EqualMatches: rep.Equal[m.Source.ID], Suspects: []suspectJSON{}}
+		if len(m.Source.Readers) > 0 {
+			p := m.Decisive
+			mj.PValueAllAgree = &p
+		}
 		for _, s := range m.Suspects {
 			mj.Suspects = append(mj.Suspects, suspectJSON{Recipient: s.Recipient, Score: finite(s.Score), LLRBits: finite(s.LLR), Agree: s.Agree, PValue: s.PValue, Accused: s.Accused})
 		}
@@ -309,37 +328,44 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 		}
 		fmt.Fprintf(w, "\n  %d of the leak's %d words align with it, covering %d of its %d words (%.1f%%).\n",
 			m.MatchedWords, m.LeakWords, m.CoveredWords, m.SourceWords, 100*float64(m.CoveredWords)/float64(max(1, m.SourceWords)))
+		if m.Source.ProseWords != m.SourceWords {
+			fmt.Fprintf(w, "  (A trace counts every word of the text as written; 'doc show' counts the %d words of its\n  prose, outside links, code and signatures, after Unicode normalization.)\n", m.Source.ProseWords)
+		}
 		obs := marks.Named(m.ByChannel)
 		er := marks.Named(m.Erased)
 		var parts []string
 		for _, ch := range marks.Channels {
 			parts = append(parts, fmt.Sprintf("%s %d read, %d unreadable", ch, obs[ch.String()], er[ch.String()]))
 		}
+		if eq := rep.Equal[m.Source.ID]; len(eq) > 0 {
+			fmt.Fprintf(w, "  The leak matches %s exactly as well: its text cannot tell these documents apart,\n  so the readers of each are scored and only their marks decide.\n", andList(eq))
+		}
 		fmt.Fprintf(w, "  Marks: %d of %d in the covered text were read (%s).\n", len(m.Observations), m.PointsCovered, strings.Join(parts, "; "))
 		if len(m.Source.Readers) == 0 {
-			fmt.Fprintln(w, "  No copy of this document has been issued, so there is no reader to suspect.")
+			fmt.Fprintln(w, "  No copy of this document has been issued, so it has no reader to suspect.")
 			continue
 		}
-		fmt.Fprintf(w, "  Suspects among the %d readers issued a copy:\n", len(m.Source.Readers))
+		if m.Readers > len(m.Source.Readers) {
+			fmt.Fprintf(w, "  Suspects among the %d readers issued a copy (p-values corrected for all %d readers scored):\n", len(m.Source.Readers), m.Readers)
+		} else {
+			fmt.Fprintf(w, "  Suspects among the %d readers issued a copy:\n", len(m.Source.Readers))
+		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "    READER\tSCORE\tAGREE\tP-VALUE\tVERDICT")
+		var accused []string
+		worst := 0.0
 		for _, s := range m.Suspects {
 			verdict := "not accused"
 			if s.Accused {
 				verdict = "ACCUSED"
+				accused = append(accused, s.Recipient)
+				worst = max(worst, s.PValue)
 			}
 			fmt.Fprintf(tw, "    %s\t%.1f\t%d/%d\t%s\t%s\n", s.Recipient, finite(s.Score), s.Agree, len(m.Observations), formatP(s.PValue), verdict)
 		}
 		tw.Flush()
 		top := m.Suspects[0]
-		switch {
-		case top.Accused:
-			fmt.Fprintf(w, "  Verdict: the leak comes from %s's copy. The chance that any innocent reader's copy\n  would match it this well is %s, at or below ε = %g.\n", top.Recipient, formatP(top.PValue), rep.Epsilon)
-		case len(m.Observations) == 0:
-			fmt.Fprintln(w, "  Verdict: nobody is accused. No mark survives in the leak (it was normalized or retyped,\n  or the excerpt holds none); a longer excerpt may tell.")
-		default:
-			fmt.Fprintf(w, "  Verdict: nobody is accused. The best match, %s, is not strong enough (p = %s > ε = %g);\n  the leak holds too few surviving marks to tell readers apart.\n", top.Recipient, formatP(top.PValue), rep.Epsilon)
-		}
+		fmt.Fprint(w, verdict(rep, m, accused, worst))
 		ev := evidence(rep.Leak, m, top.Recipient, 6)
 		if len(ev) > 0 {
 			fmt.Fprintf(w, "  Evidence: marks in the leak that agree with %s's copy ([…] is where the mark was read):\n", top.Recipient)
@@ -348,4 +374,52 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 			}
 		}
 	}
+}
+
+// verdict says, in plain words, whom a match accuses, or why nobody: what
+// was observed, not a guess at the cause.
+func verdict(rep *service.TraceReport, m *trace.Match, accused []string, worst float64) string {
+	epsilon := rep.Epsilon
+	top := m.Suspects[0]
+	obs := len(m.Observations)
+	switch {
+	case len(accused) == 1:
+		return fmt.Sprintf("  Verdict: the leak comes from %s's copy. The chance that any innocent reader's copy\n  would match it this well is %s, at or below ε = %g.\n", top.Recipient, formatP(top.PValue), epsilon)
+	case len(accused) > 1:
+		return fmt.Sprintf("  Verdict: the leak comes from the copies of %s, all %d accused: their copies were\n  combined, or several leaked. For each, the chance that an innocent reader's copy would match\n  as well is at most %s, at or below ε = %g.\n", andList(accused), len(accused), formatP(worst), epsilon)
+	case obs == 0:
+		return "  Verdict: nobody is accused. No mark survives in the leak (it was normalized or retyped,\n  or the excerpt holds none); a longer excerpt may tell.\n"
+	}
+	seen := fmt.Sprintf("  Verdict: nobody is accused. %d marks were read; the best match among the %d readers,\n  %s, agrees with %d of them (p %s > ε = %g).\n",
+		obs, len(m.Source.Readers), top.Recipient, top.Agree, pIs(top.PValue), epsilon)
+	if m.Decisive > epsilon {
+		return seen + fmt.Sprintf("  Even a copy agreeing with every mark read would reach only p %s: the leak holds too\n  few readable marks to tell readers apart; a longer excerpt may tell.\n", pIs(m.Decisive))
+	}
+	if m.Decisive > epsilon*1e-6 {
+		return seen + fmt.Sprintf("  A copy agreeing with every mark read would reach p %s, but none comes close enough:\n  the marks are few or damaged (retyping, collusion); a longer excerpt may tell.\n", pIs(m.Decisive))
+	}
+	seen += fmt.Sprintf("  These marks are ample to name a reader (a copy agreeing with all of them would reach\n  p %s), yet no reader's copy agrees with them.", pIs(m.Decisive))
+	for _, o := range rep.Matches {
+		if o != m && m.SameWords(o) && len(o.Suspects) > 0 && o.Suspects[0].Accused {
+			return seen + fmt.Sprintf("\n  They agree with a copy of %s instead, which the leak's text matches exactly as well.\n", o.Source.ID)
+		}
+	}
+	return seen + "\n  The leak is not from a copy of it issued to one of them: it may be the unmarked original,\n  a copy issued elsewhere, or a copy marked under another marking key.\n"
+}
+
+// pIs writes "= p", or "< 1e-300" for a p-value below what a float64
+// holds.
+func pIs(p float64) string {
+	if p == 0 {
+		return "< 1e-300"
+	}
+	return "= " + formatP(p)
+}
+
+// andList joins names as "a", "a and b", "a, b and c".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

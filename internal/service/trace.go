@@ -17,8 +17,13 @@ import (
 
 // Trace limits.
 const (
-	// maxCandidates is how many index candidates are aligned.
-	maxCandidates = 10
+	// maxCandidates is how many index candidates are aligned, beyond
+	// which only candidates tied with the last one are, up to
+	// maxTiedCandidates in all: revisions and re-registrations of one
+	// text tie, and the one whose copy leaked must not be cut off by the
+	// order of their ids.
+	maxCandidates     = 10
+	maxTiedCandidates = 32
 	// minMatchedWords is how many leak words must align to a document
 	// for it to count as a source.
 	minMatchedWords = 8
@@ -37,7 +42,17 @@ type TraceReport struct {
 	LeakWords  int
 	LeakSHA256 string
 	Documents  int // registered documents searched
-	Matches    []*trace.Match
+	// Matches are the documents the leak comes from, strongest first;
+	// every one is scored.
+	Matches []*trace.Match
+	// Equal lists, for a matched document, the other matched documents
+	// that align with exactly the same words of the leak: its text cannot
+	// tell them apart (revisions, or one text registered twice), only the
+	// marks can.
+	Equal map[string][]string
+	// Readers is how many readers were scored: every reader issued a copy
+	// of any matched document. Every p-value is corrected for all of them.
+	Readers int
 	// Titles of the matched documents.
 	Titles map[string]string
 	// Warnings about the input, in plain words.
@@ -99,11 +114,10 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 	if err != nil {
 		return nil, err
 	}
-	cands := index.Rank(hashes, postings)
-	if len(cands) > maxCandidates {
-		cands = cands[:maxCandidates]
+	cands, dropped := shortlist(index.Rank(hashes, postings))
+	if dropped > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the leak matches %d more registered documents as closely as the last of the %d scored; they were left out, so none of their readers can be named", dropped, len(cands)))
 	}
-	var matches []*trace.Match
 	for _, c := range cands {
 		src, title, err := s.source(ctx, c.Doc)
 		if err != nil {
@@ -114,26 +128,79 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 			continue
 		}
 		rep.Titles[c.Doc] = title
-		matches = append(matches, m)
-	}
-	// Strongest first; a document whose aligned words are mostly those of
-	// a stronger match (boilerplate, a near-duplicate) is left out. Which
-	// documents are scored depends on the leak alone, so the p-values can
-	// be corrected for every reader of every one of them: the chance that
-	// the trace accuses any innocent, on any document, is at most ε.
-	sort.SliceStable(matches, func(i, j int) bool { return matches[i].MatchedWords > matches[j].MatchedWords })
-	candidates := 0
-	for _, m := range matches {
-		if 2*m.Claimed(rep.Matches) > m.MatchedWords {
-			continue
-		}
 		rep.Matches = append(rep.Matches, m)
-		candidates += len(m.Source.Readers)
+	}
+	// Every document the alignment supports is scored, not only the
+	// strongest: a revision, or the same text registered twice, aligns
+	// as well as the document whose copy leaked, and only the marks can
+	// tell them apart. Which documents are scored depends on the leak and
+	// the registered texts alone, never on any reader's code, so the
+	// p-values can be corrected for every reader of every one of them:
+	// the chance that the trace accuses any innocent, on any document, is
+	// at most ε. A reader's symbols for one document are drawn
+	// independently of their symbols for another (the document is part
+	// of the code's PRF input), so the marks of a copy of one document
+	// are no evidence against the readers of another.
+	for _, m := range rep.Matches {
+		rep.Readers += len(m.Source.Readers)
 	}
 	for _, m := range rep.Matches {
-		m.Score(trace.Options{Epsilon: epsilon, Keep: keep, Candidates: candidates})
+		m.Score(trace.Options{Epsilon: epsilon, Keep: keep, Candidates: rep.Readers})
+	}
+	// Strongest first: most leak words aligned, then, among documents the
+	// text matches equally well, the strongest evidence against a reader.
+	sort.SliceStable(rep.Matches, func(i, j int) bool {
+		a, b := rep.Matches[i], rep.Matches[j]
+		if a.MatchedWords != b.MatchedWords {
+			return a.MatchedWords > b.MatchedWords
+		}
+		if pa, pb := bestP(a), bestP(b); pa != pb {
+			return pa < pb
+		}
+		if ra, rb := len(a.Source.Readers), len(b.Source.Readers); ra != rb {
+			return ra > rb
+		}
+		return a.Source.ID < b.Source.ID
+	})
+	rep.Equal = map[string][]string{}
+	for _, m := range rep.Matches {
+		for _, o := range rep.Matches {
+			if o != m && m.SameWords(o) {
+				rep.Equal[m.Source.ID] = append(rep.Equal[m.Source.ID], o.Source.ID)
+			}
+		}
 	}
 	return rep, nil
+}
+
+// shortlist cuts the index's ranking of candidate documents to the ones
+// to align: the first maxCandidates, and any tied with the last of them,
+// up to maxTiedCandidates. It returns how many tied candidates it had to
+// leave out.
+func shortlist(cands []index.Candidate) ([]index.Candidate, int) {
+	if len(cands) <= maxCandidates {
+		return cands, 0
+	}
+	n := maxCandidates
+	last := cands[n-1].Covered
+	for n < len(cands) && cands[n].Covered == last && n < maxTiedCandidates {
+		n++
+	}
+	dropped := 0
+	for _, c := range cands[n:] {
+		if c.Covered == last {
+			dropped++
+		}
+	}
+	return cands[:n], dropped
+}
+
+// bestP is the smallest p-value of a match's suspects, 1 if it has none.
+func bestP(m *trace.Match) float64 {
+	if len(m.Suspects) == 0 {
+		return 1
+	}
+	return m.Suspects[0].PValue
 }
 
 // source prepares a registered document for tracing.
@@ -151,5 +218,5 @@ func (s *Service) source(ctx context.Context, id string) (*trace.Source, string,
 		readers[i] = c.Recipient
 	}
 	return &trace.Source{ID: id, Regions: m.Regions(), Points: m.Points(), Code: m.Code(),
-		Readers: readers, Symbols: m.Symbols, SymbolsAt: m.SymbolsAt}, d.Title, nil
+		Readers: readers, Symbols: m.Symbols, SymbolsAt: m.SymbolsAt, ProseWords: d.Words}, d.Title, nil
 }

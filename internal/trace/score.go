@@ -102,6 +102,17 @@ func (s *scorer) score(syms []uint8) (sc [numKinds]float64, agree int) {
 	return sc, agree
 }
 
+// allAgree returns the scores of a reader whose copy agrees with every
+// observation.
+func (s *scorer) allAgree() (sc [numKinds]float64) {
+	for k := range sc {
+		for i := range s.obs {
+			sc[k] += s.match[k][i]
+		}
+	}
+	return sc
+}
+
 // pValue is the probability that some innocent among n candidates scores
 // at least as high as sc on either score.
 func (s *scorer) pValue(sc [numKinds]float64, n int) float64 {

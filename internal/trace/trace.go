@@ -22,6 +22,11 @@ type Source struct {
 	Regions []string      // the document's markable text
 	Points  []marks.Point // its variation points
 	Code    *code.Code    // its code (biases)
+	// ProseWords is the document's registered word count: the words of
+	// its prose outside protected text (links, code, signatures), after
+	// Unicode normalization. A trace counts every word of the text as
+	// written ([Match.SourceWords]), so the two may differ.
+	ProseWords int
 	// Readers are the candidates: every reader issued a copy.
 	Readers []string
 	// Symbols returns a reader's symbol at every point.
@@ -67,7 +72,7 @@ type Match struct {
 	Source        *Source
 	MatchedWords  int // leak words aligned to the document
 	LeakWords     int
-	SourceWords   int // words of the document
+	SourceWords   int // words of the document's text, all counted as the leak's are
 	CoveredWords  int // source words inside the aligned stretches
 	PointsCovered int // variation points inside the aligned stretches
 	Observations  []Observation
@@ -76,6 +81,13 @@ type Match struct {
 	ByChannel map[marks.Channel]int
 	Erased    map[marks.Channel]int
 	Suspects  []Suspect
+	// Readers is how many readers the p-values were corrected for, and
+	// Decisive the p-value a reader whose copy agreed with every mark
+	// read would get: above ε, the marks read could not name anyone,
+	// whoever leaked; far below it with nobody accused, the marks are
+	// likely from no candidate's copy. Both are set by Score.
+	Readers  int
+	Decisive float64
 	// leakTokens claimed by this match, for overlap checks.
 	claimed []int
 }
@@ -162,25 +174,30 @@ func (m *Match) Score(opt Options) {
 	}
 	s := newScorer(m.Observations, m.Source.Code.Points)
 	n := max(opt.Candidates, len(m.Source.Readers))
+	m.Readers = n
+	m.Decisive = s.pValue(s.allAgree(), n)
 	m.Suspects = rankSuspects(s, m.Source.Readers, n, m.Source.symbolsAt, opt.Epsilon, opt.Keep)
 }
 
-// Claimed returns how many of the match's leak words are also claimed by
-// any of the given better matches.
-func (m *Match) Claimed(better []*Match) int {
-	taken := map[int]bool{}
-	for _, b := range better {
-		for _, f := range b.claimed {
-			taken[f] = true
-		}
+// SameWords reports whether two matches align exactly the same words of
+// the leak: the leak's text then cannot tell their documents apart (a
+// revision, or one text registered twice), and only the marks can.
+func (m *Match) SameWords(o *Match) bool {
+	if m.MatchedWords != o.MatchedWords {
+		return false
 	}
-	n := 0
+	mine := make(map[int]bool, len(m.claimed))
 	for _, f := range m.claimed {
-		if taken[f] {
-			n++
-		}
+		mine[f] = true
 	}
-	return n
+	theirs := make(map[int]bool, len(o.claimed))
+	for _, f := range o.claimed {
+		if !mine[f] {
+			return false
+		}
+		theirs[f] = true
+	}
+	return len(mine) == len(theirs)
 }
 
 // Agreeing returns the observations that agree with a reader's copy, in

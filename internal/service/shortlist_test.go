@@ -1,0 +1,41 @@
+package service
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/leaktrace/leaktrace/internal/index"
+)
+
+// shortlist keeps the best candidates and every one tied with the last of
+// them, up to a cap, and counts the tied ones it leaves out.
+func TestShortlist(t *testing.T) {
+	ranked := func(covered ...int) []index.Candidate {
+		out := make([]index.Candidate, len(covered))
+		for i, c := range covered {
+			out[i] = index.Candidate{Doc: fmt.Sprintf("d%02d", i), Covered: c}
+		}
+		return out
+	}
+	same := func(n, c int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = c
+		}
+		return out
+	}
+	for _, c := range []struct {
+		covered       []int
+		kept, dropped int
+	}{
+		{[]int{9, 8, 7}, 3, 0},
+		{append(same(10, 50), 49, 48), 10, 0},
+		{append(append(same(9, 50), same(5, 40)...), 30), 14, 0},
+		{same(40, 50), maxTiedCandidates, 40 - maxTiedCandidates},
+	} {
+		kept, dropped := shortlist(ranked(c.covered...))
+		if len(kept) != c.kept || dropped != c.dropped {
+			t.Errorf("shortlist(%v) kept %d, dropped %d; want %d, %d", c.covered, len(kept), dropped, c.kept, c.dropped)
+		}
+	}
+}
