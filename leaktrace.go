@@ -46,6 +46,13 @@ type Document struct {
 	Words    int
 	Marks    Marks
 	Scheme   int // code scheme its copies are derived under
+	// Catalogue is the version of the point catalogue (how variation
+	// points are found) the document was registered under; its copies
+	// are found with that version for ever. 0 means 1, the first.
+	Catalogue int
+	// Verbatim documents have no lexical points: their wording never
+	// moves.
+	Verbatim bool
 	AddedAt  time.Time
 	// Capacity is the estimate made when the document was added.
 	Capacity *Capacity
@@ -179,4 +186,12 @@ type Store interface {
 	Checkpoints(ctx context.Context) ([]LogCheckpoint, error)
 
 	Close() error
+}
+
+// CatalogueVersion is the point catalogue version d was registered under.
+func (d *Document) CatalogueVersion() int {
+	if d.Catalogue == 0 {
+		return 1
+	}
+	return d.Catalogue
 }

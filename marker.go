@@ -9,6 +9,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
@@ -18,14 +19,26 @@ type Analysis struct {
 }
 
 // Analyze parses a document (the format follows name's extension) and
-// finds its variation points. It fails with a format error wrapped with
-// detail for input that is not a usable document.
+// finds its variation points under the latest catalogue. It fails with a
+// format error wrapped with detail for input that is not a usable
+// document.
 func Analyze(name string, data []byte) (*Analysis, error) {
+	return AnalyzeWith(name, data, marks.Options{})
+}
+
+// AnalyzeWith is Analyze with the catalogue version and channels opts
+// give: how a registered document's points are found again.
+func AnalyzeWith(name string, data []byte, opts marks.Options) (*Analysis, error) {
 	doc, err := format.Parse(name, data)
 	if err != nil {
 		return nil, err
 	}
-	return &Analysis{Set: marks.Find(doc)}, nil
+	return &Analysis{Set: marks.FindWith(doc, opts)}, nil
+}
+
+// Options are the options doc was registered with.
+func (d *Document) Options() marks.Options {
+	return marks.Options{Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim}
 }
 
 // Marks counts the analysis' points by channel.
@@ -46,7 +59,10 @@ func NewMarker(key code.Key, doc *Document) (*Marker, error) {
 	if doc.Scheme != code.Scheme {
 		return nil, fmt.Errorf("document %q was registered under code scheme %d; this leaktrace issues scheme %d", doc.ID, doc.Scheme, code.Scheme)
 	}
-	a, err := Analyze(doc.Filename, doc.Content)
+	if v := doc.CatalogueVersion(); v > lexicon.Latest {
+		return nil, fmt.Errorf("document %q was registered under point catalogue %d; this leaktrace knows up to %d (use a newer leaktrace)", doc.ID, v, lexicon.Latest)
+	}
+	a, err := AnalyzeWith(doc.Filename, doc.Content, doc.Options())
 	if err != nil {
 		return nil, fmt.Errorf("document %q: %w", doc.ID, err)
 	}

@@ -28,23 +28,26 @@ func (a *app) docCommand() *cobra.Command {
 
 // docJSON is the --json form of a document.
 type docJSON struct {
-	ID       string              `json:"id"`
-	Title    string              `json:"title"`
-	Filename string              `json:"filename"`
-	Format   string              `json:"format"`
-	SHA256   string              `json:"sha256"`
-	Words    int                 `json:"words"`
-	Marks    leaktrace.Marks     `json:"marks"`
-	Scheme   int                 `json:"scheme"`
-	AddedAt  time.Time           `json:"added_at"`
-	Copies   *int                `json:"copies,omitempty"`
-	Capacity *leaktrace.Capacity `json:"capacity,omitempty"`
-	Warnings []string            `json:"warnings,omitempty"`
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Filename string          `json:"filename"`
+	Format   string          `json:"format"`
+	SHA256   string          `json:"sha256"`
+	Words    int             `json:"words"`
+	Marks    leaktrace.Marks `json:"marks"`
+	Scheme   int             `json:"scheme"`
+	// Catalogue is the point catalogue version the document keeps.
+	Catalogue int                 `json:"catalogue"`
+	Verbatim  bool                `json:"verbatim"`
+	AddedAt   time.Time           `json:"added_at"`
+	Copies    *int                `json:"copies,omitempty"`
+	Capacity  *leaktrace.Capacity `json:"capacity,omitempty"`
+	Warnings  []string            `json:"warnings,omitempty"`
 }
 
 func toDocJSON(d *leaktrace.Document) docJSON {
 	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
-		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
+		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
 		Warnings: capacityWarnings(d)}
 }
 

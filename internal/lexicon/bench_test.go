@@ -23,7 +23,7 @@ func memo(b *testing.B, n int) string {
 // document added, so it should stay well under 5 ms.
 func BenchmarkFind(b *testing.B) {
 	text := memo(b, 2000)
-	f := lexicon.NewFinder([]string{text})
+	f := lexicon.NewFinder([]string{text}, lexicon.Latest)
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -36,7 +36,7 @@ func BenchmarkNewFinder(b *testing.B) {
 	text := memo(b, 2000)
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		lexicon.NewFinder([]string{text})
+		lexicon.NewFinder([]string{text}, lexicon.Latest)
 	}
 }
 

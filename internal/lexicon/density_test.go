@@ -44,7 +44,7 @@ func measure(t testing.TB, name string) density {
 			defer wg.Done()
 			for i := w; i < len(texts); i += len(parts) {
 				p.words += len(marks.Tokens(marks.Normalize(texts[i])))
-				for _, c := range lexicon.NewFinder(texts[i : i+1]).Find(texts[i]) {
+				for _, c := range lexicon.NewFinder(texts[i:i+1], lexicon.Latest).Find(texts[i]) {
 					p.points++
 					p.kinds[c.Kind]++
 				}
@@ -124,7 +124,7 @@ func FuzzFind(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		lexicon.Fold(marks.Tokens(marks.Normalize(text)))
-		cs := lexicon.NewFinder(append([]string{text}, styled...)).Find(text)
+		cs := lexicon.NewFinder(append([]string{text}, styled...), lexicon.Latest).Find(text)
 		checkCandidates(t, text, cs)
 		h := uint64(len(text))
 		for i := 0; i < len(text); i++ {

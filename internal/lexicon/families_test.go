@@ -403,7 +403,7 @@ func TestFamilies(t *testing.T) {
 			style = append(style, contracting...)
 		}
 		var got []string
-		for _, p := range lexicon.NewFinder(style).Find(c.text) {
+		for _, p := range lexicon.NewFinder(style, lexicon.Latest).Find(c.text) {
 			if p.Kind != c.kind {
 				continue
 			}

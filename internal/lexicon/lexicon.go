@@ -36,6 +36,10 @@ type Candidate struct {
 // It carries what the document's own style allows: a rendering that the
 // document never uses is offered only where it is unmarked in any style.
 type Finder struct {
+	// catalogue is the catalogue version whose families are offered
+	// (see [Latest]); a document keeps the version it was registered
+	// under, so every change to what is found is gated on it.
+	catalogue int
 	// contractions is true when the document already contracts (don't,
 	// it's), so contracting an expanded form keeps its register.
 	contractions bool
@@ -48,11 +52,26 @@ type Finder struct {
 	hyphenated map[string]bool
 }
 
-// NewFinder prepares a Finder for a document whose prose is texts. Some
-// families depend on the document's own style (contractions are offered
-// only where the document already uses them).
-func NewFinder(texts []string) *Finder {
-	f := &Finder{apostrophe: "'", hyphenated: make(map[string]bool)}
+// Catalogue versions. A document is registered under [Latest] and keeps
+// its version: copies of a document registered under version 1 are found
+// with version 1's families and contexts for ever. Any change to what Find
+// returns is gated on the version (d.f.catalogue >= N), never made in
+// place.
+const (
+	// V1 is the catalogue of the first releases.
+	V1 = 1
+	// V2 protects quotations and follows the document's own style.
+	V2 = 2
+	// Latest is the version new registrations get.
+	Latest = V2
+)
+
+// NewFinder prepares a Finder for a document whose prose is texts, under
+// catalogue version catalogue (V1 … Latest). Some families depend on the
+// document's own style (contractions are offered only where the document
+// already uses them).
+func NewFinder(texts []string, catalogue int) *Finder {
+	f := &Finder{catalogue: catalogue, apostrophe: "'", hyphenated: make(map[string]bool)}
 	var ws []word
 	contracted, straight, curly := 0, 0, 0
 	for _, t := range texts {
@@ -90,7 +109,7 @@ func NewFinder(texts []string) *Finder {
 // Find returns the candidates in text, sorted by Start, non-overlapping.
 func (f *Finder) Find(text string) []Candidate {
 	if f == nil {
-		f = &Finder{apostrophe: "'"}
+		f = &Finder{catalogue: Latest, apostrophe: "'"}
 	}
 	d := doc{f: f, text: text, ws: scan(text, make([]word, 0, len(text)/5+1))}
 	for i := range d.ws {

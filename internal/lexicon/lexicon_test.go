@@ -182,7 +182,7 @@ func TestCopiesFoldToSource(t *testing.T) {
 		for variant, src := range []string{text, mutate(text, rng)} {
 			name := fmt.Sprintf("%s#%d", filepath.Base(path), variant)
 			for _, texts := range [][]string{{src}, append([]string{src}, styled...)} {
-				cs := lexicon.NewFinder(texts).Find(src)
+				cs := lexicon.NewFinder(texts, lexicon.Latest).Find(src)
 				points += len(cs)
 				checkCandidates(t, src, cs)
 				checkCopies(t, name, src, cs, rng, 2)

@@ -113,14 +113,29 @@ func (s *Set) Edits(symbols []uint8) []format.Edit {
 	return edits
 }
 
-// Find returns the variation points of doc.
-func Find(doc format.Document) *Set {
+// Options say how a document's points are found.
+type Options struct {
+	// Catalogue is the point catalogue version (lexicon.V1 …
+	// lexicon.Latest); 0 means lexicon.Latest.
+	Catalogue int
+	// Verbatim leaves out every lexical point: the wording never moves.
+	Verbatim bool
+}
+
+// Find returns the variation points of doc under the latest catalogue.
+func Find(doc format.Document) *Set { return FindWith(doc, Options{}) }
+
+// FindWith returns the variation points of doc as opts say.
+func FindWith(doc format.Document, opts Options) *Set {
+	if opts.Catalogue == 0 {
+		opts.Catalogue = lexicon.Latest
+	}
 	regions := doc.Regions()
 	texts := make([]string, len(regions))
 	for i, r := range regions {
 		texts[i] = r.Text
 	}
-	lex := lexicon.NewFinder(texts)
+	lex := lexicon.NewFinder(texts, opts.Catalogue)
 	set := &Set{Doc: doc}
 	for ri, r := range regions {
 		prot := newProtection(r.Text, r.Protected)
@@ -132,7 +147,11 @@ func Find(doc format.Document) *Set {
 			meta = append(meta, Point{Channel: ch, Kind: kind})
 		}
 		taken := make([]format.Span, 0, 64)
-		for _, c := range lex.Find(r.Text) {
+		var lexical []lexicon.Candidate
+		if !opts.Verbatim {
+			lexical = lex.Find(r.Text)
+		}
+		for _, c := range lexical {
 			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) {
 				continue
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/corpus"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
@@ -225,39 +226,44 @@ func TestMarkdownSyntaxIsNeverMarked(t *testing.T) {
 	checkCopies(t, "guide.md", src, 10, rng)
 }
 
-// TestGolden pins which points are found in a few documents. Regenerate
-// with: go test ./internal/marks -run TestGolden -update
+// TestGolden pins which points every catalogue version finds in a few
+// documents: testdata/golden/NAME.vN.points. A frozen version's file never
+// changes (documents registered under it must keep issuing the same
+// copies); only the latest version's is regenerated, with: go test
+// ./internal/marks -run TestGolden -update
 func TestGolden(t *testing.T) {
 	inputs, _ := filepath.Glob("testdata/golden/*.*")
 	for _, in := range inputs {
 		if strings.HasSuffix(in, ".points") {
 			continue
 		}
-		t.Run(filepath.Base(in), func(t *testing.T) {
-			src, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc, err := format.Parse(in, src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := describe(marks.Find(doc))
-			golden := in + ".points"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+		for v := lexicon.V1; v <= lexicon.Latest; v++ {
+			t.Run(fmt.Sprintf("%s/v%d", filepath.Base(in), v), func(t *testing.T) {
+				src, err := os.ReadFile(in)
+				if err != nil {
 					t.Fatal(err)
 				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("points of %s changed; diff %s against the output of -update:\n%s", in, golden, firstDiff(string(want), got))
-			}
-		})
+				doc, err := format.Parse(in, src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := describe(marks.FindWith(doc, marks.Options{Catalogue: v}))
+				golden := fmt.Sprintf("%s.v%d.points", in, v)
+				if *update && v == lexicon.Latest {
+					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run with -update to create the latest version's)", err)
+				}
+				if got != string(want) {
+					t.Errorf("points of %s under catalogue %d changed; diff %s against the output of -update:\n%s", in, v, golden, firstDiff(string(want), got))
+				}
+			})
+		}
 	}
 }
 

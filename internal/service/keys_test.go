@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -153,26 +152,19 @@ func TestWrongMarkingKeyIsRefused(t *testing.T) {
 	}
 }
 
-// makeLegacy turns a home into one made by the release before check
-// values: the schema one migration back, without the meta table.
+// makeLegacy turns a home into one made by release b4ba44e, the last
+// before check values: its schema had four migrations, without the meta
+// table and the documents' catalogue columns.
 func makeLegacy(t *testing.T, dir string) {
 	t.Helper()
 	ctx := t.Context()
-	st, err := store.Open(ctx, filepath.Join(dir, service.DBFile), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := st.SchemaVersion(ctx)
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, service.DBFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{`DROP TABLE meta`, `PRAGMA user_version = ` + strconv.Itoa(v-1)} {
+	for _, q := range []string{`DROP TABLE meta`, `ALTER TABLE documents DROP COLUMN catalogue`,
+		`ALTER TABLE documents DROP COLUMN verbatim`, `PRAGMA user_version = 4`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

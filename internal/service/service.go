@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/index"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -284,7 +285,7 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	d := &leaktrace.Document{
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
-		Scheme: code.Scheme, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
+		Scheme: code.Scheme, Catalogue: lexicon.Latest, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
 		Capacity: s.Capacity(id, a),
 	}
 	rec, err := record(s.entry(custody.KindDocument, d.AddedAt, func(e *custody.Entry) {

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +46,7 @@ func TestMetaMigration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "leaktrace.db")
 	ctx := t.Context()
 	old := migrations
-	migrations = migrations[:len(migrations)-1]
+	migrations = migrations[:slices.IndexFunc(migrations, func(m string) bool { return strings.Contains(m, "CREATE TABLE meta") })]
 	s, err := Create(ctx, path, testSigner(t))
 	migrations = old
 	if err != nil {

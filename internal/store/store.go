@@ -108,6 +108,11 @@ var migrations = []string{
 		name  TEXT PRIMARY KEY,
 		value TEXT NOT NULL
 	);`,
+	// How a document's points are found: the catalogue version it was
+	// registered under (documents from before the column have version 1),
+	// and whether it was registered verbatim (no lexical points).
+	`ALTER TABLE documents ADD COLUMN catalogue INTEGER NOT NULL DEFAULT 1;
+	ALTER TABLE documents ADD COLUMN verbatim INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // Errors.
@@ -271,10 +276,10 @@ func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document, rec leak
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO documents
-			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, capacity)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			d.ID, d.Title, d.Filename, d.Format, d.Content, d.SHA256, d.Words,
-			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat), capacity)
+			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat), capacity, d.CatalogueVersion(), d.Verbatim)
 		if isUnique(err) {
 			return fmt.Errorf("document %q: %w", d.ID, leaktrace.ErrExists)
 		}
@@ -349,13 +354,13 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	return out, nil
 }
 
-const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity`
+const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim`
 
 func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.Document, error) {
 	var d leaktrace.Document
 	var bc, added, capacity string
 	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
-		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity}, extra...)
+		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity, &d.Catalogue, &d.Verbatim}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
