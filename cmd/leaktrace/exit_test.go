@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // runCLI runs the command line in process and returns its exit code and
@@ -94,7 +95,7 @@ func exitCode(t *testing.T, err error, stderr string) int {
 		t.Fatal(err)
 	}
 	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		t.Fatalf("the demo was killed by %v\n%s", ws.Signal(), stderr)
+		t.Fatalf("the command was killed by %v\n%s", ws.Signal(), stderr)
 	}
 	return ee.ExitCode()
 }
@@ -181,4 +182,72 @@ func TestDemoCleansUp(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(left[0], "home", "marking.key")); err != nil {
 		t.Fatalf("demo --keep: %v", err)
 	}
+}
+
+// TestIssueToUnreadFIFOInterrupts checks that Ctrl-C (which cancels the
+// command's context, see main) ends "issue -o FIFO" while the FIFO has no
+// reader, as it ends "> FIFO" in a shell.
+func TestIssueToUnreadFIFOInterrupts(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	for _, args := range [][]string{{"init"}, {"doc", "add", "sample/memo.txt"}, {"recipient", "add", "r1"}} {
+		if code, stderr := runCLI(t, append([]string{"--home", home}, args...)...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	type result struct {
+		code   int
+		stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, []string{"--home", home, "issue", "memo", "r1", "-o", fifo}, strings.NewReader(""), &stdout, &stderr)
+		done <- result{code, stderr.String()}
+	}()
+	// The copy is recorded before the FIFO is opened: wait for the record,
+	// then interrupt.
+	for {
+		select {
+		case r := <-done:
+			t.Fatalf("issue ended before it was interrupted: exit %d\n%s", r.code, r.stderr)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if code, out := runCLIOut(t, "--home", home, "doc", "show", "memo", "--json"); code == 0 && strings.Contains(out, `"copies": 1`) {
+			break
+		}
+	}
+	cancel()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(2 * time.Minute): // a hang guard, not a timing
+		t.Fatal("issue still blocked on the FIFO 2 minutes after the interruption")
+	}
+	if r.code != 1 || !strings.Contains(r.stderr, "context canceled") {
+		t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and the interruption", r.code, r.stderr)
+	}
+	// Let the abandoned open finish, so no goroutine stays blocked.
+	f, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	st, err := os.Lstat(fifo)
+	if err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", st.Mode(), err)
+	}
+}
+
+// runCLIOut is runCLI returning standard output.
+func runCLIOut(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String()
 }

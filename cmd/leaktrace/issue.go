@@ -93,7 +93,7 @@ a different file there is never replaced unless --force is given.`,
 				_, err = a.stdout.Write(c.Data)
 				return err
 			}
-			if err := fsutil.WriteOutput(out, c.Data, 0o600, force); err != nil {
+			if err := fsutil.WriteOutput(ctx, out, c.Data, 0o600, force); err != nil {
 				return err
 			}
 			if asJSON {
@@ -176,7 +176,7 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 			return err
 		}
 		for _, c := range copies {
-			if err := fsutil.WriteOutput(path(c.Recipient), c.Data, 0o600, force); err != nil {
+			if err := fsutil.WriteOutput(ctx, path(c.Recipient), c.Data, 0o600, force); err != nil {
 				return err
 			}
 			bar.Add(1)

@@ -121,7 +121,7 @@ func hintFor(err error) string {
 	case errors.Is(err, fsutil.ErrExists):
 		return "leaktrace never overwrites an existing file: choose another path, or pass --force to replace it"
 	case errors.Is(err, fsutil.ErrIsDir):
-		return "-o names a file; to write every reader's copy into a directory use 'issue DOC --all --out DIR'"
+		return "a copy is written to a file, not a directory: choose another -o FILE or move the directory away ('issue DOC --all --out DIR' writes DIR/<recipient>.<ext>)"
 	case errors.Is(err, fsutil.ErrNotDir):
 		return "--out names a directory, created if missing; choose a path that is not a file"
 	case errors.As(err, new(usageError)):

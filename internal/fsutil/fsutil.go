@@ -21,6 +21,7 @@
 package fsutil
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -130,16 +131,20 @@ func target(path string) (string, error) {
 // WriteOutput writes data to path with the redirection semantics described
 // in the package documentation. perm is the mode of a newly written
 // regular file; force allows replacing an existing regular file.
-func WriteOutput(path string, data []byte, perm os.FileMode, force bool) error {
+//
+// Opening and writing a FIFO or pipe waits for its reader. If ctx is done
+// first (Ctrl-C), WriteOutput returns ctx's error; the abandoned write
+// stays blocked in a goroutine until a reader comes or the process exits.
+func WriteOutput(ctx context.Context, path string, data []byte, perm os.FileMode, force bool) error {
 	if fd, ok := aliasFD(path); ok {
-		return writeFD(path, fd, data)
+		return waitFor(ctx, func() error { return writeFD(path, fd, data) })
 	}
 	kind, err := CheckOutput(path, force)
 	if err != nil {
 		return err
 	}
 	if kind == Special {
-		return writeThrough(path, data)
+		return waitFor(ctx, func() error { return writeThrough(path, data) })
 	}
 	p, err := target(path)
 	if err != nil {
@@ -166,6 +171,22 @@ func CheckOutput(path string, force bool) (Kind, error) {
 		return kind, fmt.Errorf("%s: %w", path, ErrExists)
 	}
 	return kind, nil
+}
+
+// waitFor runs a write that may block and returns its error, or ctx's
+// error if ctx is done first.
+func waitFor(ctx context.Context, write func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- write() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // writeThrough writes data to an existing device, FIFO or socket without

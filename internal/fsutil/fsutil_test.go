@@ -4,6 +4,7 @@ package fsutil
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestWriteFileReplacesAtomically(t *testing.T) {
@@ -40,6 +42,8 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+var ctx = context.Background()
 
 // noTemps fails if a temporary file was left in dir.
 func noTemps(t *testing.T, dir string) {
@@ -87,7 +91,7 @@ func TestWriteOutputNewFile(t *testing.T) {
 	if k, err := Probe(p); err != nil || k != Missing {
 		t.Fatalf("Probe = %v, %v; want Missing", k, err)
 	}
-	if err := WriteOutput(p, []byte("copy\n"), 0o600, false); err != nil {
+	if err := WriteOutput(ctx, p, []byte("copy\n"), 0o600, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, p); got != "copy\n" {
@@ -107,14 +111,14 @@ func TestWriteOutputNeverClobbersWithoutForce(t *testing.T) {
 	if k, err := Probe(p); err != nil || k != Regular {
 		t.Fatalf("Probe = %v, %v; want Regular", k, err)
 	}
-	err := WriteOutput(p, []byte("copy\n"), 0o600, false)
+	err := WriteOutput(ctx, p, []byte("copy\n"), 0o600, false)
 	if !errors.Is(err, ErrExists) {
 		t.Fatalf("err = %v, want ErrExists", err)
 	}
 	if got := readFile(t, p); got != "the source document\n" {
 		t.Fatalf("existing file changed to %q", got)
 	}
-	if err := WriteOutput(p, []byte("copy\n"), 0o600, true); err != nil {
+	if err := WriteOutput(ctx, p, []byte("copy\n"), 0o600, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, p); got != "copy\n" {
@@ -149,10 +153,10 @@ func TestWriteOutputFollowsSymlinks(t *testing.T) {
 	writeFile(t, tgt, "old\n")
 	link := filepath.Join(dir, "link.txt")
 	symlink(t, "sub/target.txt", link)
-	if err := WriteOutput(link, []byte("new\n"), 0o600, false); !errors.Is(err, ErrExists) {
+	if err := WriteOutput(ctx, link, []byte("new\n"), 0o600, false); !errors.Is(err, ErrExists) {
 		t.Fatalf("err = %v, want ErrExists", err)
 	}
-	if err := WriteOutput(link, []byte("new\n"), 0o600, true); err != nil {
+	if err := WriteOutput(ctx, link, []byte("new\n"), 0o600, true); err != nil {
 		t.Fatal(err)
 	}
 	if !isSymlink(t, link) {
@@ -170,7 +174,7 @@ func TestWriteOutputFollowsSymlinks(t *testing.T) {
 	symlink(t, filepath.Join(sub, "new.txt"), dangling)
 	chain := filepath.Join(dir, "chain")
 	symlink(t, "dangling", chain)
-	if err := WriteOutput(chain, []byte("created\n"), 0o600, false); err != nil {
+	if err := WriteOutput(ctx, chain, []byte("created\n"), 0o600, false); err != nil {
 		t.Fatal(err)
 	}
 	if !isSymlink(t, chain) || !isSymlink(t, dangling) {
@@ -183,7 +187,7 @@ func TestWriteOutputFollowsSymlinks(t *testing.T) {
 	// A loop of links is an error, not a hang.
 	loop := filepath.Join(dir, "loop")
 	symlink(t, "loop", loop)
-	if err := WriteOutput(loop, []byte("x"), 0o600, false); err == nil {
+	if err := WriteOutput(ctx, loop, []byte("x"), 0o600, false); err == nil {
 		t.Fatal("writing through a symlink loop succeeded")
 	}
 }
@@ -196,7 +200,7 @@ func TestWriteOutputRefusesDirectory(t *testing.T) {
 		if k, err := Probe(p); err != nil || k != Directory {
 			t.Fatalf("Probe(%s) = %v, %v; want Directory", p, k, err)
 		}
-		if err := WriteOutput(p, []byte("x"), 0o600, true); !errors.Is(err, ErrIsDir) {
+		if err := WriteOutput(ctx, p, []byte("x"), 0o600, true); !errors.Is(err, ErrIsDir) {
 			t.Fatalf("%s: err = %v, want ErrIsDir", p, err)
 		}
 	}
@@ -209,7 +213,7 @@ func TestWriteOutputDevNull(t *testing.T) {
 	if k, err := Probe(os.DevNull); err != nil || k != Special {
 		t.Fatalf("Probe = %v, %v; want Special", k, err)
 	}
-	if err := WriteOutput(os.DevNull, []byte("copy\n"), 0o600, false); err != nil {
+	if err := WriteOutput(ctx, os.DevNull, []byte("copy\n"), 0o600, false); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(os.DevNull)
@@ -222,7 +226,7 @@ func TestWriteOutputDevFullFails(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skipf("no /dev/full: %v", err)
 	}
-	err := WriteOutput("/dev/full", []byte("copy\n"), 0o600, true)
+	err := WriteOutput(ctx, "/dev/full", []byte("copy\n"), 0o600, true)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("err = %v, want ENOSPC", err)
 	}
@@ -256,7 +260,7 @@ func TestWriteOutputFIFO(t *testing.T) {
 			got <- string(b)
 		}()
 		data := bytes.Repeat([]byte("copy line\n"), 20000) // more than a pipe buffer
-		if err := WriteOutput(p, data, 0o600, false); err != nil {
+		if err := WriteOutput(ctx, p, data, 0o600, false); err != nil {
 			t.Fatal(err)
 		}
 		if g := <-got; g != string(data) {
@@ -286,7 +290,7 @@ func TestWriteOutputDescriptorAlias(t *testing.T) {
 	if k, err := Probe(alias); err != nil || k != Special {
 		t.Fatalf("Probe(%s) = %v, %v; want Special", alias, k, err)
 	}
-	if err := WriteOutput(alias, []byte("through the pipe\n"), 0o600, false); err != nil {
+	if err := WriteOutput(ctx, alias, []byte("through the pipe\n"), 0o600, false); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
@@ -307,7 +311,7 @@ func TestWriteOutputDescriptorAlias(t *testing.T) {
 	if _, err := f.WriteString("before\n"); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteOutput("/proc/self/fd/"+strconv.Itoa(int(f.Fd())), []byte("after\n"), 0o600, false); err != nil {
+	if err := WriteOutput(ctx, "/proc/self/fd/"+strconv.Itoa(int(f.Fd())), []byte("after\n"), 0o600, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, p); got != "before\nafter\n" {
@@ -343,4 +347,26 @@ func TestHashFile(t *testing.T) {
 	if err != nil || got != hex.EncodeToString(sum[:]) {
 		t.Fatalf("HashFile = %q, %v", got, err)
 	}
+}
+
+// TestWriteOutputFIFOCancel checks that a FIFO nobody reads doesn't hold
+// the writer past a cancellation (Ctrl-C).
+func TestWriteOutputFIFOCancel(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- WriteOutput(ctx, fifo, []byte("copy\n"), 0o600, false) }()
+	time.AfterFunc(100*time.Millisecond, cancel) // once the open waits for a reader
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	// Let the abandoned write finish, so no goroutine stays blocked.
+	f, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
 }
