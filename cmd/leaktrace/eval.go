@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/leaktrace/leaktrace/internal/attack"
@@ -98,8 +100,15 @@ readers' copies before the attack.`,
 			total := len(cfg.Attacks) * len(cfg.Words) * len(cfg.Colluders) * cfg.Trials
 			bar := a.progress(total, "tracing leaks")
 			cfg.Progress = func(done, _ int) { bar.Set(done) }
-			rows, err := eval.Run(cmd.Context(), cfg)
+			// The scratch home holds keys: termination, like Ctrl-C, ends
+			// the run through its cleanup.
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			rows, err := eval.Run(ctx, cfg)
 			bar.Finish()
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return fmt.Errorf("eval interrupted: %w", ctxErr)
+			}
 			if err != nil {
 				return err
 			}

@@ -251,3 +251,41 @@ func runCLIOut(t *testing.T, args ...string) (int, string) {
 	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
 	return code, stdout.String()
 }
+
+// TestEvalCleansUpOnTerminate sends SIGTERM to a long eval once its
+// scratch home exists: the home, which holds keys, must be removed.
+func TestEvalCleansUpOnTerminate(t *testing.T) {
+	bin, err := exec.LookPath("leaktrace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	cmd := exec.Command(bin, "eval", "sample/memo.txt", "--recipients", "1000", "--trials", "100000", "--attack", "paste")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	for {
+		if left, _ := filepath.Glob(filepath.Join(tmp, "leaktrace-eval-*", "home", "leaktrace.db")); len(left) > 0 {
+			break
+		}
+		select {
+		case err := <-waited:
+			t.Fatalf("eval ended before it was terminated: %v\n%s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := exitCode(t, <-waited, stderr.String()); code != 1 || !strings.Contains(stderr.String(), "eval interrupted") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and 'eval interrupted'", code, stderr.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "leaktrace-eval-*")); len(left) != 0 {
+		t.Fatalf("scratch home left behind: %v", left)
+	}
+}
