@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -80,8 +81,14 @@ a different file there is never replaced unless --force is given.`,
 			toFile := out != "" && out != "-"
 			if toFile {
 				// Refuse before the copy is recorded as issued.
-				if _, err := fsutil.CheckOutput(out, force); err != nil {
+				kind, err := fsutil.CheckOutput(out, force)
+				if err != nil {
 					return err
+				}
+				if kind != fsutil.Special {
+					if err := notInHome(out, s.Dir); err != nil {
+						return err
+					}
 				}
 			}
 			copies, err := s.Issue(ctx, m, []string{argv[1]})
@@ -110,6 +117,22 @@ a different file there is never replaced unless --force is given.`,
 	return cmd
 }
 
+// errIntoHome refuses to write copies among the home's store and keys.
+var errIntoHome = errors.New("is inside the leaktrace home")
+
+// notInHome refuses an output path inside the home, even with --force:
+// a copy must never replace the store or a key.
+func notInHome(path, home string) error {
+	in, err := fsutil.Within(path, home)
+	if err != nil {
+		return err
+	}
+	if in {
+		return fmt.Errorf("%s: %w %s", path, errIntoHome, home)
+	}
+	return nil
+}
+
 // issueAll writes every reader's copy of d to dir. It refuses before
 // issuing anything when a file it would replace differs from the copy and
 // force is not set, and skips the files already there and identical to the
@@ -121,6 +144,9 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	}
 	if len(rs) == 0 {
 		return withHint(fmt.Errorf("no recipients registered"), "add readers with 'leaktrace recipient add ID' or 'recipient import FILE.csv'")
+	}
+	if err := notInHome(dir, s.Dir); err != nil {
+		return err
 	}
 	if err := fsutil.MkdirAll(dir, 0o700); err != nil {
 		return err

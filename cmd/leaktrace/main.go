@@ -122,6 +122,8 @@ func hintFor(err error) string {
 		return "leaktrace never overwrites an existing file: choose another path, or pass --force to replace it"
 	case errors.Is(err, fsutil.ErrIsDir):
 		return "a copy is written to a file, not a directory: choose another -o FILE or move the directory away ('issue DOC --all --out DIR' writes DIR/<recipient>.<ext>)"
+	case errors.Is(err, errIntoHome):
+		return "the home holds the store and the keys; write copies outside it"
 	case errors.Is(err, fsutil.ErrNotDir):
 		return "--out names a directory, created if missing; choose a path that is not a file"
 	case errors.As(err, new(usageError)):

@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -128,6 +129,50 @@ func target(path string) (string, error) {
 	return "", &fs.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
 }
 
+// Resolve returns the absolute path that a write to path lands at, with
+// every symlink followed; for a missing file (or directories), the path
+// it would be created at.
+func Resolve(path string) (string, error) {
+	p, err := target(path)
+	if err != nil {
+		return "", err
+	}
+	if p, err = filepath.Abs(p); err != nil {
+		return "", err
+	}
+	dir, rest := filepath.Dir(p), filepath.Base(p)
+	for {
+		r, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(dir)
+		if !errors.Is(err, fs.ErrNotExist) || parent == dir {
+			return "", err
+		}
+		dir, rest = parent, filepath.Join(filepath.Base(dir), rest)
+	}
+}
+
+// Within reports whether path, resolved, is dir or inside it.
+func Within(path, dir string) (bool, error) {
+	p, err := Resolve(path)
+	if err != nil {
+		return false, err
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return false, err
+	}
+	if dir, err = filepath.EvalSymlinks(dir); err != nil {
+		return false, err
+	}
+	rel, err := filepath.Rel(dir, p)
+	if err != nil {
+		return false, nil
+	}
+	return rel == "." || rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)), nil
+}
+
 // WriteOutput writes data to path with the redirection semantics described
 // in the package documentation. perm is the mode of a newly written
 // regular file; force allows replacing an existing regular file.
@@ -158,8 +203,9 @@ func WriteOutput(ctx context.Context, path string, data []byte, perm os.FileMode
 
 // CheckOutput reports what path leads to and returns the error that
 // [WriteOutput] would return before writing: [ErrIsDir] for a directory,
-// and [ErrExists] for an existing regular file unless force is set. It
-// lets a caller refuse before doing work whose result can't be written.
+// [ErrExists] for an existing regular file unless force is set, and an
+// error for a missing file whose directory doesn't exist. It lets a caller
+// refuse before doing work whose result can't be written.
 func CheckOutput(path string, force bool) (Kind, error) {
 	kind, err := Probe(path)
 	switch {
@@ -169,6 +215,19 @@ func CheckOutput(path string, force bool) (Kind, error) {
 		return kind, fmt.Errorf("%s: %w", path, ErrIsDir)
 	case kind == Regular && !force:
 		return kind, fmt.Errorf("%s: %w", path, ErrExists)
+	case kind == Missing:
+		p, err := target(path)
+		if err != nil {
+			return kind, err
+		}
+		dir := filepath.Dir(p)
+		st, err := os.Stat(dir)
+		if err != nil {
+			return kind, err
+		}
+		if !st.IsDir() {
+			return kind, fmt.Errorf("%s: %w", dir, ErrNotDir)
+		}
 	}
 	return kind, nil
 }

@@ -370,3 +370,47 @@ func TestWriteOutputFIFOCancel(t *testing.T) {
 	}
 	f.Close()
 }
+
+func TestWithin(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(home, "leaktrace.db"), "")
+	symlink(t, "home/leaktrace.db", filepath.Join(dir, "db-link"))
+	symlink(t, "home", filepath.Join(dir, "home-link"))
+	symlink(t, "home/new", filepath.Join(dir, "dangling"))
+	for p, want := range map[string]bool{
+		home:                                    true,
+		filepath.Join(home, "leaktrace.db"):     true,
+		filepath.Join(dir, "db-link"):           true,
+		filepath.Join(dir, "home-link", "x"):    true,
+		filepath.Join(dir, "dangling"):          true,
+		filepath.Join(home, "..", "copy.txt"):   false,
+		filepath.Join(dir, "home2"):             false,
+		filepath.Join(dir, "home-link", ".."):   false,
+		filepath.Join(dir, "copies", "r1.txt"):  false,
+		filepath.Join(home, "copies", "r1.txt"): true,
+	} {
+		got, err := Within(p, filepath.Join(dir, "home-link"))
+		if err != nil || got != want {
+			t.Errorf("Within(%s) = %v, %v; want %v", p, got, err, want)
+		}
+	}
+}
+
+func TestCheckOutputMissingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	writeFile(t, file, "x")
+	if _, err := CheckOutput(filepath.Join(dir, "no", "copy.txt"), true); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing directory: err = %v, want ErrNotExist", err)
+	}
+	if _, err := CheckOutput(filepath.Join(file, "copy.txt"), true); err == nil {
+		t.Error("a file as directory: no error")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "no")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("CheckOutput created a directory: %v", err)
+	}
+}
