@@ -33,7 +33,8 @@ recorded in the store before it is written out.
 -o FILE works like the shell's "> FILE": a device, FIFO or socket is
 written through, a symlink is followed, and a regular file is written
 atomically. An existing regular file is never replaced unless --force is
-given. "-o -", or no -o, writes the copy to standard output.
+given, and nothing is written inside the home. "-o -", or no -o, writes
+the copy to standard output.
 
 With --all, every registered reader gets a copy, written to
 DIR/<recipient>.<ext>. Copies already there and identical to the copy the
