@@ -4,10 +4,13 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace"
@@ -41,6 +44,14 @@ shows where and how the copies differ, leaks a 40-word excerpt of one copy,
 and traces it back to its reader.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The scratch home holds keys: it is removed on every way out,
+			// including Ctrl-C, termination and a closed standard output
+			// ("demo | head"), which would otherwise kill the process with
+			// SIGPIPE before the removal runs.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			signal.Ignore(syscall.SIGPIPE)
+			defer signal.Reset(syscall.SIGPIPE)
 			dir, err := os.MkdirTemp("", "leaktrace-demo-")
 			if err != nil {
 				return err
@@ -48,15 +59,45 @@ and traces it back to its reader.`,
 			if !keep {
 				defer os.RemoveAll(dir)
 			}
-			return a.demo(cmd.Context(), filepath.Join(dir, "home"))
+			w := &stickyWriter{w: a.stdout}
+			err = a.demo(ctx, w, filepath.Join(dir, "home"))
+			if err == nil {
+				err = w.err
+			}
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return fmt.Errorf("demo interrupted: %w", ctxErr)
+			}
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the scratch home and print where it is")
 	return cmd
 }
 
-func (a *app) demo(ctx context.Context, home string) error {
-	w := a.stdout
+// stickyWriter remembers the first write error and fails every later
+// write with it, so that a long run of prints can be checked once.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	s.err = err
+	return n, err
+}
+
+func (a *app) demo(ctx context.Context, w *stickyWriter, home string) error {
+	// check stops the demo at the first failed write or interruption.
+	check := func() error {
+		if w.err != nil {
+			return w.err
+		}
+		return ctx.Err()
+	}
 	if err := service.Init(ctx, home, service.InitOptions{Actor: a.actorName()}); err != nil {
 		return err
 	}
@@ -66,12 +107,18 @@ func (a *app) demo(ctx context.Context, home string) error {
 	}
 	defer s.Close()
 	fmt.Fprintf(w, "1. A scratch home in %s\n\n", home)
+	if err := check(); err != nil {
+		return err
+	}
 
 	d, err := s.AddDocument(ctx, "memo.txt", sampleMemo, "staff-memo", "Staff review of the economic situation")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "2. Registered %q: %d words, %d variation points (%s)\n\n", d.ID, d.Words, d.Marks.Total, channelSummary(d.Marks))
+	if err := check(); err != nil {
+		return err
+	}
 
 	if err := s.AddRecipients(ctx, append([]leaktrace.Recipient(nil), demoReaders...)); err != nil {
 		return err
@@ -83,6 +130,9 @@ func (a *app) demo(ctx context.Context, home string) error {
 	ids := make([]string, len(demoReaders))
 	for i, r := range demoReaders {
 		ids[i] = r.ID
+	}
+	if err := check(); err != nil {
+		return err
 	}
 	copies, err := s.Issue(ctx, m, ids)
 	if err != nil {
@@ -136,11 +186,17 @@ func (a *app) demo(ctx context.Context, home string) error {
 	leak := attack.Excerpt(bob[strings.Index(bob, "\n\nThe"):], 40, rand.New(rand.NewPCG(7, 7)))
 	fmt.Fprintf(w, "5. A 40-word excerpt of one copy surfaces in a chat:\n\n%s\n\n", indent(leak, "     "))
 	fmt.Fprintf(w, "6. leaktrace trace finds the document by itself and reads the surviving marks:\n\n")
+	if err := check(); err != nil {
+		return err
+	}
 	rep, err := s.Trace(ctx, "leak.txt", []byte(leak), service.DefaultEpsilon, 3)
 	if err != nil {
 		return err
 	}
 	writeReport(w, rep)
+	if err := check(); err != nil {
+		return err
+	}
 
 	// 7. The same excerpt after a platform normalized it: the typographic
 	// marks are gone, and leaktrace says what the rest can support.
@@ -152,7 +208,7 @@ func (a *app) demo(ctx context.Context, home string) error {
 	}
 	writeReport(w, rep)
 	fmt.Fprintf(w, "\nNext: 'leaktrace init', 'leaktrace doc add FILE', 'leaktrace recipient add ID',\n'leaktrace issue DOC RECIPIENT', 'leaktrace trace LEAK'. See 'leaktrace --help'.\n")
-	return nil
+	return check()
 }
 
 // indent wraps s at about 72 columns with a prefix.

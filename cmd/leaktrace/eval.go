@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/leaktrace/leaktrace/internal/attack"
@@ -46,12 +50,35 @@ readers' copies before the attack.`,
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			cfg.Files = argv
 			cfg.Attacks = splitList(attacks)
+			// Every flag is checked before the run, which can take minutes.
 			var err error
 			if cfg.Words, err = intList(words, "--words"); err != nil {
 				return err
 			}
 			if cfg.Colluders, err = intList(col, "--colluders"); err != nil {
 				return err
+			}
+			if cfg.Recipients < 1 {
+				return usagef("--recipients takes a positive whole number (got %d)", cfg.Recipients)
+			}
+			if cfg.Trials < 1 {
+				return usagef("--trials takes a positive whole number (got %d)", cfg.Trials)
+			}
+			for _, c := range cfg.Colluders {
+				if c > cfg.Recipients {
+					return usagef("--colluders %d is more than the %d readers of --recipients", c, cfg.Recipients)
+				}
+			}
+			if cfg.Epsilon <= 0 || cfg.Epsilon >= 1 {
+				return usagef("--epsilon must be between 0 and 1 (got %g)", cfg.Epsilon)
+			}
+			if cfg.TypoRate < 0 || cfg.TypoRate > 1 {
+				return usagef("--typos must be between 0 and 1 (got %g)", cfg.TypoRate)
+			}
+			if plot != "" {
+				if err := checkPlotPath(plot); err != nil {
+					return err
+				}
 			}
 			var runnable []string
 			for _, atk := range cfg.Attacks {
@@ -70,14 +97,18 @@ readers' copies before the attack.`,
 				return withHint(fmt.Errorf("no attack can run"), "install tesseract for ocr, or choose other attacks with --attack")
 			}
 			cfg.Attacks = runnable
-			if cfg.Epsilon <= 0 || cfg.Epsilon >= 1 {
-				return usagef("--epsilon must be between 0 and 1 (got %g)", cfg.Epsilon)
-			}
 			total := len(cfg.Attacks) * len(cfg.Words) * len(cfg.Colluders) * cfg.Trials
 			bar := a.progress(total, "tracing leaks")
 			cfg.Progress = func(done, _ int) { bar.Set(done) }
-			rows, err := eval.Run(cmd.Context(), cfg)
+			// The scratch home holds keys: termination, like Ctrl-C, ends
+			// the run through its cleanup.
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			rows, err := eval.Run(ctx, cfg)
 			bar.Finish()
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return fmt.Errorf("eval interrupted: %w", ctxErr)
+			}
 			if err != nil {
 				return err
 			}
@@ -142,6 +173,20 @@ func intList(s, flag string) ([]int, error) {
 		return nil, usagef("%s is empty", flag)
 	}
 	return out, nil
+}
+
+// checkPlotPath refuses a --plot path that can't be written after the
+// run: an unsupported format, or a directory that doesn't exist.
+func checkPlotPath(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".svg", ".png":
+	default:
+		return withHint(usagef("--plot %s: unsupported format %q", path, filepath.Ext(path)), "name the plot F.svg or F.png")
+	}
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return withHint(usagef("--plot %s: no directory %s to write it in", path, filepath.Dir(path)), "create the directory first, or choose another path")
+	}
+	return nil
 }
 
 // plotRows draws identification against excerpt length.

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
+	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -18,7 +22,7 @@ const issueBatch = 256
 
 func (a *app) issueCommand() *cobra.Command {
 	var out, outDir string
-	var all, asJSON bool
+	var all, asJSON, force bool
 	cmd := &cobra.Command{
 		Use:   "issue DOC RECIPIENT [-o FILE] | issue DOC --all --out DIR",
 		Short: "Issue a reader's marked copy of a document",
@@ -26,8 +30,16 @@ func (a *app) issueCommand() *cobra.Command {
 document's own format. Re-issuing gives the same bytes. Every copy is
 recorded in the store before it is written out.
 
+-o FILE works like the shell's "> FILE": a device, FIFO or socket is
+written through, a symlink is followed, and a regular file is written
+atomically. An existing regular file is never replaced unless --force is
+given, and nothing is written inside the home. "-o -", or no -o, writes
+the copy to standard output.
+
 With --all, every registered reader gets a copy, written to
-DIR/<recipient>.<ext>.`,
+DIR/<recipient>.<ext>. Copies already there and identical to the copy the
+store recorded are skipped, so an interrupted run can simply be run again;
+a different file there is never replaced unless --force is given.`,
 		Args: func(cmd *cobra.Command, argv []string) error {
 			if all {
 				if len(argv) != 1 {
@@ -36,10 +48,20 @@ DIR/<recipient>.<ext>.`,
 				if outDir == "" {
 					return usagef("issue --all needs --out DIR")
 				}
+				if out != "" {
+					return usagef("issue --all writes to --out DIR, not -o")
+				}
 				return nil
 			}
 			if len(argv) != 2 {
 				return usagef("issue takes DOC and RECIPIENT (or DOC --all --out DIR)")
+			}
+			if outDir != "" {
+				return usagef("--out DIR is for issue --all; write one copy with -o FILE")
+			}
+			if asJSON && (out == "" || out == "-") {
+				return withHint(usagef("--json needs -o FILE: the copy itself goes to standard output"),
+					"write the copy with -o FILE to get a JSON summary on standard output")
 			}
 			return nil
 		},
@@ -54,67 +76,149 @@ DIR/<recipient>.<ext>.`,
 			if err != nil {
 				return err
 			}
-			if !all {
-				copies, err := s.Issue(ctx, m, []string{argv[1]})
+			if all {
+				return a.issueAll(ctx, s, m, d, outDir, force, asJSON)
+			}
+			toFile := out != "" && out != "-"
+			if toFile {
+				// Refuse before the copy is recorded as issued.
+				kind, err := fsutil.CheckOutput(out, force)
 				if err != nil {
 					return err
 				}
-				if out == "" || out == "-" {
-					_, err = a.stdout.Write(copies[0].Data)
-					return err
+				if kind != fsutil.Special {
+					if err := notInHome(out, s.Dir); err != nil {
+						return err
+					}
 				}
-				return fsutil.WriteFile(out, copies[0].Data, 0o600)
 			}
-			rs, err := s.Store.Recipients(ctx)
+			copies, err := s.Issue(ctx, m, []string{argv[1]})
 			if err != nil {
 				return err
 			}
-			if len(rs) == 0 {
-				return withHint(fmt.Errorf("no recipients registered"), "add readers with 'leaktrace recipient add ID' or 'recipient import FILE.csv'")
-			}
-			if err := os.MkdirAll(outDir, 0o700); err != nil {
+			c := copies[0]
+			if !toFile {
+				_, err = a.stdout.Write(c.Data)
 				return err
 			}
-			ext := filepath.Ext(d.Filename)
-			if ext == "" {
-				ext = "." + d.Format
-			}
-			bar := a.progress(len(rs), "issuing "+d.ID)
-			for start := 0; start < len(rs); start += issueBatch {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				ids := make([]string, 0, issueBatch)
-				for _, r := range rs[start:min(start+issueBatch, len(rs))] {
-					ids = append(ids, r.ID)
-				}
-				copies, err := s.Issue(ctx, m, ids)
-				if err != nil {
-					return err
-				}
-				for _, c := range copies {
-					if err := fsutil.WriteFile(filepath.Join(outDir, c.Recipient+ext), c.Data, 0o600); err != nil {
-						return err
-					}
-					bar.Add(1)
-				}
-			}
-			bar.Finish()
-			if err := fsutil.SyncDir(outDir); err != nil {
+			if err := fsutil.WriteOutput(ctx, out, c.Data, 0o600, force); err != nil {
 				return err
 			}
 			if asJSON {
-				return writeJSON(a.stdout, map[string]any{"document": d.ID, "copies": len(rs), "out": outDir})
+				return writeJSON(a.stdout, map[string]any{"document": d.ID, "recipient": c.Recipient, "sha256": leaktrace.Hash(c.Data), "out": out})
 			}
-			fmt.Fprintf(a.stdout, "issued %d copies of %s to %s\n", len(rs), d.ID, outDir)
 			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the copy to FILE instead of standard output")
 	cmd.Flags().BoolVar(&all, "all", false, "issue a copy to every registered reader")
 	cmd.Flags().StringVar(&outDir, "out", "", "with --all: the directory to write copies to")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "with --all: print a JSON summary")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing regular file (with --all: files that differ from the copy)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON summary (needs -o FILE or --all)")
 	return cmd
+}
+
+// errIntoHome refuses to write copies among the home's store and keys.
+var errIntoHome = errors.New("is inside the leaktrace home")
+
+// notInHome refuses an output path inside the home, even with --force:
+// a copy must never replace the store or a key.
+func notInHome(path, home string) error {
+	in, err := fsutil.Within(path, home)
+	if err != nil {
+		return err
+	}
+	if in {
+		return fmt.Errorf("%s: %w %s", path, errIntoHome, home)
+	}
+	return nil
+}
+
+// issueAll writes every reader's copy of d to dir. It refuses before
+// issuing anything when a file it would replace differs from the copy and
+// force is not set, and skips the files already there and identical to the
+// copy the store recorded.
+func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Marker, d *leaktrace.Document, dir string, force, asJSON bool) error {
+	rs, err := s.Store.Recipients(ctx)
+	if err != nil {
+		return err
+	}
+	if len(rs) == 0 {
+		return withHint(fmt.Errorf("no recipients registered"), "add readers with 'leaktrace recipient add ID' or 'recipient import FILE.csv'")
+	}
+	if err := notInHome(dir, s.Dir); err != nil {
+		return err
+	}
+	if err := fsutil.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	ext := filepath.Ext(d.Filename)
+	if ext == "" {
+		ext = "." + d.Format
+	}
+	recorded, err := s.Store.Copies(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	sums := make(map[string]string, len(recorded))
+	for _, c := range recorded {
+		sums[c.Recipient] = c.SHA256
+	}
+	path := func(r string) string { return filepath.Join(dir, r+ext) }
+	var todo, conflicts []string
+	skipped := 0
+	for _, r := range rs {
+		p := path(r.ID)
+		kind, err := fsutil.CheckOutput(p, true)
+		if err != nil {
+			return err
+		}
+		if kind == fsutil.Regular {
+			sum, err := fsutil.HashFile(p)
+			if err != nil {
+				return err
+			}
+			if sum == sums[r.ID] {
+				skipped++
+				continue
+			}
+			if !force {
+				conflicts = append(conflicts, r.ID)
+				continue
+			}
+		}
+		todo = append(todo, r.ID)
+	}
+	if len(conflicts) > 0 {
+		return fmt.Errorf("%s: %w and is not %s's copy of %s (%d of %d files in %s differ; nothing was issued)",
+			path(conflicts[0]), fsutil.ErrExists, conflicts[0], d.ID, len(conflicts), len(rs), dir)
+	}
+	bar := a.progress(len(todo), "issuing "+d.ID)
+	for start := 0; start < len(todo); start += issueBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		copies, err := s.Issue(ctx, m, todo[start:min(start+issueBatch, len(todo))])
+		if err != nil {
+			return err
+		}
+		for _, c := range copies {
+			if err := fsutil.WriteOutput(ctx, path(c.Recipient), c.Data, 0o600, force); err != nil {
+				return err
+			}
+			bar.Add(1)
+		}
+	}
+	bar.Finish()
+	if asJSON {
+		return writeJSON(a.stdout, map[string]any{"document": d.ID, "copies": len(rs), "written": len(todo), "skipped": skipped, "out": dir})
+	}
+	fmt.Fprintf(a.stdout, "issued %d copies of %s to %s", len(todo), d.ID, dir)
+	if skipped > 0 {
+		fmt.Fprintf(a.stdout, "; skipped %d already there and identical", skipped)
+	}
+	fmt.Fprintln(a.stdout)
+	return nil
 }
 
 // progress returns a progress bar on standard error when it is a terminal,

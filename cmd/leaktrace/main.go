@@ -16,6 +16,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"github.com/spf13/cobra"
@@ -130,6 +131,14 @@ func hintFor(err error) string {
 		return "ids are unique; pick another with --id, or list existing ones with 'leaktrace doc list' / 'leaktrace recipient list'"
 	case errors.Is(err, leaktrace.ErrNotFound):
 		return "see 'leaktrace doc list' and 'leaktrace recipient list'"
+	case errors.Is(err, fsutil.ErrExists):
+		return "leaktrace never overwrites an existing file: choose another path, or pass --force to replace it"
+	case errors.Is(err, fsutil.ErrIsDir):
+		return "a copy is written to a file, not a directory: choose another -o FILE or move the directory away ('issue DOC --all --out DIR' writes DIR/<recipient>.<ext>)"
+	case errors.Is(err, errIntoHome):
+		return "the home holds the store and the keys; write copies outside it"
+	case errors.Is(err, fsutil.ErrNotDir):
+		return "--out names a directory, created if missing; choose a path that is not a file"
 	case errors.As(err, new(usageError)):
 		return "see 'leaktrace COMMAND --help'"
 	}
