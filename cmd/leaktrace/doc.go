@@ -16,10 +16,10 @@ import (
 )
 
 func (a *app) docCommand() *cobra.Command {
-	doc := &cobra.Command{
+	doc := group(&cobra.Command{
 		Use:   "doc",
 		Short: "Register and inspect documents",
-	}
+	})
 	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand())
 	return doc
 }

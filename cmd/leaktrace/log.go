@@ -13,7 +13,7 @@ import (
 )
 
 func (a *app) logCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := group(&cobra.Command{
 		Use:   "log",
 		Short: "Inspect, prove and verify the custody log",
 		Long: `Every change to the home — init, a document or reader added, a copy
@@ -24,7 +24,7 @@ Auditors keep the verifier key ('log key') and checkpoints ('log checkpoint')
 outside the home. With them they can check any entry ('log show N --raw' and
 'log proof N') with golang.org/x/mod/sumdb/tlog, and later check that the log
 still extends what they kept ('log verify --checkpoint FILE').`,
-	}
+	})
 	cmd.AddCommand(a.logKeyCommand(), a.logCheckpointCommand(), a.logShowCommand(),
 		a.logProofCommand(), a.logConsistencyCommand(), a.logVerifyCommand())
 	return cmd

@@ -15,11 +15,11 @@ import (
 )
 
 func (a *app) recipientCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := group(&cobra.Command{
 		Use:     "recipient",
 		Aliases: []string{"recipients", "reader"},
 		Short:   "Register and list readers",
-	}
+	})
 	cmd.AddCommand(a.recipientAddCommand(), a.recipientImportCommand(), a.recipientListCommand())
 	return cmd
 }
