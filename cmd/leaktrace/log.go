@@ -140,9 +140,9 @@ func writeEntry(w io.Writer, n int64, data []byte, e *custody.Entry) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "entry:\t%d\n", n)
 	fmt.Fprintf(tw, "leaf hash:\t%v\n", tlog.RecordHash(data))
-	fmt.Fprintf(tw, "kind:\t%s\n", e.Kind)
-	fmt.Fprintf(tw, "time:\t%s\n", e.Time)
-	fmt.Fprintf(tw, "actor:\t%s\n", e.Actor)
+	fmt.Fprintf(tw, "kind:\t%s\n", termSafe(e.Kind))
+	fmt.Fprintf(tw, "time:\t%s\n", termSafe(e.Time))
+	fmt.Fprintf(tw, "actor:\t%s\n", termSafe(e.Actor))
 	for _, f := range []struct{ name, value string }{
 		{"origin", e.Origin},
 		{"document", e.Document},
@@ -153,7 +153,7 @@ func writeEntry(w io.Writer, n int64, data []byte, e *custody.Entry) error {
 		{"result", string(e.Result)},
 	} {
 		if f.value != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", f.name, f.value)
+			fmt.Fprintf(tw, "%s:\t%s\n", f.name, termSafe(f.value))
 		}
 	}
 	return tw.Flush()
