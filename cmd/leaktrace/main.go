@@ -175,6 +175,7 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentFlags().StringVar(&a.actor, "actor", "", "who the custody log records as making changes (default $LEAKTRACE_ACTOR, else the OS user)")
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.demoCommand())
+	groupBuiltins(root)
 	return root
 }
 

@@ -11,12 +11,16 @@ import (
 )
 
 // group makes cmd, a command that only holds subcommands, refuse an
-// unknown subcommand as a usage mistake; alone, it prints its help.
+// unknown subcommand as a usage mistake; alone (or followed by "help"),
+// it prints its help.
 // Without this, cobra prints the help of "doc rm memo" and exits 0.
 func group(cmd *cobra.Command) *cobra.Command {
 	cmd.DisableSuggestions = true // hintFor suggests, on its own line
 	cmd.SuggestionsMinimumDistance = 2
 	cmd.Args = func(c *cobra.Command, argv []string) error {
+		if len(argv) == 1 && argv[0] == "help" && c.HasParent() {
+			return nil // "doc help" asks for help on doc
+		}
 		if len(argv) > 0 {
 			return usageError{unknownCommand{group: c, name: argv[0]}}
 		}
@@ -24,6 +28,31 @@ func group(cmd *cobra.Command) *cobra.Command {
 	}
 	cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	return cmd
+}
+
+// groupBuiltins makes cobra's own commands refuse typos too: "help
+// bogus" and "completion bogus" are usage errors, not help and success.
+func groupBuiltins(root *cobra.Command) {
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		RunE: func(_ *cobra.Command, argv []string) error {
+			cmd, rest, err := root.Find(argv)
+			if err != nil {
+				return usageError{err}
+			}
+			if len(rest) > 0 {
+				return usageError{unknownCommand{group: cmd, name: rest[0]}}
+			}
+			return cmd.Help()
+		},
+	})
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			group(c)
+		}
+	}
 }
 
 // unknownCommand is a name that is not a subcommand of group.
