@@ -81,6 +81,8 @@ func withHint(err error, hint string) error { return hinted{err, hint} }
 
 func hintFor(err error) string {
 	var h hinted
+	var uc unknownCommand
+	var uf unknownFlag
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -134,17 +136,13 @@ func hintFor(err error) string {
 		return "ids are unique; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
 	case errors.Is(err, leaktrace.ErrNotFound):
 		return "see 'leaktrace doc list' and 'leaktrace recipient list'"
-	case errors.As(err, new(unknownCommand)):
-		var uc unknownCommand
-		errors.As(err, &uc)
+	case errors.As(err, &uc):
 		path := uc.group.CommandPath()
 		if s := uc.suggestions(); len(s) > 0 {
 			return fmt.Sprintf("did you mean '%s %s'?", path, strings.Join(s, "' or '"+path+" "))
 		}
 		return fmt.Sprintf("'%s' has the commands %s; see '%s --help'", path, strings.Join(uc.commands(), ", "), path)
-	case errors.As(err, new(unknownFlag)):
-		var uf unknownFlag
-		errors.As(err, &uf)
+	case errors.As(err, &uf):
 		path := uf.cmd.CommandPath()
 		if s := uf.suggestions(); len(s) > 0 {
 			return fmt.Sprintf("did you mean --%s? See '%s --help'", strings.Join(s, " or --"), path)

@@ -152,6 +152,9 @@ func checkNewIDs(kind string, ids, existing []string, exists error) error {
 // checkRecipients validates new recipients against each other and the
 // store.
 func (s *Service) checkRecipients(ctx context.Context, rs []leaktrace.Recipient) error {
+	if err := CheckActor(s.Actor); err != nil {
+		return err // before any work; record checks it again for every entry
+	}
 	ids := make([]string, len(rs))
 	for i, r := range rs {
 		if err := CheckRecipient(r); err != nil {
@@ -170,6 +173,9 @@ func (s *Service) checkRecipients(ctx context.Context, rs []leaktrace.Recipient)
 // [format.CheckSupported]), and its id and title (given or defaulted)
 // against the store.
 func (s *Service) checkDocument(ctx context.Context, filename string, data []byte, id, title string) error {
+	if err := CheckActor(s.Actor); err != nil {
+		return err // before analysing the document; record checks it again
+	}
 	if err := format.CheckSupported(filename, data); err != nil {
 		return err
 	}

@@ -172,3 +172,38 @@ func TestTraceReadsAnyText(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryChangeChecksTheActor: issuing and logging a trace refuse an
+// actor that would forge a line in the permanent log, and record nothing.
+func TestEveryChangeChecksTheActor(t *testing.T) {
+	ctx := t.Context()
+	s := emptyHome(t)
+	if _, err := s.AddDocument(ctx, "memo.txt", []byte(memo), "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r1"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, before, err := s.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := s.Marker(ctx, "memo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Actor = "eve\r\nforged: line"
+	if _, err := s.Issue(ctx, m, []string{"r1"}); !errors.Is(err, service.ErrInvalidActor) {
+		t.Errorf("Issue: %v, want ErrInvalidActor", err)
+	}
+	if _, err := s.LogTrace(ctx, leaktrace.Hash([]byte("leak")), []byte(`{}`)); !errors.Is(err, service.ErrInvalidActor) {
+		t.Errorf("LogTrace: %v, want ErrInvalidActor", err)
+	}
+	_, after, err := s.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Size != before.Size {
+		t.Errorf("the log grew from %d to %d entries", before.Size, after.Size)
+	}
+}
