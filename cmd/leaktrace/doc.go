@@ -120,7 +120,11 @@ func (a *app) docAddCommand() *cobra.Command {
 		Short: "Register a document (.txt, .md or .eml)",
 		Long: `add registers a document and reports its variation points: the spots
 where readers' copies will differ, by channel. The id defaults to the file
-name without its extension.`,
+name without its extension.
+
+The format follows the extension: .txt or .text, .md or .markdown, .eml.
+Other formats (HTML, PDF, RTF, DOCX…) are refused until they are supported,
+and so is a file without one of these extensions: leaktrace does not guess.`,
 		Args: args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			data, err := a.readInput(argv[0])
