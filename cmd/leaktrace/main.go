@@ -81,8 +81,6 @@ func withHint(err error, hint string) error { return hinted{err, hint} }
 
 func hintFor(err error) string {
 	var h hinted
-	var uc unknownCommand
-	var uf unknownFlag
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -136,6 +134,18 @@ func hintFor(err error) string {
 		return "ids are unique; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
 	case errors.Is(err, leaktrace.ErrNotFound):
 		return "see 'leaktrace doc list' and 'leaktrace recipient list'"
+	case errors.As(err, new(usageError)):
+		return usageHint(err)
+	}
+	return ""
+}
+
+// usageHint words the hint for a usage mistake: what an unknown command or
+// flag may have meant, else where to look.
+func usageHint(err error) string {
+	var uc unknownCommand
+	var uf unknownFlag
+	switch {
 	case errors.As(err, &uc):
 		path := uc.group.CommandPath()
 		if s := uc.suggestions(); len(s) > 0 {
@@ -148,10 +158,8 @@ func hintFor(err error) string {
 			return fmt.Sprintf("did you mean --%s? See '%s --help'", strings.Join(s, " or --"), path)
 		}
 		return fmt.Sprintf("see '%s --help' for its flags", path)
-	case errors.As(err, new(usageError)):
-		return "see 'leaktrace COMMAND --help'"
 	}
-	return ""
+	return "see 'leaktrace COMMAND --help'"
 }
 
 func (a *app) rootCommand() *cobra.Command {

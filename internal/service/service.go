@@ -314,17 +314,25 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 // AddRecipients registers recipients, all or none. Their ids must be new
 // and differ from each other and from those registered in more than case.
 func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) error {
-	if err := s.checkRecipients(ctx, rs); err != nil {
-		return err
-	}
+	seen := make(map[string]bool, len(rs))
 	recs := make([]leaktrace.LogRecord, len(rs))
 	now := s.now()
 	for i := range rs {
+		if err := CheckID("recipient", rs[i].ID); err != nil {
+			return err
+		}
+		if seen[rs[i].ID] {
+			return fmt.Errorf("recipient %q is listed twice: %w", rs[i].ID, ErrRecipientExists)
+		}
+		seen[rs[i].ID] = true
 		rs[i].AddedAt = now
 		var err error
 		if recs[i], err = record(s.entry(custody.KindRecipient, now, func(e *custody.Entry) { e.Recipient = rs[i].ID })); err != nil {
 			return err
 		}
+	}
+	if err := s.checkRecipients(ctx, rs); err != nil {
+		return err
 	}
 	return s.Store.AddRecipients(ctx, rs, recs)
 }
