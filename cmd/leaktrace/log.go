@@ -269,7 +269,7 @@ the log key.`,
 				fmt.Fprintf(a.stdout, "checked against the auditor's checkpoint of size %d\n", rep.Auditor.Size)
 			}
 			for _, p := range rep.Problems {
-				fmt.Fprintf(a.stdout, "problem: %s\n", p)
+				fmt.Fprintf(a.stdout, "problem: %s\n", termSafe(p)) // problems quote tampered rows
 			}
 			if rep.Omitted > 0 {
 				fmt.Fprintf(a.stdout, "problem: … and %d more\n", rep.Omitted)

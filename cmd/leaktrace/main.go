@@ -51,7 +51,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "leaktrace: error: %v\n", err)
+	fmt.Fprintf(stderr, "leaktrace: error: %s\n", termSafe(err.Error())) // errors may quote stored rows
 	if h := hintFor(err); h != "" {
 		fmt.Fprintf(stderr, "leaktrace: hint: %s\n", h)
 	}

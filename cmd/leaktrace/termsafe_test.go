@@ -108,6 +108,26 @@ func TestStoredControlCharactersAreEscaped(t *testing.T) {
 			t.Errorf("leaktrace %s does not show the stored value escaped:\n%s", strings.Join(args, " "), out)
 		}
 	}
+	// A store tampered with afterwards: verify's problems and the error
+	// quote the forged row, escaped.
+	db, err = sql.Open("sqlite", "file:"+filepath.Join(home, service.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER log_entries_append_only_u`, `UPDATE log_entries SET kind = 'trace` + "\x1b[2J" + `' WHERE idx = ` + itoa(n)} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	var vout, verr bytes.Buffer
+	if code := run(ctx, []string{"--home", home, "log", "verify"}, strings.NewReader(""), &vout, &verr); code == 0 {
+		t.Fatalf("log verify passes a tampered log:\n%s", vout.String())
+	}
+	if !strings.Contains(vout.String(), `\x1b[2J`) || strings.Contains(vout.String()+verr.String(), "\x1b") {
+		t.Errorf("log verify shows the tampered row unescaped or not at all:\n%s%s", vout.String(), verr.String())
+	}
+
 	out, _ := cli(t, home, "recipient", "list", "--json")
 	var rs []recipientJSON
 	if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != 1 || rs[0].Name != evil {
