@@ -30,9 +30,13 @@ func group(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// groupBuiltins makes cobra's own commands refuse typos too: "help
-// bogus" and "completion bogus" are usage errors, not help and success.
-func groupBuiltins(root *cobra.Command) {
+// strictUsage makes every mistake in how root's command tree is called a
+// usage error with a hint: an unknown flag (see [flagError]), and typos
+// after cobra's own commands, "help bogus" and "completion bogus", which
+// would otherwise print help and succeed. (The command groups refuse
+// unknown subcommands themselves: see [group].)
+func strictUsage(root *cobra.Command) {
+	root.SetFlagErrorFunc(flagError)
 	root.SetHelpCommand(&cobra.Command{
 		Use:   "help [COMMAND]",
 		Short: "Help about any command",

@@ -25,7 +25,9 @@ func TestHintsNameExistingFlags(t *testing.T) {
 			walk(sub)
 		}
 	}
-	walk((&app{}).rootCommand())
+	root := (&app{}).rootCommand()
+	strictUsage(root)
+	walk(root)
 	mention := regexp.MustCompile(`(?:^|[^-\w])--([a-z][a-z-]*)`)
 	literal := regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 	files := []string{"main.go", "usage.go", "doc.go", "recipient.go", "log.go", "issue.go", "trace.go", "eval.go", "demo.go"}
