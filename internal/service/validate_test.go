@@ -11,8 +11,8 @@ import (
 	"github.com/leaktrace/leaktrace/internal/service"
 )
 
-// emptyHome makes a new home with nothing registered.
-func emptyHome(t *testing.T) *service.Service {
+// validationHome makes a new home with nothing registered.
+func validationHome(t *testing.T) *service.Service {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "home")
 	if err := service.Init(t.Context(), dir, service.InitOptions{}); err != nil {
@@ -26,7 +26,7 @@ func emptyHome(t *testing.T) *service.Service {
 	return s
 }
 
-const memo = "The committee reviewed the staff projection and agreed that the outlook had changed little since the last meeting.\n"
+const shortMemo = "The committee reviewed the staff projection and agreed that the outlook had changed little since the last meeting.\n"
 
 func TestCheckTextRefusesControlCharacters(t *testing.T) {
 	for _, bad := range []string{
@@ -81,7 +81,7 @@ func TestCheckIDIsASCII(t *testing.T) {
 // batch refuses the whole batch, and nothing is recorded.
 func TestAddRecipientsValidates(t *testing.T) {
 	ctx := t.Context()
-	s := emptyHome(t)
+	s := validationHome(t)
 	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "x1", Email: "x1@example.org"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -129,24 +129,24 @@ func TestAddRecipientsValidates(t *testing.T) {
 // anything is recorded.
 func TestAddDocumentValidates(t *testing.T) {
 	ctx := t.Context()
-	s := emptyHome(t)
-	if _, err := s.AddDocument(ctx, "memo.txt", []byte(memo), "", ""); err != nil {
+	s := validationHome(t)
+	if _, err := s.AddDocument(ctx, "memo.txt", []byte(shortMemo), "", ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
 		name, id, title, data string
 		want                  error
 	}{
-		{"memo.txt", "m2", "Q3 \x1b[2J\x1b[Hmemo", memo, service.ErrInvalidText},
-		{"memo.txt", "m2", strings.Repeat("t", service.MaxTitle+1), memo, service.ErrInvalidText},
-		{"memo\nforged.txt", "m2", "", memo, service.ErrInvalidText}, // the default title is the file name
-		{"memo.txt", "MEMO", "", memo, service.ErrIDCase},
-		{"memo.txt", "", "", memo, service.ErrDocumentExists},
-		{"memo.html", "m2", "", "<p>" + memo + "</p>", format.ErrUnsupported},
-		{"memo.pdf", "m2", "", memo, format.ErrUnsupported},
-		{"memo.txt", "m2", "", "%PDF-1.7\n" + memo, format.ErrUnsupported},
-		{"memo", "m2", "", memo, format.ErrUnknownFormat},
-		{"-", "m2", "", memo, format.ErrUnknownFormat},
+		{"memo.txt", "m2", "Q3 \x1b[2J\x1b[Hmemo", shortMemo, service.ErrInvalidText},
+		{"memo.txt", "m2", strings.Repeat("t", service.MaxTitle+1), shortMemo, service.ErrInvalidText},
+		{"memo\nforged.txt", "m2", "", shortMemo, service.ErrInvalidText}, // the default title is the file name
+		{"memo.txt", "MEMO", "", shortMemo, service.ErrIDCase},
+		{"memo.txt", "", "", shortMemo, service.ErrDocumentExists},
+		{"memo.html", "m2", "", "<p>" + shortMemo + "</p>", format.ErrUnsupported},
+		{"memo.pdf", "m2", "", shortMemo, format.ErrUnsupported},
+		{"memo.txt", "m2", "", "%PDF-1.7\n" + shortMemo, format.ErrUnsupported},
+		{"memo", "m2", "", shortMemo, format.ErrUnknownFormat},
+		{"-", "m2", "", shortMemo, format.ErrUnknownFormat},
 	} {
 		_, err := s.AddDocument(ctx, c.name, []byte(c.data), c.id, c.title)
 		if !errors.Is(err, c.want) {
@@ -166,8 +166,8 @@ func TestAddDocumentValidates(t *testing.T) {
 // leak in a file without an extension is still traced.
 func TestTraceReadsAnyText(t *testing.T) {
 	for _, name := range []string{"leak", "leak.html", "leak.log", "-"} {
-		text, _, err := service.LeakText(name, []byte(memo))
-		if err != nil || text != memo {
+		text, _, err := service.LeakText(name, []byte(shortMemo))
+		if err != nil || text != shortMemo {
 			t.Errorf("LeakText(%q) = %q, %v", name, text, err)
 		}
 	}
@@ -177,8 +177,8 @@ func TestTraceReadsAnyText(t *testing.T) {
 // actor that would forge a line in the permanent log, and record nothing.
 func TestEveryChangeChecksTheActor(t *testing.T) {
 	ctx := t.Context()
-	s := emptyHome(t)
-	if _, err := s.AddDocument(ctx, "memo.txt", []byte(memo), "", ""); err != nil {
+	s := validationHome(t)
+	if _, err := s.AddDocument(ctx, "memo.txt", []byte(shortMemo), "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r1"}}); err != nil {
