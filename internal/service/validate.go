@@ -81,6 +81,9 @@ func CheckActor(actor string) error {
 
 func checkText(kind error, field, s string, limit int) error {
 	if len(s) > limit {
+		if field == "" {
+			field = "it "
+		}
 		return fmt.Errorf("%w: %sis %d bytes, more than %d", kind, field, len(s), limit)
 	}
 	if !utf8.ValidString(s) {
