@@ -17,6 +17,9 @@ var (
 	// ErrUnknownFormat: the file name has no extension, or one leaktrace
 	// does not know.
 	ErrUnknownFormat = errors.New("leaktrace does not guess formats")
+	// ErrUTF16: the text is in UTF-16, as some editors save "Unicode"
+	// text; it matches ErrInvalidUTF8.
+	ErrUTF16 = fmt.Errorf("%w: it is UTF-16", ErrInvalidUTF8)
 )
 
 // formatInfo describes a format by name: the extensions that select it,
@@ -76,6 +79,29 @@ func sniff(data []byte) string {
 	return ""
 }
 
+// utf16 reports whether data looks like UTF-16 text: it starts with a
+// UTF-16 byte-order mark, or every other byte of its start is NUL, as in
+// Latin-script text without one.
+func utf16(data []byte) bool {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return true
+	}
+	head := data[:min(len(data), 64)]
+	if len(head) < 8 {
+		return false
+	}
+	for parity := 0; parity < 2; parity++ {
+		all := true
+		for i := parity; i < len(head) && all; i += 2 {
+			all = head[i] == 0
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
 // UnsupportedError is returned for a document in a format leaktrace does
 // not mark yet. It matches [ErrUnsupported].
 type UnsupportedError struct {
@@ -101,8 +127,8 @@ func (e *UnsupportedError) Is(target error) bool {
 // mark yet, rather than mark it as something else: one whose extension
 // names an unsupported format (.html, .pdf, .rtf, .docx…), whose content
 // begins like one (%PDF-, {\rtf, a ZIP or OLE header, <!DOCTYPE html,
-// <html), or whose name has no extension or an unknown one ("-" for
-// standard input has none). It does not check that the content is a
+// <html), that is UTF-16 text ([ErrUTF16]), or whose name has no
+// extension or an unknown one ("-" for standard input has none). It does not check that the content is a
 // valid document of its format: [Parse] does that.
 //
 // Documents registered before this check are still parsed by [Parse], as
@@ -114,6 +140,9 @@ func CheckSupported(name string, data []byte) error {
 	}
 	if s := sniff(data); s != "" {
 		return &UnsupportedError{Name: name, Format: s, Sniffed: true}
+	}
+	if utf16(data) {
+		return fmt.Errorf("%s: %w", name, ErrUTF16)
 	}
 	switch {
 	case name == "-":

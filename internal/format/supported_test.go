@@ -32,6 +32,8 @@ func TestCheckSupported(t *testing.T) {
 		{"memo", text, ErrUnknownFormat, "no extension"},
 		{"-", text, ErrUnknownFormat, "standard input"},
 		{"memo.log", text, ErrUnknownFormat, ".log"},
+		{"memo.txt", "\xff\xfeP\x00l\x00a\x00i\x00n\x00", ErrUTF16, "UTF-16"},
+		{"memo.txt", "\x00P\x00l\x00a\x00i\x00n\x00 \x00w\x00o\x00r\x00d\x00s\x00", ErrInvalidUTF8, "UTF-16"},
 	} {
 		err := CheckSupported(c.name, []byte(c.data))
 		if c.want == nil {
