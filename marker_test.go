@@ -14,10 +14,7 @@ import (
 
 func memoDoc(tb testing.TB, words int) *leaktrace.Document {
 	tb.Helper()
-	memos := corpus.Memos(1, words, 42)
-	if memos == nil {
-		tb.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(tb, 1, words, 42)
 	data := []byte(memos[0])
 	a, err := leaktrace.Analyze("memo.txt", data)
 	if err != nil {

@@ -18,10 +18,10 @@ import (
 )
 
 func (a *app) docCommand() *cobra.Command {
-	doc := &cobra.Command{
+	doc := group(&cobra.Command{
 		Use:   "doc",
 		Short: "Register and inspect documents",
-	}
+	})
 	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand())
 	return doc
 }
@@ -125,7 +125,11 @@ func (a *app) docAddCommand() *cobra.Command {
 		Short: "Register a document (.txt, .md or .eml)",
 		Long: `add registers a document and reports its variation points: the spots
 where readers' copies will differ, by channel. The id defaults to the file
-name without its extension.`,
+name without its extension.
+
+The format follows the extension: .txt or .text, .md or .markdown, .eml.
+Other formats (HTML, PDF, RTF, DOCX…) are refused until they are supported,
+and so is a file without one of these extensions: leaktrace does not guess.`,
 		Args: args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			data, err := a.readInput(argv[0])
@@ -150,15 +154,15 @@ name without its extension.`,
 			for _, w := range same {
 				fmt.Fprintf(a.stderr, "leaktrace: warning: %s\n", w)
 			}
-			fmt.Fprintf(a.stdout, "added %s: %d words, %d variation points (%s)\n", d.ID, d.Words, d.Marks.Total, channelSummary(d.Marks))
+			fmt.Fprintf(a.stdout, "added %s: %d words, %d variation points (%s)\n", termSafe(d.ID), d.Words, d.Marks.Total, channelSummary(d.Marks))
 			if d.Capacity != nil {
 				fmt.Fprintf(a.stdout, "words a leak needs to name its reader among %d (ε = %g): %s\n", d.Capacity.Recipients, d.Capacity.Epsilon, capacityLine(d.Capacity))
 			}
 			if d.Marks.Total == 0 {
-				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", d.ID)
+				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", termSafe(d.ID))
 			}
 			for _, w := range capacityWarnings(d) {
-				fmt.Fprintf(a.stdout, "warning: %s\n", w)
+				fmt.Fprintf(a.stdout, "warning: %s\n", termSafe(w))
 			}
 			return nil
 		},
@@ -243,7 +247,7 @@ func (a *app) docListCommand() *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tFORMAT\tWORDS\tMARKS\tTITLE")
 			for _, d := range docs {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", d.ID, d.Format, d.Words, d.Marks.Total, d.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", termSafe(d.ID), termSafe(d.Format), d.Words, d.Marks.Total, termSafe(d.Title))
 			}
 			return tw.Flush()
 		},
@@ -279,9 +283,9 @@ func (a *app) docShowCommand() *cobra.Command {
 				return writeJSON(a.stdout, j)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "id:\t%s\n", d.ID)
-			fmt.Fprintf(tw, "title:\t%s\n", d.Title)
-			fmt.Fprintf(tw, "file:\t%s (%s, %d bytes)\n", d.Filename, d.Format, len(d.Content))
+			fmt.Fprintf(tw, "id:\t%s\n", termSafe(d.ID))
+			fmt.Fprintf(tw, "title:\t%s\n", termSafe(d.Title))
+			fmt.Fprintf(tw, "file:\t%s (%s, %d bytes)\n", termSafe(d.Filename), termSafe(d.Format), len(d.Content))
 			fmt.Fprintf(tw, "sha256:\t%s\n", d.SHA256)
 			fmt.Fprintf(tw, "added:\t%s\n", d.AddedAt.UTC().Format(time.RFC3339))
 			fmt.Fprintf(tw, "words:\t%d\n", d.Words)
@@ -299,7 +303,7 @@ func (a *app) docShowCommand() *cobra.Command {
 				return err
 			}
 			for _, w := range capacityWarnings(d) {
-				fmt.Fprintf(a.stdout, "warning: %s\n", w)
+				fmt.Fprintf(a.stdout, "warning: %s\n", termSafe(w))
 			}
 			return nil
 		},

@@ -13,7 +13,7 @@ import (
 )
 
 func (a *app) logCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := group(&cobra.Command{
 		Use:   "log",
 		Short: "Inspect, prove and verify the custody log",
 		Long: `Every change to the home — init, a document or reader added, a copy
@@ -24,7 +24,7 @@ Auditors keep the verifier key ('log key') and checkpoints ('log checkpoint')
 outside the home. With them they can check any entry ('log show N --raw' and
 'log proof N') with golang.org/x/mod/sumdb/tlog, and later check that the log
 still extends what they kept ('log verify --checkpoint FILE').`,
-	}
+	})
 	cmd.AddCommand(a.logKeyCommand(), a.logCheckpointCommand(), a.logShowCommand(),
 		a.logProofCommand(), a.logConsistencyCommand(), a.logVerifyCommand())
 	return cmd
@@ -140,9 +140,9 @@ func writeEntry(w io.Writer, n int64, data []byte, e *custody.Entry) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "entry:\t%d\n", n)
 	fmt.Fprintf(tw, "leaf hash:\t%v\n", tlog.RecordHash(data))
-	fmt.Fprintf(tw, "kind:\t%s\n", e.Kind)
-	fmt.Fprintf(tw, "time:\t%s\n", e.Time)
-	fmt.Fprintf(tw, "actor:\t%s\n", e.Actor)
+	fmt.Fprintf(tw, "kind:\t%s\n", termSafe(e.Kind))
+	fmt.Fprintf(tw, "time:\t%s\n", termSafe(e.Time))
+	fmt.Fprintf(tw, "actor:\t%s\n", termSafe(e.Actor))
 	for _, f := range []struct{ name, value string }{
 		{"origin", e.Origin},
 		{"document", e.Document},
@@ -153,7 +153,7 @@ func writeEntry(w io.Writer, n int64, data []byte, e *custody.Entry) error {
 		{"result", string(e.Result)},
 	} {
 		if f.value != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", f.name, f.value)
+			fmt.Fprintf(tw, "%s:\t%s\n", f.name, termSafe(f.value))
 		}
 	}
 	return tw.Flush()
@@ -279,7 +279,7 @@ the log key.`,
 				fmt.Fprintf(a.stdout, "checked against the auditor's checkpoint of size %d\n", rep.Auditor.Size)
 			}
 			for _, p := range rep.Problems {
-				fmt.Fprintf(a.stdout, "problem: %s\n", p)
+				fmt.Fprintf(a.stdout, "problem: %s\n", termSafe(p)) // problems quote tampered rows
 			}
 			if rep.Omitted > 0 {
 				fmt.Fprintf(a.stdout, "problem: … and %d more\n", rep.Omitted)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
@@ -43,6 +44,7 @@ type app struct {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.rootCommand()
+	strictUsage(root)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -51,7 +53,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "leaktrace: error: %v\n", err)
+	fmt.Fprintf(stderr, "leaktrace: error: %s\n", termSafe(err.Error())) // errors may quote stored rows
 	if h := hintFor(err); h != "" {
 		fmt.Fprintf(stderr, "leaktrace: hint: %s\n", h)
 	}
@@ -122,13 +124,31 @@ func hintFor(err error) string {
 	case errors.Is(err, custody.ErrEntry):
 		return "a custody-log entry must be valid; this is a bug if leaktrace wrote it, tampering if not"
 	case errors.Is(err, service.ErrInvalidID):
-		return "pass a simple id, e.g. --id q3-memo"
+		return "ids name files, so they use only ASCII letters, digits and . _ @ + -, e.g. q3-memo or j.smith; put other letters in a title (--title) or a name (--name)"
+	case errors.Is(err, service.ErrInvalidText):
+		return fmt.Sprintf("titles (at most %d bytes), names (at most %d) and emails are recorded and shown on terminals: remove escapes, newlines, tabs and bidirectional controls", service.MaxTitle, service.MaxName)
+	case errors.Is(err, service.ErrInvalidActor):
+		return fmt.Sprintf("pass --actor (or set $LEAKTRACE_ACTOR to) a plain name of at most %d bytes, without escapes, newlines or tabs", service.MaxActor)
+	case errors.Is(err, service.ErrInvalidEmail):
+		return "give the address alone, e.g. ann@example.org, and the person's name as the name (--name or the CSV's name column)"
+	case errors.Is(err, service.ErrIDCase):
+		return "choose an id that differs in more than upper and lower case; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
+	case errors.Is(err, format.ErrUTF16):
+		return "convert the file to UTF-8 first, e.g. iconv -f utf-16 -t utf-8"
 	case errors.Is(err, format.ErrInvalidUTF8):
 		return "convert the file to UTF-8 first, e.g. iconv -f latin1 -t utf-8"
+	case errors.Is(err, format.ErrUnsupported):
+		return "leaktrace marks plain text (.txt), Markdown (.md) and email (.eml) so far; save the document in one of them"
+	case errors.Is(err, format.ErrUnknownFormat):
+		return "name the file for its format: .txt (plain text), .md (Markdown) or .eml (email)"
 	case errors.Is(err, format.ErrBinary), errors.Is(err, format.ErrFormat):
 		return "leaktrace marks .txt, .md and .eml documents"
+	case errors.Is(err, service.ErrRecipientExists):
+		return "recipient ids are unique: remove the duplicate or give the reader another id; 'leaktrace recipient list' shows the ids in use"
+	case errors.Is(err, service.ErrDocumentExists):
+		return "document ids are unique: pick another with --id; 'leaktrace doc list' shows the ids in use"
 	case errors.Is(err, leaktrace.ErrExists):
-		return "ids are unique; pick another with --id, or list existing ones with 'leaktrace doc list' / 'leaktrace recipient list'"
+		return "ids are unique; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
 	case errors.Is(err, leaktrace.ErrNotFound):
 		return "see 'leaktrace doc list' and 'leaktrace recipient list'"
 	case errors.Is(err, fsutil.ErrExists):
@@ -140,13 +160,35 @@ func hintFor(err error) string {
 	case errors.Is(err, fsutil.ErrNotDir):
 		return "--out names a directory, created if missing; choose a path that is not a file"
 	case errors.As(err, new(usageError)):
-		return "see 'leaktrace COMMAND --help'"
+		return usageHint(err)
 	}
 	return ""
 }
 
+// usageHint words the hint for a usage mistake: what an unknown command or
+// flag may have meant, else where to look.
+func usageHint(err error) string {
+	var uc unknownCommand
+	var uf unknownFlag
+	switch {
+	case errors.As(err, &uc):
+		path := uc.group.CommandPath()
+		if s := uc.suggestions(); len(s) > 0 {
+			return fmt.Sprintf("did you mean '%s %s'?", path, strings.Join(s, "' or '"+path+" "))
+		}
+		return fmt.Sprintf("'%s' has the commands %s; see '%s --help'", path, strings.Join(uc.commands(), ", "), path)
+	case errors.As(err, &uf):
+		path := uf.cmd.CommandPath()
+		if s := uf.suggestions(); len(s) > 0 {
+			return fmt.Sprintf("did you mean --%s? See '%s --help'", strings.Join(s, " or --"), path)
+		}
+		return fmt.Sprintf("see '%s --help' for its flags", path)
+	}
+	return "see 'leaktrace COMMAND --help'"
+}
+
 func (a *app) rootCommand() *cobra.Command {
-	root := &cobra.Command{
+	root := group(&cobra.Command{
 		Use:   "leaktrace",
 		Short: "Trace leaked documents to the copy they came from",
 		Long: `leaktrace gives every reader of a sensitive document an invisibly and
@@ -156,7 +198,10 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 ~/.local/share/leaktrace.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-	}
+		// Traversing parses the root's flags before the command name, so
+		// that "--bogus doc list" reports --bogus, not "list".
+		TraverseChildren: true,
+	})
 	root.PersistentFlags().StringVar(&a.home, "home", "", "home directory (default $LEAKTRACE_HOME, else ~/.local/share/leaktrace)")
 	root.PersistentFlags().StringVar(&a.actor, "actor", "", "who the custody log records as making changes (default $LEAKTRACE_ACTOR, else the OS user)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })

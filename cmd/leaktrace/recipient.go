@@ -15,11 +15,11 @@ import (
 )
 
 func (a *app) recipientCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := group(&cobra.Command{
 		Use:     "recipient",
 		Aliases: []string{"recipients", "reader"},
 		Short:   "Register and list readers",
-	}
+	})
 	cmd.AddCommand(a.recipientAddCommand(), a.recipientImportCommand(), a.recipientListCommand())
 	return cmd
 }
@@ -40,7 +40,7 @@ func (a *app) recipientAddCommand() *cobra.Command {
 			if err := s.AddRecipients(cmd.Context(), []leaktrace.Recipient{r}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "added recipient %s\n", r.ID)
+			fmt.Fprintf(a.stdout, "added recipient %s\n", termSafe(r.ID))
 			return nil
 		},
 	}
@@ -167,7 +167,7 @@ func (a *app) recipientListCommand() *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tEMAIL")
 			for _, r := range rs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Name, r.Email)
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", termSafe(r.ID), termSafe(r.Name), termSafe(r.Email))
 			}
 			return tw.Flush()
 		},

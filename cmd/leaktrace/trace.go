@@ -322,9 +322,9 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 		return
 	}
 	for i, m := range rep.Matches {
-		fmt.Fprintf(w, "\nMatch %d: %s", i+1, m.Source.ID)
+		fmt.Fprintf(w, "\nMatch %d: %s", i+1, termSafe(m.Source.ID))
 		if t := rep.Titles[m.Source.ID]; t != "" && t != m.Source.ID {
-			fmt.Fprintf(w, " (%s)", t)
+			fmt.Fprintf(w, " (%s)", termSafe(t))
 		}
 		fmt.Fprintf(w, "\n  %d of the leak's %d words align with it, covering %d of its %d words (%.1f%%).\n",
 			m.MatchedWords, m.LeakWords, m.CoveredWords, m.SourceWords, 100*float64(m.CoveredWords)/float64(max(1, m.SourceWords)))
@@ -361,7 +361,7 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 				accused = append(accused, s.Recipient)
 				worst = max(worst, s.PValue)
 			}
-			fmt.Fprintf(tw, "    %s\t%.1f\t%d/%d\t%s\t%s\n", s.Recipient, finite(s.Score), s.Agree, len(m.Observations), formatP(s.PValue), verdict)
+			fmt.Fprintf(tw, "    %s\t%.1f\t%d/%d\t%s\t%s\n", termSafe(s.Recipient), finite(s.Score), s.Agree, len(m.Observations), formatP(s.PValue), verdict)
 		}
 		tw.Flush()
 		top := m.Suspects[0]
@@ -370,7 +370,7 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 		if len(ev) > 0 {
 			fmt.Fprintf(w, "  Evidence: marks in the leak that agree with %s's copy ([…] is where the mark was read):\n", top.Recipient)
 			for _, e := range ev {
-				fmt.Fprintf(w, "    %s %s = %s: %s\n", e.channel, e.kind, e.variant, e.context)
+				fmt.Fprintf(w, "    %s %s = %s: %s\n", e.channel, e.kind, termSafe(e.variant), termSafe(e.context))
 			}
 		}
 	}

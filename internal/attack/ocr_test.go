@@ -49,10 +49,7 @@ func TestOCRReadsPhotographedPrintout(t *testing.T) {
 	if err := TesseractAvailable(); err != nil {
 		t.Skipf("OCR attack not tested: %v", err)
 	}
-	memos := corpus.Memos(1, 150, 7)
-	if len(memos) == 0 {
-		t.Skip("no shared/corpus found (set LEAKTRACE_CORPUS)")
-	}
+	memos := corpus.RequireMemos(t, 1, 150, 7)
 	src := memos[0]
 	start := time.Now()
 	got, err := OCR(src, DefaultOCROptions(), rand.New(rand.NewPCG(1, 2)))

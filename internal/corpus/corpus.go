@@ -1,15 +1,23 @@
 // Package corpus loads the shared test corpus of real public text (State
 // of the Union addresses, FOMC minutes, mailing-list email) and cuts it
 // into memo-sized documents for tests and benchmarks.
+//
+// It is the one place tests find the corpus. A test that needs it calls
+// [Require], [RequireFiles] or [RequireMemos]: without the corpus the
+// test is skipped on a developer's machine, and fails in CI (the
+// environment variable CI set to true), where the corpus must be present.
 package corpus
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"testing"
 )
 
 // Dir returns the corpus directory: $LEAKTRACE_CORPUS, else the first
@@ -33,6 +41,53 @@ func Dir() string {
 			return ""
 		}
 	}
+}
+
+// Require returns the corpus directory for a test that needs it, or
+// ends the test: see [Missing].
+func Require(tb testing.TB) string {
+	tb.Helper()
+	d := Dir()
+	if st, err := os.Stat(d); d == "" || err != nil || !st.IsDir() {
+		Missing(tb, "the test corpus was not found")
+	}
+	return d
+}
+
+// RequireFiles returns the files of one corpus folder, sorted, or ends
+// the test: see [Missing].
+func RequireFiles(tb testing.TB, sub string) []string {
+	tb.Helper()
+	Require(tb)
+	files := Files(sub)
+	if len(files) == 0 {
+		Missing(tb, fmt.Sprintf("the test corpus has no %s folder", sub))
+	}
+	return files
+}
+
+// RequireMemos returns [Memos](n, words, seed), or ends the test: see
+// [Missing].
+func RequireMemos(tb testing.TB, n, words int, seed uint64) []string {
+	tb.Helper()
+	Require(tb)
+	memos := Memos(n, words, seed)
+	if len(memos) < n {
+		Missing(tb, fmt.Sprintf("the test corpus yields %d memos of %d words, want %d", len(memos), words, n))
+	}
+	return memos
+}
+
+// Missing ends a test that cannot run without the corpus: it fails it
+// under CI=true, where a skip would hide that the test never ran, and
+// skips it otherwise.
+func Missing(tb testing.TB, why string) {
+	tb.Helper()
+	why += " (set LEAKTRACE_CORPUS, or put it in shared/corpus beside the repository)"
+	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+		tb.Fatal(why + "; CI=true, so this fails")
+	}
+	tb.Skip(why)
 }
 
 // Files lists the files of one corpus folder ("sotu", "fomc", "email"),

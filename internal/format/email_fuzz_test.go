@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/leaktrace/leaktrace/internal/corpus"
 )
 
 // FuzzEmail checks that no input makes parseEmail or Render panic, that
@@ -66,7 +67,7 @@ func FuzzEmail(f *testing.F) {
 // corpusSeeds returns the first corpus message of each kind worth
 // mutating: quoted-printable, base64, multipart, latin-1, and plain.
 func corpusSeeds() [][]byte {
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
+	files := corpus.Files("email")
 	kinds := []string{"quoted-printable", "base64", "multipart/alternative", "multipart/signed", "iso-8859-1", "us-ascii"}
 	var seeds [][]byte
 	for _, f := range files {

@@ -16,20 +16,13 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/leaktrace/leaktrace/internal/corpus"
 	"golang.org/x/text/encoding/htmlindex"
 )
 
-// corpusDir holds real messages shared by the project; tests that need it
-// skip when it is absent.
-const corpusDir = "../../../shared/corpus/email"
-
 func corpusFiles(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corpusDir, "*"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("no email corpus at %s", corpusDir)
-	}
-	return files
+	return corpus.RequireFiles(t, "email")
 }
 
 // TestEmailCorpusRoundTrip checks that every corpus message renders back

@@ -80,7 +80,8 @@ type Document interface {
 
 // Parse reads a document, choosing the format from the file name's
 // extension (.txt, .text, .md, .markdown, .eml). Other extensions are read
-// as plain text if the content is text.
+// as plain text if the content is text: new documents are first checked
+// with [CheckSupported], and this keeps reading those registered before.
 func Parse(name string, data []byte) (Document, error) {
 	if err := checkText(data, strings.EqualFold(filepath.Ext(name), ".eml")); err != nil {
 		return nil, err
@@ -96,15 +97,13 @@ func Parse(name string, data []byte) (Document, error) {
 }
 
 // Kind returns the format a file name selects: "md", "eml" or "txt".
+// Any name that selects no format it marks is read as "txt": that is how
+// documents registered before [CheckSupported] were read.
 func Kind(name string) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".md", ".markdown":
-		return "md"
-	case ".eml":
-		return "eml"
-	default:
-		return "txt"
+	if f, ok := byExt(name); ok && f.kind != "" {
+		return f.kind
 	}
+	return "txt"
 }
 
 // checkText rejects empty, huge, binary and non-UTF-8 input. Email is

@@ -10,7 +10,7 @@ import (
 
 // memo returns about n words of FOMC minutes: a memo-sized document.
 func memo(b *testing.B, n int) string {
-	files := corpus(b, "fomc")
+	files := corpusFiles(b, "fomc")
 	text := readText(b, files[len(files)-1])
 	words := strings.Fields(text)
 	if len(words) > n {

@@ -3,13 +3,13 @@ package lexicon_test
 import (
 	"flag"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/leaktrace/leaktrace/internal/corpus"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
@@ -29,7 +29,7 @@ func measure(t testing.TB, name string) density {
 	if d, ok := measured.m[name]; ok {
 		return d
 	}
-	files := corpus(t, name)
+	files := corpusFiles(t, name)
 	texts := make([]string, len(files))
 	for i, path := range files {
 		texts[i] = readText(t, path)
@@ -113,8 +113,7 @@ func FuzzFind(f *testing.F) {
 		f.Add(s)
 	}
 	for _, name := range []string{"fomc", "sotu", "email"} {
-		files, _ := filepath.Glob(filepath.Join(corpusRoot, name, "*"))
-		sort.Strings(files)
+		files := corpus.Files(name)
 		for i := 0; i < len(files) && i < 40; i += 4 {
 			text := readText(f, files[i])
 			for at := 0; at+600 < len(text) && at < 20000; at += 5000 {

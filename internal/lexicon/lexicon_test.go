@@ -6,28 +6,20 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/leaktrace/leaktrace/internal/corpus"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
-// corpusRoot is the shared test corpus (see its README), read-only.
-const corpusRoot = "../../../shared/corpus"
-
-// corpus returns the files of one corpus folder in name order, or skips
-// the test when the corpus is absent.
-func corpus(t testing.TB, name string) []string {
+// corpusFiles returns the files of one corpus folder in name order, or
+// ends the test when the corpus is absent (see corpus.Missing).
+func corpusFiles(t testing.TB, name string) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corpusRoot, name, "*"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("corpus %s not found under %s", name, corpusRoot)
-	}
-	sort.Strings(files)
-	return files
+	return corpus.RequireFiles(t, name)
 }
 
 // readText returns a corpus file's prose: for an email, the body after
@@ -50,7 +42,7 @@ func readText(t testing.TB, path string) string {
 
 // sample picks n files of a corpus folder with a fixed seed.
 func sample(t testing.TB, name string, n int, rng *rand.Rand) []string {
-	files := corpus(t, name)
+	files := corpusFiles(t, name)
 	rng.Shuffle(len(files), func(i, j int) { files[i], files[j] = files[j], files[i] })
 	if n < len(files) {
 		files = files[:n]

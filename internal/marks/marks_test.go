@@ -136,15 +136,12 @@ func firstDiff(a, b string) string {
 // every copy canonicalizes to the source's tokens, keeps its lines, and is
 // valid UTF-8, and different copies differ.
 func TestCopiesCanonicalizeLikeSource(t *testing.T) {
-	memos := corpus.Memos(40, 800, 1)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 40, 800, 1)
 	rng := rand.New(rand.NewPCG(2, 3))
 	for i, m := range memos {
 		checkCopies(t, fmt.Sprintf("memo%d.txt", i), []byte(m), 5, rng)
 	}
-	emails := corpus.Files("email")
+	emails := corpus.RequireFiles(t, "email")
 	for i := 0; i < len(emails); i += 25 {
 		b, err := os.ReadFile(emails[i])
 		if err != nil {
@@ -293,9 +290,7 @@ func describe(set *marks.Set) string {
 // TestDensity reports points per word in each channel on the corpus (a
 // fifth of it; -density.full for all of it).
 func TestDensity(t *testing.T) {
-	if corpus.Dir() == "" {
-		t.Skip("corpus not found")
-	}
+	corpus.Require(t)
 	type tally struct {
 		words, docs int
 		by          map[marks.Channel]int

@@ -32,8 +32,12 @@ func (s *Service) entry(kind string, at time.Time, fill func(*custody.Entry)) *c
 	return e
 }
 
-// record encodes e for the store.
+// record encodes e for the store. Every change passes here, so here the
+// actor is checked: the log is permanent, and shown on terminals.
 func record(e *custody.Entry) (leaktrace.LogRecord, error) {
+	if err := CheckActor(e.Actor); err != nil {
+		return leaktrace.LogRecord{}, err
+	}
 	b, err := custody.Encode(e)
 	if err != nil {
 		return leaktrace.LogRecord{}, err

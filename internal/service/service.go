@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -231,18 +230,6 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 // Close closes the store.
 func (s *Service) Close() error { return s.Store.Close() }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$`)
-
-// CheckID validates a document or recipient id. Ids name files (a
-// recipient's copy is DIR/<id>.<ext>), so they are restricted to a safe
-// alphabet.
-func CheckID(kind, id string) error {
-	if !idPattern.MatchString(id) {
-		return fmt.Errorf("%w: %s id %q: use 1-128 letters, digits and . _ @ + -, starting with a letter or digit", ErrInvalidID, kind, id)
-	}
-	return nil
-}
-
 // DefaultDocID derives a document id from a file name.
 func DefaultDocID(filename string) string {
 	base := strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
@@ -264,12 +251,14 @@ func DefaultDocID(filename string) string {
 	return id
 }
 
-// AddDocument registers a document read from filename.
+// AddDocument registers a document read from filename. Its format must
+// be supported (see [format.CheckSupported]); its id must be new, and
+// differ from those registered in more than case.
 func (s *Service) AddDocument(ctx context.Context, filename string, data []byte, id, title string) (*leaktrace.Document, error) {
 	if id == "" {
 		id = DefaultDocID(filename)
 	}
-	if err := CheckID("document", id); err != nil {
+	if err := s.checkDocument(ctx, filename, data, id, title); err != nil {
 		return nil, err
 	}
 	if err := s.Need(ctx, OpAddDocument); err != nil {
@@ -300,7 +289,8 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	return d, nil
 }
 
-// AddRecipients registers recipients, all or none.
+// AddRecipients registers recipients, all or none. Their ids must be new
+// and differ from each other and from those registered in more than case.
 func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) error {
 	if err := s.logKey(OpAddRecipients); err != nil {
 		return err
@@ -313,7 +303,7 @@ func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) e
 			return err
 		}
 		if seen[rs[i].ID] {
-			return fmt.Errorf("recipient %q is listed twice: %w", rs[i].ID, leaktrace.ErrExists)
+			return fmt.Errorf("recipient %q is listed twice: %w", rs[i].ID, ErrRecipientExists)
 		}
 		seen[rs[i].ID] = true
 		rs[i].AddedAt = now
@@ -321,6 +311,9 @@ func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) e
 		if recs[i], err = record(s.entry(custody.KindRecipient, now, func(e *custody.Entry) { e.Recipient = rs[i].ID })); err != nil {
 			return err
 		}
+	}
+	if err := s.checkRecipients(ctx, rs); err != nil {
+		return err
 	}
 	return s.Store.AddRecipients(ctx, rs, recs)
 }

@@ -60,10 +60,7 @@ func home(t *testing.T, docs []string, readers int) (*service.Service, map[strin
 }
 
 func TestTraceFindsEveryQuotedDocument(t *testing.T) {
-	memos := corpus.Memos(3, 800, 21)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 3, 800, 21)
 	s, copies := home(t, memos, 40)
 	rng := rand.New(rand.NewPCG(1, 1))
 	leak := attack.Excerpt(copies["doc0"]["r007"], 60, rng) + "\n\n" + attack.Excerpt(copies["doc2"]["r031"], 60, rng)
@@ -84,10 +81,7 @@ func TestTraceFindsEveryQuotedDocument(t *testing.T) {
 }
 
 func TestTraceOfUnrelatedTextMatchesNothing(t *testing.T) {
-	memos := corpus.Memos(2, 500, 22)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 2, 500, 22)
 	s, _ := home(t, memos, 5)
 	other := corpus.Memos(1, 200, 99)[0]
 	rep, err := s.Trace(t.Context(), "leak.txt", []byte(other), service.DefaultEpsilon, 5)

@@ -23,10 +23,7 @@ type benchCorpus struct {
 }
 
 func loadSentences(tb testing.TB) *benchCorpus {
-	files := append(corpus.Files("fomc"), corpus.Files("sotu")...)
-	if len(files) == 0 {
-		tb.Skip("corpus not found")
-	}
+	files := append(corpus.RequireFiles(tb, "fomc"), corpus.RequireFiles(tb, "sotu")...)
 	bc := &benchCorpus{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -30,10 +30,7 @@ func TestTypoAway(t *testing.T) {
 // never cross, and almost every untouched token finds its true source
 // position.
 func TestAlignmentUnderTyposAndDeletions(t *testing.T) {
-	memos := corpus.Memos(12, 1200, 11)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 12, 1200, 11)
 	rng := rand.New(rand.NewPCG(11, 12))
 	for trial, memo := range memos {
 		src := marks.Tokens(memo)

@@ -21,10 +21,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, words, readers int, seed uint64) *fixture {
 	t.Helper()
-	memos := corpus.Memos(1, words, seed)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 1, words, seed)
 	data := []byte(memos[0])
 	a, err := leaktrace.Analyze("memo.txt", data)
 	if err != nil {
