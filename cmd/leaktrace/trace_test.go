@@ -44,10 +44,7 @@ func readersHome(t *testing.T, readers int) (*service.Service, []string) {
 // traceHome registers a memo from the corpus and issues it to readers.
 func traceHome(t *testing.T, words, readers int, seed uint64) (*service.Service, *leaktrace.Marker, map[string]string) {
 	t.Helper()
-	memos := corpus.Memos(1, words, seed)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 1, words, seed)
 	s, ids := readersHome(t, readers)
 	if _, err := s.AddDocument(t.Context(), "memo.txt", []byte(memos[0]), "memo", ""); err != nil {
 		t.Fatal(err)
@@ -142,7 +139,7 @@ func TestVerdictSaysWhatItSaw(t *testing.T) {
 // and its prose count is doc show's.
 func TestTraceReportsBothWordCounts(t *testing.T) {
 	var body string
-	for _, f := range corpus.Files("email") {
+	for _, f := range corpus.RequireFiles(t, "email") {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -152,7 +149,7 @@ func TestTraceReportsBothWordCounts(t *testing.T) {
 		}
 	}
 	if body == "" {
-		t.Skip("corpus not found")
+		t.Fatal("no corpus email has two links and 150 words")
 	}
 	s, _ := readersHome(t, 0)
 	d, err := s.AddDocument(t.Context(), "mail.txt", []byte(body), "mail", "")

@@ -109,10 +109,7 @@ func checkTrace(t *testing.T, rep *service.TraceReport, doc, leaker string) *tra
 // A second registration of the same text, never issued, must not hide the
 // reader of the first one.
 func TestTraceReregisteredTextStillNamesLeaker(t *testing.T) {
-	memos := corpus.Memos(1, 2000, 31)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 1, 2000, 31)
 	readers := readerIDs("p", 0, 9)
 	s := emptyHome(t, readers...)
 	copies := register(t, s, "memo", memos[0], readers...)
@@ -130,10 +127,7 @@ func TestTraceReregisteredTextStillNamesLeaker(t *testing.T) {
 // A revision issued to other readers must not hide the reader of the
 // revision that leaked, when the excerpt cannot tell them apart.
 func TestTraceRevisionNamesLeakerOfEither(t *testing.T) {
-	memos := corpus.Memos(1, 1200, 32)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 1, 1200, 32)
 	v1 := memos[0]
 	i := strings.Index(v1, " the ")
 	if i < 0 || i > len(v1)/4 {
@@ -174,10 +168,7 @@ func TestTraceRevisionNamesLeakerOfEither(t *testing.T) {
 // More registrations of one text than the trace aligns by default: the one
 // whose copy leaked must not be cut off by the order of the ids.
 func TestTraceManyRegistrationsOfOneText(t *testing.T) {
-	memos := corpus.Memos(1, 500, 33)
-	if memos == nil {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 1, 500, 33)
 	readers := readerIDs("r", 0, 3)
 	s := emptyHome(t, readers...)
 	for i := 0; i < 11; i++ {
@@ -198,10 +189,7 @@ func TestTraceManyRegistrationsOfOneText(t *testing.T) {
 // SameText finds registrations of the same content or canonical text,
 // and nothing else: not a revision that changes a word, not another text.
 func TestSameText(t *testing.T) {
-	memos := corpus.Memos(2, 800, 34)
-	if len(memos) < 2 {
-		t.Skip("corpus not found")
-	}
+	memos := corpus.RequireMemos(t, 2, 800, 34)
 	text := memos[0]
 	i := strings.Index(text, " the ")
 	if i < 0 {
