@@ -81,7 +81,7 @@ a different file there is never replaced unless --force is given.`,
 			if all {
 				return a.issueAll(ctx, s, m, d, outDir, force, asJSON)
 			}
-			toFile := out != "-" && out != ""
+			toFile := out != "" && out != "-"
 			o := a.output(out, force)
 			// Refuse before the copy is recorded as issued.
 			if toFile {

@@ -170,7 +170,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, fsutil.ErrNoDir):
 		return "create the directory first, or choose another path"
 	case errors.Is(err, fsutil.ErrNotDir):
-		return "--out names a directory, created if missing; choose a path that is not a file"
+		return "--out DIR names a directory, created if missing, and -o or --plot a file in an existing directory; choose a path whose directories are not files"
 	case errors.As(err, new(usageError)):
 		return usageHint(err, cmd)
 	}

@@ -226,6 +226,9 @@ func (o Output) Check() (Kind, error) {
 	path := o.Path
 	kind, err := Probe(path)
 	switch {
+	case errors.Is(err, syscall.ENOTDIR):
+		// A file where the path needs a directory: memo.txt/copy.txt.
+		return kind, fmt.Errorf("%s: %w", path, ErrNotDir)
 	case err != nil:
 		return kind, err
 	case kind == Directory:

@@ -407,8 +407,8 @@ func TestCheckOutputMissingDirectory(t *testing.T) {
 	if _, err := CheckOutput(filepath.Join(dir, "no", "copy.txt"), true); !errors.Is(err, ErrNoDir) {
 		t.Errorf("missing directory: err = %v, want ErrNoDir", err)
 	}
-	if _, err := CheckOutput(filepath.Join(file, "copy.txt"), true); err == nil {
-		t.Error("a file as directory: no error")
+	if _, err := CheckOutput(filepath.Join(file, "copy.txt"), true); !errors.Is(err, ErrNotDir) {
+		t.Errorf("a file as directory: err = %v, want ErrNotDir", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "no")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("CheckOutput created a directory: %v", err)
