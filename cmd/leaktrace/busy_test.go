@@ -13,7 +13,7 @@ import (
 // a held lock gives ErrBusy).
 func TestBusyHint(t *testing.T) {
 	err := fmt.Errorf("adding recipients: %w", fmt.Errorf("%w: database is locked (5) (SQLITE_BUSY)", store.ErrBusy))
-	if h := hintFor(err); !strings.Contains(h, "another leaktrace process holds the store") {
+	if h := hintFor(err, nil); !strings.Contains(h, "another leaktrace process holds the store") {
 		t.Fatalf("hint for a busy store: %q", h)
 	}
 }

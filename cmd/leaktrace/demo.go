@@ -106,7 +106,7 @@ func (a *app) demo(ctx context.Context, w *stickyWriter, home string) error {
 		return err
 	}
 	defer s.Close()
-	fmt.Fprintf(w, "1. A scratch home in %s\n\n", home)
+	fmt.Fprintf(w, "1. A scratch home in %s\n\n", termSafe(home))
 	if err := check(); err != nil {
 		return err
 	}

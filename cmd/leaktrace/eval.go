@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"os"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -13,6 +13,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/attack"
 	"github.com/leaktrace/leaktrace/internal/eval"
 	"github.com/leaktrace/leaktrace/internal/evalplot"
+	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/spf13/cobra"
 )
@@ -21,7 +22,7 @@ func (a *app) evalCommand() *cobra.Command {
 	var (
 		cfg                 eval.Config
 		attacks, words, col string
-		asJSON              bool
+		asJSON, force       bool
 		plot                string
 	)
 	cmd := &cobra.Command{
@@ -75,8 +76,11 @@ readers' copies before the attack.`,
 			if cfg.TypoRate < 0 || cfg.TypoRate > 1 {
 				return usagef("--typos must be between 0 and 1 (got %g)", cfg.TypoRate)
 			}
+			if plot == "" && cmd.Flags().Changed("plot") {
+				return withHint(usagef("--plot needs a FILE"), "name the plot F.svg or F.png")
+			}
 			if plot != "" {
-				if err := checkPlotPath(plot); err != nil {
+				if err := checkPlotPath(a.output(plot, force)); err != nil {
 					return err
 				}
 			}
@@ -113,7 +117,7 @@ readers' copies before the attack.`,
 				return err
 			}
 			if plot != "" {
-				if err := plotRows(rows, plot, cfg); err != nil {
+				if err := plotRows(ctx, rows, a.output(plot, force), cfg); err != nil {
 					return err
 				}
 			}
@@ -131,7 +135,7 @@ readers' copies before the attack.`,
 			}
 			fmt.Fprintf(a.stdout, "%d readers, ε = %g, seed %d\n", cfg.Recipients, cfg.Epsilon, cfg.Seed)
 			if plot != "" {
-				fmt.Fprintf(a.stdout, "plot written to %s\n", plot)
+				fmt.Fprintf(a.stdout, "plot written to %s\n", termSafe(plot))
 			}
 			return nil
 		},
@@ -147,6 +151,7 @@ readers' copies before the attack.`,
 	f.Float64Var(&cfg.TypoRate, "typos", 0.02, "with retype: fraction of words mistyped")
 	f.BoolVar(&asJSON, "json", false, "print JSON rows")
 	f.StringVar(&plot, "plot", "", "write identification against words to F.svg or F.png")
+	f.BoolVar(&force, "force", false, "with --plot: replace an existing file")
 	return cmd
 }
 
@@ -176,29 +181,32 @@ func intList(s, flag string) ([]int, error) {
 }
 
 // checkPlotPath refuses a --plot path that can't be written after the
-// run: an unsupported format, or a directory that doesn't exist.
-func checkPlotPath(path string) error {
-	switch strings.ToLower(filepath.Ext(path)) {
+// run: an unsupported format, or a path the output rules refuse (an
+// existing file without --force, a missing directory, the home).
+func checkPlotPath(o fsutil.Output) error {
+	switch strings.ToLower(filepath.Ext(o.Path)) {
 	case ".svg", ".png":
 	default:
-		return withHint(usagef("--plot %s: unsupported format %q", path, filepath.Ext(path)), "name the plot F.svg or F.png")
+		return withHint(usagef("--plot %s: unsupported format %q", o.Path, filepath.Ext(o.Path)), "name the plot F.svg or F.png")
 	}
-	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-		return withHint(usagef("--plot %s: no directory %s to write it in", path, filepath.Dir(path)), "create the directory first, or choose another path")
+	if _, err := o.Check(); err != nil {
+		return usageError{fmt.Errorf("--plot %w", err)}
 	}
 	return nil
 }
 
-// plotRows draws identification against excerpt length.
-func plotRows(rows []eval.Row, path string, cfg eval.Config) error {
+// plotRows draws identification against excerpt length and writes it by
+// the output rules.
+func plotRows(ctx context.Context, rows []eval.Row, o fsutil.Output, cfg eval.Config) error {
 	pr := make([]evalplot.Row, len(rows))
 	for i, r := range rows {
 		pr[i] = evalplot.Row{Attack: r.Attack, Words: r.Words, Colluders: r.Colluders, Trials: r.Trials,
 			Identified: r.Identified, FalseAccusations: r.FalseAccusations, DocFound: r.DocFound, TraceMsMedian: r.TraceMsMedian}
 	}
 	title := fmt.Sprintf("leaktrace: leaker named, %d readers, ε = %g", cfg.Recipients, cfg.Epsilon)
-	if err := evalplot.Plot(pr, title, path); err != nil {
-		return withHint(err, "name the plot F.svg or F.png")
+	data, err := evalplot.Render(pr, title, filepath.Ext(o.Path))
+	if err != nil {
+		return err
 	}
-	return nil
+	return o.Write(ctx, data, 0o644)
 }

@@ -41,7 +41,7 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{[]string{"--home", home, "issue", "memo", "r1", "--out", "dir"}, "--out DIR is for issue --all"},
 		{[]string{"--home", home, "issue", "memo", "--all", "--out", "dir", "-o", "f"}, "not -o"},
 		{append(eval, "--plot", filepath.Join(t.TempDir(), "curve.jpg")), `unsupported format ".jpg"`},
-		{append(eval, "--plot", filepath.Join(t.TempDir(), "no", "curve.svg")), "no directory"},
+		{append(eval, "--plot", filepath.Join(t.TempDir(), "no", "curve.svg")), "no such directory"},
 		{append(eval, "--recipients", "0"), "--recipients takes a positive whole number"},
 		{append(eval, "--recipients", "-4"), "--recipients takes a positive whole number"},
 		{append(eval, "--trials", "0"), "--trials takes a positive whole number"},

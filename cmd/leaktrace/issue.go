@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,13 +47,16 @@ a different file there is never replaced unless --force is given.`,
 				if outDir == "" {
 					return usagef("issue --all needs --out DIR")
 				}
-				if out != "" {
+				if cmd.Flags().Changed("output") {
 					return usagef("issue --all writes to --out DIR, not -o")
 				}
 				return nil
 			}
 			if len(argv) != 2 {
 				return usagef("issue takes DOC and RECIPIENT (or DOC --all --out DIR)")
+			}
+			if out == "" && cmd.Flags().Changed("output") {
+				return withHint(usagef("-o needs a FILE"), "name a file, or pass -o - (or no -o) for standard output")
 			}
 			if outDir != "" {
 				return usagef("--out DIR is for issue --all; write one copy with -o FILE")
@@ -80,17 +82,14 @@ a different file there is never replaced unless --force is given.`,
 				return a.issueAll(ctx, s, m, d, outDir, force, asJSON)
 			}
 			toFile := out != "" && out != "-"
+			o := a.output(out, force)
+			// Refuse before the copy is recorded as issued.
 			if toFile {
-				// Refuse before the copy is recorded as issued.
-				kind, err := fsutil.CheckOutput(out, force)
-				if err != nil {
+				if _, err := o.Check(); err != nil {
 					return err
 				}
-				if kind != fsutil.Special {
-					if err := notInHome(out, s.Dir); err != nil {
-						return err
-					}
-				}
+			} else if err := a.stdoutOpen(); err != nil {
+				return err
 			}
 			copies, err := s.Issue(ctx, m, []string{argv[1]})
 			if err != nil {
@@ -101,7 +100,7 @@ a different file there is never replaced unless --force is given.`,
 				_, err = a.stdout.Write(c.Data)
 				return err
 			}
-			if err := fsutil.WriteOutput(ctx, out, c.Data, 0o600, force); err != nil {
+			if err := o.Write(ctx, c.Data, 0o600); err != nil {
 				return err
 			}
 			if asJSON {
@@ -118,22 +117,6 @@ a different file there is never replaced unless --force is given.`,
 	return cmd
 }
 
-// errIntoHome refuses to write copies among the home's store and keys.
-var errIntoHome = errors.New("is inside the leaktrace home")
-
-// notInHome refuses an output path inside the home, even with --force:
-// a copy must never replace the store or a key.
-func notInHome(path, home string) error {
-	in, err := fsutil.Within(path, home)
-	if err != nil {
-		return err
-	}
-	if in {
-		return fmt.Errorf("%s: %w %s", path, errIntoHome, home)
-	}
-	return nil
-}
-
 // issueAll writes every reader's copy of d to dir. It refuses before
 // issuing anything when a file it would replace differs from the copy and
 // force is not set, and skips the files already there and identical to the
@@ -146,7 +129,7 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	if len(rs) == 0 {
 		return withHint(fmt.Errorf("no recipients registered"), "add readers with 'leaktrace recipient add ID' or 'recipient import FILE.csv'")
 	}
-	if err := notInHome(dir, s.Dir); err != nil {
+	if err := fsutil.Outside(dir, a.output(dir, force).Protect); err != nil {
 		return err
 	}
 	if err := fsutil.MkdirAll(dir, 0o700); err != nil {
@@ -165,11 +148,18 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 		sums[c.Recipient] = c.SHA256
 	}
 	path := func(r string) string { return filepath.Join(dir, r+ext) }
+	// Each file is checked on its own: a symlink in dir may lead anywhere,
+	// and a FIFO there would block the batch.
+	output := func(r string, force bool) fsutil.Output {
+		o := a.output(path(r), force)
+		o.Batch = true
+		return o
+	}
 	var todo, conflicts []string
 	skipped := 0
 	for _, r := range rs {
 		p := path(r.ID)
-		kind, err := fsutil.CheckOutput(p, true)
+		kind, err := output(r.ID, true).Check()
 		if err != nil {
 			return err
 		}
@@ -190,8 +180,8 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 		todo = append(todo, r.ID)
 	}
 	if len(conflicts) > 0 {
-		return fmt.Errorf("%s: %w and is not %s's copy of %s (%d of %d files in %s differ; nothing was issued)",
-			path(conflicts[0]), fsutil.ErrExists, conflicts[0], d.ID, len(conflicts), len(rs), dir)
+		return fmt.Errorf("%s: %w and is not %s's copy of %s (%d of %s in %s differ; nothing was issued)",
+			path(conflicts[0]), fsutil.ErrExists, conflicts[0], d.ID, len(conflicts), count(len(rs), "file"), dir)
 	}
 	bar := a.progress(len(todo), "issuing "+d.ID)
 	for start := 0; start < len(todo); start += issueBatch {
@@ -203,7 +193,7 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 			return err
 		}
 		for _, c := range copies {
-			if err := fsutil.WriteOutput(ctx, path(c.Recipient), c.Data, 0o600, force); err != nil {
+			if err := output(c.Recipient, force).Write(ctx, c.Data, 0o600); err != nil {
 				return err
 			}
 			bar.Add(1)
@@ -213,7 +203,7 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	if asJSON {
 		return writeJSON(a.stdout, map[string]any{"document": d.ID, "copies": len(rs), "written": len(todo), "skipped": skipped, "out": dir})
 	}
-	fmt.Fprintf(a.stdout, "issued %d copies of %s to %s", len(todo), d.ID, dir)
+	fmt.Fprintf(a.stdout, "issued %s of %s to %s", count(len(todo), "copy"), termSafe(d.ID), termSafe(dir))
 	if skipped > 0 {
 		fmt.Fprintf(a.stdout, "; skipped %d already there and identical", skipped)
 	}

@@ -272,9 +272,9 @@ the log key.`,
 				}
 				return s.CheckKeys(cmd.Context())
 			}
-			fmt.Fprintf(a.stdout, "log %s: %d entries, root %v\n", rep.Origin, rep.Size, rep.Root)
-			fmt.Fprintf(a.stdout, "checked %d checkpoints, %d documents, %d readers, %d copies\n", rep.Checkpoints, rep.Documents, rep.Recipients, rep.Copies)
-			fmt.Fprintf(a.stdout, "checked the lookup index: %d fingerprints\n", rep.Fingerprints)
+			fmt.Fprintf(a.stdout, "log %s: %s, root %v\n", rep.Origin, count(int(rep.Size), "entry"), rep.Root)
+			fmt.Fprintf(a.stdout, "checked %s, %s, %s, %s\n", count(rep.Checkpoints, "checkpoint"), count(rep.Documents, "document"), count(rep.Recipients, "reader"), count(rep.Copies, "copy"))
+			fmt.Fprintf(a.stdout, "checked the lookup index: %s\n", count(rep.Fingerprints, "fingerprint"))
 			if rep.Auditor != nil {
 				fmt.Fprintf(a.stdout, "checked against the auditor's checkpoint of size %d\n", rep.Auditor.Size)
 			}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -25,7 +26,8 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stdin, stdout, stderr := stdio()
+	code := run(ctx, os.Args[1:], stdin, stdout, stderr)
 	stop()
 	os.Exit(code)
 }
@@ -49,12 +51,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
 	fmt.Fprintf(stderr, "leaktrace: error: %s\n", termSafe(err.Error())) // errors may quote stored rows
-	if h := hintFor(err); h != "" {
+	if h := hintFor(err, cmd); h != "" {
 		fmt.Fprintf(stderr, "leaktrace: hint: %s\n", h)
 	}
 	var ue usageError
@@ -81,9 +83,11 @@ func (e hinted) Unwrap() error { return e.error }
 
 func withHint(err error, hint string) error { return hinted{err, hint} }
 
-func hintFor(err error) string {
+// hintFor words the hint for err, which cmd returned (cmd may be nil).
+func hintFor(err error, cmd *cobra.Command) string {
 	var h hinted
 	var km *service.KeyModeError
+	var pe *fs.PathError
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -153,21 +157,37 @@ func hintFor(err error) string {
 		return "see 'leaktrace doc list' and 'leaktrace recipient list'"
 	case errors.Is(err, fsutil.ErrExists):
 		return "leaktrace never overwrites an existing file: choose another path, or pass --force to replace it"
+	case errors.As(err, &pe) && isScratch(pe.Path):
+		return fmt.Sprintf("demo and eval work in a scratch directory in %s, from $TMPDIR: point $TMPDIR at an existing, writable directory, or unset it", termSafe(os.TempDir()))
+	case errors.Is(err, errStdoutClosed):
+		return "write the copy with -o FILE, or run issue with standard output open (redirected to a file or a pipe)"
 	case errors.Is(err, fsutil.ErrIsDir):
-		return "a copy is written to a file, not a directory: choose another -o FILE or move the directory away ('issue DOC --all --out DIR' writes DIR/<recipient>.<ext>)"
-	case errors.Is(err, errIntoHome):
-		return "the home holds the store and the keys; write copies outside it"
+		return "output is written to a file, not a directory: choose another path or move the directory away ('issue DOC --all --out DIR' writes DIR/<recipient>.<ext>)"
+	case errors.Is(err, fsutil.ErrProtected):
+		return "that is the leaktrace home, which holds the store and the keys; write outside it"
+	case errors.Is(err, fsutil.ErrNotRegular):
+		return "issue --all writes only regular files; move the FIFO, device or socket out of the directory, or choose another --out DIR (a single copy can go to one with -o FILE)"
+	case errors.Is(err, fsutil.ErrNoDir):
+		return "create the directory first, or choose another path"
 	case errors.Is(err, fsutil.ErrNotDir):
-		return "--out names a directory, created if missing; choose a path that is not a file"
+		return "--out DIR names a directory, created if missing, and -o or --plot a file in an existing directory; choose a path whose directories are not files"
 	case errors.As(err, new(usageError)):
-		return usageHint(err)
+		return usageHint(err, cmd)
 	}
 	return ""
 }
 
-// usageHint words the hint for a usage mistake: what an unknown command or
-// flag may have meant, else where to look.
-func usageHint(err error) string {
+// isScratch reports whether path is $TMPDIR or a scratch directory that
+// demo or eval create in it: os.MkdirTemp reports a missing $TMPDIR by its
+// stat, and a $TMPDIR that is a file by the mkdir of the scratch path.
+func isScratch(path string) bool {
+	tmp := os.TempDir()
+	return path == tmp || filepath.Dir(path) == tmp && strings.HasPrefix(filepath.Base(path), "leaktrace-")
+}
+
+// usageHint words the hint for a usage mistake in cmd: what an unknown
+// command or flag may have meant, else where to look.
+func usageHint(err error, cmd *cobra.Command) string {
 	var uc unknownCommand
 	var uf unknownFlag
 	switch {
@@ -184,7 +204,10 @@ func usageHint(err error) string {
 		}
 		return fmt.Sprintf("see '%s --help' for its flags", path)
 	}
-	return "see 'leaktrace COMMAND --help'"
+	if cmd == nil || !cmd.HasParent() {
+		return "see 'leaktrace --help' for the commands, and 'leaktrace COMMAND --help' for one"
+	}
+	return fmt.Sprintf("see '%s --help'", cmd.CommandPath())
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -257,7 +280,7 @@ func (a *app) open(ctx context.Context) (*service.Service, error) {
 func args(n int, names string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, a []string) error {
 		if len(a) != n {
-			return usagef("%s takes %s (got %d arguments)", cmd.CommandPath(), names, len(a))
+			return usagef("%s takes %s (got %s)", cmd.CommandPath(), names, count(len(a), "argument"))
 		}
 		return nil
 	}
@@ -292,7 +315,7 @@ neither key.`,
 			if err := service.Init(cmd.Context(), dir, service.InitOptions{Origin: origin, Actor: a.actorName()}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "initialized leaktrace home in %s\n", dir)
+			fmt.Fprintf(a.stdout, "initialized leaktrace home in %s\n", termSafe(dir))
 			return nil
 		},
 	}

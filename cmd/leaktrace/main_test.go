@@ -11,7 +11,8 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"leaktrace": func() {
-			os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+			stdin, stdout, stderr := stdio()
+			os.Exit(run(context.Background(), os.Args[1:], stdin, stdout, stderr))
 		},
 	})
 }

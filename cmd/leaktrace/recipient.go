@@ -124,7 +124,7 @@ func (a *app) recipientImportCommand() *cobra.Command {
 			if err := s.AddRecipients(cmd.Context(), rs); err != nil {
 				return fmt.Errorf("%s: nothing imported: %w", argv[0], err)
 			}
-			fmt.Fprintf(a.stdout, "imported %d recipients\n", len(rs))
+			fmt.Fprintf(a.stdout, "imported %s\n", count(len(rs), "recipient"))
 			return nil
 		},
 	}

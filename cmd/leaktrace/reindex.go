@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/leaktrace/leaktrace/internal/plural"
 	"github.com/spf13/cobra"
 )
 
@@ -63,10 +64,5 @@ logged row, adds no log entry, and needs neither log.key nor marking.key.`,
 	return cmd
 }
 
-// count says "1 row", "2 rows".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+// count says "1 row", "2 rows", "3 copies".
+func count(n int, noun string) string { return plural.Count(n, noun) }

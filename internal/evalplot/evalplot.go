@@ -5,16 +5,17 @@
 package evalplot
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -69,21 +70,30 @@ func (s series) name() string {
 	return fmt.Sprintf("%s, %d colluders", s.attack, s.colluders)
 }
 
-// Plot draws the identification rate (0–100%) against excerpt length in
-// words, one line with point markers per (attack, colluders) series, and
-// writes it to path as SVG or PNG, chosen by the extension (.svg or
-// .png). The x axis is logarithmic when the lengths span more than a
+// Plot writes the chart [Render] draws to path, replacing it, as SVG or
+// PNG, chosen by the extension (.svg or .png).
+func Plot(rows []Row, title, path string) error {
+	data, err := Render(rows, title, filepath.Ext(path))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return fsutil.WriteFile(path, data, 0o644)
+}
+
+// Render draws the identification rate (0–100%) against excerpt length
+// in words, one line with point markers per (attack, colluders) series,
+// as SVG or PNG, chosen by ext (".svg" or ".png", in any case). The x axis is logarithmic when the lengths span more than a
 // factor of ten, since evaluations step lengths geometrically. Series
 // are ordered by attack, then colluders, and points by length, so the
 // same rows always give the same file. Rows of a series with the same
 // length are pooled, weighted by their trials.
-func Plot(rows []Row, title, path string) error {
-	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+func Render(rows []Row, title, ext string) ([]byte, error) {
+	format := strings.ToLower(strings.TrimPrefix(ext, "."))
 	if format != "svg" && format != "png" {
-		return fmt.Errorf("evalplot: %s: unsupported format %q, want .svg or .png", path, filepath.Ext(path))
+		return nil, fmt.Errorf("evalplot: unsupported format %q, want .svg or .png", ext)
 	}
 	if len(rows) == 0 {
-		return fmt.Errorf("evalplot: %s: no rows to plot", path)
+		return nil, fmt.Errorf("evalplot: no rows to plot")
 	}
 
 	p := plot.New()
@@ -109,7 +119,7 @@ func Plot(rows []Row, title, path string) error {
 	for i, s := range group(rows) {
 		line, points, err := plotter.NewLinePoints(s.points)
 		if err != nil {
-			return fmt.Errorf("evalplot: series %q: %w", s.name(), err)
+			return nil, fmt.Errorf("evalplot: series %q: %w", s.name(), err)
 		}
 		line.Color = plotutil.Color(i)
 		// Past the palette, colours repeat and dashes tell lines apart.
@@ -141,18 +151,11 @@ func Plot(rows []Row, title, path string) error {
 	}
 	legend.Draw(draw.Crop(dc, plotWidth+legendGap, -legendGap, 0, top))
 
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("evalplot: %w", err)
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("evalplot: %w", err)
 	}
-	if _, err := c.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("evalplot: writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("evalplot: %w", err)
-	}
-	return nil
+	return buf.Bytes(), nil
 }
 
 // group splits rows into series sorted by attack then colluders, each

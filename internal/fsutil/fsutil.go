@@ -18,6 +18,12 @@
 //     the directory synced. A new file gets the mode passed in.
 //   - An existing regular file is never replaced unless force is set:
 //     the error wraps [ErrExists]. A directory is refused with [ErrIsDir].
+//
+// [Output] adds two rules a caller may ask for: a protected directory
+// (the home with the store and keys) that nothing is written inside,
+// whatever symlinks lead there, and, for one file of a batch written to
+// a directory, regular files only, so that a batch never blocks on a
+// FIFO nobody reads or sprays copies into a device.
 package fsutil
 
 import (
@@ -44,6 +50,15 @@ var (
 	ErrIsDir = errors.New("is a directory")
 	// ErrNotDir reports an output directory path that is not a directory.
 	ErrNotDir = errors.New("not a directory")
+	// ErrNoDir reports a missing directory that a new file would be
+	// created in.
+	ErrNoDir = errors.New("no such directory")
+	// ErrNotRegular reports a device, FIFO, socket or descriptor alias
+	// where only a regular file may be written (one file of a batch).
+	ErrNotRegular = errors.New("is not a regular file")
+	// ErrProtected reports an output path that resolves inside a
+	// protected directory.
+	ErrProtected = errors.New("is inside a directory nothing is written to")
 )
 
 // Kind is what an output path leads to, after following symlinks.
@@ -160,10 +175,7 @@ func Within(path, dir string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if dir, err = filepath.Abs(dir); err != nil {
-		return false, err
-	}
-	if dir, err = filepath.EvalSymlinks(dir); err != nil {
+	if dir, err = Resolve(dir); err != nil {
 		return false, err
 	}
 	rel, err := filepath.Rel(dir, p)
@@ -173,25 +185,101 @@ func Within(path, dir string) (bool, error) {
 	return rel == "." || rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)), nil
 }
 
-// WriteOutput writes data to path with the redirection semantics described
-// in the package documentation. perm is the mode of a newly written
-// regular file; force allows replacing an existing regular file.
+// Outside returns an error wrapping [ErrProtected] if path, with every
+// symlink followed (dangling ones too), is protect or inside it. An empty
+// protect protects nothing.
+func Outside(path, protect string) error {
+	if protect == "" {
+		return nil
+	}
+	in, err := Within(path, protect)
+	if err != nil {
+		return err
+	}
+	if in {
+		return fmt.Errorf("%s: %w: %s", path, ErrProtected, protect)
+	}
+	return nil
+}
+
+// Output is a user-given path to write and the rules to write it by.
+type Output struct {
+	Path string
+	// Force allows replacing an existing regular file.
+	Force bool
+	// Batch marks one of many files written to a directory: only a
+	// regular file (new or existing) is written; a device, FIFO, socket
+	// or descriptor alias is refused with [ErrNotRegular].
+	Batch bool
+	// Protect is a directory that no file is created or replaced in,
+	// even with Force: refused with [ErrProtected]. Empty for none.
+	Protect string
+}
+
+// Check reports what o.Path leads to and returns the error that
+// [Output.Write] would return before writing: [ErrIsDir] for a directory,
+// [ErrExists] for an existing regular file unless Force is set, [ErrNoDir]
+// for a missing file whose directory doesn't exist, [ErrNotRegular] for a
+// special file in a batch, and [ErrProtected] for a file in Protect. It
+// lets a caller refuse before doing work whose result can't be written.
+func (o Output) Check() (Kind, error) {
+	path := o.Path
+	kind, err := Probe(path)
+	switch {
+	case errors.Is(err, syscall.ENOTDIR):
+		// A file where the path needs a directory: memo.txt/copy.txt.
+		return kind, fmt.Errorf("%s: %w", path, ErrNotDir)
+	case err != nil:
+		return kind, err
+	case kind == Directory:
+		return kind, fmt.Errorf("%s: %w", path, ErrIsDir)
+	case kind == Special:
+		if o.Batch {
+			return kind, fmt.Errorf("%s: %w", path, ErrNotRegular)
+		}
+		// Written through: nothing in a directory is created or replaced.
+		return kind, nil
+	case kind == Regular && !o.Force:
+		return kind, fmt.Errorf("%s: %w", path, ErrExists)
+	case kind == Missing:
+		p, err := target(path)
+		if err != nil {
+			return kind, err
+		}
+		dir := filepath.Dir(p)
+		st, err := os.Stat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return kind, fmt.Errorf("%s: %w: %s", path, ErrNoDir, dir)
+		}
+		if err != nil {
+			return kind, err
+		}
+		if !st.IsDir() {
+			return kind, fmt.Errorf("%s: %w", dir, ErrNotDir)
+		}
+	}
+	return kind, Outside(path, o.Protect)
+}
+
+// Write writes data to o.Path with the redirection semantics described in
+// the package documentation and o's rules. perm is the mode of a newly
+// written regular file.
 //
 // Opening and writing a FIFO or pipe waits for its reader. If ctx is done
-// first (Ctrl-C), WriteOutput returns ctx's error; the abandoned write
-// stays blocked in a goroutine until a reader comes or the process exits.
-func WriteOutput(ctx context.Context, path string, data []byte, perm os.FileMode, force bool) error {
-	if fd, ok := aliasFD(path); ok {
-		return waitFor(ctx, func() error { return writeFD(path, fd, data) })
+// first (Ctrl-C), Write returns ctx's error; the abandoned write stays
+// blocked in a goroutine until a reader comes or the process exits.
+func (o Output) Write(ctx context.Context, data []byte, perm os.FileMode) error {
+	if fd, ok := aliasFD(o.Path); ok && !o.Batch {
+		return waitFor(ctx, func() error { return writeFD(o.Path, fd, data) })
 	}
-	kind, err := CheckOutput(path, force)
+	kind, err := o.Check()
 	if err != nil {
 		return err
 	}
 	if kind == Special {
-		return waitFor(ctx, func() error { return writeThrough(path, data) })
+		return waitFor(ctx, func() error { return writeThrough(o.Path, data) })
 	}
-	p, err := target(path)
+	p, err := target(o.Path)
 	if err != nil {
 		return err
 	}
@@ -201,35 +289,15 @@ func WriteOutput(ctx context.Context, path string, data []byte, perm os.FileMode
 	return CreateFile(p, data, perm)
 }
 
-// CheckOutput reports what path leads to and returns the error that
-// [WriteOutput] would return before writing: [ErrIsDir] for a directory,
-// [ErrExists] for an existing regular file unless force is set, and an
-// error for a missing file whose directory doesn't exist. It lets a caller
-// refuse before doing work whose result can't be written.
+// WriteOutput writes data to path like [Output.Write], with no protected
+// directory; force allows replacing an existing regular file.
+func WriteOutput(ctx context.Context, path string, data []byte, perm os.FileMode, force bool) error {
+	return Output{Path: path, Force: force}.Write(ctx, data, perm)
+}
+
+// CheckOutput is [Output.Check] for path, with no protected directory.
 func CheckOutput(path string, force bool) (Kind, error) {
-	kind, err := Probe(path)
-	switch {
-	case err != nil:
-		return kind, err
-	case kind == Directory:
-		return kind, fmt.Errorf("%s: %w", path, ErrIsDir)
-	case kind == Regular && !force:
-		return kind, fmt.Errorf("%s: %w", path, ErrExists)
-	case kind == Missing:
-		p, err := target(path)
-		if err != nil {
-			return kind, err
-		}
-		dir := filepath.Dir(p)
-		st, err := os.Stat(dir)
-		if err != nil {
-			return kind, err
-		}
-		if !st.IsDir() {
-			return kind, fmt.Errorf("%s: %w", dir, ErrNotDir)
-		}
-	}
-	return kind, nil
+	return Output{Path: path, Force: force}.Check()
 }
 
 // waitFor runs a write that may block and returns its error, or ctx's

@@ -404,13 +404,115 @@ func TestCheckOutputMissingDirectory(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	writeFile(t, file, "x")
-	if _, err := CheckOutput(filepath.Join(dir, "no", "copy.txt"), true); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("missing directory: err = %v, want ErrNotExist", err)
+	if _, err := CheckOutput(filepath.Join(dir, "no", "copy.txt"), true); !errors.Is(err, ErrNoDir) {
+		t.Errorf("missing directory: err = %v, want ErrNoDir", err)
 	}
-	if _, err := CheckOutput(filepath.Join(file, "copy.txt"), true); err == nil {
-		t.Error("a file as directory: no error")
+	if _, err := CheckOutput(filepath.Join(file, "copy.txt"), true); !errors.Is(err, ErrNotDir) {
+		t.Errorf("a file as directory: err = %v, want ErrNotDir", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "no")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("CheckOutput created a directory: %v", err)
+	}
+}
+
+func TestWithinMissingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	symlink(t, "home/new.txt", filepath.Join(dir, "dangling"))
+	home := filepath.Join(dir, "home")
+	for p, want := range map[string]bool{
+		filepath.Join(dir, "dangling"):  true,
+		filepath.Join(home, "x", "y"):   true,
+		filepath.Join(dir, "other.txt"): false,
+	} {
+		if got, err := Within(p, home); err != nil || got != want {
+			t.Errorf("Within(%s) with no home yet = %v, %v; want %v", p, got, err, want)
+		}
+	}
+}
+
+// TestOutputProtect: nothing is created or replaced inside the protected
+// directory, whatever symlinks, dangling or not, lead there, even with
+// Force, in a batch or not.
+func TestOutputProtect(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(home, "leaktrace.db")
+	writeFile(t, db, "store")
+	out := filepath.Join(dir, "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, "../home/leaktrace.db", filepath.Join(out, "alice.txt"))
+	symlink(t, "../home/planted.txt", filepath.Join(out, "bob.txt"))
+	symlink(t, "../home", filepath.Join(out, "homelink"))
+	for _, p := range []string{
+		filepath.Join(out, "alice.txt"),
+		filepath.Join(out, "bob.txt"),
+		filepath.Join(out, "homelink", "carol.txt"),
+		filepath.Join(home, "dave.txt"),
+		db,
+	} {
+		for _, batch := range []bool{false, true} {
+			o := Output{Path: p, Force: true, Batch: batch, Protect: home}
+			if _, err := o.Check(); !errors.Is(err, ErrProtected) {
+				t.Errorf("Check(%s, batch %v): err = %v, want ErrProtected", p, batch, err)
+			}
+			if err := o.Write(ctx, []byte("copy"), 0o600); !errors.Is(err, ErrProtected) {
+				t.Errorf("Write(%s, batch %v): err = %v, want ErrProtected", p, batch, err)
+			}
+		}
+	}
+	if got := readFile(t, db); got != "store" {
+		t.Fatalf("the store was overwritten: %q", got)
+	}
+	if left, _ := os.ReadDir(home); len(left) != 1 {
+		t.Fatalf("files were created in the home: %v", left)
+	}
+	// Outside the home, the same rules write as usual.
+	o := Output{Path: filepath.Join(out, "erin.txt"), Batch: true, Protect: home}
+	if err := o.Write(ctx, []byte("copy"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOutputBatchRegularOnly: one file of a batch is never a FIFO (which
+// would block until read), a device or a descriptor; they are refused
+// before anything is opened, and stay as they are.
+func TestOutputBatchRegularOnly(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "r1.md")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, "r1.md", filepath.Join(dir, "r2.md"))
+	paths := []string{fifo, filepath.Join(dir, "r2.md"), "/dev/stdout", "/dev/fd/1"}
+	if _, err := os.Stat(os.DevNull); err == nil {
+		symlink(t, os.DevNull, filepath.Join(dir, "r3.md"))
+		paths = append(paths, filepath.Join(dir, "r3.md"))
+	}
+	for _, p := range paths {
+		o := Output{Path: p, Force: true, Batch: true}
+		if k, err := o.Check(); k != Special || !errors.Is(err, ErrNotRegular) {
+			t.Errorf("Check(%s) = %v, %v; want Special, ErrNotRegular", p, k, err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- o.Write(ctx, []byte("copy"), 0o600) }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrNotRegular) {
+				t.Errorf("Write(%s): err = %v, want ErrNotRegular", p, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Write(%s) blocked", p)
+		}
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&fs.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v", err)
+	}
+	if !isSymlink(t, filepath.Join(dir, "r2.md")) {
+		t.Fatal("the symlink was replaced")
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/plural"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -68,11 +69,11 @@ func (r *Report) Err() error {
 	case n == 0:
 		return nil
 	case r.rolledBack:
-		return fmt.Errorf("%w (%d problems; first: %s)", ErrRolledBack, n, r.Problems[0])
+		return fmt.Errorf("%w (%s; first: %s)", ErrRolledBack, plural.Count(n, "problem"), r.Problems[0])
 	case n == r.indexProblems:
-		return fmt.Errorf("%w (%d problems; first: %s)", ErrIndex, n, r.Problems[0])
+		return fmt.Errorf("%w (%s; first: %s)", ErrIndex, plural.Count(n, "problem"), r.Problems[0])
 	default:
-		return fmt.Errorf("%w (%d problems; first: %s)", ErrTampered, n, r.Problems[0])
+		return fmt.Errorf("%w (%s; first: %s)", ErrTampered, plural.Count(n, "problem"), r.Problems[0])
 	}
 }
 

@@ -256,3 +256,18 @@ func TestFingerprintsAsAddDocument(t *testing.T) {
 		}
 	}
 }
+
+func TestReportErrCountsProblems(t *testing.T) {
+	for _, tc := range []struct {
+		rep  Report
+		want string
+	}{
+		{Report{Problems: []string{"a"}}, "(1 problem; first: a)"},
+		{Report{Problems: []string{"a", "b"}}, "(2 problems; first: a)"},
+		{Report{Problems: []string{"a"}, Omitted: 3}, "(4 problems; first: a)"},
+	} {
+		if err := tc.rep.Err(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Err() = %v, want it to contain %q", err, tc.want)
+		}
+	}
+}
