@@ -42,13 +42,14 @@ type docJSON struct {
 	AddedAt   time.Time           `json:"added_at"`
 	Copies    *int                `json:"copies,omitempty"`
 	Capacity  *leaktrace.Capacity `json:"capacity,omitempty"`
-	Warnings  []string            `json:"warnings,omitempty"`
+	registrationJSON
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func toDocJSON(d *leaktrace.Document) docJSON {
 	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
 		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
-		Warnings: capacityWarnings(d)}
+		registrationJSON: toRegistrationJSON(d), Warnings: capacityWarnings(d)}
 }
 
 // capacityAttacks are the attacks a capacity report covers, in order.
@@ -118,14 +119,20 @@ func (a *app) readInput(name string) ([]byte, error) {
 }
 
 func (a *app) docAddCommand() *cobra.Command {
-	var id, title string
-	var asJSON bool
+	var id, title, variantsFile string
+	var asJSON, verbatim bool
 	cmd := &cobra.Command{
 		Use:   "add FILE",
 		Short: "Register a document (.txt, .md or .eml)",
 		Long: `add registers a document and reports its variation points: the spots
 where readers' copies will differ, by channel. The id defaults to the file
-name without its extension.`,
+name without its extension.
+
+--verbatim registers a document whose wording must never move (transcripts,
+legal text): no lexical points, so only the typographic channel marks it and
+a normalized or retyped leak cannot be traced; the report says what that
+costs. --variants FILE adds the author's own variants (see 'doc suggest' and
+the README for the file's format); the report shows what they gain.`,
 		Args: args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			data, err := a.readInput(argv[0])
@@ -137,7 +144,13 @@ name without its extension.`,
 				return err
 			}
 			defer s.Close()
-			d, err := s.AddDocument(cmd.Context(), argv[0], data, id, title)
+			opts := service.AddOptions{ID: id, Title: title, Verbatim: verbatim}
+			if variantsFile != "" {
+				if opts.Variants, err = a.readVariants(variantsFile); err != nil {
+					return err
+				}
+			}
+			d, err := s.AddDocumentWith(cmd.Context(), argv[0], data, opts)
 			if err != nil {
 				return err
 			}
@@ -154,6 +167,9 @@ name without its extension.`,
 			if d.Capacity != nil {
 				fmt.Fprintf(a.stdout, "words a leak needs to name its reader among %d (ε = %g): %s\n", d.Capacity.Recipients, d.Capacity.Epsilon, capacityLine(d.Capacity))
 			}
+			for _, l := range registrationLines(d) {
+				fmt.Fprintln(a.stdout, l)
+			}
 			if d.Marks.Total == 0 {
 				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", d.ID)
 			}
@@ -165,6 +181,8 @@ name without its extension.`,
 	}
 	cmd.Flags().StringVar(&id, "id", "", "document id (default: the file name without extension)")
 	cmd.Flags().StringVar(&title, "title", "", "title (default: the file name)")
+	cmd.Flags().BoolVar(&verbatim, "verbatim", false, "never change the wording: no lexical points")
+	cmd.Flags().StringVar(&variantsFile, "variants", "", "the author's own variants, from `FILE`")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -293,6 +311,10 @@ func (a *app) docShowCommand() *cobra.Command {
 			}
 			if d.Capacity != nil {
 				fmt.Fprintf(tw, "words a leak needs:\t%s (to name 9 readers in 10 among %d, ε = %g)\n", capacityLine(d.Capacity), d.Capacity.Recipients, d.Capacity.Epsilon)
+			}
+			for _, l := range registrationLines(d) {
+				k, v, _ := strings.Cut(l, ": ")
+				fmt.Fprintf(tw, "%s:\t%s\n", k, v)
 			}
 			fmt.Fprintf(tw, "copies issued:\t%d\n", n)
 			if err := tw.Flush(); err != nil {

@@ -121,6 +121,8 @@ func hintFor(err error) string {
 		return "pass a checkpoint saved unchanged from 'leaktrace log checkpoint'"
 	case errors.Is(err, custody.ErrEntry):
 		return "a custody-log entry must be valid; this is a bug if leaktrace wrote it, tampering if not"
+	case errors.Is(err, service.ErrVariants):
+		return "fix the variants file: each '- ' line quotes words of the document's prose that occur once in it, outside quotations and code, and each '+ ' line after it is one alternative (README: Author variants); nothing was registered"
 	case errors.Is(err, service.ErrInvalidID):
 		return "pass a simple id, e.g. --id q3-memo"
 	case errors.Is(err, format.ErrInvalidUTF8):
