@@ -22,7 +22,7 @@ func (a *app) docCommand() *cobra.Command {
 		Use:   "doc",
 		Short: "Register and inspect documents",
 	}
-	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand())
+	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand(), a.docVariantsCommand(), a.docSuggestCommand())
 	return doc
 }
 

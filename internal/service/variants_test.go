@@ -307,3 +307,101 @@ func TestBadAuthorVariantsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// doc variants: every change a copy can carry, in its sentence.
+func TestChangesShowEveryPointInItsSentence(t *testing.T) {
+	text := speech(t)
+	vs, err := service.ParseVariants([]byte(speechVariants))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := emptyHome(t)
+	ctx := t.Context()
+	d, err := s.AddDocumentWith(ctx, "address.txt", []byte(text), service.AddOptions{Variants: vs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lexical, err := s.Changes(ctx, d.ID, marks.Lexical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lexical) != d.Marks.ByChannel[marks.Lexical.String()] {
+		t.Errorf("%d lexical changes, the document has %d lexical points", len(lexical), d.Marks.ByChannel[marks.Lexical.String()])
+	}
+	author := 0
+	for _, c := range lexical {
+		if c.Renderings[c.Orig] != c.Sentence || !strings.Contains(c.Sentence, c.Variants[c.Orig]) || !strings.Contains(text, c.Sentence) {
+			t.Errorf("change %d: sentence %q, renderings %q: the original's rendering must be the sentence as written", c.Point, c.Sentence, c.Renderings)
+		}
+		for i, r := range c.Renderings {
+			if i != c.Orig && (r == c.Sentence || !strings.Contains(r, c.Variants[i])) {
+				t.Errorf("change %d: rendering %q does not show variant %q", c.Point, r, c.Variants[i])
+			}
+		}
+		if c.Kind == marks.AuthorKind {
+			author++
+			if strings.HasPrefix(c.Variants[0], "not right") && c.Sentence != "That is not right." {
+				t.Errorf("the sentence of %q is %q", c.Variants[0], c.Sentence)
+			}
+		}
+	}
+	if author != len(vs) {
+		t.Errorf("%d author changes listed, want %d", author, len(vs))
+	}
+	_, all, err := s.Changes(ctx, d.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != d.Marks.Total {
+		t.Errorf("%d changes on every channel, the document has %d points", len(all), d.Marks.Total)
+	}
+}
+
+// doc suggest: sentences in the middle of the longest stretches without
+// a lexical point, never quoted ones or ones that already carry a point.
+func TestSuggestSplitsTheLongestStretches(t *testing.T) {
+	text := speech(t)
+	s := emptyHome(t)
+	ctx := t.Context()
+	d, err := s.AddDocument(ctx, "address.txt", []byte(text), "address", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Suggest(ctx, d.ID, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suggestions) != 8 || rep.Lexical != d.Marks.ByChannel[marks.Lexical.String()] {
+		t.Fatalf("%d suggestions, %d lexical points; want 8 and %d", len(rep.Suggestions), rep.Lexical, d.Marks.ByChannel[marks.Lexical.String()])
+	}
+	if rep.Suggestions[0].Gap != rep.LongestGap || rep.LongestGapAfter >= rep.LongestGap {
+		t.Errorf("first suggestion in a %d-word stretch, longest %d, after %d", rep.Suggestions[0].Gap, rep.LongestGap, rep.LongestGapAfter)
+	}
+	_, changes, err := s.Changes(ctx, d.ID, marks.Lexical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, sg := range rep.Suggestions {
+		if i > 0 && sg.Gap > rep.Suggestions[i-1].Gap {
+			t.Errorf("suggestion %d is in a longer stretch (%d) than the one before (%d)", i+1, sg.Gap, rep.Suggestions[i-1].Gap)
+		}
+		if sg.Split[0]+sg.Split[1] != sg.Gap || sg.Split[0] <= 0 || sg.Split[1] <= 0 {
+			t.Errorf("suggestion %d splits %d words into %v", i+1, sg.Gap, sg.Split)
+		}
+		if strings.ContainsAny(sg.Sentence, "\"\u201C\u201D") || !strings.Contains(text, sg.Sentence) || sg.Words < 6 {
+			t.Errorf("suggestion %d: %q", i+1, sg.Sentence)
+		}
+		for _, c := range changes {
+			if strings.Contains(sg.Sentence, c.Sentence) || strings.Contains(c.Sentence, sg.Sentence) {
+				t.Errorf("suggestion %d already carries a lexical point (%q): %q", i+1, c.Variants, sg.Sentence)
+			}
+		}
+	}
+	vd, err := s.AddDocumentWith(ctx, "address.txt", []byte(text), service.AddOptions{ID: "verbatim", Verbatim: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Suggest(ctx, vd.ID, 3); !errors.Is(err, service.ErrVariants) {
+		t.Errorf("suggestions for a verbatim document: %v", err)
+	}
+}
