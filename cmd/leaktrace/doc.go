@@ -135,6 +135,9 @@ costs. --variants FILE adds the author's own variants (see 'doc suggest' and
 the README for the file's format); the report shows what they gain.`,
 		Args: args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
+			if verbatim && variantsFile != "" {
+				return usagef("--verbatim and --variants contradict each other: a verbatim document's wording never moves")
+			}
 			data, err := a.readInput(argv[0])
 			if err != nil {
 				return err

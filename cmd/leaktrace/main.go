@@ -123,6 +123,8 @@ func hintFor(err error) string {
 		return "a custody-log entry must be valid; this is a bug if leaktrace wrote it, tampering if not"
 	case errors.Is(err, service.ErrVariants):
 		return "fix the variants file: each '- ' line quotes words of the document's prose that occur once in it, outside quotations and code, and each '+ ' line after it is one alternative (README: Author variants); nothing was registered"
+	case errors.Is(err, service.ErrVerbatim):
+		return "a document registered with --verbatim has no lexical points; to use variants, register it again without --verbatim (under another --id)"
 	case errors.Is(err, service.ErrInvalidID):
 		return "pass a simple id, e.g. --id q3-memo"
 	case errors.Is(err, format.ErrInvalidUTF8):

@@ -295,7 +295,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 		return nil, err
 	}
 	if opts.Verbatim && len(opts.Variants) > 0 {
-		return nil, fmt.Errorf("%w: a verbatim document's wording never moves, so it cannot carry author variants", ErrVariants)
+		return nil, fmt.Errorf("%w: its wording never moves, so it cannot carry author variants", ErrVerbatim)
 	}
 	if err := s.Need(ctx, OpAddDocument); err != nil {
 		return nil, err

@@ -60,7 +60,7 @@ type SuggestReport struct {
 // point. It needs no key.
 func (s *Service) Suggest(ctx context.Context, docID string, n int) (*SuggestReport, error) {
 	if n < 1 {
-		return nil, fmt.Errorf("%w: at least 1 suggestion", ErrVariants)
+		return nil, fmt.Errorf("%d suggestions asked for; ask for at least 1", n)
 	}
 	d, err := s.Store.Document(ctx, docID)
 	if err != nil {
@@ -72,7 +72,7 @@ func (s *Service) Suggest(ctx context.Context, docID string, n int) (*SuggestRep
 	}
 	rep := &SuggestReport{Document: d.ID, Words: d.Words}
 	if d.Verbatim {
-		return rep, fmt.Errorf("%w: %s is registered verbatim: its wording never moves", ErrVariants, d.ID)
+		return nil, fmt.Errorf("%w: %s is registered verbatim: its wording never moves, so no variant of it can be used", ErrVerbatim, d.ID)
 	}
 	regions := a.Set.Doc.Regions()
 	// Tokens of every region, numbered across the document.

@@ -35,6 +35,10 @@ import (
 // variants.
 var ErrVariants = errors.New("bad author variants")
 
+// ErrVerbatim: the document is registered verbatim, so its wording never
+// moves and it has no lexical points, author variants included.
+var ErrVerbatim = errors.New("verbatim document")
+
 // MaxVariantsSize bounds a variants file.
 const MaxVariantsSize = 1 << 20
 

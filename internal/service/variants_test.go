@@ -285,8 +285,8 @@ func TestBadAuthorVariantsAreRefused(t *testing.T) {
 	}
 	_, err := s.AddDocumentWith(ctx, "memo.txt", []byte(text), service.AddOptions{Verbatim: true,
 		Variants: []marks.AuthorVariant{{Original: "hold rates steady", Alternatives: []string{"keep rates steady"}}}})
-	if !errors.Is(err, service.ErrVariants) {
-		t.Errorf("verbatim with variants: %v, want ErrVariants", err)
+	if !errors.Is(err, service.ErrVerbatim) {
+		t.Errorf("verbatim with variants: %v, want ErrVerbatim", err)
 	}
 	if n, _ := s.Store.DocumentCount(ctx); n != 0 {
 		t.Errorf("%d documents registered by refused calls", n)
@@ -401,7 +401,7 @@ func TestSuggestSplitsTheLongestStretches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Suggest(ctx, vd.ID, 3); !errors.Is(err, service.ErrVariants) {
+	if _, err := s.Suggest(ctx, vd.ID, 3); !errors.Is(err, service.ErrVerbatim) {
 		t.Errorf("suggestions for a verbatim document: %v", err)
 	}
 }
