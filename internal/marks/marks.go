@@ -5,7 +5,8 @@
 //
 // Invariants, checked by the package's property tests on real text:
 //   - every combination of variants canonicalizes ([Canonical]) to the
-//     same tokens as the source;
+//     same tokens as the source, except at the author's own variants
+//     (author.go), which are read between the words around them;
 //   - points never overlap and never touch protected text (code, URLs,
 //     addresses, identifiers, hashes, command lines);
 //   - no variant contains a line break, so copies keep the line structure.
