@@ -157,8 +157,8 @@ func placeAuthor(texts []string, prots []*protection, vs []AuthorVariant, opts O
 		}
 		h := hits[0]
 		text := texts[h.region]
-		if prots[h.region].overlaps(h.start, h.end) {
-			fail(i, "%q is in protected text (a quotation, quoted email, code, a link or an address), which copies never change", v.Original)
+		if prots[h.region].overlaps(h.start, h.end) || quotedAt(text, h.start, h.end) {
+			fail(i, "%q is in protected text (a quotation, a quoted email line, code, a link or an address), which copies never change", v.Original)
 			continue
 		}
 		start, end, variants, err := differing(text[h.start:h.end], v.Alternatives)
@@ -181,6 +181,37 @@ func placeAuthor(texts []string, prots []*protection, vs []AuthorVariant, opts O
 		spans[h.region] = append(spans[h.region], authorSpan{index: i, start: start, end: end, variants: variants})
 	}
 	return spans, problems
+}
+
+// quotedAt reports whether [start, end) of text lies in a quotation or
+// a quoted email line: on a line starting with ">", or after an odd
+// number of straight double quotes, or an opening curly quote or
+// guillemet not yet closed, in its paragraph. Whatever the catalogue's
+// protection covers, the author's variants never change quoted words.
+func quotedAt(text string, start, end int) bool {
+	for at := start; ; {
+		ls := strings.LastIndexByte(text[:at], '\n') + 1
+		if strings.HasPrefix(strings.TrimLeft(text[ls:], " \t"), ">") {
+			return true
+		}
+		nl := strings.IndexByte(text[at:end], '\n')
+		if nl < 0 {
+			break
+		}
+		at += nl + 1
+	}
+	para := strings.LastIndex(text[:start], "\n\n") + 1
+	before := text[para:start]
+	if strings.Count(before, `"`)%2 == 1 {
+		return true
+	}
+	for _, q := range [][2]string{{"\u201C", "\u201D"}, {"\u00AB", "\u00BB"}} {
+		if strings.LastIndex(before, q[0]) > strings.LastIndex(before, q[1]) {
+			return true
+		}
+	}
+	span := text[start:end]
+	return strings.ContainsAny(span, "\"\u201C\u201D\u00AB\u00BB")
 }
 
 // differing reduces the renderings of one author variant (orig, as the

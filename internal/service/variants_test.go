@@ -261,7 +261,9 @@ func TestVerbatimHasNoLexicalPointsAndSaysWhatItCosts(t *testing.T) {
 func TestBadAuthorVariantsAreRefused(t *testing.T) {
 	text := "The committee met on Tuesday. It decided to hold rates steady for now.\n" +
 		"Details are at https://example.org/the-committee-met and in `the committee met` notes.\n" +
-		"The committee met again on Friday and it decided nothing.\n"
+		"The committee met again on Friday and it decided nothing.\n" +
+		"The chair said \"we will act as appropriate\" and left.\n\n" +
+		"> We can't help you with that.\n"
 	s := emptyHome(t)
 	ctx := t.Context()
 	for _, c := range []struct {
@@ -273,6 +275,8 @@ func TestBadAuthorVariantsAreRefused(t *testing.T) {
 		{"twice", marks.AuthorVariant{Original: "The committee met", Alternatives: []string{"The committee gathered"}}, "occurs 2 times"},
 		{"inside a word", marks.AuthorVariant{Original: "ecided to hold", Alternatives: []string{"ecided to keep"}}, "is not in the document"},
 		{"protected", marks.AuthorVariant{Original: "`the committee met` notes", Alternatives: []string{"`the committee met` minutes"}}, "protected text"},
+		{"quotation", marks.AuthorVariant{Original: "we will act as appropriate", Alternatives: []string{"we will act as needed"}}, "protected text"},
+		{"quoted email line", marks.AuthorVariant{Original: "We can't help you", Alternatives: []string{"We cannot help you"}}, "protected text"},
 		{"alike", marks.AuthorVariant{Original: "hold rates steady", Alternatives: []string{"HOLD rates  steady"}}, "reads like the original"},
 		{"two lines", marks.AuthorVariant{Original: "for now. Details are", Alternatives: []string{"for the time being. More is"}}, "line break"},
 	} {
