@@ -183,6 +183,10 @@ func placeAuthor(texts []string, prots []*protection, vs []AuthorVariant, opts O
 	return spans, problems
 }
 
+// Quoted reports whether [start, end) of text is quoted words, which no
+// author variant may change (see quotedAt).
+func Quoted(text string, start, end int) bool { return quotedAt(text, start, end) }
+
 // quotedAt reports whether [start, end) of text lies in a quotation or
 // a quoted email line: on a line starting with ">", or after an odd
 // number of straight double quotes, or an opening curly quote or

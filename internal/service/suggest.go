@@ -113,7 +113,7 @@ func (s *Service) Suggest(ctx context.Context, docID string, n int) (*SuggestRep
 		prot := a.Set.Protected[r]
 		for _, sp := range sentences(reg.Text) {
 			t0, t1 := tokenAt(r, sp[0]), tokenAt(r, sp[1])
-			if t1-t0 < minSuggestWords || !complete(reg.Text[sp[0]:sp[1]]) || quoted(reg.Text[sp[0]:sp[1]]) || overlapsAny(prot, sp[0], sp[1]) {
+			if t1-t0 < minSuggestWords || !complete(reg.Text[sp[0]:sp[1]]) || quoted(reg.Text[sp[0]:sp[1]]) || marks.Quoted(reg.Text, sp[0], sp[1]) || overlapsAny(prot, sp[0], sp[1]) {
 				continue
 			}
 			cands = append(cands, sentence{r, sp[0], sp[1], t0, t1})

@@ -401,6 +401,22 @@ func TestSuggestSplitsTheLongestStretches(t *testing.T) {
 			}
 		}
 	}
+	// The middle sentence of a quotation has no quote mark of its own.
+	q := "We met in the morning and talked about the plans for the coming year at some length.\n\n" +
+		"She wrote: \"The plans are ready for review. Nothing in them will surprise anyone who has read the drafts. We hope to start soon.\"\n\n" +
+		"We agreed to meet again after the review of the plans had been completed by the staff.\n"
+	if _, err := s.AddDocument(ctx, "q.txt", []byte(q), "quoted", ""); err != nil {
+		t.Fatal(err)
+	}
+	qrep, err := s.Suggest(ctx, "quoted", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sg := range qrep.Suggestions {
+		if strings.Contains(sg.Sentence, "surprise") {
+			t.Errorf("suggested a sentence inside a quotation: %q", sg.Sentence)
+		}
+	}
 	vd, err := s.AddDocumentWith(ctx, "address.txt", []byte(text), service.AddOptions{ID: "verbatim", Verbatim: true})
 	if err != nil {
 		t.Fatal(err)
