@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/leaktrace/leaktrace/internal/index"
+	"github.com/leaktrace/leaktrace/internal/marks"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -53,9 +54,20 @@ type Document struct {
 	// Verbatim documents have no lexical points: their wording never
 	// moves.
 	Verbatim bool
-	AddedAt  time.Time
+	// Variants are the author's own variants, each a lexical point
+	// (see marks.AuthorVariant); VariantsSHA256 is the hex SHA-256 of
+	// their canonical JSON, "" when there are none. They are part of the
+	// registration: the document's copies are found with them for ever.
+	Variants       []marks.AuthorVariant
+	VariantsSHA256 string
+	AddedAt        time.Time
 	// Capacity is the estimate made when the document was added.
 	Capacity *Capacity
+	// Baseline is what the document would carry registered the ordinary
+	// way (without --verbatim, or without its variants), for reports of
+	// what the choice cost or gained; nil when it was registered the
+	// ordinary way, or before baselines were kept.
+	Baseline *Baseline
 	// Fingerprints index the document for source lookup. They are
 	// written by AddDocument and not read back.
 	Fingerprints []index.Fingerprint
@@ -78,6 +90,15 @@ func (c *Capacity) Words(attack string) (int, bool) {
 		return *w, true
 	}
 	return 0, false
+}
+
+// Baseline is a document's variation points and capacity had it been
+// registered without one of its registration choices.
+type Baseline struct {
+	// Without names the choice left out: "verbatim" or "variants".
+	Without  string    `json:"without"`
+	Marks    Marks     `json:"marks"`
+	Capacity *Capacity `json:"capacity"`
 }
 
 // Marks counts a document's variation points.

@@ -38,7 +38,7 @@ func AnalyzeWith(name string, data []byte, opts marks.Options) (*Analysis, error
 
 // Options are the options doc was registered with.
 func (d *Document) Options() marks.Options {
-	return marks.Options{Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim}
+	return marks.Options{Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, Author: d.Variants}
 }
 
 // Marks counts the analysis' points by channel.

@@ -22,7 +22,7 @@ func (a *app) docCommand() *cobra.Command {
 		Use:   "doc",
 		Short: "Register and inspect documents",
 	})
-	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand())
+	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand(), a.docVariantsCommand(), a.docSuggestCommand())
 	return doc
 }
 
@@ -42,13 +42,14 @@ type docJSON struct {
 	AddedAt   time.Time           `json:"added_at"`
 	Copies    *int                `json:"copies,omitempty"`
 	Capacity  *leaktrace.Capacity `json:"capacity,omitempty"`
-	Warnings  []string            `json:"warnings,omitempty"`
+	registrationJSON
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func toDocJSON(d *leaktrace.Document) docJSON {
 	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
 		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
-		Warnings: capacityWarnings(d)}
+		registrationJSON: toRegistrationJSON(d), Warnings: capacityWarnings(d)}
 }
 
 // capacityAttacks are the attacks a capacity report covers, in order.
@@ -118,8 +119,8 @@ func (a *app) readInput(name string) ([]byte, error) {
 }
 
 func (a *app) docAddCommand() *cobra.Command {
-	var id, title string
-	var asJSON bool
+	var id, title, variantsFile string
+	var asJSON, verbatim bool
 	cmd := &cobra.Command{
 		Use:   "add FILE",
 		Short: "Register a document (.txt, .md or .eml)",
@@ -129,9 +130,18 @@ name without its extension.
 
 The format follows the extension: .txt or .text, .md or .markdown, .eml.
 Other formats (HTML, PDF, RTF, DOCX…) are refused until they are supported,
-and so is a file without one of these extensions: leaktrace does not guess.`,
+and so is a file without one of these extensions: leaktrace does not guess.
+
+--verbatim registers a document whose wording must never move (transcripts,
+legal text): no lexical points, so only the typographic channel marks it and
+a normalized or retyped leak cannot be traced; the report says what that
+costs. --variants FILE adds the author's own variants (see 'doc suggest' and
+the README for the file's format); the report shows what they gain.`,
 		Args: args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
+			if verbatim && variantsFile != "" {
+				return usagef("--verbatim and --variants contradict each other: a verbatim document's wording never moves")
+			}
 			data, err := a.readInput(argv[0])
 			if err != nil {
 				return err
@@ -141,7 +151,13 @@ and so is a file without one of these extensions: leaktrace does not guess.`,
 				return err
 			}
 			defer s.Close()
-			d, err := s.AddDocument(cmd.Context(), argv[0], data, id, title)
+			opts := service.AddOptions{ID: id, Title: title, Verbatim: verbatim}
+			if variantsFile != "" {
+				if opts.Variants, err = a.readVariants(variantsFile); err != nil {
+					return err
+				}
+			}
+			d, err := s.AddDocumentWith(cmd.Context(), argv[0], data, opts)
 			if err != nil {
 				return err
 			}
@@ -158,6 +174,9 @@ and so is a file without one of these extensions: leaktrace does not guess.`,
 			if d.Capacity != nil {
 				fmt.Fprintf(a.stdout, "words a leak needs to name its reader among %d (ε = %g): %s\n", d.Capacity.Recipients, d.Capacity.Epsilon, capacityLine(d.Capacity))
 			}
+			for _, l := range registrationLines(d) {
+				fmt.Fprintln(a.stdout, l)
+			}
 			if d.Marks.Total == 0 {
 				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", termSafe(d.ID))
 			}
@@ -169,6 +188,8 @@ and so is a file without one of these extensions: leaktrace does not guess.`,
 	}
 	cmd.Flags().StringVar(&id, "id", "", "document id (default: the file name without extension)")
 	cmd.Flags().StringVar(&title, "title", "", "title (default: the file name)")
+	cmd.Flags().BoolVar(&verbatim, "verbatim", false, "never change the wording: no lexical points")
+	cmd.Flags().StringVar(&variantsFile, "variants", "", "the author's own variants, from `FILE`")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -297,6 +318,10 @@ func (a *app) docShowCommand() *cobra.Command {
 			}
 			if d.Capacity != nil {
 				fmt.Fprintf(tw, "words a leak needs:\t%s (to name 9 readers in 10 among %d, ε = %g)\n", capacityLine(d.Capacity), d.Capacity.Recipients, d.Capacity.Epsilon)
+			}
+			for _, l := range registrationLines(d) {
+				k, v, _ := strings.Cut(l, ": ")
+				fmt.Fprintf(tw, "%s:\t%s\n", k, v)
 			}
 			fmt.Fprintf(tw, "copies issued:\t%d\n", n)
 			if err := tw.Flush(); err != nil {

@@ -127,6 +127,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "pass a checkpoint saved unchanged from 'leaktrace log checkpoint'"
 	case errors.Is(err, custody.ErrEntry):
 		return "a custody-log entry must be valid; this is a bug if leaktrace wrote it, tampering if not"
+	case errors.Is(err, service.ErrVariants):
+		return "fix the variants file: each '- ' line quotes words of the document's prose that occur once in it, outside quotations and code, and each '+ ' line after it is one alternative (README: Author variants); nothing was registered"
+	case errors.Is(err, service.ErrVerbatim):
+		return "a document registered with --verbatim has no lexical points; to use variants, register it again without --verbatim (under another --id)"
 	case errors.Is(err, service.ErrInvalidID):
 		return "ids name files, so they use only ASCII letters, digits and . _ @ + -, e.g. q3-memo or j.smith; put other letters in a title (--title) or a name (--name)"
 	case errors.Is(err, service.ErrInvalidText):

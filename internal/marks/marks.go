@@ -5,7 +5,8 @@
 //
 // Invariants, checked by the package's property tests on real text:
 //   - every combination of variants canonicalizes ([Canonical]) to the
-//     same tokens as the source;
+//     same tokens as the source, except at the author's own variants
+//     (author.go), which are read between the words around them;
 //   - points never overlap and never touch protected text (code, URLs,
 //     addresses, identifiers, hashes, command lines);
 //   - no variant contains a line break, so copies keep the line structure.
@@ -64,6 +65,12 @@ type Set struct {
 	Doc    format.Document
 	Points []Point
 	Words  int // canonical words in the document's prose
+	// Protected lists, per region, the spans no point may touch
+	// (sorted, merged).
+	Protected [][]format.Span
+	// AuthorProblems lists the author variants (Options.Author) that
+	// could not become points, and why.
+	AuthorProblems []AuthorProblem
 }
 
 // Named turns per-channel counts into counts by channel name, with every
@@ -120,6 +127,9 @@ type Options struct {
 	Catalogue int
 	// Verbatim leaves out every lexical point: the wording never moves.
 	Verbatim bool
+	// Author lists the author's own variants (catalogue V2 and later,
+	// not verbatim), each a lexical point of kind [AuthorKind].
+	Author []AuthorVariant
 }
 
 // Find returns the variation points of doc under the latest catalogue.
@@ -137,8 +147,15 @@ func FindWith(doc format.Document, opts Options) *Set {
 	}
 	lex := lexicon.NewFinder(texts, opts.Catalogue)
 	set := &Set{Doc: doc}
+	prots := make([]*protection, len(regions))
 	for ri, r := range regions {
-		prot := newProtection(r.Text, r.Protected)
+		prots[ri] = newProtection(r.Text, r.Protected)
+		set.Protected = append(set.Protected, prots[ri].spans)
+	}
+	author, problems := placeAuthor(texts, prots, opts.Author, opts)
+	set.AuthorProblems = problems
+	for ri, r := range regions {
+		prot := prots[ri]
 		set.Words += countWords(r.Text, prot)
 		var cands []format.Candidate
 		var meta []Point
@@ -149,7 +166,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 		taken := make([]format.Span, 0, 64)
 		var lexical []lexicon.Candidate
 		if !opts.Verbatim {
-			lexical = lex.Find(r.Text)
+			lexical = withAuthor(r.Text, lex.Find(r.Text), author[ri])
 		}
 		for _, c := range lexical {
 			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) {
@@ -210,6 +227,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 			})
 		}
 	}
+	checkAuthorPlaced(set, author)
 	return set
 }
 

@@ -95,10 +95,13 @@ func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Can
 			room = total // a paragraph on one line: the viewer wraps it
 		}
 		drop := make([]bool, j-i)
-		for k := j - 1; k >= i && total > room; k-- {
-			if grow[k] > 0 {
-				total -= grow[k]
-				drop[k-i] = true
+		// The author's own variants go last: they were asked for.
+		for _, author := range []bool{false, true} {
+			for k := j - 1; k >= i && total > room; k-- {
+				if grow[k] > 0 && (meta[k].Kind == AuthorKind) == author {
+					total -= grow[k]
+					drop[k-i] = true
+				}
 			}
 		}
 		for k := i; k < j; k++ {

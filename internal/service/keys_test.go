@@ -164,7 +164,9 @@ func makeLegacy(t *testing.T, dir string) {
 	}
 	defer db.Close()
 	for _, q := range []string{`DROP TABLE meta`, `ALTER TABLE documents DROP COLUMN catalogue`,
-		`ALTER TABLE documents DROP COLUMN verbatim`, `PRAGMA user_version = 4`} {
+		`ALTER TABLE documents DROP COLUMN verbatim`, `ALTER TABLE documents DROP COLUMN variants`,
+		`ALTER TABLE documents DROP COLUMN variants_sha256`, `ALTER TABLE documents DROP COLUMN baseline`,
+		`PRAGMA user_version = 4`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

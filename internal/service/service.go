@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
+	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -255,18 +256,46 @@ func DefaultDocID(filename string) string {
 // be supported (see [format.CheckSupported]); its id must be new, and
 // differ from those registered in more than case.
 func (s *Service) AddDocument(ctx context.Context, filename string, data []byte, id, title string) (*leaktrace.Document, error) {
+	return s.AddDocumentWith(ctx, filename, data, AddOptions{ID: id, Title: title})
+}
+
+// AddOptions are the choices made when a document is registered.
+type AddOptions struct {
+	// ID defaults to [DefaultDocID] of the file name, Title to its base
+	// name.
+	ID, Title string
+	// Verbatim registers the document with no lexical points: its wording
+	// never moves, and a normalized or retyped leak cannot be traced.
+	Verbatim bool
+	// Variants are the author's own variants (see [ParseVariants]).
+	Variants []marks.AuthorVariant
+}
+
+// AddDocumentWith registers a document read from filename, as opts say.
+// A document registered verbatim or with author variants also records its
+// baseline: the points and capacity of an ordinary registration, so that
+// reports can say what the choice cost or gained.
+func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []byte, opts AddOptions) (*leaktrace.Document, error) {
+	id, title := opts.ID, opts.Title
 	if id == "" {
 		id = DefaultDocID(filename)
 	}
 	if err := s.checkDocument(ctx, filename, data, id, title); err != nil {
 		return nil, err
 	}
+	if opts.Verbatim && len(opts.Variants) > 0 {
+		return nil, fmt.Errorf("%w: its wording never moves, so it cannot carry author variants", ErrVerbatim)
+	}
 	if err := s.Need(ctx, OpAddDocument); err != nil {
 		return nil, err
 	}
-	a, err := leaktrace.Analyze(filename, data)
+	mopts := marks.Options{Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, Author: opts.Variants}
+	a, err := leaktrace.AnalyzeWith(filename, data, mopts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filename, err)
+	}
+	if err := variantProblems(a.Set.AuthorProblems, opts.Variants); err != nil {
+		return nil, err
 	}
 	if title == "" {
 		title = filepath.Base(filename)
@@ -274,8 +303,25 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	d := &leaktrace.Document{
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
-		Scheme: code.Scheme, Catalogue: lexicon.Latest, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
+		Scheme: code.Scheme, Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
 		Capacity: s.Capacity(id, a),
+	}
+	if len(opts.Variants) > 0 {
+		d.Variants = opts.Variants
+		if d.VariantsSHA256, err = VariantsSHA256(opts.Variants); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Verbatim || len(opts.Variants) > 0 {
+		without := "verbatim"
+		if len(opts.Variants) > 0 {
+			without = "variants"
+		}
+		b, err := leaktrace.AnalyzeWith(filename, data, marks.Options{Catalogue: lexicon.Latest})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", filename, err)
+		}
+		d.Baseline = &leaktrace.Baseline{Without: without, Marks: b.Marks(), Capacity: s.Capacity(id, b)}
 	}
 	rec, err := record(s.entry(custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
 		e.Document, e.DocumentSHA256 = d.ID, d.SHA256

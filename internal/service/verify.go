@@ -330,6 +330,13 @@ func (s *Service) crossCheck(ctx context.Context, r store.Reader, rep *Report, r
 		if h := leaktrace.Hash(full.Content); h != e.DocumentSHA256 {
 			rep.problem("document %q: content hashes to %s, the log recorded %s", row.ID, h, e.DocumentSHA256)
 		}
+		// The log does not commit to author variants; their recorded hash
+		// catches a change to one without the other.
+		if len(full.Variants) > 0 || full.VariantsSHA256 != "" {
+			if h, err := VariantsSHA256(full.Variants); err != nil || h != full.VariantsSHA256 {
+				rep.problem("document %q: its author variants hash to %s, registered as %q", row.ID, h, full.VariantsSHA256)
+			}
+		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(docs)) {
 		if !rows[id] {

@@ -113,6 +113,12 @@ var migrations = []string{
 	// and whether it was registered verbatim (no lexical points).
 	`ALTER TABLE documents ADD COLUMN catalogue INTEGER NOT NULL DEFAULT 1;
 	ALTER TABLE documents ADD COLUMN verbatim INTEGER NOT NULL DEFAULT 0;`,
+	// The author's own variants as canonical JSON ('' for none) and its
+	// SHA-256, and the baseline a report compares the registration with
+	// (JSON, '' for none).
+	`ALTER TABLE documents ADD COLUMN variants TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN variants_sha256 TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN baseline TEXT NOT NULL DEFAULT '';`,
 }
 
 // Errors.
@@ -274,12 +280,29 @@ func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document, rec leak
 		}
 		capacity = string(b)
 	}
+	variants, baseline := "", ""
+	if len(d.Variants) > 0 {
+		b, err := json.Marshal(d.Variants)
+		if err != nil {
+			return err
+		}
+		variants = string(b)
+	}
+	if d.Baseline != nil {
+		b, err := json.Marshal(d.Baseline)
+		if err != nil {
+			return err
+		}
+		baseline = string(b)
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO documents
-			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim,
+			 variants, variants_sha256, baseline)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			d.ID, d.Title, d.Filename, d.Format, d.Content, d.SHA256, d.Words,
-			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat), capacity, d.CatalogueVersion(), d.Verbatim)
+			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat), capacity, d.CatalogueVersion(), d.Verbatim,
+			variants, d.VariantsSHA256, baseline)
 		if isUnique(err) {
 			return fmt.Errorf("document %q: %w", d.ID, leaktrace.ErrExists)
 		}
@@ -354,15 +377,27 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	return out, nil
 }
 
-const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim`
+const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline`
 
 func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.Document, error) {
 	var d leaktrace.Document
-	var bc, added, capacity string
+	var bc, added, capacity, variants, baseline string
 	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
-		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity, &d.Catalogue, &d.Verbatim}, extra...)
+		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity, &d.Catalogue, &d.Verbatim,
+		&variants, &d.VariantsSHA256, &baseline}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if variants != "" {
+		if err := json.Unmarshal([]byte(variants), &d.Variants); err != nil {
+			return nil, fmt.Errorf("document %q: variants: %w", d.ID, err)
+		}
+	}
+	if baseline != "" {
+		d.Baseline = new(leaktrace.Baseline)
+		if err := json.Unmarshal([]byte(baseline), d.Baseline); err != nil {
+			return nil, fmt.Errorf("document %q: baseline: %w", d.ID, err)
+		}
 	}
 	if capacity != "" {
 		d.Capacity = new(leaktrace.Capacity)

@@ -182,6 +182,26 @@ func (rd *reader) flank(p *marks.Point) (int, int) {
 	return lo + a, lo + b
 }
 
+// room is how many leak tokens may lie between the flanks a and b of
+// point p: as many as the source has there, plus one. An author's
+// variant may have more words than the original, so it makes room for
+// its longest rendering, plus one.
+func (rd *reader) room(p *marks.Point, a, b int) int {
+	n := b - a
+	if p.Kind != marks.AuthorKind {
+		return n
+	}
+	text := rd.regions[p.Region]
+	gs, ge := rd.tokens[a].End, rd.tokens[b].Start
+	if ge < gs || p.Start < gs || p.End > ge {
+		return n
+	}
+	for _, v := range p.Variants {
+		n = max(n, len(marks.Spans(text[gs:p.Start]+v+text[p.End:ge]))+1)
+	}
+	return n
+}
+
 // read returns the observations the aligned leak supports. Each point is
 // read at most once, from the one leak token each source token is aligned
 // to, so that no observation counts twice.
@@ -212,7 +232,7 @@ func (rd *reader) read(leak string, leakToks []marks.Token, pairs []pair) []Obse
 		// source does, plus one (a variant with one word more); none
 		// of them may belong to another alignment block.
 		between := pb.Frag - pa.Frag - 1
-		if between > b-a {
+		if between > rd.room(p, a, b) {
 			continue
 		}
 		foreign := false
