@@ -115,6 +115,8 @@ func hintFor(err error) string {
 		return "the store was changed outside leaktrace; keep it unchanged as evidence, compare with a backup, and run 'leaktrace log verify --json' for every problem"
 	case errors.Is(err, service.ErrIndex):
 		return "run 'leaktrace reindex' to rebuild the lookup index from the documents (it changes no logged data); until then trace may miss these documents"
+	case errors.Is(err, store.ErrNotStore):
+		return "restore leaktrace.db from the home's backup; leaktrace never takes it for a new store (only 'leaktrace init' creates one), so nothing was written"
 	case errors.Is(err, store.ErrBusy):
 		return "another leaktrace process holds the store; retry when it is done, or look for a stuck leaktrace process"
 	case errors.Is(err, custody.ErrSignature):
@@ -159,6 +161,8 @@ func hintFor(err error) string {
 		return "the home holds the store and the keys; write copies outside it"
 	case errors.Is(err, fsutil.ErrNotDir):
 		return "--out names a directory, created if missing; choose a path that is not a file"
+	case errors.Is(err, service.ErrEpsilon):
+		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
 		return usageHint(err)
 	}
