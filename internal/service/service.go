@@ -198,6 +198,8 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 		return nil, fmt.Errorf("%w in %s", ErrNoHome, dir)
 	}
 	s := &Service{Dir: dir, Actor: DefaultActor(), now: time.Now}
+	s.warnWritable(dir, "anyone who can write it can replace the keys and the store")
+	s.warnWritable(db, "anyone who can write it can destroy the record")
 	s.loadMarkingKey()
 	pubErr := s.loadLogKeys()
 	if pubErr != nil && !errors.Is(pubErr, os.ErrNotExist) {
