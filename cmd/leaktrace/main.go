@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -84,6 +85,7 @@ func withHint(err error, hint string) error { return hinted{err, hint} }
 func hintFor(err error) string {
 	var h hinted
 	var km *service.KeyModeError
+	var pe *fs.PathError
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -128,9 +130,9 @@ func hintFor(err error) string {
 	case errors.Is(err, service.ErrInvalidID):
 		return "ids name files, so they use only ASCII letters, digits and . _ @ + -, e.g. q3-memo or j.smith; put other letters in a title (--title) or a name (--name)"
 	case errors.Is(err, service.ErrInvalidText):
-		return fmt.Sprintf("titles (at most %d bytes), names (at most %d) and emails are recorded and shown on terminals: remove escapes, newlines, tabs and bidirectional controls", service.MaxTitle, service.MaxName)
+		return fmt.Sprintf("titles (at most %d bytes), names (at most %d) and emails are recorded and shown on terminals: remove escapes, newlines, tabs, bidirectional controls and invisible characters (such as U+FEFF or a soft hyphen)", service.MaxTitle, service.MaxName)
 	case errors.Is(err, service.ErrInvalidActor):
-		return fmt.Sprintf("pass --actor (or set $LEAKTRACE_ACTOR to) a plain name of at most %d bytes, without escapes, newlines or tabs", service.MaxActor)
+		return fmt.Sprintf("pass --actor (or set $LEAKTRACE_ACTOR to) a plain name of at most %d bytes, without escapes, newlines, tabs or invisible characters", service.MaxActor)
 	case errors.Is(err, service.ErrInvalidEmail):
 		return "give the address alone, e.g. ann@example.org, and the person's name as the name (--name or the CSV's name column)"
 	case errors.Is(err, service.ErrIDCase):
@@ -143,6 +145,8 @@ func hintFor(err error) string {
 		return "leaktrace marks plain text (.txt), Markdown (.md) and email (.eml) so far; save the document in one of them"
 	case errors.Is(err, format.ErrUnknownFormat):
 		return "name the file for its format: .txt (plain text), .md (Markdown) or .eml (email)"
+	case errors.Is(err, service.ErrBinaryLeak):
+		return "trace reads a leak's text: extract it first (e.g. pdftotext leak.pdf leak.txt, or paste the text into a .txt file) and trace that"
 	case errors.Is(err, format.ErrBinary), errors.Is(err, format.ErrFormat):
 		return "leaktrace marks .txt, .md and .eml documents"
 	case errors.Is(err, service.ErrRecipientExists):
@@ -161,6 +165,8 @@ func hintFor(err error) string {
 		return "the home holds the store and the keys; write copies outside it"
 	case errors.Is(err, fsutil.ErrNotDir):
 		return "--out names a directory, created if missing; choose a path that is not a file"
+	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("there is no file %s: check its name, and that paths are relative to the directory leaktrace runs in", termSafe(pe.Path))
 	case errors.Is(err, service.ErrEpsilon):
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):

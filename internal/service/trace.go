@@ -41,6 +41,9 @@ var (
 	// ErrEpsilon is returned for a false-accusation bound that is not a
 	// probability strictly between 0 and 1.
 	ErrEpsilon = errors.New("epsilon must be a number between 0 and 1")
+	// ErrBinaryLeak is returned for a leak that is not text (it also
+	// wraps format.ErrBinary).
+	ErrBinaryLeak = errors.New("the leak is not a text file")
 )
 
 // CheckEpsilon checks a false-accusation bound: a finite number strictly
@@ -96,7 +99,7 @@ func LeakText(name string, data []byte) (string, []string, error) {
 		warnings = append(warnings, "could not read the email's text parts; tracing the raw file")
 	}
 	if i := strings.IndexByte(string(data), 0); i >= 0 {
-		return "", nil, fmt.Errorf("%w: NUL byte at offset %d", format.ErrBinary, i)
+		return "", nil, fmt.Errorf("%w: %w: NUL byte at offset %d", ErrBinaryLeak, format.ErrBinary, i)
 	}
 	s := string(data)
 	if !utf8.ValidString(s) {
