@@ -166,7 +166,7 @@ func hintFor(err error) string {
 	case errors.Is(err, fsutil.ErrNotDir):
 		return "--out names a directory, created if missing; choose a path that is not a file"
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
-		return fmt.Sprintf("there is no file %s: check its name, and that paths are relative to the directory leaktrace runs in", termSafe(pe.Path))
+		return fmt.Sprintf("%s does not exist: check the name, and that a relative path starts from the directory leaktrace runs in", termSafe(pe.Path))
 	case errors.Is(err, service.ErrEpsilon):
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
