@@ -367,7 +367,11 @@ func readKey(path string) (code.Key, error) {
 // a key's place can't hang or flood the command, and reads at most
 // maxKeyFile bytes.
 func readKeyFile(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	flag := os.O_RDONLY
+	if runtime.GOOS != "windows" {
+		flag |= syscall.O_NONBLOCK // opening a FIFO for reading would wait for a writer
+	}
+	f, err := os.OpenFile(path, flag, 0)
 	if err != nil {
 		return nil, err
 	}
