@@ -19,6 +19,17 @@ func TestReadRecipientsCSV(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
+	// A row with more or fewer fields than the header is refused with its
+	// line, not read by position: an unquoted comma in a name would
+	// shift the email into another column.
+	for _, c := range []struct{ csv, want string }{
+		{"id,name,email\nr1,Ann,a@x.org\nr2,Smith, Bo,b@x.org\n", "line 3 has 4 fields, but the header has 3"},
+		{"id,name,email\nr1,Ann,a@x.org\n\nr2,Bo\n", "line 4 has 2 fields, but the header has 3"},
+	} {
+		if _, err := readRecipientsCSV(strings.NewReader(c.csv)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.csv, err, c.want)
+		}
+	}
 }
 
 // FuzzRecipientsCSV: no input panics the reader, and every recipient it

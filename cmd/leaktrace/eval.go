@@ -70,8 +70,8 @@ readers' copies before the attack.`,
 					return usagef("--colluders %d is more than the %d readers of --recipients", c, cfg.Recipients)
 				}
 			}
-			if cfg.Epsilon <= 0 || cfg.Epsilon >= 1 {
-				return usagef("--epsilon must be between 0 and 1 (got %g)", cfg.Epsilon)
+			if err := service.CheckEpsilon(cfg.Epsilon); err != nil {
+				return usageError{fmt.Errorf("--%w", err)}
 			}
 			if cfg.TypoRate < 0 || cfg.TypoRate > 1 {
 				return usagef("--typos must be between 0 and 1 (got %g)", cfg.TypoRate)

@@ -49,7 +49,11 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{append(eval, "--colluders", "-1"), "--colluders takes positive whole numbers"},
 		{append(eval, "--colluders", "6"), "--colluders 6 is more than the 5 readers"},
 		{append(eval, "--typos", "1.5"), "--typos must be between 0 and 1"},
-		{append(eval, "--epsilon", "0"), "--epsilon must be between 0 and 1"},
+		{append(eval, "--epsilon", "0"), "--epsilon must be a number between 0 and 1 (got 0)"},
+		{append(eval, "--epsilon", "NaN"), "--epsilon must be a number between 0 and 1 (got NaN)"},
+		{append(eval, "--epsilon", "Inf"), "(got +Inf)"},
+		{[]string{"--home", home, "trace", "leak.txt", "--epsilon", "NaN"}, "--epsilon must be a number between 0 and 1 (got NaN)"},
+		{[]string{"--home", home, "trace", "leak.txt", "--epsilon", "1"}, "(got 1)"},
 	} {
 		code, stderr := runCLI(t, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, "leaktrace: hint: ") {

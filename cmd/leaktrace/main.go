@@ -119,6 +119,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "the store was changed outside leaktrace; keep it unchanged as evidence, compare with a backup, and run 'leaktrace log verify --json' for every problem"
 	case errors.Is(err, service.ErrIndex):
 		return "run 'leaktrace reindex' to rebuild the lookup index from the documents (it changes no logged data); until then trace may miss these documents"
+	case errors.Is(err, store.ErrNotStore):
+		return "restore leaktrace.db from the home's backup; leaktrace never takes it for a new store (only 'leaktrace init' creates one), so nothing was written"
 	case errors.Is(err, store.ErrBusy):
 		return "another leaktrace process holds the store; retry when it is done, or look for a stuck leaktrace process"
 	case errors.Is(err, custody.ErrSignature):
@@ -134,9 +136,9 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, service.ErrInvalidID):
 		return "ids name files, so they use only ASCII letters, digits and . _ @ + -, e.g. q3-memo or j.smith; put other letters in a title (--title) or a name (--name)"
 	case errors.Is(err, service.ErrInvalidText):
-		return fmt.Sprintf("titles (at most %d bytes), names (at most %d) and emails are recorded and shown on terminals: remove escapes, newlines, tabs and bidirectional controls", service.MaxTitle, service.MaxName)
+		return fmt.Sprintf("titles (at most %d bytes), names (at most %d) and emails are recorded and shown on terminals: remove escapes, newlines, tabs, bidirectional controls and invisible characters (such as U+FEFF or a soft hyphen)", service.MaxTitle, service.MaxName)
 	case errors.Is(err, service.ErrInvalidActor):
-		return fmt.Sprintf("pass --actor (or set $LEAKTRACE_ACTOR to) a plain name of at most %d bytes, without escapes, newlines or tabs", service.MaxActor)
+		return fmt.Sprintf("pass --actor (or set $LEAKTRACE_ACTOR to) a plain name of at most %d bytes, without escapes, newlines, tabs or invisible characters", service.MaxActor)
 	case errors.Is(err, service.ErrInvalidEmail):
 		return "give the address alone, e.g. ann@example.org, and the person's name as the name (--name or the CSV's name column)"
 	case errors.Is(err, service.ErrIDCase):
@@ -149,6 +151,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "leaktrace marks plain text (.txt), Markdown (.md) and email (.eml) so far; save the document in one of them"
 	case errors.Is(err, format.ErrUnknownFormat):
 		return "name the file for its format: .txt (plain text), .md (Markdown) or .eml (email)"
+	case errors.Is(err, service.ErrBinaryLeak):
+		return "trace reads a leak's text: extract it first (e.g. pdftotext leak.pdf leak.txt, or paste the text into a .txt file) and trace that"
 	case errors.Is(err, format.ErrBinary), errors.Is(err, format.ErrFormat):
 		return "leaktrace marks .txt, .md and .eml documents"
 	case errors.Is(err, service.ErrRecipientExists):
@@ -175,6 +179,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "create the directory first, or choose another path"
 	case errors.Is(err, fsutil.ErrNotDir):
 		return "--out DIR names a directory, created if missing, and -o or --plot a file in an existing directory; choose a path whose directories are not files"
+	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("%s does not exist: check the name, and that a relative path starts from the directory leaktrace runs in", termSafe(pe.Path))
+	case errors.Is(err, service.ErrEpsilon):
+		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
 		return usageHint(err, cmd)
 	}

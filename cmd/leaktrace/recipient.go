@@ -89,6 +89,10 @@ func readRecipientsCSV(r io.Reader) ([]leaktrace.Recipient, error) {
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, withHint(fmt.Errorf("line %d has %d fields, but the header has %d (%s)", line, len(rec), len(header), strings.Join(header, ",")),
+				"every row has the header's columns, in its order, an empty field where there is nothing to say (r1,,ann@example.org); quote a field that holds a comma (\"Smith, Ann\")")
+		}
 		if idCol >= len(rec) || strings.TrimSpace(rec[idCol]) == "" {
 			return nil, fmt.Errorf("line %d: no id", line)
 		}

@@ -45,8 +45,8 @@ to be named.`,
 			if len(argv) == 1 {
 				name = argv[0]
 			}
-			if epsilon <= 0 || epsilon >= 1 {
-				return usagef("--epsilon must be between 0 and 1 (got %g)", epsilon)
+			if err := service.CheckEpsilon(epsilon); err != nil {
+				return usageError{fmt.Errorf("--%w", err)}
 			}
 			if keep < 1 {
 				return usagef("--suspects must be at least 1 (got %d)", keep)

@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
@@ -55,7 +57,14 @@ var (
 	ErrNoLogPub = errors.New("log.pub is missing")
 	// ErrKeyWritable: a secret key file is writable by group or others.
 	ErrKeyWritable = errors.New("key file is writable by others")
+	// ErrKeyFile: a key file is not a regular file (a FIFO or a device,
+	// which could block or never end), or is larger than any key.
+	ErrKeyFile = errors.New("not a key file")
 )
+
+// maxKeyFile bounds what is read of a key file: the marking key is 65
+// bytes and the log keys a few hundred.
+const maxKeyFile = 4096
 
 // KeyModeError reports a secret key file whose permissions let others
 // write it: whoever can replace a key can issue copies that trace to
@@ -246,6 +255,9 @@ func (s *Service) loadMarkingKey() {
 		if errors.Is(s.markingErr, os.ErrNotExist) {
 			s.markingErr = fmt.Errorf("%w from %s", ErrNoMarkingKey, s.Dir)
 		}
+		if errors.Is(s.markingErr, ErrKeyFile) {
+			s.markingErr = fmt.Errorf("%w: %w", ErrBadMarkingKey, s.markingErr)
+		}
 		return
 	}
 	s.key, s.markingErr = readKey(path)
@@ -256,10 +268,15 @@ func (s *Service) loadMarkingKey() {
 // an auditor, say) can still be read and verified, just not changed. A
 // problem with log.key is kept for the operations that need it.
 func (s *Service) loadLogKeys() error {
-	pub, err := os.ReadFile(filepath.Join(s.Dir, LogPubFile))
+	pubPath := filepath.Join(s.Dir, LogPubFile)
+	pub, err := readKeyFile(pubPath)
+	if errors.Is(err, ErrKeyFile) {
+		return fmt.Errorf("%w: %w", ErrLogKey, err)
+	}
 	if err != nil {
 		return err
 	}
+	s.warnWritable(pubPath, "the custody log's checkpoints are checked with it")
 	s.vkey = strings.TrimSpace(string(pub))
 	if s.verifier, err = note.NewVerifier(s.vkey); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrLogKey, LogPubFile, err)
@@ -274,9 +291,15 @@ func (s *Service) readSigner() error {
 		if errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("%w from %s", ErrNoLogKey, s.Dir)
 		}
+		if errors.Is(err, ErrKeyFile) {
+			return fmt.Errorf("%w: %w", ErrLogKey, err)
+		}
 		return err
 	}
-	sec, err := os.ReadFile(path)
+	sec, err := readKeyFile(path)
+	if errors.Is(err, ErrKeyFile) {
+		return fmt.Errorf("%w: %w", ErrLogKey, err)
+	}
 	if err != nil {
 		return fmt.Errorf("reading custody log key: %w", err)
 	}
@@ -305,6 +328,9 @@ func (s *Service) checkKeyMode(path string) error {
 	if err != nil {
 		return err
 	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s is a %s, not a regular file", ErrKeyFile, path, fileKind(fi.Mode()))
+	}
 	if runtime.GOOS == "windows" {
 		return nil // no Unix mode bits to go by
 	}
@@ -321,7 +347,10 @@ func (s *Service) checkKeyMode(path string) error {
 
 func readKey(path string) (code.Key, error) {
 	var key code.Key
-	b, err := os.ReadFile(path)
+	b, err := readKeyFile(path)
+	if errors.Is(err, ErrKeyFile) {
+		return key, fmt.Errorf("%w: %w", ErrBadMarkingKey, err)
+	}
 	if err != nil {
 		return key, fmt.Errorf("reading marking key: %w", err)
 	}
@@ -331,4 +360,75 @@ func readKey(path string) (code.Key, error) {
 	}
 	copy(key[:], raw)
 	return key, nil
+}
+
+// readKeyFile reads a small key file. It opens it without blocking and
+// refuses anything but a regular file, so that a FIFO or a device put in
+// a key's place can't hang or flood the command, and reads at most
+// maxKeyFile bytes.
+func readKeyFile(path string) ([]byte, error) {
+	flag := os.O_RDONLY
+	if runtime.GOOS != "windows" {
+		flag |= syscall.O_NONBLOCK // opening a FIFO for reading would wait for a writer
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is a %s, not a regular file", ErrKeyFile, path, fileKind(fi.Mode()))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxKeyFile {
+		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrKeyFile, path, maxKeyFile)
+	}
+	return b, nil
+}
+
+// fileKind names the kind of a file that is not a regular file.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
+}
+
+// warnWritable warns about a file or directory of the home that its group
+// or others can write, without refusing it: unlike a secret key, what is
+// in it is checked (the store against the log, log.pub against the
+// checkpoints an auditor keeps), but whoever can write it can replace or
+// destroy it. why says what the file is trusted for.
+func (s *Service) warnWritable(path, why string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return
+	}
+	mode := fi.Mode().Perm()
+	if mode&0o022 == 0 {
+		return
+	}
+	fix := "chmod 600"
+	if fi.IsDir() {
+		fix = "chmod 700"
+	}
+	s.warnings = append(s.warnings, fmt.Sprintf("%s is writable by %s (mode %04o): %s; run %s %s",
+		path, who(mode, 0o002), mode, why, fix, path))
 }

@@ -399,3 +399,23 @@ func TestMissingLogPub(t *testing.T) {
 		t.Fatalf("Open without log.pub: %v, want ErrNoLogPub", err)
 	}
 }
+
+// A marking.key that is not the home's own is a problem of the log
+// verification report itself: the report is not ok, lists it, and its
+// error is the key's, not tampering.
+func TestVerifyLogReportsWrongMarkingKey(t *testing.T) {
+	dir, _ := keyHome(t, true)
+	flipDigit(t, dir)
+	s := open(t, dir)
+	defer s.Close()
+	rep, err := s.VerifyLog(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "marking.key does not belong to this home") {
+		t.Errorf("report ok %v, problems %q; want not ok, the key named", rep.OK, rep.Problems)
+	}
+	if err := rep.Err(); !errors.Is(err, service.ErrWrongMarkingKey) || errors.Is(err, service.ErrTampered) {
+		t.Errorf("report error %v, want ErrWrongMarkingKey alone", err)
+	}
+}

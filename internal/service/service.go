@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
@@ -26,6 +27,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/text/unicode/norm"
 )
 
 // File names inside a home.
@@ -199,6 +201,8 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 		return nil, fmt.Errorf("%w in %s", ErrNoHome, dir)
 	}
 	s := &Service{Dir: dir, Actor: DefaultActor(), now: time.Now}
+	s.warnWritable(dir, "anyone who can write it can replace the keys and the store")
+	s.warnWritable(db, "anyone who can write it can destroy the record")
 	s.loadMarkingKey()
 	pubErr := s.loadLogKeys()
 	if pubErr != nil && !errors.Is(pubErr, os.ErrNotExist) {
@@ -231,25 +235,49 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 // Close closes the store.
 func (s *Service) Close() error { return s.Store.Close() }
 
-// DefaultDocID derives a document id from a file name.
+// DefaultDocID derives a document id from a file name: its base name
+// without the extension, lower-cased, with Latin letters stripped of their
+// diacritics (Zoë → zoe, ß → ss) and every run of other characters made
+// one '-'.
 func DefaultDocID(filename string) string {
 	base := strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
 	var b strings.Builder
-	for _, r := range base {
+	dash := false
+	for _, r := range norm.NFD.String(base) {
+		if unicode.Is(unicode.Mn, r) {
+			continue // a combining mark: the diacritic of the letter before
+		}
+		if t, ok := latinLetters[r]; ok {
+			b.WriteString(t)
+			dash = false
+			continue
+		}
 		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_':
 			b.WriteRune(r)
 		case r >= 'A' && r <= 'Z':
 			b.WriteRune(r + 'a' - 'A')
 		default:
-			b.WriteByte('-')
+			if !dash {
+				b.WriteByte('-')
+			}
+			dash = true
+			continue
 		}
+		dash = false
 	}
 	id := strings.Trim(b.String(), "-._")
 	if len(id) > 128 {
-		id = id[:128]
+		id = strings.TrimRight(id[:128], "-._")
 	}
 	return id
+}
+
+// latinLetters spells Latin letters that don't decompose into a base
+// letter and diacritics.
+var latinLetters = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
+	'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d", 'ð': "d", 'Ð': "d", 'þ': "th", 'Þ': "th", 'ı': "i",
 }
 
 // AddDocument registers a document read from filename. Its format must

@@ -39,3 +39,26 @@ func TestShortlist(t *testing.T) {
 		}
 	}
 }
+
+// Documents with issued copies are shortlisted apart from documents
+// without: however many unissued ones tie, an issued one is kept, and
+// only issued ones left out are counted.
+func TestPickCandidates(t *testing.T) {
+	var ranked []index.Candidate
+	for i := 0; i < 40; i++ {
+		ranked = append(ranked, index.Candidate{Doc: fmt.Sprintf("a%02d", i), Covered: 50})
+	}
+	ranked = append(ranked, index.Candidate{Doc: "zzz", Covered: 50})
+	kept, dropped := pickCandidates(ranked, map[string]bool{"zzz": true})
+	if dropped != 0 || len(kept) != 1+maxTiedCandidates || kept[0].Doc != "zzz" {
+		t.Errorf("kept %d (first %s), dropped %d; want zzz and %d others, none dropped", len(kept), kept[0].Doc, dropped, maxTiedCandidates)
+	}
+	issued := map[string]bool{}
+	for _, c := range ranked {
+		issued[c.Doc] = true
+	}
+	kept, dropped = pickCandidates(ranked, issued)
+	if len(kept) != maxTiedCandidates || dropped != len(ranked)-maxTiedCandidates {
+		t.Errorf("all issued: kept %d, dropped %d; want %d, %d", len(kept), dropped, maxTiedCandidates, len(ranked)-maxTiedCandidates)
+	}
+}

@@ -21,7 +21,8 @@ const (
 	// which only candidates tied with the last one are, up to
 	// maxTiedCandidates in all: revisions and re-registrations of one
 	// text tie, and the one whose copy leaked must not be cut off by the
-	// order of their ids.
+	// order of their ids. Documents with issued copies and documents
+	// without are counted apart (see pickCandidates).
 	maxCandidates     = 10
 	maxTiedCandidates = 32
 	// minMatchedWords is how many leak words must align to a document
@@ -33,8 +34,26 @@ const (
 	DefaultSuspects = 5
 )
 
-// ErrEmptyLeak is returned for a leak with no words in it.
-var ErrEmptyLeak = errors.New("the leak has no words to trace")
+// Errors.
+var (
+	// ErrEmptyLeak is returned for a leak with no words in it.
+	ErrEmptyLeak = errors.New("the leak has no words to trace")
+	// ErrEpsilon is returned for a false-accusation bound that is not a
+	// probability strictly between 0 and 1.
+	ErrEpsilon = errors.New("epsilon must be a number between 0 and 1")
+	// ErrBinaryLeak is returned for a leak that is not text (it also
+	// wraps format.ErrBinary).
+	ErrBinaryLeak = errors.New("the leak is not a text file")
+)
+
+// CheckEpsilon checks a false-accusation bound: a finite number strictly
+// between 0 and 1. NaN fails every comparison, so it is refused too.
+func CheckEpsilon(epsilon float64) error {
+	if !(epsilon > 0 && epsilon < 1) {
+		return fmt.Errorf("%w (got %g)", ErrEpsilon, epsilon)
+	}
+	return nil
+}
 
 // TraceReport is the result of tracing a leak.
 type TraceReport struct {
@@ -80,7 +99,7 @@ func LeakText(name string, data []byte) (string, []string, error) {
 		warnings = append(warnings, "could not read the email's text parts; tracing the raw file")
 	}
 	if i := strings.IndexByte(string(data), 0); i >= 0 {
-		return "", nil, fmt.Errorf("%w: NUL byte at offset %d", format.ErrBinary, i)
+		return "", nil, fmt.Errorf("%w: %w: NUL byte at offset %d", ErrBinaryLeak, format.ErrBinary, i)
 	}
 	s := string(data)
 	if !utf8.ValidString(s) {
@@ -93,8 +112,8 @@ func LeakText(name string, data []byte) (string, []string, error) {
 // Trace finds the registered documents a leak comes from and ranks, for
 // each, the readers whose copy it may be.
 func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon float64, keep int) (*TraceReport, error) {
-	if epsilon <= 0 || epsilon >= 1 {
-		return nil, fmt.Errorf("epsilon %g is not a probability between 0 and 1", epsilon)
+	if err := CheckEpsilon(epsilon); err != nil {
+		return nil, err
 	}
 	text, warnings, err := LeakText(name, data)
 	if err != nil {
@@ -114,9 +133,18 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 	if err != nil {
 		return nil, err
 	}
-	cands, dropped := shortlist(index.Rank(hashes, postings))
+	ranked := index.Rank(hashes, postings)
+	ids := make([]string, len(ranked))
+	for i, c := range ranked {
+		ids[i] = c.Doc
+	}
+	issued, err := s.Store.Issued(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	cands, dropped := pickCandidates(ranked, issued)
 	if dropped > 0 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the leak matches %d more registered documents as closely as the last of the %d scored; they were left out, so none of their readers can be named", dropped, len(cands)))
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the leak matches %d more registered documents with issued copies as closely as the last of those scored; they were left out, so none of their readers can be named", dropped))
 	}
 	for _, c := range cands {
 		src, title, err := s.source(ctx, c.Doc)
@@ -171,6 +199,29 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 		}
 	}
 	return rep, nil
+}
+
+// pickCandidates chooses the candidate documents to align. Documents with
+// issued copies and documents without are shortlisted apart: only the
+// first can name a reader, so however many registrations of a text were
+// never issued, they never take the place of one that was. The documents
+// without copies are aligned only to be listed; they have no readers to
+// score, so leaving some out hides nobody. It returns how many candidates
+// with copies had to be left out. Which documents are picked depends on
+// the leak and on which documents have copies, never on any reader's
+// code, so the bound on false accusations stays exact.
+func pickCandidates(ranked []index.Candidate, issued map[string]bool) ([]index.Candidate, int) {
+	var with, without []index.Candidate
+	for _, c := range ranked {
+		if issued[c.Doc] {
+			with = append(with, c)
+		} else {
+			without = append(without, c)
+		}
+	}
+	with, dropped := shortlist(with)
+	without, _ = shortlist(without)
+	return append(with, without...), dropped
 }
 
 // shortlist cuts the index's ranking of candidate documents to the ones

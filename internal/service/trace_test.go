@@ -221,3 +221,30 @@ func TestSameText(t *testing.T) {
 		}
 	}
 }
+
+// More registrations of one text than the trace aligns at all, and only
+// one of them, last by id, issued: registrations without copies can't
+// name a reader and must not take the place of the one that can.
+func TestTraceManyUnissuedRegistrationsOfOneText(t *testing.T) {
+	memos := corpus.RequireMemos(t, 1, 300, 34)
+	readers := readerIDs("r", 0, 3)
+	s := emptyHome(t, readers...)
+	for i := 0; i < 33; i++ {
+		register(t, s, fmt.Sprintf("memo-%02d", i), memos[0])
+	}
+	copies := register(t, s, "memo-zz", memos[0], readers...) // last by id
+	leak := attack.Excerpt(copies["r01"], 200, rand.New(rand.NewPCG(4, 4)))
+	rep, err := s.Trace(t.Context(), "leak.txt", []byte(leak), service.DefaultEpsilon, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTrace(t, rep, "memo-zz", "r01")
+	if rep.Readers != len(readers) {
+		t.Errorf("scored %d readers, want %d: only memo-zz has any", rep.Readers, len(readers))
+	}
+	for _, w := range rep.Warnings {
+		if strings.Contains(w, "left out") {
+			t.Errorf("warning %q: no document with copies was left out", w)
+		}
+	}
+}

@@ -54,14 +54,19 @@ func CheckID(kind, id string) error {
 
 // Unsafe reports whether r may not appear in recorded text: a control
 // character (Unicode category Cc: C0, DEL and C1, newline and tab
-// included), a line or paragraph separator, or a bidirectional control
-// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which can make
-// a terminal line read differently from its bytes. Other format
-// characters, such as the zero-width joiners that some scripts and emoji
-// need, are allowed.
+// included), a line or paragraph separator, or a format character
+// (category Cf): the bidirectional controls (U+061C, U+200E, U+200F,
+// U+202A–U+202E, U+2066–U+2069), which can make a terminal line read
+// differently from its bytes, and invisible ones such as U+FEFF, U+00AD
+// (soft hyphen) or U+2061–U+2064, which make two names that look alike
+// differ. Only the zero-width joiner and non-joiner (U+200D, U+200C),
+// which some scripts and emoji need, are allowed.
 func Unsafe(r rune) bool {
+	if r == '\u200c' || r == '\u200d' {
+		return false
+	}
 	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) ||
-		unicode.Is(unicode.Bidi_Control, r)
+		unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // CheckText validates a free-text value (a title, a name) of at most
@@ -91,7 +96,11 @@ func checkText(kind error, field, s string, limit int) error {
 	}
 	for i, r := range s {
 		if Unsafe(r) {
-			return fmt.Errorf("%w: %s%q has the control character %U at byte %d", kind, field, s, r, i)
+			what := "control"
+			if unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Bidi_Control, r) {
+				what = "invisible"
+			}
+			return fmt.Errorf("%w: %s%q has the %s character %U at byte %d", kind, field, s, what, r, i)
 		}
 	}
 	return nil

@@ -33,6 +33,8 @@ func TestCheckTextRefusesControlCharacters(t *testing.T) {
 		"eve\x1b[31m", "two\nlines", "tab\there", "nul\x00", "del\x7f", "c1\u0085", "c1\u009b31m",
 		"bidi\u202eevil", "isolate\u2066x\u2069", "mark\u200f", "line\u2028sep", "para\u2029sep",
 		"bad\xffutf8", strings.Repeat("a", service.MaxName+1),
+		// Invisible format characters: two names that look alike differ.
+		"\ufeffAnn", "Ann\u2061", "An\u2062n", "x\u2063", "x\u2064", "An\u00adna", "zero\u200bwidth",
 	} {
 		if err := service.CheckText("name", bad, service.MaxName); !errors.Is(err, service.ErrInvalidText) {
 			t.Errorf("CheckText(%q) = %v, want ErrInvalidText", bad, err)

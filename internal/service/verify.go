@@ -41,6 +41,9 @@ type Report struct {
 	Omitted  int      `json:"problems_omitted,omitempty"`
 
 	rolledBack bool
+	// keyErr is why a secret key the home holds can't be used (it is
+	// also listed in Problems).
+	keyErr error
 	// indexProblems counts the problems with the lookup index alone,
 	// which 'reindex' repairs without touching logged data.
 	indexProblems int
@@ -70,6 +73,10 @@ func (r *Report) Err() error {
 		return nil
 	case r.rolledBack:
 		return fmt.Errorf("%w (%s; first: %s)", ErrRolledBack, plural.Count(n, "problem"), r.Problems[0])
+	case r.keyErr != nil && n == r.indexProblems+1:
+		// The log and the store agree; the key is what to fix (and the
+		// index, which is listed).
+		return r.keyErr
 	case n == r.indexProblems:
 		return fmt.Errorf("%w (%s; first: %s)", ErrIndex, plural.Count(n, "problem"), r.Problems[0])
 	default:
@@ -108,7 +115,9 @@ func (m memHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 //     compares it with the stored one (count and digest), and looks for
 //     index rows of no document;
 //   - given auditor, a signed checkpoint kept outside the home, it checks
-//     its signature and that the current tree extends it.
+//     its signature and that the current tree extends it;
+//   - it checks the secret keys the home holds with [Service.CheckKeys]:
+//     one that is not the home's own, or can't be used, is a problem.
 //
 // Problems go into the report; the error is for failures to read the
 // store or an unusable auditor checkpoint (custody.ErrSignature,
@@ -129,6 +138,15 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The secret keys the home holds must be its own: a home whose
+	// marking.key is another's issues copies that trace to nobody.
+	if err := s.CheckKeys(ctx); err != nil {
+		if errors.Is(err, store.ErrBusy) || ctx.Err() != nil {
+			return nil, err
+		}
+		rep.keyErr = err
+		rep.problem("%v", err)
 	}
 	rep.OK = len(rep.Problems) == 0
 	return rep, nil

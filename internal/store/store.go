@@ -125,6 +125,11 @@ var migrations = []string{
 var (
 	// ErrNoStore is returned by Open when the database file does not exist.
 	ErrNoStore = errors.New("no store")
+	// ErrNotStore is returned by Open when the file is there but holds no
+	// leaktrace store: it is empty (truncated), not an SQLite database,
+	// or a database without leaktrace's schema. Only [Create] makes a
+	// store; Open never takes such a file for a new one.
+	ErrNotStore = errors.New("the file is empty or not a leaktrace store")
 	// ErrNoSigner is returned by changes to a store opened without a
 	// checkpoint signer: a change without a signed checkpoint would leave
 	// the log unverifiable.
@@ -163,7 +168,7 @@ func Create(ctx context.Context, path string, signer leaktrace.CheckpointSigner)
 		return nil, err
 	}
 	f.Close()
-	s, err := open(ctx, path, signer)
+	s, err := open(ctx, path, signer, true)
 	if err != nil {
 		os.Remove(path)
 		return nil, err
@@ -174,13 +179,24 @@ func Create(ctx context.Context, path string, signer leaktrace.CheckpointSigner)
 // Open opens an existing store and brings its schema up to date. signer
 // is as for [Create].
 func Open(ctx context.Context, path string, signer leaktrace.CheckpointSigner) (*Store, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s", ErrNoStore, path)
 	}
-	return open(ctx, path, signer)
+	if err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("opening store %s: %w (not a regular file)", path, ErrNotStore)
+	}
+	if err == nil && fi.Size() == 0 {
+		// Checked before SQLite opens it: SQLite would take an empty
+		// file for a new database and write to it.
+		return nil, fmt.Errorf("opening store %s: %w (it has 0 bytes)", path, ErrNotStore)
+	}
+	return open(ctx, path, signer, false)
 }
 
-func open(ctx context.Context, path string, signer leaktrace.CheckpointSigner) (*Store, error) {
+// open opens the database at path. fresh says that Create has just made
+// it: only then may its schema start from nothing.
+func open(ctx context.Context, path string, signer leaktrace.CheckpointSigner, fresh bool) (*Store, error) {
 	// synchronous=FULL: a committed change survives a power cut.
 	// _txlock=immediate: appending to the log reads its size and then writes,
 	// so a transaction must hold the write lock from its start, or two
@@ -192,17 +208,33 @@ func open(ctx context.Context, path string, signer leaktrace.CheckpointSigner) (
 		return nil, err
 	}
 	s := &Store{reads: reads{db}, db: db, signer: signer}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, fresh); err != nil {
 		db.Close()
+		var se *sqlite.Error
+		if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB {
+			err = fmt.Errorf("%w (%w)", ErrNotStore, err)
+		}
 		return nil, fmt.Errorf("opening store %s: %w", path, wrapBusy(err))
 	}
 	return s, nil
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, fresh bool) error {
 	var v int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return err
+	}
+	if v == 0 && !fresh {
+		// Every store Create made has a schema version: a database
+		// without one is someone else's, or one whose content is gone.
+		var tables int
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
+			return err
+		}
+		if tables == 0 {
+			return fmt.Errorf("%w (no tables)", ErrNotStore)
+		}
+		return fmt.Errorf("%w (its %d tables are not leaktrace's)", ErrNotStore, tables)
 	}
 	if v > len(migrations) {
 		return fmt.Errorf("schema version %d is newer than this leaktrace (%d); upgrade leaktrace", v, len(migrations))
@@ -562,4 +594,24 @@ func (s reads) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error)
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// Issued returns which of docs have at least one issued copy.
+func (s reads) Issued(ctx context.Context, docs []string) (map[string]bool, error) {
+	st, err := s.db.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM copies WHERE document = ?)`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	out := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		var ok bool
+		if err := st.QueryRowContext(ctx, d).Scan(&ok); err != nil {
+			return nil, err
+		}
+		if ok {
+			out[d] = true
+		}
+	}
+	return out, nil
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -154,5 +157,52 @@ func TestCopiesNeedKnownDocumentAndRecipient(t *testing.T) {
 	cs, err := s.Copies(ctx, "d")
 	if err != nil || len(cs) != 1 || !cs[0].IssuedAt.Equal(first) {
 		t.Fatalf("copies: %+v %v", cs, err)
+	}
+}
+
+// Open refuses a file that holds no leaktrace store — truncated to 0
+// bytes, not a database, or an SQLite database without leaktrace's
+// schema — instead of taking it for a new store, and leaves it as it was.
+func TestOpenRefusesNonStore(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, bytes.Repeat([]byte("not a database\n"), 300), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "foreign.db")
+	db, err := sql.Open("sqlite", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// An SQLite database with no tables and no schema version, as a
+	// store emptied by hand would be.
+	blank := filepath.Join(dir, "blank.db")
+	db, err = sql.Open("sqlite", blank)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t (x); DROP TABLE t"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, path := range []string{empty, garbage, foreign, blank} {
+		s, err := Open(t.Context(), path, testSigner(t))
+		if !errors.Is(err, ErrNotStore) {
+			if s != nil {
+				s.Close()
+			}
+			t.Errorf("Open(%s): %v, want ErrNotStore", filepath.Base(path), err)
+		}
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Errorf("the empty file was changed: %v, %v", fi, err)
 	}
 }
