@@ -11,19 +11,21 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	corpusdir "github.com/leaktrace/leaktrace/internal/corpus"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
-// corpusRoot is the shared test corpus (see its README), read-only.
-const corpusRoot = "../../../shared/corpus"
+// corpusRoot is the shared test corpus (see its README), read-only,
+// found wherever the checkout is.
+var corpusRoot = corpusdir.Dir()
 
 // corpus returns the files of one corpus folder in name order, or skips
 // the test when the corpus is absent.
 func corpus(t testing.TB, name string) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(corpusRoot, name, "*"))
-	if err != nil || len(files) == 0 {
+	if corpusRoot == "" || err != nil || len(files) == 0 {
 		t.Skipf("corpus %s not found under %s", name, corpusRoot)
 	}
 	sort.Strings(files)
