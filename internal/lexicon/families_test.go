@@ -448,6 +448,11 @@ func TestFold(t *testing.T) {
 		{"with respect to prior probably primarily around roughly almost partly", "with regard to previous likely mainly about about nearly in part"},
 		{"appeared stayed observed commented that it", "seemed remained noted noted it"},
 		{"edged higher moved downward especially owing to in light of", "edged up moved down particularly because of given"},
+		{"will help to build helped in order to ease", "will help build helped ease"},
+		{"more than 40 million more than ever", "over 40 million more than ever"},
+		{"in the coming months the coming of", "in coming months the coming of"},
+		{"one another each other everybody somebody anybody nobody no one", "each other each other everyone someone anyone no 1 no 1"},
+		{"said on tuesday said tuesday", "said tuesday said tuesday"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

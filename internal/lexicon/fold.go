@@ -39,7 +39,9 @@ func Fold(tokens []string) []string {
 		switch t {
 		case "in":
 			if next(1) == "order" && next(2) == "to" {
-				out = append(out, "to")
+				if n := len(out); n == 0 || !helpForms[out[n-1]] {
+					out = append(out, "to")
+				}
 				i += 2
 				continue
 			}
@@ -85,6 +87,29 @@ func Fold(tokens []string) []string {
 		case "on":
 			if next(1) == "line" {
 				out = append(out, "online")
+				i++
+				continue
+			}
+			if weekdays[next(1)] {
+				continue // "said on Tuesday" ↔ "said Tuesday"
+			}
+		case "to":
+			if n := len(out); n > 0 && helpForms[out[n-1]] {
+				continue // "help to build" ↔ "help build"
+			}
+		case "more":
+			if next(1) == "than" && isFigure(next(2)) {
+				out = append(out, "over") // "more than 40 million" → "over 40 million"
+				i++
+				continue
+			}
+		case "the":
+			if next(1) == "coming" && comingUnits[next(2)] {
+				continue // "in the coming months" ↔ "in coming months"
+			}
+		case "1":
+			if next(1) == "another" {
+				out = append(out, "each", "other") // "one" is "1" after the first pass
 				i++
 				continue
 			}
@@ -215,6 +240,10 @@ var foldWord = func() map[string][]string {
 		}
 	}
 	m["partly"] = []string{"in", "part"}
+	m["everybody"] = []string{"everyone"}
+	m["somebody"] = []string{"someone"}
+	m["anybody"] = []string{"anyone"}
+	m["nobody"] = []string{"no", "1"} // "no one", after the first pass
 	m["especially"] = []string{"particularly"}
 	return m
 }()
@@ -233,3 +262,9 @@ func pairCanon(a, b string) string {
 	}
 	return b
 }
+
+// helpForms are the forms of "help" after which Fold drops "to".
+var helpForms = set("help", "helps", "helped", "helping")
+
+// isFigure reports whether a canonical token is a number.
+func isFigure(t string) bool { return t != "" && t[0] >= '0' && t[0] <= '9' }

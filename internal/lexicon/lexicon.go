@@ -132,6 +132,7 @@ func (f *Finder) Find(text string) []Candidate {
 		d.commas(i)
 		d.changeVerb(i)
 		d.phrases(i)
+		d.general(i)
 	}
 	d.dropFormulas()
 	return d.resolve()

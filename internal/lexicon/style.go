@@ -111,6 +111,7 @@ func (c *census) add(t string, ws []word) {
 		if key := closedSpelling(w.low); key != "" {
 			c.forms[closedPrefix+key]++
 		}
+		c.addGeneral(t, ws, i)
 	}
 	eachGram(t, ws, func(h uint64, _ int) { c.grams = append(c.grams, h) })
 }

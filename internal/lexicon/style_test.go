@@ -16,7 +16,8 @@ const bothStyles = "toward towards afterward afterwards upward upwards downward 
 	"judgemental acknowledgment acknowledgement acknowledgments acknowledgements among amongst while " +
 	"whilst amid amidst OK okay; 5% and 5 percent and 5 per cent; the U.S. economy and the US economy; " +
 	"a two-year and a 2-year note; email e-mail online on-line website web site cooperate co-operate " +
-	"coordinate co-ordinate."
+	"coordinate co-ordinate. Over $2 billion; in the coming year, in coming months; each other, one " +
+	"another; everyone everybody someone somebody anyone anybody nobody, no one; he said Tuesday, she said on Tuesday."
 
 // styleCase is a document and the renderings of one family Find must
 // offer in it: its first text, with the others as the rest of the
@@ -83,8 +84,12 @@ var styleCases = []styleCase{
 		[]string{"acquired the email addresses of more than a million voters"}},
 }
 
-func TestStyleCensus(t *testing.T) {
-	for _, c := range styleCases {
+func TestStyleCensus(t *testing.T) { checkStyleCases(t, styleCases) }
+
+// checkStyleCases checks each case's renderings of its family.
+func checkStyleCases(t *testing.T, cases []styleCase) {
+	t.Helper()
+	for _, c := range cases {
 		var got []string
 		text := c.texts[0]
 		for _, p := range lexicon.NewFinder(c.texts, lexicon.Latest).Find(text) {

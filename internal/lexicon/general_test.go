@@ -1,0 +1,68 @@
+package lexicon_test
+
+import "testing"
+
+// generalCases show the general-prose families on real sentences (State
+// of the Union addresses, FOMC minutes and the 2002 email corpus; the
+// texts after the first are the rest of the document, for the census),
+// with the contexts each must leave alone.
+var generalCases = []styleCase{
+	// help (to) V: both complements, same meaning, every register.
+	{"help-to", []string{"Instant access to information will increase productivity, will help to educate our children."},
+		[]string{"Instant access to information will increase productivity, will help educate our children."}},
+	{"help-to", []string{"Open market operations conducted on the previous day had helped to ease strains in money markets."},
+		[]string{"Open market operations conducted on the previous day had helped ease strains in money markets."}},
+	{"help-to", []string{"something that will help keep this country clean from our forestland to the inner cities"},
+		[]string{"something that will help to keep this country clean from our forestland to the inner cities"}},
+	{"help-to", []string{"we had to continue to help create conditions of economic and social progress"}, nil}, // "to help to"
+	{"help-to", []string{"The plan calls on Congress to give crucial help to people who own a home."}, nil},    // the noun
+	{"help-to", []string{"There is no sporting chance, but we need your help to solve it."}, nil},              // the noun
+	{"help-to", []string{"it will help to avoid the economic chaos which otherwise will be their heritage"}, nil},
+	{"help-to", []string{"We should rely on Government as a partner to help us to do more for ourselves."}, nil}, // an object between
+	{"help-to", []string{"to stop the ones that will hurt growth and speed up those that will help growth."}, nil},
+	{"help-to", []string{"My America 2000 strategy will help us reach that goal."}, nil},
+
+	// more than → over before a figure of amount, where the document
+	// writes "over" with a figure itself (Bush, 1990 and 1991).
+	{"more-than", []string{"My budget includes a list of programs for potential turnover totaling more than $20 billion.",
+		"This year's budget provides over $2 billion in new spending to protect our environment."},
+		[]string{"My budget includes a list of programs for potential turnover totaling over $20 billion."}},
+	{"more-than", []string{"My budget includes a list of programs for potential turnover totaling more than $20 billion."}, nil},
+	{"more-than", []string{"For more than 40 years, America and its allies held communism in check.",
+		"over $2 billion"}, nil}, // a stretch of time
+	{"more-than", []string{"my recommendation makes more than 150 difficult reductions", "over $2 billion"},
+		[]string{"my recommendation makes over 150 difficult reductions"}},
+	{"more-than", []string{"And we will do no more than 2 percent.", "over $2 billion"}, nil},
+	{"more-than", []string{"It was worth more than one hundred dollars.", "over $2 billion"}, nil},
+
+	// in (the) coming months: the FOMC minutes write both.
+	{"coming", []string{"suggested further gains in industrial output in coming months.", "in the coming year"},
+		[]string{"suggested further gains in industrial output in the coming months."}},
+	{"coming", []string{"suggested further gains in industrial output in coming months."}, nil},
+	{"coming", []string{"inflation was likely to remain elevated over the coming months", "in coming quarters"},
+		[]string{"inflation was likely to remain elevated over coming months"}},
+	{"coming", []string{"the coming year's budget", "in coming quarters"}, nil}, // no preposition
+
+	// each other ↔ one another, where the document writes both.
+	{"each-other", []string{"Democracies don't attack each other.", "we need a new set of understandings with one another"},
+		[]string{"Democracies don't attack one another."}},
+	{"each-other", []string{"Democracies don't attack each other."}, nil},
+	{"each-other", []string{"each other country must decide", "one another"}, nil}, // constructed: determiners
+
+	// everyone ↔ everybody and the like, where the document writes both.
+	{"everyone", []string{"This economic plan can't please everybody.", "everyone"},
+		[]string{"This economic plan can't please everyone."}},
+	{"everyone", []string{"This economic plan can't please everybody."}, nil},
+	{"everyone", []string{"so that no one will be denied the coverage", "nobody"},
+		[]string{"so that nobody will be denied the coverage"}},
+	{"everyone", []string{"in my personal conversations with many people that no one, no one wants to change the welfare system", "nobody"}, nil},
+	{"everyone", []string{"no one country can do it alone", "nobody"}, nil}, // constructed: a determiner
+
+	// said (on) Tuesday: news style, where the document writes both.
+	{"said-on", []string{"the United States, defense officials said Thursday.", "the Academy said on Tuesday."},
+		[]string{"the United States, defense officials said on Thursday."}},
+	{"said-on", []string{"the United States, defense officials said Thursday."}, nil},
+	{"said-on", []string{"officials said Thursday's vote was close.", "said on Tuesday"}, nil}, // possessive
+}
+
+func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
