@@ -2,6 +2,14 @@ package lexicon
 
 import "strings"
 
+// FoldVersion numbers the canonical form Fold gives. Bump it with every
+// change to what Fold returns: a home records the version its lookup
+// index was built with and rebuilds the index when the code's differs.
+// Version 1 is the form of the first releases; version 2 adds the
+// general-prose families (help to, more than, the coming, one another,
+// the -body pronouns, on + a day name).
+const FoldVersion = 2
+
 // Fold maps canonical tokens so that every variant of every family folds
 // to one form.
 //
