@@ -453,6 +453,7 @@ func TestFold(t *testing.T) {
 		{"in the coming months the coming of", "in coming months the coming of"},
 		{"one another each other everybody somebody anybody nobody no one", "each other each other everyone someone anyone no 1 no 1"},
 		{"said on tuesday said tuesday", "said tuesday said tuesday"},
+		{"so that we can each year each other every day", "so we can every year each other every day"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

@@ -7,7 +7,7 @@ import "strings"
 // index was built with and rebuilds the index when the code's differs.
 // Version 1 is the form of the first releases; version 2 adds the
 // general-prose families (help to, more than, the coming, one another,
-// the -body pronouns, on + a day name).
+// the -body pronouns, on + a day name, so that, each year).
 const FoldVersion = 2
 
 // Fold maps canonical tokens so that every variant of every family folds
@@ -115,6 +115,11 @@ func Fold(tokens []string) []string {
 			if next(1) == "coming" && comingUnits[next(2)] {
 				continue // "in the coming months" ↔ "in coming months"
 			}
+		case "each":
+			if everyUnits[next(1)] {
+				out = append(out, "every") // "each year" ↔ "every year"
+				continue
+			}
 		case "1":
 			if next(1) == "another" {
 				out = append(out, "each", "other") // "one" is "1" after the first pass
@@ -178,7 +183,7 @@ func Fold(tokens []string) []string {
 				continue
 			}
 		case "that":
-			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed") {
+			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed" || out[n-1] == "so") {
 				continue
 			}
 		}

@@ -6,7 +6,8 @@ import "strings"
 // and briefings, where the FOMC's vocabulary of change is rare. The
 // family test (general_test.go) shows each on real sentences.
 //
-// help (to) V is a choice of grammar, not of style, and varies freely.
+// help (to) V and each/every year are choices of grammar, not of
+// style, and vary freely.
 // The others are choices a writer or a house style makes ("more than
 // 40 million" or "over 40 million", "said Tuesday" or "said on
 // Tuesday"), so, like the spellings in style.go, a rendering is offered
@@ -28,6 +29,11 @@ func (d *doc) general(i int) {
 		d.eachOther(i)
 	case "everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody", "no":
 		d.everyone(i)
+	case "so":
+		d.soThat(i)
+	}
+	if w := d.low(i); w == "each" || w == "every" {
+		d.eachYear(i)
 	}
 	if reportedOn[d.low(i)] {
 		d.saidOn(i)
@@ -313,6 +319,114 @@ func (d *doc) saidOn(i int) {
 	d.add(w.start, end, "said-on", d.text[w.start:end], alt)
 }
 
+// everyUnits follow "each" or "every" as a time adverbial.
+var everyUnits = set("year", "month", "week", "day")
+
+// notEvery may not stand before "every" made "each": "not every day",
+// "almost every year".
+var notEvery = set("not", "almost", "nearly", "virtually", "practically", "once", "twice", "about", "and", "or")
+
+// eachYear: "each year" ↔ "every year" (month, week, day, quarter): as a
+// time adverbial both say "in all the years, one by one", in every
+// register. Left out: "not every day" and "almost every year" (no
+// "each"), a possessive or compound ("each day's", "every-day"), and a
+// following word that could make the unit a noun modifier ("every day
+// life"): only punctuation, a function word, a word that starts a
+// clause or a figure may follow.
+func (d *doc) eachYear(i int) {
+	w := d.ws[i]
+	if !d.spaced(i) || !everyUnits[d.low(i+1)] || d.ws[i+1].cap || w.upper || !d.prose(i, i+1) {
+		return
+	}
+	if i > 0 && d.gapBefore(i) == " " && notEvery[d.low(i-1)] {
+		return
+	}
+	g := d.gapAfter(i + 1)
+	switch {
+	case i+2 >= len(d.ws):
+		if g != "" && strings.IndexAny(g, ".,;:!?)") != 0 {
+			return
+		}
+	case g == " ":
+		n := d.ws[i+2]
+		if !functionWords[n.low] && !clauseStarters[n.low] && n.low != "you" && !n.num {
+			return
+		}
+	case g == " $":
+	case strings.IndexAny(g, ".,;:!?)") == 0:
+	default:
+		return
+	}
+	// "every day … every day" is rhetoric: both stay.
+	if d.near(i, 12, func(k int) bool { return (d.low(k) == "each" || d.low(k) == "every") && everyUnits[d.low(k+1)] }) {
+		return
+	}
+	alt := "every"
+	if w.low == "every" {
+		alt = "each"
+	}
+	d.add(w.start, w.end, "each-year", d.text[w.start:w.end], fitCase(w, alt))
+}
+
+// notSoThat may not stand before a purpose "so that" made "so": "is so
+// that", "only so that", "even more so that".
+var notSoThat = set("is", "was", "be", "been", "are", "were", "do", "did", "does", "done", "more", "even", "only",
+	"just", "and", "or", "not", "precisely", "simply", "mainly", "partly", "largely", "less", "much", "so")
+
+// soThat: "so that we can" → "so we can", a purpose clause with a modal,
+// where the document itself writes "so we can" and the like: the bare
+// "so" is a shade more spoken, so minutes that never use it keep "so
+// that". One way only, since "so we could" may be a result. Left out at
+// a sentence start ("So that peace can prevail, we…"), and without a
+// subject and modal right after.
+func (d *doc) soThat(i int) {
+	w := d.ws[i]
+	if w.cap || !d.spaced(i) || d.low(i+1) != "that" || !d.spaced(i+1) || !d.prose(i, i+1) || !d.uses(formSoClause) {
+		return
+	}
+	if i > 0 && (d.gapBefore(i) == " " && notSoThat[d.low(i-1)] || strings.TrimSpace(d.gapBefore(i)) != "" && d.gapBefore(i) != ", ") {
+		return
+	}
+	k := i + 2
+	if k >= len(d.ws) {
+		return
+	}
+	// "so that no one will be denied … but so that our future will
+	// not be compromised": a parallel pair stays as it is.
+	if d.near(i, 30, func(k int) bool { return d.low(k) == "so" && d.low(k+1) == "that" }) {
+		return
+	}
+	limit := k + 1
+	switch s := d.low(k); {
+	case subjectPronouns[s] || s == "you" || s == "it":
+	case determiners[s] || s == "all" || s == "every":
+		limit = k + 4
+	default:
+		return
+	}
+	for j := k; j < limit && j+1 < len(d.ws); j++ {
+		if !d.spaced(j) {
+			return
+		}
+		if modals[d.low(j+1)] {
+			end := d.ws[i+1].end
+			d.add(w.start, end, "so-that", d.text[w.start:end], d.text[w.start:w.end])
+			return
+		}
+	}
+}
+
+// near reports whether is(k) holds for a word k other than i within n
+// words of it.
+func (d *doc) near(i, n int, is func(k int) bool) bool {
+	for k := max(0, i-n); k < min(len(d.ws), i+n+1); k++ {
+		if k != i && is(k) {
+			return true
+		}
+	}
+	return false
+}
+
 // Census names of the general families' forms.
 const (
 	formOverFigure = "over+figure"
@@ -322,6 +436,7 @@ const (
 	formOneAnother = "one another"
 	formDayOn      = "said on Tuesday"
 	formDayBare    = "said Tuesday"
+	formSoClause   = "so we can"
 )
 
 // addGeneral counts the forms of the general families at word i of t.
@@ -352,6 +467,10 @@ func (c *census) addGeneral(t string, ws []word, i int) {
 		}
 	case "everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody":
 		c.forms[w.low]++
+	}
+	if w.low == "so" && i+2 < len(ws) && t[w.end:ws[i+1].start] == " " && (subjectPronouns[ws[i+1].low] || ws[i+1].low == "you") &&
+		t[ws[i+1].end:ws[i+2].start] == " " && modals[ws[i+2].low] {
+		c.forms[formSoClause]++
 	}
 	if reportedOn[w.low] && i+1 < len(ws) {
 		switch {

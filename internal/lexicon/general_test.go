@@ -63,6 +63,28 @@ var generalCases = []styleCase{
 		[]string{"the United States, defense officials said on Thursday."}},
 	{"said-on", []string{"the United States, defense officials said Thursday."}, nil},
 	{"said-on", []string{"officials said Thursday's vote was close.", "said on Tuesday"}, nil}, // possessive
+
+	// each ↔ every year (month, week, day) as a time adverbial.
+	{"each-year", []string{"And they are weakening our economy every day."},
+		[]string{"And they are weakening our economy each day."}},
+	{"each-year", []string{"Every day the national peace is shattered by crime."},
+		[]string{"Each day the national peace is shattered by crime."}},
+	{"each-year", []string{"the tax cut each year in order to try to hold our budget deficit"},
+		[]string{"the tax cut every year in order to try to hold our budget deficit"}},
+	{"each-year", []string{"I shall continue to inculcate peace and friendship in every quarter."}, nil},              // a place
+	{"each-year", []string{"It is not every day that a President speaks here."}, nil},                                 // constructed: no "each"
+	{"each-year", []string{"Every day the national peace is shattered by crime, and every day we lose ground."}, nil}, // rhetoric
+
+	// so that → so before a subject and a modal, where the document
+	// writes "so we can" itself (Clinton, 1994 and 1993).
+	{"so-that", []string{"to sort out our technical differences so that we can avoid a return to unproductive partisan bickering.",
+		"I'd like her to stand so we can thank her for her efforts."},
+		[]string{"to sort out our technical differences so we can avoid a return to unproductive partisan bickering."}},
+	{"so-that", []string{"to sort out our technical differences so that we can avoid a return to unproductive partisan bickering."}, nil},
+	{"so-that", []string{"provide security to all of our families, so that no one will be denied the coverage they need but so that our economic future will not be compromised either.",
+		"so we can"}, nil}, // a parallel pair
+	{"so-that", []string{"So that peace can prevail, we will preserve our alliance.", "so we can"}, nil}, // sentence start
+	{"so-that", []string{"so that continent -- for too long a continent divided -- can see a future", "so we can"}, nil},
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }

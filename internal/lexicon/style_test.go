@@ -17,7 +17,7 @@ const bothStyles = "toward towards afterward afterwards upward upwards downward 
 	"whilst amid amidst OK okay; 5% and 5 percent and 5 per cent; the U.S. economy and the US economy; " +
 	"a two-year and a 2-year note; email e-mail online on-line website web site cooperate co-operate " +
 	"coordinate co-ordinate. Over $2 billion; in the coming year, in coming months; each other, one " +
-	"another; everyone everybody someone somebody anyone anybody nobody, no one; he said Tuesday, she said on Tuesday."
+	"another; everyone everybody someone somebody anyone anybody nobody, no one; he said Tuesday, she said on Tuesday, so we can."
 
 // styleCase is a document and the renderings of one family Find must
 // offer in it: its first text, with the others as the rest of the
