@@ -454,6 +454,7 @@ func TestFold(t *testing.T) {
 		{"one another each other everybody somebody anybody nobody no one", "each other each other everyone someone anyone no 1 no 1"},
 		{"said on tuesday said tuesday", "said tuesday said tuesday"},
 		{"so that we can each year each other every day", "so we can every year each other every day"},
+		{"hope that it make sure that we made that", "hope it make sure we made that"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

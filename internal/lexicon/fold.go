@@ -183,7 +183,7 @@ func Fold(tokens []string) []string {
 				continue
 			}
 		case "that":
-			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed" || out[n-1] == "so") {
+			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed" || out[n-1] == "so" || thatVerb(out[n-1], out[:n-1])) {
 				continue
 			}
 		}

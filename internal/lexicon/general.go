@@ -427,6 +427,40 @@ func (d *doc) near(i, n int, is func(k int) bool) bool {
 	return false
 }
 
+// thatVerbs take a that-clause whose "that" may go, from catalogue V2
+// on, beside reportVerbs: the verbs of hoping, meaning and showing that
+// speeches and email use ("This means that we must" ↔ "This means we
+// must", "to ensure that it is" ↔ "to ensure it is"), and "make sure". The
+// optional "that" (that.go) keeps its checks: a clause must start after
+// it, and no passive or noun ("the hope that") comes before.
+var thatVerbs = set("hope", "hoping", "mean", "means", "meant", "show", "shows", "showed", "shown",
+	"understand", "understands", "understood", "remember", "remembered", "learned", "learn", "ensure",
+	"ensures", "ensured", "ensuring")
+
+var makeForms = set("make", "makes", "made", "making")
+
+// thatVerb reports whether w, after the words before, takes a that-clause
+// as thatVerbs do: Fold drops "that" after it.
+func thatVerb(w string, before []string) bool {
+	return thatVerbs[w] || w == "sure" && len(before) > 0 && makeForms[before[len(before)-1]]
+}
+
+// moreThat reports whether word v is a thatVerb, under V2, in a verb's
+// place: right after a subject pronoun, a modal, "to", "also", "not" or
+// an adverb in -ly ("I sincerely hope that"), since most of these words
+// are nouns too ("strong hopes that", "the only means that").
+func (d *doc) moreThat(v int) bool {
+	if d.f.catalogue < V2 || v == 0 || d.gapBefore(v) != " " {
+		return false
+	}
+	p := d.low(v - 1)
+	if d.low(v) == "sure" {
+		return makeForms[p]
+	}
+	return thatVerbs[d.low(v)] && (subjectPronouns[p] || p == "you" || modals[p] || p == "to" || p == "also" ||
+		p == "not" || p == "still" || p == "do" || p == "did" || p == "does" || strings.HasSuffix(p, "ly") && p != "only")
+}
+
 // Census names of the general families' forms.
 const (
 	formOverFigure = "over+figure"

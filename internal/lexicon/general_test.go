@@ -85,6 +85,19 @@ var generalCases = []styleCase{
 		"so we can"}, nil}, // a parallel pair
 	{"so-that", []string{"So that peace can prevail, we will preserve our alliance.", "so we can"}, nil}, // sentence start
 	{"so-that", []string{"so that continent -- for too long a continent divided -- can see a future", "so we can"}, nil},
+
+	// The optional "that" after verbs of hoping, meaning, showing and
+	// "make sure", in a verb's place only.
+	{"that", []string{"The choice is an important one, and I sincerely hope that it may be wisely made."},
+		[]string{"The choice is an important one, and I sincerely hope it may be wisely made."}},
+	{"that", []string{"to restore the American dream for all our people and to make sure that we move into the 21st century"},
+		[]string{"to restore the American dream for all our people and to make sure we move into the 21st century"}},
+	{"that", []string{"with real attempts to make sure that no cost is imposed on families with incomes under $30,000 and that the costs are very modest"}, nil}, // a parallel "and that"
+	{"that", []string{"to ensure that the supply of reserves remains ample"},
+		[]string{"to ensure the supply of reserves remains ample"}},
+	{"that", []string{"I have strong hopes that the remainder will soon be adjusted."}, nil}, // the noun
+	{"that", []string{"It was our hope that they would agree."}, nil},                         // constructed: the noun
+	{"that", []string{"it shows that a dollar will be much harder to pay"}, nil},              // "it" before: left out
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
