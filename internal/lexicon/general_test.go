@@ -96,8 +96,8 @@ var generalCases = []styleCase{
 	{"that", []string{"to ensure that the supply of reserves remains ample"},
 		[]string{"to ensure the supply of reserves remains ample"}},
 	{"that", []string{"I have strong hopes that the remainder will soon be adjusted."}, nil}, // the noun
-	{"that", []string{"It was our hope that they would agree."}, nil},                         // constructed: the noun
-	{"that", []string{"it shows that a dollar will be much harder to pay"}, nil},              // "it" before: left out
+	{"that", []string{"It was our hope that they would agree."}, nil},                        // constructed: the noun
+	{"that", []string{"it shows that a dollar will be much harder to pay"}, nil},             // "it" before: left out
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
