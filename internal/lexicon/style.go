@@ -30,9 +30,7 @@ import (
 const (
 	formPercentSign    = "%"        // a figure followed by "%"
 	formPercentWord    = "percent"  // the word
-	formPerCent        = "per cent" // the dated open spelling
-	formUSPoints       = "U.S."     // the abbreviation with points
-	formUSBare         = "US"       // the abbreviation without them
+	formUSBare         = "US"       // the abbreviation without points
 	formFigureCompound = "2-year"   // a figure in a compound of time
 	formWordCompound   = "two-year" // a number word in one
 	closedPrefix       = "closed:"  // + the dated key: "closed:e-mail" is "email"
@@ -93,11 +91,6 @@ func (c *census) add(t string, ws []word) {
 		switch {
 		case w.num && strings.HasPrefix(t[w.end:], "%"):
 			c.forms[formPercentSign]++
-		case w.low == "cent" && i > 0 && ws[i-1].low == "per" && t[ws[i-1].end:w.start] == " ":
-			c.forms[formPerCent]++
-		case t[w.start:w.end] == "U" && next == "." && t[ws[i+1].start:ws[i+1].end] == "S" &&
-			strings.HasPrefix(t[ws[i+1].end:], "."):
-			c.forms[formUSPoints]++
 		case t[w.start:w.end] == "US" && !(i > 0 && ws[i-1].upper) && !(i+1 < len(ws) && ws[i+1].upper):
 			// Not in all-capitals text, where "US" may be the pronoun.
 			c.forms[formUSBare]++
