@@ -1,6 +1,9 @@
 package lexicon_test
 
 import (
+	"math/rand"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -150,5 +153,88 @@ func TestFormulas(t *testing.T) {
 	// Catalogue 1 finds what it always found.
 	if cs := lexicon.NewFinder(thrice, lexicon.V1).Find(reservesFormula); len(cs) == 0 {
 		t.Error("V1: no points in the formula")
+	}
+}
+
+// styleForms are the forms of the style families as a reader sees them.
+var styleForms = map[string]*regexp.Regexp{
+	"%":           regexp.MustCompile(`\d%`),
+	"percent":     regexp.MustCompile(`\d percent\b`),
+	"US":          regexp.MustCompile(`\bUS\b`),
+	"judgement":   regexp.MustCompile(`(?i)\bjudgement`),
+	"judgment":    regexp.MustCompile(`(?i)\bjudgment`),
+	"towards":     regexp.MustCompile(`(?i)\b(to|after|up|down|back|on|in|out)wards\b`),
+	"toward":      regexp.MustCompile(`(?i)\b(to|after)ward\b`), // "upward" is also the direction family's word
+	"among":       regexp.MustCompile(`(?i)\b(among|while|amid)\b`),
+	"amongst":     regexp.MustCompile(`(?i)\b(amongst|whilst|amidst)\b`),
+	"e-mail":      regexp.MustCompile(`(?i)\b(e-mail|on-line|web sites?\b|co-operat|co-ordinat)`),
+	"email":       regexp.MustCompile(`(?i)\b(email|online|websites?\b|cooperat|coordinat)`),
+	"okay":        regexp.MustCompile(`(?i)\bokay\b`),
+	"OK":          regexp.MustCompile(`\b(OK|Ok|ok)\b`),
+	"two-year":    regexp.MustCompile(`(?i)\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty)-(year|month|week|day|quarter|hour|minute|decade)`),
+	"2-year":      regexp.MustCompile(`\b\d+-(year|month|week|day|quarter|hour|minute|decade)`),
+	"over+figure": regexp.MustCompile(`(?i)\bover \$?\d`),
+	"each other":  regexp.MustCompile(`(?i)\beach other\b`),
+	"one another": regexp.MustCompile(`(?i)\bone another\b`),
+	"-body":       regexp.MustCompile(`(?i)\b(every|some|any|no)body\b`),
+	"-one":        regexp.MustCompile(`(?i)\b(everyone|someone|anyone|no one)\b`),
+	"the coming":  regexp.MustCompile(`(?i)\bthe coming (months|weeks|years|quarters|days|decades|year|month|quarter|decade)\b`),
+	"coming":      regexp.MustCompile(`(?i)\b(in|over|during|for|within|throughout) coming (months|weeks|years|quarters|days|decades|year|month|quarter|decade)\b`),
+	"said on Day": regexp.MustCompile(`\b(said|announced|reported|told|added|wrote|stated|confirmed|testified) on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b`),
+	"said Day":    regexp.MustCompile(`\b(said|announced|reported|told|added|wrote|stated|confirmed|testified) (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b`),
+	"so we can":   regexp.MustCompile(`(?i)\bso (i|we|you|he|she|they) (can|could|will|would|may|might|shall|should|must)\b`),
+}
+
+// styleSources widen a form where another family may show it from a
+// source that writes it otherwise: "so I wouldn't" and "so you cannot"
+// may be expanded or contracted.
+var styleSources = map[string]*regexp.Regexp{
+	"so we can": regexp.MustCompile(`(?i)\bso (i|we|you|he|she|they)('|’| (can|could|will|would|may|might|shall|should|must|wo))`),
+}
+
+// TestCopiesKeepTheDocumentsStyle is the style promise on real text:
+// whatever variants a copy shows, it never shows a form of a style family
+// that its source never writes.
+func TestCopiesKeepTheDocumentsStyle(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	var texts []string
+	for _, name := range []string{"fomc", "sotu", "email"} {
+		n := 15
+		if name == "email" {
+			n = 100
+		}
+		for _, path := range sample(t, name, n, rng) {
+			texts = append(texts, excerpt(readText(t, path), 2500, rng))
+		}
+	}
+	for _, path := range corpus(t, "sotu") {
+		if strings.HasPrefix(filepath.Base(path), "199") {
+			texts = append(texts, readText(t, path))
+		}
+	}
+	for _, text := range texts {
+		// The forms the source never writes: a copy must not show them.
+		var absent []string
+		for name, re := range styleForms {
+			if w, ok := styleSources[name]; ok {
+				re = w
+			}
+			if !re.MatchString(text) {
+				absent = append(absent, name)
+			}
+		}
+		cs := lexicon.NewFinder([]string{text}, lexicon.Latest).Find(text)
+		for n := 0; n < 2; n++ {
+			choice := make([]int, len(cs))
+			for i, c := range cs {
+				choice[i] = rng.Intn(len(c.Variants))
+			}
+			cp := render(text, cs, choice)
+			for _, name := range absent {
+				if loc := styleForms[name].FindStringIndex(cp); loc != nil {
+					t.Errorf("a copy shows %q, which its source never writes: %q", name, cp[max(0, loc[0]-60):min(len(cp), loc[1]+60)])
+				}
+			}
+		}
 	}
 }
