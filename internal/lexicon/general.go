@@ -324,7 +324,9 @@ var everyUnits = set("year", "month", "week", "day")
 
 // notEvery may not stand before "every" made "each": "not every day",
 // "almost every year".
-var notEvery = set("not", "almost", "nearly", "virtually", "practically", "once", "twice", "about", "and", "or")
+// "for each year from 2017 through 2019" is distributive and, in the
+// minutes, a fixed formula, so "for" stays with its word too.
+var notEvery = set("not", "almost", "nearly", "virtually", "practically", "once", "twice", "about", "and", "or", "for")
 
 // eachYear: "each year" ↔ "every year" (month, week, day, quarter): as a
 // time adverbial both say "in all the years, one by one", in every

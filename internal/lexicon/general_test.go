@@ -71,6 +71,7 @@ var generalCases = []styleCase{
 		[]string{"Each day the national peace is shattered by crime."}},
 	{"each-year", []string{"the tax cut each year in order to try to hold our budget deficit"},
 		[]string{"the tax cut every year in order to try to hold our budget deficit"}},
+	{"each-year", []string{"projections of output growth, the unemployment rate, and inflation for each year from 2017 through 2019"}, nil},
 	{"each-year", []string{"I shall continue to inculcate peace and friendship in every quarter."}, nil},              // a place
 	{"each-year", []string{"It is not every day that a President speaks here."}, nil},                                 // constructed: no "each"
 	{"each-year", []string{"Every day the national peace is shattered by crime, and every day we lose ground."}, nil}, // rhetoric
