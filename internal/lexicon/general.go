@@ -198,7 +198,8 @@ func (d *doc) coming(i int) {
 }
 
 var (
-	comingUnits = set("months", "weeks", "years", "quarters", "days", "decades", "year", "month", "quarter", "decade")
+	// Plural only: "in coming months", never "over coming year".
+	comingUnits = set("months", "weeks", "years", "quarters", "days", "decades")
 	comingPreps = set("in", "over", "during", "for", "within", "throughout")
 )
 

@@ -36,12 +36,13 @@ var generalCases = []styleCase{
 	{"more-than", []string{"It was worth more than one hundred dollars.", "over $2 billion"}, nil},
 
 	// in (the) coming months: the FOMC minutes write both.
-	{"coming", []string{"suggested further gains in industrial output in coming months.", "in the coming year"},
+	{"coming", []string{"suggested further gains in industrial output in coming months.", "in the coming years"},
 		[]string{"suggested further gains in industrial output in the coming months."}},
 	{"coming", []string{"suggested further gains in industrial output in coming months."}, nil},
 	{"coming", []string{"inflation was likely to remain elevated over the coming months", "in coming quarters"},
 		[]string{"inflation was likely to remain elevated over coming months"}},
-	{"coming", []string{"the coming year's budget", "in coming quarters"}, nil}, // no preposition
+	{"coming", []string{"the coming year's budget", "in coming quarters"}, nil},                                              // no preposition
+	{"coming", []string{"the housing sector was likely to weaken slightly over the coming year", "in coming quarters"}, nil}, // singular
 
 	// each other ↔ one another, where the document writes both.
 	{"each-other", []string{"Democracies don't attack each other.", "we need a new set of understandings with one another"},

@@ -19,7 +19,7 @@ const bothStyles = "toward towards afterward afterwards upward upwards downward 
 	"judgemental acknowledgment acknowledgement acknowledgments acknowledgements among amongst while " +
 	"whilst amid amidst OK okay; 5% and 5 percent and 5 per cent; the U.S. economy and the US economy; " +
 	"a two-year and a 2-year note; email e-mail online on-line website web site cooperate co-operate " +
-	"coordinate co-ordinate. Over $2 billion; in the coming year, in coming months; each other, one " +
+	"coordinate co-ordinate. Over $2 billion; in the coming years, in coming months; each other, one " +
 	"another; everyone everybody someone somebody anyone anybody nobody, no one; he said Tuesday, she said on Tuesday, so we can."
 
 // styleCase is a document and the renderings of one family Find must
@@ -178,8 +178,9 @@ var styleForms = map[string]*regexp.Regexp{
 	"one another": regexp.MustCompile(`(?i)\bone another\b`),
 	"-body":       regexp.MustCompile(`(?i)\b(every|some|any|no)body\b`),
 	"-one":        regexp.MustCompile(`(?i)\b(everyone|someone|anyone|no one)\b`),
-	"the coming":  regexp.MustCompile(`(?i)\bthe coming (months|weeks|years|quarters|days|decades|year|month|quarter|decade)\b`),
-	"coming":      regexp.MustCompile(`(?i)\b(in|over|during|for|within|throughout) coming (months|weeks|years|quarters|days|decades|year|month|quarter|decade)\b`),
+	"the coming":  regexp.MustCompile(`(?i)\bthe coming (months|weeks|years|quarters|days|decades)\b`),
+	"coming":      regexp.MustCompile(`(?i)\b(in|over|during|for|within|throughout) coming (months|weeks|years|quarters|days|decades)\b`),
+	"coming year": regexp.MustCompile(`(?i)\b(in|over|during|for|within|throughout) coming (year|month|quarter|decade)\b`),
 	"said on Day": regexp.MustCompile(`\b(said|announced|reported|told|added|wrote|stated|confirmed|testified) on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b`),
 	"said Day":    regexp.MustCompile(`\b(said|announced|reported|told|added|wrote|stated|confirmed|testified) (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b`),
 	"so we can":   regexp.MustCompile(`(?i)\bso (i|we|you|he|she|they) (can|could|will|would|may|might|shall|should|must)\b`),
