@@ -46,7 +46,7 @@ func (d *doc) general(i int) {
 // help to solve it"), and "it", whose "it would help to have more
 // data" has no bare form.
 var helpBefore = set("to", "will", "would", "can", "could", "may", "might", "must", "should", "shall",
-	"i", "we", "you", "they", "also", "further", "not", "which", "who", "should")
+	"i", "we", "you", "they", "also", "further", "not", "which", "who")
 
 // helpVerbs are base verbs that "help" takes with or without "to":
 // dynamic verbs only, never "have", "know" or "be", and none that is
