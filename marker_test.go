@@ -9,6 +9,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
@@ -21,7 +22,7 @@ func memoDoc(tb testing.TB, words int) *leaktrace.Document {
 		tb.Fatal(err)
 	}
 	return &leaktrace.Document{ID: "memo", Filename: "memo.txt", Format: "txt", Content: data,
-		Words: a.Set.Words, Marks: a.Marks(), Scheme: code.Scheme}
+		Words: a.Set.Words, Marks: a.Marks(), Scheme: code.Scheme, Catalogue: lexicon.Latest}
 }
 
 func testKey() code.Key {

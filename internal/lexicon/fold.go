@@ -2,6 +2,14 @@ package lexicon
 
 import "strings"
 
+// FoldVersion numbers the canonical form Fold gives. Bump it with every
+// change to what Fold returns: a home records the version its lookup
+// index was built with and rebuilds the index when the code's differs.
+// Version 1 is the form of the first releases; version 2 adds the
+// general-prose families (help to, more than, the coming, one another,
+// the -body pronouns, on + a day name, so that, each year).
+const FoldVersion = 2
+
 // Fold maps canonical tokens so that every variant of every family folds
 // to one form.
 //
@@ -39,7 +47,9 @@ func Fold(tokens []string) []string {
 		switch t {
 		case "in":
 			if next(1) == "order" && next(2) == "to" {
-				out = append(out, "to")
+				if n := len(out); n == 0 || !helpForms[out[n-1]] {
+					out = append(out, "to")
+				}
 				i += 2
 				continue
 			}
@@ -85,6 +95,34 @@ func Fold(tokens []string) []string {
 		case "on":
 			if next(1) == "line" {
 				out = append(out, "online")
+				i++
+				continue
+			}
+			if weekdays[next(1)] {
+				continue // "said on Tuesday" ↔ "said Tuesday"
+			}
+		case "to":
+			if n := len(out); n > 0 && helpForms[out[n-1]] {
+				continue // "help to build" ↔ "help build"
+			}
+		case "more":
+			if next(1) == "than" && isFigure(next(2)) {
+				out = append(out, "over") // "more than 40 million" → "over 40 million"
+				i++
+				continue
+			}
+		case "the":
+			if next(1) == "coming" && comingUnits[next(2)] {
+				continue // "in the coming months" ↔ "in coming months"
+			}
+		case "each":
+			if everyUnits[next(1)] {
+				out = append(out, "every") // "each year" ↔ "every year"
+				continue
+			}
+		case "1":
+			if next(1) == "another" {
+				out = append(out, "each", "other") // "one" is "1" after the first pass
 				i++
 				continue
 			}
@@ -145,7 +183,7 @@ func Fold(tokens []string) []string {
 				continue
 			}
 		case "that":
-			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed") {
+			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed" || out[n-1] == "so" || thatVerb(out[n-1], out[:n-1])) {
 				continue
 			}
 		}
@@ -215,6 +253,10 @@ var foldWord = func() map[string][]string {
 		}
 	}
 	m["partly"] = []string{"in", "part"}
+	m["everybody"] = []string{"everyone"}
+	m["somebody"] = []string{"someone"}
+	m["anybody"] = []string{"anyone"}
+	m["nobody"] = []string{"no", "1"} // "no one", after the first pass
 	m["especially"] = []string{"particularly"}
 	return m
 }()
@@ -233,3 +275,9 @@ func pairCanon(a, b string) string {
 	}
 	return b
 }
+
+// helpForms are the forms of "help" after which Fold drops "to".
+var helpForms = set("help", "helps", "helped", "helping")
+
+// isFigure reports whether a canonical token is a number.
+func isFigure(t string) bool { return t != "" && t[0] >= '0' && t[0] <= '9' }

@@ -12,7 +12,8 @@
 // Find makes one pass over the words of a region (scan.go) with small
 // lookup tables. The families live in words.go (word and phrase swaps),
 // contractions.go, that.go (the optional complementizer), continue.go
-// (continue to V / continue V-ing) and commas.go (optional commas); the
+// (continue to V / continue V-ing) and commas.go (optional commas);
+// style.go keeps a copy to the document's own style and formulas; the
 // family test (families_test.go) shows each on real sentences, with the
 // contexts it must leave alone. Fold is in fold.go.
 package lexicon
@@ -50,6 +51,9 @@ type Finder struct {
 	// on-line, web site, co-operate) the document itself uses; only then
 	// may a closed spelling be opened.
 	hyphenated map[string]bool
+	// census holds the forms of the style families the document writes
+	// and the formulas it repeats (style.go); nil before V2.
+	census *census
 }
 
 // Catalogue versions. A document is registered under [Latest] and keeps
@@ -74,8 +78,14 @@ func NewFinder(texts []string, catalogue int) *Finder {
 	f := &Finder{catalogue: catalogue, apostrophe: "'", hyphenated: make(map[string]bool)}
 	var ws []word
 	contracted, straight, curly := 0, 0, 0
+	if catalogue >= V2 {
+		f.census = newCensus()
+	}
 	for _, t := range texts {
 		ws = scan(t, ws)
+		if f.census != nil {
+			f.census.add(t, ws)
+		}
 		for i, w := range ws {
 			if w.low == "" {
 				continue
@@ -96,6 +106,9 @@ func NewFinder(texts []string, catalogue int) *Finder {
 				}
 			}
 		}
+	}
+	if f.census != nil {
+		f.census.done()
 	}
 	// Two uses, so a single quoted "don't" in a formal memo does not
 	// license contracting the memo's own prose.
@@ -119,7 +132,9 @@ func (f *Finder) Find(text string) []Candidate {
 		d.commas(i)
 		d.changeVerb(i)
 		d.phrases(i)
+		d.general(i)
 	}
+	d.dropFormulas()
 	return d.resolve()
 }
 

@@ -154,7 +154,7 @@ func diffTokens(a, b []string) string {
 
 // styled forces every style-dependent family on, as a document that
 // contracts and uses the dated compounds would.
-var styled = []string{"We don't know, and they can't say. See the e-mail, the on-line web site, co-operate, co-ordinate."}
+var styled = []string{"We don't know, and they can't say. See the e-mail, the on-line web site, co-operate, co-ordinate.", bothStyles}
 
 // TestCopiesFoldToSource is the key invariant on real text: for random
 // variant choices at all candidates at once, the copy's canonical tokens

@@ -97,7 +97,7 @@ func (d *doc) optionalThat(i int) {
 	switch {
 	case d.low(v) == "out" && v > 0 && d.gapBefore(v) == " " && d.low(v-1) == "pointed":
 		v--
-	case (reportVerbs[d.low(v)] || reportGroup[d.low(v)] != nil) && !d.ws[v].cap:
+	case (reportVerbs[d.low(v)] || reportGroup[d.low(v)] != nil || d.moreThat(v)) && !d.ws[v].cap:
 	default:
 		return
 	}

@@ -79,12 +79,12 @@ func (d *doc) wordFamilies(i int) {
 		return
 	}
 	if s, ok := swaps[w.low]; ok {
-		if d.prose(i, i) {
+		if d.prose(i, i) && (!spellingKinds[s.kind] || d.uses(s.alt)) {
 			d.add(w.start, w.end, s.kind, d.text[w.start:w.end], fitCase(w, s.alt))
 		}
 		return
 	}
-	if wardAdverbs[w.low] && d.prose(i, i) && d.wardAdverb(i) {
+	if wardAdverbs[w.low] && d.uses(w.low+"s") && d.prose(i, i) && d.wardAdverb(i) {
 		d.add(w.start, w.end, "toward", d.text[w.start:w.end], fitCase(w, w.low+"s"))
 	}
 	switch w.low {
@@ -163,7 +163,12 @@ func (d *doc) okay(i int) {
 		return
 	}
 	if w.low == "okay" {
-		d.add(w.start, w.end, "okay", src, "OK")
+		if d.uses("ok") {
+			d.add(w.start, w.end, "okay", src, "OK")
+		}
+		return
+	}
+	if !d.uses("okay") {
 		return
 	}
 	p, n := d.low(i-1), d.low(i+1)
@@ -429,7 +434,9 @@ func (d *doc) us(i int) {
 	default:
 		return
 	}
-	d.add(w.start, end, "us", d.text[w.start:end], "US")
+	if d.uses(formUSBare) {
+		d.add(w.start, end, "us", d.text[w.start:end], "US")
+	}
 }
 
 // percent: a number followed by "percent" ↔ the same number with "%".
@@ -445,14 +452,21 @@ func (d *doc) percent(i int) {
 	start := d.ws[i-1].end
 	switch w.low {
 	case "percent":
-		if !d.proseAfter(w.end) {
+		if !d.proseAfter(w.end) || !d.uses(formPercentSign) {
 			return
 		}
 		d.add(start, w.end, "percent", d.text[start:w.end], "%")
 	case "per":
 		if d.spaced(i) && d.low(i+1) == "cent" && d.proseAfter(d.ws[i+1].end) {
 			c := d.ws[i+1]
-			d.add(start, c.end, "percent", d.text[start:c.end], " "+fitCase(w, "percent"), "%")
+			var alts []string
+			if d.uses(formPercentWord) {
+				alts = append(alts, " "+fitCase(w, "percent"))
+			}
+			if d.uses(formPercentSign) {
+				alts = append(alts, "%")
+			}
+			d.add(start, c.end, "percent", d.text[start:c.end], alts...)
 		}
 	}
 }
@@ -461,7 +475,7 @@ func (d *doc) percent(i int) {
 // punctuation or the end (never a letter it would join).
 func (d *doc) percentSign(i int) {
 	w := d.ws[i]
-	if w.end >= len(d.text) || d.text[w.end] != '%' {
+	if w.end >= len(d.text) || d.text[w.end] != '%' || !d.uses(formPercentWord) {
 		return
 	}
 	// Only in running prose: a word, a space and the figure before it,
@@ -537,11 +551,14 @@ func (d *doc) numberCompound(i int) {
 	src := d.text[w.start:w.end]
 	var alt string
 	if w.num {
-		if n, err := strconv.Atoi(src); err != nil || strconv.Itoa(n) != src {
+		if n, err := strconv.Atoi(src); err != nil || strconv.Itoa(n) != src || !d.uses(formWordCompound) {
 			return
 		}
 		alt = numberFigures[src]
 	} else {
+		if !d.uses(formFigureCompound) {
+			return
+		}
 		alt = numberWords[w.low]
 	}
 	if alt == "" {
@@ -592,10 +609,11 @@ func (d *doc) closedCompound(i int) {
 // word i, reporting whether there was one.
 func (d *doc) toClosed(i int) bool {
 	w, n := d.ws[i], d.ws[i+1]
-	if _, ok := openSpelling(d.text, d.ws, i); !ok {
+	key, ok := openSpelling(d.text, d.ws, i)
+	if !ok {
 		return false
 	}
-	if !d.proseAfter(n.end) || i+2 < len(d.ws) && strings.HasPrefix(d.gapAfter(i+1), "-") {
+	if !d.proseAfter(n.end) || i+2 < len(d.ws) && strings.HasPrefix(d.gapAfter(i+1), "-") || !d.uses(closedPrefix+key) {
 		return true
 	}
 	closed := w.low + n.low

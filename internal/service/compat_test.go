@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/leaktrace/leaktrace/internal/store"
 )
 
 // compatReleases are homes made by earlier releases, each with the copies
@@ -86,8 +89,17 @@ func TestEarlierReleaseCopiesStayByteIdentical(t *testing.T) {
 					}
 				}
 			}
-			if _, err := s.VerifyLog(ctx, nil); err != nil {
+			// The upgrade rebuilt the lookup index for this release's
+			// canonical form, so verify finds it clean.
+			rep, err := s.VerifyLog(ctx, nil)
+			if err != nil {
 				t.Fatalf("log verify after the upgrade: %v", err)
+			}
+			if err := rep.Err(); err != nil {
+				t.Fatalf("log verify after the upgrade: %v", err)
+			}
+			if v, _, _ := s.Store.Meta(ctx, store.MetaFoldVersion); v != strconv.Itoa(lexicon.FoldVersion) {
+				t.Errorf("recorded canonical-form version %q after the upgrade, want %d", v, lexicon.FoldVersion)
 			}
 			// A pasted excerpt of an old copy is traced to its reader.
 			for _, c := range []struct{ doc, file, reader string }{

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	_ "modernc.org/sqlite"
@@ -154,7 +155,8 @@ func TestWrongMarkingKeyIsRefused(t *testing.T) {
 
 // makeLegacy turns a home into one made by release b4ba44e, the last
 // before check values: its schema had four migrations, without the meta
-// table and the documents' catalogue columns.
+// table and the documents' catalogue columns. It then upgrades the
+// schema; the memo, registered by this release, keeps its catalogue.
 func makeLegacy(t *testing.T, dir string) {
 	t.Helper()
 	ctx := t.Context()
@@ -170,6 +172,16 @@ func makeLegacy(t *testing.T, dir string) {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Bring the schema up to date and give the memo back the catalogue
+	// it was registered under: only the check value is legacy here.
+	st, err := store.Open(ctx, filepath.Join(dir, service.DBFile), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := db.ExecContext(ctx, `UPDATE documents SET catalogue = ?`, lexicon.Latest); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/index"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/store"
 )
@@ -40,6 +42,39 @@ func fingerprints(d *leaktrace.Document) ([]index.Fingerprint, error) {
 // copies and traces, and the index is derived from the logged documents'
 // content ('log verify' recomputes and checks it). So it needs no
 // signer, and uses neither the marking key nor the log key.
+//
+// It then records the canonical-form version the index was built with
+// (see [lexicon.FoldVersion]).
 func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) (*store.Reindexed, error) {
-	return s.Store.Reindex(ctx, fingerprints, progress)
+	r, err := s.Store.Reindex(ctx, fingerprints, progress)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetMeta(ctx, store.MetaFoldVersion, foldVersion); err != nil {
+		return nil, fmt.Errorf("recording the lookup index's version: %w", err)
+	}
+	return r, nil
+}
+
+// foldVersion is the canonical-form version of this code, as the meta
+// table stores it.
+var foldVersion = strconv.Itoa(lexicon.FoldVersion)
+
+// upgradeIndex rebuilds the lookup index of a home indexed under another
+// canonical form (an earlier release's Fold), as a migration would: on
+// opening, needing no key. Without it, trace would miss the documents
+// whose canonical tokens changed. If the rebuild fails (a store on
+// read-only media), the home still opens, with a warning.
+func (s *Service) upgradeIndex(ctx context.Context) error {
+	v, ok, err := s.Store.Meta(ctx, store.MetaFoldVersion)
+	if err != nil {
+		return err
+	}
+	if ok && v == foldVersion {
+		return nil
+	}
+	if _, err := s.Reindex(ctx, nil); err != nil {
+		s.warnings = append(s.warnings, fmt.Sprintf("the lookup index was built by an earlier release and could not be rebuilt (%v); run 'leaktrace reindex'", err))
+	}
+	return nil
 }

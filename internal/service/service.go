@@ -148,6 +148,10 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 		st.Close()
 		return fmt.Errorf("recording the marking key's check value: %w", err)
 	}
+	if err = st.SetMeta(ctx, store.MetaFoldVersion, foldVersion); err != nil {
+		st.Close()
+		return fmt.Errorf("recording the lookup index's version: %w", err)
+	}
 	rec, err := record(&custody.Entry{V: custody.Version, Kind: custody.KindInit, Time: custody.FormatTime(time.Now()),
 		Actor: opts.Actor, Origin: opts.Origin})
 	if err == nil {
@@ -228,6 +232,10 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 			return nil, fmt.Errorf("%w in %s (no %s)", ErrNoLog, dir, LogPubFile)
 		}
 		return nil, fmt.Errorf("%w from %s: the custody log has %d entries, and its checkpoints can't be checked without it", ErrNoLogPub, dir, n)
+	}
+	if err := s.upgradeIndex(ctx); err != nil {
+		s.Store.Close()
+		return nil, fmt.Errorf("reading the lookup index's version: %w", err)
 	}
 	return s, nil
 }

@@ -18,6 +18,11 @@ import (
 // the key.
 const MetaMarkingKeyCheck = "marking_key_check"
 
+// MetaFoldVersion names the canonical-form version (lexicon.FoldVersion)
+// the lookup index was built with. A home without it was indexed by a
+// release before the version was recorded.
+const MetaFoldVersion = "fold_version"
+
 // Meta returns the value stored under name, and whether there is one.
 func (s *Store) Meta(ctx context.Context, name string) (string, bool, error) {
 	var v string
@@ -29,6 +34,15 @@ func (s *Store) Meta(ctx context.Context, name string) (string, bool, error) {
 		return "", false, err
 	}
 	return v, true, nil
+}
+
+// SetMeta stores value under name, replacing any value there.
+func (s *Store) SetMeta(ctx context.Context, name, value string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+		return err
+	})
 }
 
 // SetMetaOnce stores value under name unless a value is stored there

@@ -1,0 +1,105 @@
+package lexicon_test
+
+import "testing"
+
+// generalCases show the general-prose families on real sentences (State
+// of the Union addresses, FOMC minutes and the 2002 email corpus; the
+// texts after the first are the rest of the document, for the census),
+// with the contexts each must leave alone.
+var generalCases = []styleCase{
+	// help (to) V: both complements, same meaning, every register.
+	{"help-to", []string{"Instant access to information will increase productivity, will help to educate our children."},
+		[]string{"Instant access to information will increase productivity, will help educate our children."}},
+	{"help-to", []string{"Open market operations conducted on the previous day had helped to ease strains in money markets."},
+		[]string{"Open market operations conducted on the previous day had helped ease strains in money markets."}},
+	{"help-to", []string{"something that will help keep this country clean from our forestland to the inner cities"},
+		[]string{"something that will help to keep this country clean from our forestland to the inner cities"}},
+	{"help-to", []string{"we had to continue to help create conditions of economic and social progress"}, nil}, // "to help to"
+	{"help-to", []string{"The plan calls on Congress to give crucial help to people who own a home."}, nil},    // the noun
+	{"help-to", []string{"There is no sporting chance, but we need your help to solve it."}, nil},              // the noun
+	{"help-to", []string{"it will help to avoid the economic chaos which otherwise will be their heritage"}, nil},
+	{"help-to", []string{"We should rely on Government as a partner to help us to do more for ourselves."}, nil}, // an object between
+	{"help-to", []string{"to stop the ones that will hurt growth and speed up those that will help growth."}, nil},
+	{"help-to", []string{"My America 2000 strategy will help us reach that goal."}, nil},
+
+	// more than → over before a figure of amount, where the document
+	// writes "over" with a figure itself (Bush, 1990 and 1991).
+	{"more-than", []string{"My budget includes a list of programs for potential turnover totaling more than $20 billion.",
+		"This year's budget provides over $2 billion in new spending to protect our environment."},
+		[]string{"My budget includes a list of programs for potential turnover totaling over $20 billion."}},
+	{"more-than", []string{"My budget includes a list of programs for potential turnover totaling more than $20 billion."}, nil},
+	{"more-than", []string{"For more than 40 years, America and its allies held communism in check.",
+		"over $2 billion"}, nil}, // a stretch of time
+	{"more-than", []string{"my recommendation makes more than 150 difficult reductions", "over $2 billion"},
+		[]string{"my recommendation makes over 150 difficult reductions"}},
+	{"more-than", []string{"And we will do no more than 2 percent.", "over $2 billion"}, nil},
+	{"more-than", []string{"It was worth more than one hundred dollars.", "over $2 billion"}, nil},
+
+	// in (the) coming months: the FOMC minutes write both.
+	{"coming", []string{"suggested further gains in industrial output in coming months.", "in the coming years"},
+		[]string{"suggested further gains in industrial output in the coming months."}},
+	{"coming", []string{"suggested further gains in industrial output in coming months."}, nil},
+	{"coming", []string{"inflation was likely to remain elevated over the coming months", "in coming quarters"},
+		[]string{"inflation was likely to remain elevated over coming months"}},
+	{"coming", []string{"the coming year's budget", "in coming quarters"}, nil},                                              // no preposition
+	{"coming", []string{"the housing sector was likely to weaken slightly over the coming year", "in coming quarters"}, nil}, // singular
+
+	// each other ↔ one another, where the document writes both.
+	{"each-other", []string{"Democracies don't attack each other.", "we need a new set of understandings with one another"},
+		[]string{"Democracies don't attack one another."}},
+	{"each-other", []string{"Democracies don't attack each other."}, nil},
+	{"each-other", []string{"each other country must decide", "one another"}, nil}, // constructed: determiners
+
+	// everyone ↔ everybody and the like, where the document writes both.
+	{"everyone", []string{"This economic plan can't please everybody.", "everyone"},
+		[]string{"This economic plan can't please everyone."}},
+	{"everyone", []string{"This economic plan can't please everybody."}, nil},
+	{"everyone", []string{"so that no one will be denied the coverage", "nobody"},
+		[]string{"so that nobody will be denied the coverage"}},
+	{"everyone", []string{"in my personal conversations with many people that no one, no one wants to change the welfare system", "nobody"}, nil},
+	{"everyone", []string{"no one country can do it alone", "nobody"}, nil}, // constructed: a determiner
+
+	// said (on) Tuesday: news style, where the document writes both.
+	{"said-on", []string{"the United States, defense officials said Thursday.", "the Academy said on Tuesday."},
+		[]string{"the United States, defense officials said on Thursday."}},
+	{"said-on", []string{"the United States, defense officials said Thursday."}, nil},
+	{"said-on", []string{"officials said Thursday's vote was close.", "said on Tuesday"}, nil}, // possessive
+
+	// each ↔ every year (month, week, day) as a time adverbial.
+	{"each-year", []string{"And they are weakening our economy every day."},
+		[]string{"And they are weakening our economy each day."}},
+	{"each-year", []string{"Every day the national peace is shattered by crime."},
+		[]string{"Each day the national peace is shattered by crime."}},
+	{"each-year", []string{"the tax cut each year in order to try to hold our budget deficit"},
+		[]string{"the tax cut every year in order to try to hold our budget deficit"}},
+	{"each-year", []string{"projections of output growth, the unemployment rate, and inflation for each year from 2017 through 2019"}, nil},
+	{"each-year", []string{"I shall continue to inculcate peace and friendship in every quarter."}, nil},              // a place
+	{"each-year", []string{"It is not every day that a President speaks here."}, nil},                                 // constructed: no "each"
+	{"each-year", []string{"Every day the national peace is shattered by crime, and every day we lose ground."}, nil}, // rhetoric
+
+	// so that → so before a subject and a modal, where the document
+	// writes "so we can" itself (Clinton, 1994 and 1993).
+	{"so-that", []string{"to sort out our technical differences so that we can avoid a return to unproductive partisan bickering.",
+		"I'd like her to stand so we can thank her for her efforts."},
+		[]string{"to sort out our technical differences so we can avoid a return to unproductive partisan bickering."}},
+	{"so-that", []string{"to sort out our technical differences so that we can avoid a return to unproductive partisan bickering."}, nil},
+	{"so-that", []string{"provide security to all of our families, so that no one will be denied the coverage they need but so that our economic future will not be compromised either.",
+		"so we can"}, nil}, // a parallel pair
+	{"so-that", []string{"So that peace can prevail, we will preserve our alliance.", "so we can"}, nil}, // sentence start
+	{"so-that", []string{"so that continent -- for too long a continent divided -- can see a future", "so we can"}, nil},
+
+	// The optional "that" after verbs of hoping, meaning, showing and
+	// "make sure", in a verb's place only.
+	{"that", []string{"The choice is an important one, and I sincerely hope that it may be wisely made."},
+		[]string{"The choice is an important one, and I sincerely hope it may be wisely made."}},
+	{"that", []string{"to restore the American dream for all our people and to make sure that we move into the 21st century"},
+		[]string{"to restore the American dream for all our people and to make sure we move into the 21st century"}},
+	{"that", []string{"with real attempts to make sure that no cost is imposed on families with incomes under $30,000 and that the costs are very modest"}, nil}, // a parallel "and that"
+	{"that", []string{"to ensure that the supply of reserves remains ample"},
+		[]string{"to ensure the supply of reserves remains ample"}},
+	{"that", []string{"I have strong hopes that the remainder will soon be adjusted."}, nil}, // the noun
+	{"that", []string{"It was our hope that they would agree."}, nil},                        // constructed: the noun
+	{"that", []string{"it shows that a dollar will be much harder to pay"}, nil},             // "it" before: left out
+}
+
+func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
