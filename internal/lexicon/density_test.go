@@ -3,6 +3,7 @@ package lexicon_test
 import (
 	"flag"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
