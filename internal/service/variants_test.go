@@ -19,13 +19,10 @@ import (
 // speech is a real address from the corpus, one paragraph per line.
 func speech(t *testing.T) string {
 	t.Helper()
-	dir := corpus.Dir()
-	if dir == "" {
-		t.Skip("corpus not found")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "sotu", "1999_william_j_clinton_d.txt"))
+	path := filepath.Join(corpus.Require(t), "sotu", "1999_william_j_clinton_d.txt")
+	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Skip("corpus file missing:", err)
+		t.Fatal(err)
 	}
 	return string(b)
 }
