@@ -25,6 +25,9 @@ var spaceVariants = zeroWidthRenderings(ZeroWidth)
 // never affect shaping.
 var nonJoiningVariants = zeroWidthRenderings("\u200B\u2060")
 
+// eolVariants are an eol-space point's renderings.
+var eolVariants = []string{"", " "}
+
 func zeroWidthRenderings(chars string) []string {
 	vs := []string{""}
 	for _, a := range chars {
@@ -71,7 +74,7 @@ func typographic(text string, prot *protection, eol bool) []typoCand {
 				// An invisible trailing space: the only typographic
 				// variant that 7-bit ASCII text, such as most email,
 				// can carry.
-				out = append(out, typoCand{format.Candidate{Start: end, End: end, Variants: []string{"", " "}}, "eol-space"})
+				out = append(out, typoCand{format.Candidate{Start: end, End: end, Variants: eolVariants[:2:2]}, "eol-space"})
 			}
 		case r == ' ':
 			j := i
@@ -84,9 +87,10 @@ func typographic(text string, prot *protection, eol bool) []typoCand {
 				if !shapingSafe(prev(i)) {
 					base = nonJoiningVariants
 				}
-				vs := make([]string, len(base))
-				copy(vs, base)
-				out = append(out, typoCand{format.Candidate{Start: i, End: i, Variants: vs}, "space"})
+				// Every space point shares its variants: they are never
+				// changed in place, and a full slice expression makes
+				// an append copy them.
+				out = append(out, typoCand{format.Candidate{Start: i, End: i, Variants: base[:len(base):len(base)]}, "space"})
 			}
 			i = j
 			continue
