@@ -91,28 +91,31 @@ func New(key Key, doc string, specs []Spec) *Code {
 	c := &Code{key: key, doc: doc, Points: make([]Point, len(specs))}
 	total := 0
 	for _, sp := range specs {
-		total += 2 * sp.Arity
+		total += sp.Arity
 	}
-	stream := prf(key, "leaktrace/bias/v1", doc, "", total)
-	at := 0
+	// Every point's biases and thresholds live in two shared arrays: a
+	// long document has a million points, and a slice of its own for
+	// each would cost an allocation (and its rounding) apiece.
+	ps := make([]float64, total)
+	cuts := make([]uint64, total-len(specs))
+	stream := newKeystream(key, "leaktrace/bias/v1", doc, "")
 	next := func() float64 { // uniform in (0,1)
-		u := (float64(stream[at]>>11) + 0.5) / (1 << 53)
-		at++
-		return u
+		return (float64(stream.next()>>11) + 0.5) / (1 << 53)
 	}
+	var g []float64
 	for i, sp := range specs {
 		q := sp.Arity
-		g := make([]float64, q)
+		g = g[:0]
 		sum := 0.0
-		for j := range g {
+		for range q {
 			// Gamma(1/2) = Z²/2 with Z standard normal (Box–Muller).
 			z := math.Sqrt(-2*math.Log(next())) * math.Cos(2*math.Pi*next())
-			g[j] = z * z / 2
-			sum += g[j]
+			g = append(g, z*z/2)
+			sum += g[len(g)-1]
 		}
 		t := Cutoff(q, sp.Class)
-		p := make([]float64, q)
-		cut := make([]uint64, q-1)
+		p, cut := ps[:q:q], cuts[:q-1:q-1]
+		ps, cuts = ps[q:], cuts[q-1:]
 		acc := 0.0
 		for j := range p {
 			d := 1 / float64(q)
@@ -133,9 +136,9 @@ func New(key Key, doc string, specs []Spec) *Code {
 // Symbols writes reader's symbol at every point into out, which must have
 // len(c.Points) elements.
 func (c *Code) Symbols(reader string, out []uint8) {
-	stream := prf(c.key, "leaktrace/copy/v1", c.doc, reader, len(c.Points))
-	for i, u := range stream {
-		out[i] = c.Points[i].pick(u)
+	stream := newKeystream(c.key, "leaktrace/copy/v1", c.doc, reader)
+	for i := range c.Points {
+		out[i] = c.Points[i].pick(stream.next())
 	}
 }
 
@@ -186,14 +189,29 @@ func subkey(key Key, label, doc, reader string) cipher.Block {
 	return block
 }
 
-// prf returns n 64-bit words of AES-256-CTR keystream (zero IV) under the
-// subkey for (label, doc, reader).
-func prf(key Key, label, doc, reader string, n int) []uint64 {
-	buf := make([]byte, 8*n)
-	cipher.NewCTR(subkey(key, label, doc, reader), make([]byte, aes.BlockSize)).XORKeyStream(buf, buf)
-	out := make([]uint64, n)
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint64(buf[8*i:])
+// keystream reads the 64-bit words of the AES-256-CTR keystream (zero IV)
+// under the subkey for (label, doc, reader), in order, a buffer at a time,
+// so that a document with a million points never holds all of it.
+type keystream struct {
+	ctr cipher.Stream
+	buf [4096]byte
+	at  int // next unread byte of buf
+}
+
+func newKeystream(key Key, label, doc, reader string) *keystream {
+	ks := &keystream{ctr: cipher.NewCTR(subkey(key, label, doc, reader), make([]byte, aes.BlockSize))}
+	ks.at = len(ks.buf)
+	return ks
+}
+
+// next returns the next word, little-endian.
+func (ks *keystream) next() uint64 {
+	if ks.at == len(ks.buf) {
+		clear(ks.buf[:])
+		ks.ctr.XORKeyStream(ks.buf[:], ks.buf[:])
+		ks.at = 0
 	}
-	return out
+	u := binary.LittleEndian.Uint64(ks.buf[ks.at:])
+	ks.at += 8
+	return u
 }
