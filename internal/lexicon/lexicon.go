@@ -53,7 +53,11 @@ type Finder struct {
 // only where the document already uses them).
 func NewFinder(texts []string) *Finder {
 	f := &Finder{apostrophe: "'", hyphenated: make(map[string]bool)}
-	var ws []word
+	longest := 0
+	for _, t := range texts {
+		longest = max(longest, len(t))
+	}
+	ws := make([]word, 0, longest/5+1)
 	contracted, straight, curly := 0, 0, 0
 	for _, t := range texts {
 		ws = scan(t, ws)

@@ -50,6 +50,11 @@ type Token struct {
 // Everything else separates tokens and is dropped.
 func Spans(raw string) []Token {
 	var out []Token
+	if len(raw) > 1<<16 {
+		// A long text is counted first, so that its tokens take one
+		// exact allocation instead of a run of doublings.
+		out = make([]Token, 0, countTokens(raw))
+	}
 	scanTokens(raw, func(word []byte, start, end int) {
 		out = append(out, Token{Text: canonicalWord(raw, word, start, end), Start: start, End: end})
 	})

@@ -48,10 +48,16 @@ func (s *Service) Capacity(id string, a *leaktrace.Analysis) *leaktrace.Capacity
 			out := make([]uint8, len(c.Points))
 			c.Symbols(r, out)
 			return out
+		},
+		SymbolsAt: func(r string, points []int) []uint8 {
+			out := make([]uint8, len(points))
+			c.SymbolsAt(r, points, out)
+			return out
 		}}
+	est := trace.NewEstimator(src)
 	cp := &leaktrace.Capacity{Recipients: CapacityRecipients, Epsilon: DefaultEpsilon, WordsNeeded: map[string]*int{}}
 	for name, survive := range survivals {
-		if w := trace.WordsNeeded(src, CapacityRecipients, DefaultEpsilon, survive); w > 0 {
+		if w := est.WordsNeeded(CapacityRecipients, DefaultEpsilon, survive); w > 0 {
 			cp.WordsNeeded[name] = &w
 		} else {
 			cp.WordsNeeded[name] = nil

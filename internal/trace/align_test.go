@@ -83,3 +83,51 @@ func TestAlignmentUnderTyposAndDeletions(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchorIndexOnlyFragmentRuns: the anchors built from the fragment's
+// runs give every run of the fragment the same first source position as
+// an index of every source run would, and nothing else.
+func TestAnchorIndexOnlyFragmentRuns(t *testing.T) {
+	memos := corpus.Memos(4, 3000, 5)
+	if memos == nil {
+		t.Skip("corpus not found")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, memo := range memos {
+		src := marks.Tokens(memo)
+		// A fragment of excerpts, some repeated, with a few foreign words.
+		var frag []string
+		for range 4 {
+			at := rng.IntN(len(src) - 60)
+			frag = append(frag, src[at:at+10+rng.IntN(50)]...)
+			frag = append(frag, "zzqx")
+		}
+		ids := map[string]int32{}
+		var words []string
+		fi := intern(ids, &words, frag)
+		si := intern(ids, &words, src)
+		all := map[[anchorK]int32]int{}
+		for i := 0; i+anchorK <= len(si); i++ {
+			var k [anchorK]int32
+			copy(k[:], si[i:i+anchorK])
+			if _, ok := all[k]; !ok {
+				all[k] = i
+			}
+		}
+		got := anchorIndex(fi, si)
+		for i := 0; i+anchorK <= len(fi); i++ {
+			var k [anchorK]int32
+			copy(k[:], fi[i:i+anchorK])
+			j, ok := got[k]
+			wj, wok := all[k]
+			if ok != wok || j != wj {
+				t.Fatalf("run at %d: got (%d, %v), want (%d, %v)", i, j, ok, wj, wok)
+			}
+		}
+		for k := range got {
+			if _, ok := all[k]; !ok {
+				t.Fatalf("anchor %v is not in the source", k)
+			}
+		}
+	}
+}

@@ -27,29 +27,52 @@ type Survival func(p *marks.Point) float64
 // WordsNeeded returns the estimated words a leak needs under the given
 // survival, or 0 if even the whole document would not do.
 func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) int {
+	return NewEstimator(src).WordsNeeded(readers, epsilon, survive)
+}
+
+// Estimator estimates capacities of one source under several attacks,
+// measuring the source once.
+type Estimator struct {
+	src   *Source
+	words int
+	// A point is read from between its flanking words, so a window
+	// shows it only if both flanks are inside: pos is the first flank,
+	// end the second. Points without both flanks are never read.
+	pos, end []int
+	order    []int // points by pos
+}
+
+// NewEstimator measures src for capacity estimates.
+func NewEstimator(src *Source) *Estimator {
 	rd := newReader(src.Regions, src.Points)
-	words := len(rd.tokens)
-	if words == 0 {
-		return 0
+	e := &Estimator{src: src, words: len(rd.tokens)}
+	if e.words == 0 {
+		return e
 	}
-	// A point is read from between its flanking words, so a window shows
-	// it only if both flanks are inside: pos is the first flank, end the
-	// second. Points without both flanks are never read.
-	pos := make([]int, len(src.Points))
-	end := make([]int, len(src.Points))
+	e.pos = make([]int, len(src.Points))
+	e.end = make([]int, len(src.Points))
 	for i := range src.Points {
 		a, b := rd.flank(&src.Points[i])
 		if a < 0 {
-			a, b = -1, words // never inside a window
+			a, b = -1, e.words // never inside a window
 		}
-		pos[i], end[i] = a, b
+		e.pos[i], e.end[i] = a, b
 	}
-	order := make([]int, len(pos))
-	for i := range order {
-		order[i] = i
+	e.order = make([]int, len(e.pos))
+	for i := range e.order {
+		e.order[i] = i
 	}
-	sort.SliceStable(order, func(i, j int) bool { return pos[order[i]] < pos[order[j]] })
+	sort.SliceStable(e.order, func(i, j int) bool { return e.pos[e.order[i]] < e.pos[e.order[j]] })
+	return e
+}
 
+// WordsNeeded returns the estimated words a leak needs under the given
+// survival, or 0 if even the whole document would not do.
+func (e *Estimator) WordsNeeded(readers int, epsilon float64, survive Survival) int {
+	src, words, pos, end, order := e.src, e.words, e.pos, e.end, e.order
+	if words == 0 {
+		return 0
+	}
 	named := func(w int) bool {
 		rng := rand.New(rand.NewPCG(uint64(w), 0xca9))
 		ok := 0
@@ -58,8 +81,8 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 			if words > w {
 				start = rng.IntN(words - w + 1)
 			}
-			probe := src.Symbols(probeName(k))
 			var obs []Observation
+			var points []int
 			lo := sort.Search(len(order), func(i int) bool { return pos[order[i]] >= start })
 			for _, i := range order[lo:] {
 				if pos[i] >= start+w {
@@ -69,15 +92,18 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 					continue
 				}
 				if rng.Float64() < survive(&src.Points[i]) {
-					obs = append(obs, Observation{Point: i, Symbols: []uint8{probe[i]}})
+					obs = append(obs, Observation{Point: i})
+					points = append(points, i)
 				}
 			}
-			s := newScorer(obs, src.Code.Points)
-			syms := make([]uint8, len(obs))
-			for j, o := range obs {
-				syms[j] = o.Symbols[0] // the probe's own symbol
+			// The probe's symbols at the surviving points only: a
+			// window of a long document holds few of its points.
+			probe := src.symbolsAt(probeName(k), points)
+			for j := range obs {
+				obs[j].Symbols = probe[j : j+1 : j+1] // the probe's own symbol
 			}
-			sc, _ := s.score(syms)
+			s := newScorer(obs, src.Code.Points)
+			sc, _ := s.score(probe)
 			if s.pValue(sc, readers) <= epsilon {
 				ok++
 			}
