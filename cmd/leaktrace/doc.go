@@ -12,6 +12,8 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -132,7 +134,22 @@ name without its extension.`,
 				return err
 			}
 			defer s.Close()
-			d, err := s.AddDocument(cmd.Context(), argv[0], data, id, title)
+			// A large document takes a while: show its steps on a
+			// terminal.
+			var bar *progressbar.ProgressBar
+			ctx := service.WithProgress(cmd.Context(), func(stage string, done, total int) {
+				if bar == nil {
+					bar = a.progress(total, "")
+				}
+				if stage != "" {
+					bar.Describe(stage)
+				}
+				bar.Set(done)
+			})
+			d, err := s.AddDocument(ctx, argv[0], data, id, title)
+			if bar != nil {
+				bar.Finish()
+			}
 			if err != nil {
 				return err
 			}

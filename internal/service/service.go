@@ -297,6 +297,8 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	if err := CheckID("document", id); err != nil {
 		return nil, err
 	}
+	report := progressFrom(ctx)
+	report("finding variation points", 0, addSteps)
 	a, err := leaktrace.Analyze(filename, data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filename, err)
@@ -304,12 +306,15 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	if title == "" {
 		title = filepath.Base(filename)
 	}
+	report("indexing", 1, addSteps)
+	fingerprints := index.Winnow(a.Canonical())
 	d := &leaktrace.Document{
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
-		Scheme: code.Scheme, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
-		Capacity: s.Capacity(id, a),
+		Scheme: code.Scheme, AddedAt: s.now(), Fingerprints: fingerprints,
+		Capacity: s.capacity(id, a, func(done int) { report("estimating capacity", 2+done, addSteps) }),
 	}
+	report("saving", addSteps-1, addSteps)
 	rec, err := record(s.entry(custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
 		e.Document, e.DocumentSHA256 = d.ID, d.SHA256
 	}))
@@ -319,6 +324,7 @@ func (s *Service) AddDocument(ctx context.Context, filename string, data []byte,
 	if err := s.Store.AddDocument(ctx, d, rec); err != nil {
 		return nil, err
 	}
+	report("", addSteps, addSteps)
 	return d, nil
 }
 
