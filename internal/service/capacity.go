@@ -53,19 +53,9 @@ func (s *Service) capacity(id string, a *leaktrace.Analysis, step func(done int)
 	for _, r := range a.Set.Doc.Regions() {
 		regions = append(regions, r.Text)
 	}
-	c := code.New(s.key, id, a.Set.Specs())
-	src := &trace.Source{ID: id, Regions: regions, Points: a.Set.Points, Code: c,
-		Symbols: func(r string) []uint8 {
-			out := make([]uint8, len(c.Points))
-			c.Symbols(r, out)
-			return out
-		},
-		SymbolsAt: func(r string, points []int) []uint8 {
-			out := make([]uint8, len(points))
-			c.SymbolsAt(r, points, out)
-			return out
-		}}
-	est := trace.NewEstimator(src)
+	// The estimate reads few of a long document's points: derive the
+	// code only at those.
+	est := trace.NewLazyEstimator(regions, a.Set.Points, code.NewLazy(s.key, id, a.Set.Specs()))
 	cp := &leaktrace.Capacity{Recipients: CapacityRecipients, Epsilon: DefaultEpsilon, WordsNeeded: map[string]*int{}}
 	done := 0
 	for name, survive := range survivals {

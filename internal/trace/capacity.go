@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
@@ -33,8 +34,12 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 // Estimator estimates capacities of one source under several attacks,
 // measuring the source once.
 type Estimator struct {
-	src   *Source
-	words int
+	points []marks.Point
+	// biases returns the code's points at the given indexes, and
+	// symbolsAt a reader's symbols there given those biases.
+	biases    func(idx []int) []code.Point
+	symbolsAt func(reader string, idx []int, pts []code.Point) []uint8
+	words     int
 	// A point is read from between its flanking words, so a window
 	// shows it only if both flanks are inside: pos is the first flank,
 	// end the second. Points without both flanks are never read.
@@ -44,15 +49,41 @@ type Estimator struct {
 
 // NewEstimator measures src for capacity estimates.
 func NewEstimator(src *Source) *Estimator {
-	rd := newReader(src.Regions, src.Points)
-	e := &Estimator{src: src, words: len(rd.tokens)}
+	biases := func(idx []int) []code.Point {
+		pts := make([]code.Point, len(idx))
+		for k, i := range idx {
+			pts[k] = src.Code.Points[i]
+		}
+		return pts
+	}
+	symbolsAt := func(reader string, idx []int, _ []code.Point) []uint8 { return src.symbolsAt(reader, idx) }
+	return newEstimator(src.Regions, src.Points, biases, symbolsAt)
+}
+
+// NewLazyEstimator measures a document, given its regions, its points and
+// its lazily derived code, for capacity estimates. The estimates equal
+// those of [NewEstimator] with the whole code; only the biases of the
+// points the estimate reads are ever derived.
+func NewLazyEstimator(regions []string, points []marks.Point, c *code.Lazy) *Estimator {
+	symbolsAt := func(reader string, idx []int, pts []code.Point) []uint8 {
+		out := make([]uint8, len(idx))
+		c.SymbolsAt(reader, idx, pts, out)
+		return out
+	}
+	return newEstimator(regions, points, c.Points, symbolsAt)
+}
+
+func newEstimator(regions []string, points []marks.Point, biases func([]int) []code.Point,
+	symbolsAt func(string, []int, []code.Point) []uint8) *Estimator {
+	rd := newReader(regions, points)
+	e := &Estimator{points: points, biases: biases, symbolsAt: symbolsAt, words: len(rd.tokens)}
 	if e.words == 0 {
 		return e
 	}
-	e.pos = make([]int, len(src.Points))
-	e.end = make([]int, len(src.Points))
-	for i := range src.Points {
-		a, b := rd.flank(&src.Points[i])
+	e.pos = make([]int, len(points))
+	e.end = make([]int, len(points))
+	for i := range points {
+		a, b := rd.flank(&points[i])
 		if a < 0 {
 			a, b = -1, e.words // never inside a window
 		}
@@ -69,7 +100,7 @@ func NewEstimator(src *Source) *Estimator {
 // WordsNeeded returns the estimated words a leak needs under the given
 // survival, or 0 if even the whole document would not do.
 func (e *Estimator) WordsNeeded(readers int, epsilon float64, survive Survival) int {
-	src, words, pos, end, order := e.src, e.words, e.pos, e.end, e.order
+	words, pos, end, order := e.words, e.pos, e.end, e.order
 	if words == 0 {
 		return 0
 	}
@@ -81,7 +112,6 @@ func (e *Estimator) WordsNeeded(readers int, epsilon float64, survive Survival) 
 			if words > w {
 				start = rng.IntN(words - w + 1)
 			}
-			var obs []Observation
 			var points []int
 			lo := sort.Search(len(order), func(i int) bool { return pos[order[i]] >= start })
 			for _, i := range order[lo:] {
@@ -91,18 +121,21 @@ func (e *Estimator) WordsNeeded(readers int, epsilon float64, survive Survival) 
 				if end[i] >= start+w {
 					continue
 				}
-				if rng.Float64() < survive(&src.Points[i]) {
-					obs = append(obs, Observation{Point: i})
+				if rng.Float64() < survive(&e.points[i]) {
 					points = append(points, i)
 				}
 			}
-			// The probe's symbols at the surviving points only: a
-			// window of a long document holds few of its points.
-			probe := src.symbolsAt(probeName(k), points)
+			// The code and the probe's symbols at the surviving points
+			// only: a window of a long document holds few of its
+			// points. Observation j is of points[j], whose biases are
+			// pts[j].
+			pts := e.biases(points)
+			probe := e.symbolsAt(probeName(k), points, pts)
+			obs := make([]Observation, len(points))
 			for j := range obs {
-				obs[j].Symbols = probe[j : j+1 : j+1] // the probe's own symbol
+				obs[j] = Observation{Point: j, Symbols: probe[j : j+1 : j+1]} // the probe's own symbol
 			}
-			s := newScorer(obs, src.Code.Points)
+			s := newScorer(obs, pts)
 			sc, _ := s.score(probe)
 			if s.pValue(sc, readers) <= epsilon {
 				ok++
