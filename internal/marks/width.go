@@ -78,8 +78,20 @@ func fitWidth(text string, cands []candidate) []candidate {
 	}
 	lineOf := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
 	grow := make([]int, len(cands))
+	// Most candidates share their variants (every space point has the
+	// same ones): measure each shared set once.
+	var lastVariants *string
+	var lastLen, lastOrig, lastGrowth int
 	for k := range cands {
-		grow[k] = growth(cands[k].Candidate)
+		c := cands[k].Candidate
+		if len(c.Variants) > 0 && &c.Variants[0] == lastVariants && len(c.Variants) == lastLen && c.Orig == lastOrig {
+			grow[k] = lastGrowth
+			continue
+		}
+		grow[k] = growth(c)
+		if len(c.Variants) > 0 {
+			lastVariants, lastLen, lastOrig, lastGrowth = &c.Variants[0], len(c.Variants), c.Orig, grow[k]
+		}
 	}
 	out := cands[:0]
 	var drop []bool
