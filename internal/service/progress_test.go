@@ -1,20 +1,20 @@
 package service_test
 
 import (
+	"os"
 	"testing"
 
-	"github.com/leaktrace/leaktrace/internal/corpus"
 	"github.com/leaktrace/leaktrace/internal/service"
 )
 
 // TestAddDocumentReportsProgress: AddDocument reports its steps, in
 // order, to the context's progress receiver, ending with all done.
 func TestAddDocumentReportsProgress(t *testing.T) {
-	memos := corpus.Memos(1, 600, 31)
-	if memos == nil {
-		t.Skip("corpus not found")
+	memo, err := os.ReadFile("../../cmd/leaktrace/sample/memo.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
-	s, _ := home(t, nil, 0)
+	s := emptyHome(t)
 	type call struct {
 		stage       string
 		done, total int
@@ -23,7 +23,7 @@ func TestAddDocumentReportsProgress(t *testing.T) {
 	ctx := service.WithProgress(t.Context(), func(stage string, done, total int) {
 		calls = append(calls, call{stage, done, total})
 	})
-	if _, err := s.AddDocument(ctx, "memo.txt", []byte(memos[0]), "memo", ""); err != nil {
+	if _, err := s.AddDocument(ctx, "memo.txt", memo, "memo", ""); err != nil {
 		t.Fatal(err)
 	}
 	if len(calls) < 3 {
@@ -49,7 +49,7 @@ func TestAddDocumentReportsProgress(t *testing.T) {
 		}
 	}
 	// Without a receiver nothing is reported and nothing breaks.
-	if _, err := s.AddDocument(t.Context(), "memo.txt", []byte(memos[0]), "memo2", ""); err != nil {
+	if _, err := s.AddDocument(t.Context(), "memo.txt", memo, "memo2", ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -2,6 +2,8 @@ package trace
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/leaktrace/leaktrace/internal/attack"
@@ -88,13 +90,17 @@ func TestAlignmentUnderTyposAndDeletions(t *testing.T) {
 // runs give every run of the fragment the same first source position as
 // an index of every source run would, and nothing else.
 func TestAnchorIndexOnlyFragmentRuns(t *testing.T) {
-	memos := corpus.Memos(4, 3000, 5)
-	if memos == nil {
-		t.Skip("corpus not found")
+	var texts []string
+	for _, f := range []string{"memo.txt", "guide.md"} {
+		b, err := os.ReadFile(filepath.Join("..", "marks", "testdata", "golden", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, memo := range memos {
-		src := marks.Tokens(memo)
+	for _, text := range texts {
+		src := marks.Tokens(text)
 		// A fragment of excerpts, some repeated, with a few foreign words.
 		var frag []string
 		for range 4 {
