@@ -1,6 +1,7 @@
 package marks
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -134,4 +136,34 @@ func FuzzSpans(f *testing.F) {
 			t.Fatalf("Spans(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// TestTouchesAnyMatchesScan: the binary search in touchesAny answers as a
+// scan of every span does, for ordered, non-overlapping spans (empty ones
+// and touching neighbours included), as lexical candidates are.
+func TestTouchesAnyMatchesScan(t *testing.T) {
+	scan := func(spans []format.Span, start, end int) bool {
+		for _, s := range spans {
+			if s.Start <= end && start <= s.End {
+				return true
+			}
+		}
+		return false
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 2000; trial++ {
+		var spans []format.Span
+		at := 0
+		for n := rng.IntN(8); n > 0; n-- {
+			at += rng.IntN(4)
+			end := at + rng.IntN(3)
+			spans = append(spans, format.Span{Start: at, End: end})
+			at = end
+		}
+		start := rng.IntN(at + 3)
+		end := start + rng.IntN(3)
+		if got, want := touchesAny(spans, start, end), scan(spans, start, end); got != want {
+			t.Fatalf("touchesAny(%v, %d, %d) = %v, want %v", spans, start, end, got, want)
+		}
+	}
 }
