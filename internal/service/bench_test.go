@@ -34,8 +34,8 @@ func largeText(tb testing.TB, size int) string {
 	return b.String()[:size]
 }
 
-// emptyHome opens a new home with no documents and no readers.
-func emptyHome(tb testing.TB) *service.Service {
+// scratchHome opens a new home with no documents and no readers.
+func scratchHome(tb testing.TB) *service.Service {
 	tb.Helper()
 	dir := filepath.Join(tb.TempDir(), "home")
 	if err := service.Init(tb.Context(), dir, service.InitOptions{}); err != nil {
@@ -83,7 +83,7 @@ func BenchmarkAddDocumentLarge(b *testing.B) {
 	for _, size := range []int{1 << 20, 4 << 20} {
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
 			text := []byte(largeText(b, size))
-			s := emptyHome(b)
+			s := scratchHome(b)
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			var alloc, peak uint64

@@ -14,7 +14,7 @@ func TestAddDocumentReportsProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := emptyHome(t)
+	s := scratchHome(t)
 	type call struct {
 		stage       string
 		done, total int
