@@ -195,3 +195,23 @@ func TestLazyEqualsNew(t *testing.T) {
 		}
 	}
 }
+
+// TestSymbolsOnceEqualsSymbols: deriving the biases on the fly gives
+// every reader the same symbols as the whole code.
+func TestSymbolsOnceEqualsSymbols(t *testing.T) {
+	arity := make([]int, 5000)
+	for i := range arity {
+		arity[i] = []int{17, 17, 2, 4, 17, 3}[i%6]
+	}
+	sp := specs(arity, Spread, Spread, Dense)
+	c := New(testKey(), "memo-11", sp)
+	for _, r := range []string{"r0001", "r0002", "alice@example.org"} {
+		want := make([]uint8, len(sp))
+		c.Symbols(r, want)
+		got := make([]uint8, len(sp))
+		SymbolsOnce(testKey(), "memo-11", sp, r, got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: SymbolsOnce differs from Symbols", r)
+		}
+	}
+}

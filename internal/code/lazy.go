@@ -51,3 +51,36 @@ func (l *Lazy) SymbolsAt(reader string, idx []int, pts []Point, out []uint8) {
 		out[k] = pts[k].pick(words.at(i))
 	}
 }
+
+// SymbolsOnce writes reader's symbol at every point into out, which must
+// have len(specs) elements, deriving each point's biases as it goes and
+// keeping none: one copy of a long document without the memory of the
+// whole code. It equals New(key, doc, specs).Symbols(reader, out).
+func SymbolsOnce(key Key, doc string, specs []Spec, reader string, out []uint8) {
+	bias := newKeystream(key, "leaktrace/bias/v1", doc, "")
+	next := func() float64 { return uniform(bias.next()) }
+	copyStream := newKeystream(key, "leaktrace/copy/v1", doc, reader)
+	var p []float64
+	var cut []uint64
+	var g []float64
+	for i, sp := range specs {
+		p, cut = slicesOf(p, sp.Arity), slicesOfU(cut, sp.Arity-1)
+		g = derive(sp, next, p, cut, g)
+		pt := Point{P: p, cut: cut}
+		out[i] = pt.pick(copyStream.next())
+	}
+}
+
+func slicesOf(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+func slicesOfU(s []uint64, n int) []uint64 {
+	if cap(s) < n {
+		return make([]uint64, n)
+	}
+	return s[:n]
+}
