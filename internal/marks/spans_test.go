@@ -138,9 +138,9 @@ func FuzzSpans(f *testing.F) {
 	})
 }
 
-// TestTouchesAnyMatchesScan: the binary search in touchesAny answers as a
-// scan of every span does, for ordered, non-overlapping spans (empty ones
-// and touching neighbours included), as lexical candidates are.
+// TestTouchesAnyMatchesScan: touchesAny over the union of spans answers
+// as a scan of every span does, for spans in any order, empty, touching,
+// overlapping or nested.
 func TestTouchesAnyMatchesScan(t *testing.T) {
 	scan := func(spans []format.Span, start, end int) bool {
 		for _, s := range spans {
@@ -151,19 +151,19 @@ func TestTouchesAnyMatchesScan(t *testing.T) {
 		return false
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for trial := 0; trial < 2000; trial++ {
+	for trial := 0; trial < 5000; trial++ {
 		var spans []format.Span
-		at := 0
 		for n := rng.IntN(8); n > 0; n-- {
-			at += rng.IntN(4)
-			end := at + rng.IntN(3)
-			spans = append(spans, format.Span{Start: at, End: end})
-			at = end
+			at := rng.IntN(30)
+			spans = append(spans, format.Span{Start: at, End: at + rng.IntN(6)})
 		}
-		start := rng.IntN(at + 3)
-		end := start + rng.IntN(3)
-		if got, want := touchesAny(spans, start, end), scan(spans, start, end); got != want {
-			t.Fatalf("touchesAny(%v, %d, %d) = %v, want %v", spans, start, end, got, want)
+		orig := append([]format.Span(nil), spans...)
+		union := unite(spans)
+		for start := 0; start < 40; start++ {
+			end := start + rng.IntN(3)
+			if got, want := touchesAny(union, start, end), scan(orig, start, end); got != want {
+				t.Fatalf("spans %v: touches [%d, %d] = %v, want %v", orig, start, end, got, want)
+			}
 		}
 	}
 }
