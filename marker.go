@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"sync"
+	"sync/atomic"
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/format"
@@ -49,9 +51,15 @@ func (a *Analysis) Marks() Marks {
 // Marker issues the copies of one document. It is read-only once made,
 // and safe for concurrent use.
 type Marker struct {
-	doc  *Document
-	set  *marks.Set
-	code *code.Code
+	doc   *Document
+	set   *marks.Set
+	key   code.Key
+	specs []code.Spec
+	// The code is derived when first needed (see Symbols): one copy of a
+	// long document is rendered without holding every point's biases.
+	once    sync.Once
+	code    *code.Code
+	started atomic.Bool // Symbols has been called
 }
 
 // NewMarker prepares doc for issuing under key.
@@ -73,13 +81,26 @@ func NewMarker(key code.Key, doc *Document) (*Marker, error) {
 		return nil, fmt.Errorf("document %q: found %d variation points %v, registered with %d %v; it was registered by a leaktrace with another point catalogue (use that version for it)",
 			doc.ID, got.Total, got.ByChannel, doc.Marks.Total, doc.Marks.ByChannel)
 	}
-	return &Marker{doc: doc, set: a.Set, code: code.New(key, doc.ID, a.Set.Specs())}, nil
+	return &Marker{doc: doc, set: a.Set, key: key, specs: a.Set.Specs()}, nil
+}
+
+// fullCode returns the document's code, deriving it on first use.
+func (m *Marker) fullCode() *code.Code {
+	m.once.Do(func() { m.code = code.New(m.key, m.doc.ID, m.specs) })
+	return m.code
 }
 
 // Symbols returns the variant chosen at every point of recipient's copy.
+// The first call derives the code's biases as it goes and keeps none of
+// them (a single copy of a long document needs no more); later calls
+// share the whole code, derived once.
 func (m *Marker) Symbols(recipient string) []uint8 {
 	s := make([]uint8, len(m.set.Points))
-	m.code.Symbols(recipient, s)
+	if !m.started.Swap(true) {
+		code.SymbolsOnce(m.key, m.doc.ID, m.specs, recipient, s)
+		return s
+	}
+	m.fullCode().Symbols(recipient, s)
 	return s
 }
 
@@ -87,7 +108,7 @@ func (m *Marker) Symbols(recipient string) []uint8 {
 // recipient's copy.
 func (m *Marker) SymbolsAt(recipient string, points []int) []uint8 {
 	s := make([]uint8, len(points))
-	m.code.SymbolsAt(recipient, points, s)
+	m.fullCode().SymbolsAt(recipient, points, s)
 	return s
 }
 
@@ -108,7 +129,7 @@ func (m *Marker) Document() *Document { return m.doc }
 func (m *Marker) Points() []marks.Point { return m.set.Points }
 
 // Code returns the document's code.
-func (m *Marker) Code() *code.Code { return m.code }
+func (m *Marker) Code() *code.Code { return m.fullCode() }
 
 // Hash returns the hex SHA-256 of b.
 func Hash(b []byte) string {

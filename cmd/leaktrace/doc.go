@@ -14,6 +14,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -157,7 +158,22 @@ the README for the file's format); the report shows what they gain.`,
 					return err
 				}
 			}
-			d, err := s.AddDocumentWith(cmd.Context(), argv[0], data, opts)
+			// A large document takes a while: show its steps on a
+			// terminal.
+			var bar *progressbar.ProgressBar
+			ctx := service.WithProgress(cmd.Context(), func(stage string, done, total int) {
+				if bar == nil {
+					bar = a.progress(total, "")
+				}
+				if stage != "" {
+					bar.Describe(stage)
+				}
+				bar.Set(done)
+			})
+			d, err := s.AddDocumentWith(ctx, argv[0], data, opts)
+			if bar != nil {
+				bar.Finish()
+			}
 			if err != nil {
 				return err
 			}

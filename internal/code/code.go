@@ -91,51 +91,60 @@ func New(key Key, doc string, specs []Spec) *Code {
 	c := &Code{key: key, doc: doc, Points: make([]Point, len(specs))}
 	total := 0
 	for _, sp := range specs {
-		total += 2 * sp.Arity
+		total += sp.Arity
 	}
-	stream := prf(key, "leaktrace/bias/v1", doc, "", total)
-	at := 0
-	next := func() float64 { // uniform in (0,1)
-		u := (float64(stream[at]>>11) + 0.5) / (1 << 53)
-		at++
-		return u
-	}
+	// Every point's biases and thresholds live in two shared arrays: a
+	// long document has a million points, and a slice of its own for
+	// each would cost an allocation (and its rounding) apiece.
+	ps := make([]float64, total)
+	cuts := make([]uint64, total-len(specs))
+	stream := newKeystream(key, "leaktrace/bias/v1", doc, "")
+	next := func() float64 { return uniform(stream.next()) }
+	var g []float64
 	for i, sp := range specs {
 		q := sp.Arity
-		g := make([]float64, q)
-		sum := 0.0
-		for j := range g {
-			// Gamma(1/2) = Z²/2 with Z standard normal (Box–Muller).
-			z := math.Sqrt(-2*math.Log(next())) * math.Cos(2*math.Pi*next())
-			g[j] = z * z / 2
-			sum += g[j]
-		}
-		t := Cutoff(q, sp.Class)
-		p := make([]float64, q)
-		cut := make([]uint64, q-1)
-		acc := 0.0
-		for j := range p {
-			d := 1 / float64(q)
-			if sum > 0 {
-				d = g[j] / sum
-			}
-			p[j] = t + (1-float64(q)*t)*d
-			if j < q-1 {
-				acc += p[j]
-				cut[j] = uint64(math.Min(acc, 1) * (1 << 63) * 2)
-			}
-		}
+		p, cut := ps[:q:q], cuts[:q-1:q-1]
+		ps, cuts = ps[q:], cuts[q-1:]
+		g = derive(sp, next, p, cut, g)
 		c.Points[i] = Point{P: p, cut: cut}
 	}
 	return c
 }
 
+// derive draws one point's biases into p and its thresholds into cut,
+// taking 2·q uniforms from next; g is scratch space, returned for reuse.
+func derive(sp Spec, next func() float64, p []float64, cut []uint64, g []float64) []float64 {
+	q := sp.Arity
+	g = g[:0]
+	sum := 0.0
+	for range q {
+		// Gamma(1/2) = Z²/2 with Z standard normal (Box–Muller).
+		z := math.Sqrt(-2*math.Log(next())) * math.Cos(2*math.Pi*next())
+		g = append(g, z*z/2)
+		sum += g[len(g)-1]
+	}
+	t := Cutoff(q, sp.Class)
+	acc := 0.0
+	for j := range p {
+		d := 1 / float64(q)
+		if sum > 0 {
+			d = g[j] / sum
+		}
+		p[j] = t + (1-float64(q)*t)*d
+		if j < q-1 {
+			acc += p[j]
+			cut[j] = uint64(math.Min(acc, 1) * (1 << 63) * 2)
+		}
+	}
+	return g
+}
+
 // Symbols writes reader's symbol at every point into out, which must have
 // len(c.Points) elements.
 func (c *Code) Symbols(reader string, out []uint8) {
-	stream := prf(c.key, "leaktrace/copy/v1", c.doc, reader, len(c.Points))
-	for i, u := range stream {
-		out[i] = c.Points[i].pick(u)
+	stream := newKeystream(c.key, "leaktrace/copy/v1", c.doc, reader)
+	for i := range c.Points {
+		out[i] = c.Points[i].pick(stream.next())
 	}
 }
 
@@ -144,19 +153,31 @@ func (c *Code) Symbols(reader string, out []uint8) {
 // need — counter mode allows that — so scoring a short leak against a
 // long document costs little. The result equals Symbols' at those points.
 func (c *Code) SymbolsAt(reader string, points []int, out []uint8) {
-	block := subkey(c.key, "leaktrace/copy/v1", c.doc, reader)
-	var ctr, ks [aes.BlockSize]byte
-	last := -1
+	words := newWordAt(subkey(c.key, "leaktrace/copy/v1", c.doc, reader))
 	for k, i := range points {
-		if b := i / 2; b != last {
-			// The counter is the 128-bit big-endian block number,
-			// as cipher.NewCTR counts from a zero IV.
-			binary.BigEndian.PutUint64(ctr[8:], uint64(b))
-			block.Encrypt(ks[:], ctr[:])
-			last = b
-		}
-		out[k] = c.Points[i].pick(binary.LittleEndian.Uint64(ks[8*(i%2):]))
+		out[k] = c.Points[i].pick(words.at(i))
 	}
+}
+
+// wordAt reads keystream words at any position: counter mode allows it.
+type wordAt struct {
+	block   cipher.Block
+	ctr, ks [aes.BlockSize]byte
+	last    int // the block ks holds, or -1
+}
+
+func newWordAt(block cipher.Block) *wordAt { return &wordAt{block: block, last: -1} }
+
+// at returns the keystream's w-th 64-bit word.
+func (s *wordAt) at(w int) uint64 {
+	if b := w / 2; b != s.last {
+		// The counter is the 128-bit big-endian block number, as
+		// cipher.NewCTR counts from a zero IV.
+		binary.BigEndian.PutUint64(s.ctr[8:], uint64(b))
+		s.block.Encrypt(s.ks[:], s.ctr[:])
+		s.last = b
+	}
+	return binary.LittleEndian.Uint64(s.ks[8*(w%2):])
 }
 
 // pick turns a 64-bit PRF output into a symbol.
@@ -186,14 +207,32 @@ func subkey(key Key, label, doc, reader string) cipher.Block {
 	return block
 }
 
-// prf returns n 64-bit words of AES-256-CTR keystream (zero IV) under the
-// subkey for (label, doc, reader).
-func prf(key Key, label, doc, reader string, n int) []uint64 {
-	buf := make([]byte, 8*n)
-	cipher.NewCTR(subkey(key, label, doc, reader), make([]byte, aes.BlockSize)).XORKeyStream(buf, buf)
-	out := make([]uint64, n)
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint64(buf[8*i:])
+// uniform maps a keystream word to a uniform number in (0,1).
+func uniform(u uint64) float64 { return (float64(u>>11) + 0.5) / (1 << 53) }
+
+// keystream reads the 64-bit words of the AES-256-CTR keystream (zero IV)
+// under the subkey for (label, doc, reader), in order, a buffer at a time,
+// so that a document with a million points never holds all of it.
+type keystream struct {
+	ctr cipher.Stream
+	buf [4096]byte
+	at  int // next unread byte of buf
+}
+
+func newKeystream(key Key, label, doc, reader string) *keystream {
+	ks := &keystream{ctr: cipher.NewCTR(subkey(key, label, doc, reader), make([]byte, aes.BlockSize))}
+	ks.at = len(ks.buf)
+	return ks
+}
+
+// next returns the next word, little-endian.
+func (ks *keystream) next() uint64 {
+	if ks.at == len(ks.buf) {
+		clear(ks.buf[:])
+		ks.ctr.XORKeyStream(ks.buf[:], ks.buf[:])
+		ks.at = 0
 	}
-	return out
+	u := binary.LittleEndian.Uint64(ks.buf[ks.at:])
+	ks.at += 8
+	return u
 }

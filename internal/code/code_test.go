@@ -167,3 +167,51 @@ func TestSymbolsAtMatchesSymbols(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyEqualsNew: the lazy code derives the same biases and symbols as
+// the whole code, at any points, in any order.
+func TestLazyEqualsNew(t *testing.T) {
+	arity := make([]int, 3000)
+	for i := range arity {
+		arity[i] = []int{2, 17, 3, 5, 5, 17, 2}[i%7]
+	}
+	sp := specs(arity, Spread, Dense, Spread)
+	c := New(testKey(), "memo-9", sp)
+	l := NewLazy(testKey(), "memo-9", sp)
+	idx := []int{2999, 0, 1, 17, 1500, 1501, 1501, 42, 2998}
+	pts := l.Points(idx)
+	for k, i := range idx {
+		if fmt.Sprint(pts[k].P, pts[k].cut) != fmt.Sprint(c.Points[i].P, c.Points[i].cut) {
+			t.Fatalf("point %d: lazy %v, want %v", i, pts[k].P, c.Points[i].P)
+		}
+	}
+	for _, r := range []string{"r0001", "alice@example.org"} {
+		want := make([]uint8, len(idx))
+		c.SymbolsAt(r, idx, want)
+		got := make([]uint8, len(idx))
+		l.SymbolsAt(r, idx, pts, got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: lazy symbols %v, want %v", r, got, want)
+		}
+	}
+}
+
+// TestSymbolsOnceEqualsSymbols: deriving the biases on the fly gives
+// every reader the same symbols as the whole code.
+func TestSymbolsOnceEqualsSymbols(t *testing.T) {
+	arity := make([]int, 5000)
+	for i := range arity {
+		arity[i] = []int{17, 17, 2, 4, 17, 3}[i%6]
+	}
+	sp := specs(arity, Spread, Spread, Dense)
+	c := New(testKey(), "memo-11", sp)
+	for _, r := range []string{"r0001", "r0002", "alice@example.org"} {
+		want := make([]uint8, len(sp))
+		c.Symbols(r, want)
+		got := make([]uint8, len(sp))
+		SymbolsOnce(testKey(), "memo-11", sp, r, got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: SymbolsOnce differs from Symbols", r)
+		}
+	}
+}

@@ -76,7 +76,11 @@ const (
 // already uses them).
 func NewFinder(texts []string, catalogue int) *Finder {
 	f := &Finder{catalogue: catalogue, apostrophe: "'", hyphenated: make(map[string]bool)}
-	var ws []word
+	longest := 0
+	for _, t := range texts {
+		longest = max(longest, len(t))
+	}
+	ws := make([]word, 0, longest/5+1)
 	contracted, straight, curly := 0, 0, 0
 	if catalogue >= V2 {
 		f.census = newCensus()

@@ -49,66 +49,146 @@ type Token struct {
 // 1000), a point between digits stays (2.5), and % is the word "percent".
 // Everything else separates tokens and is dropped.
 func Spans(raw string) []Token {
-	type rr struct {
-		r    rune
-		at   int
-		size int
+	var out []Token
+	if len(raw) > 1<<16 {
+		// A long text is counted first, so that its tokens take one
+		// exact allocation instead of a run of doublings.
+		out = make([]Token, 0, countTokens(raw))
 	}
-	rs := make([]rr, 0, len(raw))
-	for i := 0; i < len(raw); {
-		r, n := utf8.DecodeRuneInString(raw[i:]) // an invalid byte is RuneError of width 1
-		rs = append(rs, rr{r, i, n})
-		i += n
+	scanTokens(raw, func(word []byte, start, end int) {
+		out = append(out, Token{Text: canonicalWord(raw, word, start, end), Start: start, End: end})
+	})
+	return out
+}
+
+// countTokens returns len(Spans(raw)) without building the tokens.
+func countTokens(raw string) int {
+	n := 0
+	scanTokens(raw, func([]byte, int, int) { n++ })
+	return n
+}
+
+// canonicalWord returns the canonical form of a token whose kept runes are
+// word and whose raw span is raw[start:end]. Plain ASCII needs neither
+// NFKC nor full case folding, only lower case; a lower-case token that
+// kept every byte of its span is that span itself.
+func canonicalWord(raw string, word []byte, start, end int) string {
+	lower := true
+	for _, c := range word {
+		if c >= utf8.RuneSelf {
+			return folder.String(norm.NFKC.String(string(word)))
+		}
+		if 'A' <= c && c <= 'Z' {
+			lower = false
+		}
 	}
+	if lower && len(word) == end-start {
+		// The kept runes only ever drop or shorten raw bytes, so equal
+		// lengths mean equal bytes.
+		return raw[start:end]
+	}
+	b := make([]byte, len(word))
+	for i, c := range word {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return string(b)
+}
+
+// scanTokens calls emit for every token of raw (see [Spans]) with the
+// token's kept runes, not yet canonical, and its raw byte span. word is
+// reused between calls. "percent" tokens come with word "percent".
+func scanTokens(raw string, emit func(word []byte, start, end int)) {
 	isAlnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
 	isCf := func(r rune) bool { return unicode.Is(unicode.Cf, r) }
-	// neighbour returns the nearest rune before (dir -1) or after (+1)
-	// index i that is not a format character.
-	neighbour := func(i, dir int) rune {
-		for j := i + dir; j >= 0 && j < len(rs); j += dir {
-			if !isCf(rs[j].r) {
-				return rs[j].r
+	// The runes around offset at are decoded where needed: decoding
+	// backwards from a rune boundary splits invalid bytes exactly as
+	// decoding forwards does (each is a RuneError of width one).
+	//
+	// before returns the nearest rune ending at or before at that is
+	// not a format character, or -1.
+	before := func(at int) rune {
+		for at > 0 {
+			r, n := utf8.DecodeLastRuneInString(raw[:at])
+			if !isCf(r) {
+				return r
 			}
+			at -= n
 		}
 		return -1
 	}
-	digitAt := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsDigit(rs[i].r) }
-	var out []Token
-	var cur strings.Builder
+	// after returns the nearest rune starting at or after at that is not
+	// a format character, or -1.
+	after := func(at int) rune {
+		for at < len(raw) {
+			r, n := utf8.DecodeRuneInString(raw[at:])
+			if !isCf(r) {
+				return r
+			}
+			at += n
+		}
+		return -1
+	}
+	digitBefore := func(at int) bool {
+		if at == 0 {
+			return false
+		}
+		r, _ := utf8.DecodeLastRuneInString(raw[:at])
+		return unicode.IsDigit(r)
+	}
+	// digitsAfter reports whether the k runes starting at at are digits.
+	digitsAfter := func(at, k int) bool {
+		for ; k > 0; k-- {
+			if at >= len(raw) {
+				return false
+			}
+			r, n := utf8.DecodeRuneInString(raw[at:])
+			if !unicode.IsDigit(r) {
+				return false
+			}
+			at += n
+		}
+		return true
+	}
+	var cur []byte
 	start, end := -1, -1
 	flush := func() {
 		if start >= 0 {
-			out = append(out, Token{Text: folder.String(norm.NFKC.String(cur.String())), Start: start, End: end})
+			emit(cur, start, end)
 		}
-		cur.Reset()
+		cur = cur[:0]
 		start, end = -1, -1
 	}
-	for i, c := range rs {
-		r := c.r
+	percent := []byte("percent")
+	for at := 0; at < len(raw); {
+		r, size := utf8.DecodeRuneInString(raw[at:]) // an invalid byte is RuneError of width 1
+		next := at + size
 		switch {
 		case isAlnum(r):
 			if start < 0 {
-				start = c.at
+				start = at
 			}
-			cur.WriteRune(r)
-			end = c.at + c.size
+			cur = utf8.AppendRune(cur, r)
+			end = next
 		case isCf(r) && start >= 0:
 			// transparent inside a word; not part of its span at the end
-		case isApostrophe(r) && start >= 0 && unicode.IsLetter(neighbour(i, -1)) && unicode.IsLetter(neighbour(i, +1)):
-			cur.WriteByte('\'')
-		case r == '.' && start >= 0 && digitAt(i-1) && digitAt(i+1):
-			cur.WriteByte('.')
-		case r == ',' && start >= 0 && digitAt(i-1) && digitAt(i+1) && digitAt(i+2) && digitAt(i+3) && !digitAt(i+4):
+		case isApostrophe(r) && start >= 0 && unicode.IsLetter(before(at)) && unicode.IsLetter(after(next)):
+			cur = append(cur, '\'')
+		case r == '.' && start >= 0 && digitBefore(at) && digitsAfter(next, 1):
+			cur = append(cur, '.')
+		case r == ',' && start >= 0 && digitBefore(at) && digitsAfter(next, 3) && !digitsAfter(next, 4):
 			// thousands separator: dropped, the digits run on
 		case r == '%' || r == '\uFF05':
 			flush()
-			out = append(out, Token{Text: "percent", Start: c.at, End: c.at + c.size})
+			emit(percent, at, next)
 		default:
 			flush()
 		}
+		at = next
 	}
 	flush()
-	return out
 }
 
 func isApostrophe(r rune) bool {

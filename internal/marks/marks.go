@@ -14,6 +14,7 @@ package marks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -120,6 +121,14 @@ func (s *Set) Edits(symbols []uint8) []format.Edit {
 	return edits
 }
 
+// candidate is a point being considered: its span and variants, and what
+// it is.
+type candidate struct {
+	format.Candidate
+	channel Channel
+	kind    string
+}
+
 // Options say how a document's points are found.
 type Options struct {
 	// Catalogue is the point catalogue version (lexicon.V1 …
@@ -157,73 +166,68 @@ func FindWith(doc format.Document, opts Options) *Set {
 	for ri, r := range regions {
 		prot := prots[ri]
 		set.Words += countWords(r.Text, prot)
-		var cands []format.Candidate
-		var meta []Point
-		add := func(c format.Candidate, ch Channel, kind string) {
-			cands = append(cands, c)
-			meta = append(meta, Point{Channel: ch, Kind: kind})
-		}
-		taken := make([]format.Span, 0, 64)
 		var lexical []lexicon.Candidate
 		if !opts.Verbatim {
 			lexical = withAuthor(r.Text, lex.Find(r.Text), author[ri])
 		}
+		typo := typographic(r.Text, prot, doc.Format() != "md")
+		cands := make([]candidate, 0, len(lexical)+len(typo))
+		taken := make([]format.Span, 0, len(lexical))
 		for _, c := range lexical {
 			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) {
 				continue
 			}
-			add(format.Candidate{Start: c.Start, End: c.End, Variants: c.Variants, Orig: c.Orig}, Lexical, c.Kind)
+			cands = append(cands, candidate{format.Candidate{Start: c.Start, End: c.End, Variants: c.Variants, Orig: c.Orig}, Lexical, c.Kind})
 			taken = append(taken, format.Span{Start: c.Start, End: c.End})
 		}
-		for _, c := range typographic(r.Text, prot, doc.Format() != "md") {
+		lexical = nil
+		taken = unite(taken)
+		for _, c := range typo {
 			// Touching counts: a lexical variant may drop the space an
 			// insertion sits before ("2 percent" → "2%"), which would put
 			// the insertion inside a word.
 			if touchesAny(taken, c.Start, c.End) {
 				continue
 			}
-			add(c.Candidate, Typographic, c.kind)
+			cands = append(cands, candidate{c.Candidate, Typographic, c.kind})
 		}
+		typo, taken = nil, nil
 		// Points in document order; Fit sees them in that order too.
-		idx := make([]int, len(cands))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(a, b int) bool {
-			ca, cb := cands[idx[a]], cands[idx[b]]
+		sort.SliceStable(cands, func(a, b int) bool {
+			ca, cb := &cands[a], &cands[b]
 			if ca.Start != cb.Start {
 				return ca.Start < cb.Start
 			}
 			return ca.End < cb.End // an insertion before a replacement at the same offset
 		})
-		sortedC := make([]format.Candidate, len(idx))
-		sortedM := make([]Point, len(idx))
-		for i, j := range idx {
-			sortedC[i], sortedM[i] = cands[j], meta[j]
-		}
 		// Keep lines within the source's widest line, then let the
 		// format drop what its encoding cannot carry.
-		sortedC, sortedM = fitWidth(r.Text, sortedC, sortedM)
-		kept := doc.Fit(ri, sortedC)
+		cands = fitWidth(r.Text, cands)
+		fc := make([]format.Candidate, len(cands))
+		for i := range cands {
+			fc[i] = cands[i].Candidate
+		}
+		kept := doc.Fit(ri, fc)
+		set.Points = slices.Grow(set.Points, len(kept))
 		// Fit returns a subsequence; match it back to the metadata by
 		// span. Spans are distinct, but an insertion and a replacement
 		// may start at the same offset, so both ends must match.
 		j := 0
 		for _, c := range kept {
-			for j < len(sortedC) && (sortedC[j].Start != c.Start || sortedC[j].End != c.End) {
+			for j < len(cands) && (cands[j].Start != c.Start || cands[j].End != c.End) {
 				j++
 			}
-			if j == len(sortedC) {
+			if j == len(cands) {
 				break
 			}
-			m := sortedM[j]
+			m := &cands[j]
 			j++
 			if len(c.Variants) < 2 {
 				continue
 			}
 			set.Points = append(set.Points, Point{
 				Region: ri, Start: c.Start, End: c.End,
-				Channel: m.Channel, Kind: m.Kind, Variants: c.Variants, Orig: c.Orig,
+				Channel: m.channel, Kind: m.kind, Variants: c.Variants, Orig: c.Orig,
 			})
 		}
 	}
@@ -243,13 +247,28 @@ func validVariants(vs []string) bool {
 	return true
 }
 
+// touchesAny reports whether [start, end] touches any of spans, given as
+// their union: disjoint, in order (see unite). Only the first span ending
+// at or after start can touch.
 func touchesAny(spans []format.Span, start, end int) bool {
-	for i := len(spans) - 1; i >= 0; i-- {
-		if spans[i].Start <= end && start <= spans[i].End {
-			return true
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].End >= start })
+	return i < len(spans) && spans[i].Start <= end
+}
+
+// unite returns the union of closed spans as disjoint closed spans in
+// order: a span touches one of them exactly when it touches one of the
+// originals, in whatever order and however overlapping they came.
+func unite(spans []format.Span) []format.Span {
+	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
+	out := spans[:0]
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.Start <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, s.End)
+			continue
 		}
+		out = append(out, s)
 	}
-	return false
+	return out
 }
 
 // countWords counts the canonical words of text outside protected spans.
@@ -257,10 +276,10 @@ func countWords(text string, prot *protection) int {
 	n := 0
 	at := 0
 	for _, s := range prot.spans {
-		n += len(Tokens(Normalize(text[at:s.Start])))
+		n += countTokens(Normalize(text[at:s.Start]))
 		at = s.End
 	}
-	return n + len(Tokens(Normalize(text[at:])))
+	return n + countTokens(Normalize(text[at:]))
 }
 
 // isWordRune reports whether r makes a neighbour a word for the purpose

@@ -1,6 +1,7 @@
 package marks
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,6 +25,9 @@ var spaceVariants = zeroWidthRenderings(ZeroWidth)
 // change how the letter before them is drawn: only ZWSP and WJ, which
 // never affect shaping.
 var nonJoiningVariants = zeroWidthRenderings("\u200B\u2060")
+
+// eolVariants are an eol-space point's renderings.
+var eolVariants = []string{"", " "}
 
 func zeroWidthRenderings(chars string) []string {
 	vs := []string{""}
@@ -56,7 +60,11 @@ type typoCand struct {
 // line ends (an optional trailing space), which formats where trailing
 // spaces mean something (Markdown) turn off.
 func typographic(text string, prot *protection, eol bool) []typoCand {
-	var out []typoCand
+	// Room for a point at every space, line end and quote: a few too
+	// many beats growing a slice of a million candidates by doubling.
+	n := strings.Count(text, " ") + strings.Count(text, "\n") + strings.Count(text, "'") + strings.Count(text, `"`) +
+		strings.Count(text, "\u2019") + strings.Count(text, "\u201C") + strings.Count(text, "\u201D") + strings.Count(text, "\u2026") + strings.Count(text, "...")
+	out := make([]typoCand, 0, n)
 	prev := func(i int) rune { r, _ := utf8.DecodeLastRuneInString(text[:i]); return r }
 	next := func(i int) rune { r, _ := utf8.DecodeRuneInString(text[i:]); return r }
 	for i := 0; i < len(text); {
@@ -71,7 +79,7 @@ func typographic(text string, prot *protection, eol bool) []typoCand {
 				// An invisible trailing space: the only typographic
 				// variant that 7-bit ASCII text, such as most email,
 				// can carry.
-				out = append(out, typoCand{format.Candidate{Start: end, End: end, Variants: []string{"", " "}}, "eol-space"})
+				out = append(out, typoCand{format.Candidate{Start: end, End: end, Variants: eolVariants[:2:2]}, "eol-space"})
 			}
 		case r == ' ':
 			j := i
@@ -84,9 +92,10 @@ func typographic(text string, prot *protection, eol bool) []typoCand {
 				if !shapingSafe(prev(i)) {
 					base = nonJoiningVariants
 				}
-				vs := make([]string, len(base))
-				copy(vs, base)
-				out = append(out, typoCand{format.Candidate{Start: i, End: i, Variants: vs}, "space"})
+				// Every space point shares its variants: they are never
+				// changed in place, and a full slice expression makes
+				// an append copy them.
+				out = append(out, typoCand{format.Candidate{Start: i, End: i, Variants: base[:len(base):len(base)]}, "space"})
 			}
 			i = j
 			continue

@@ -1,6 +1,7 @@
 package marks
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -52,10 +53,10 @@ func growth(c format.Candidate) int {
 	return g
 }
 
-// fitWidth keeps the candidates of text, and their metadata, that cannot
-// widen any line past the longest line of text. cands are in document
-// order.
-func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Candidate, []Point) {
+// fitWidth keeps the candidates of text that cannot widen any line past
+// the longest line of text. cands are in document order; the kept ones are
+// returned in cands' own array.
+func fitWidth(text string, cands []candidate) []candidate {
 	// Each line's start offset and visible width, measured once.
 	var starts, widths []int
 	limit := 0
@@ -77,11 +78,23 @@ func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Can
 	}
 	lineOf := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
 	grow := make([]int, len(cands))
-	for k, c := range cands {
+	// Most candidates share their variants (every space point has the
+	// same ones): measure each shared set once.
+	var lastVariants *string
+	var lastLen, lastOrig, lastGrowth int
+	for k := range cands {
+		c := cands[k].Candidate
+		if len(c.Variants) > 0 && &c.Variants[0] == lastVariants && len(c.Variants) == lastLen && c.Orig == lastOrig {
+			grow[k] = lastGrowth
+			continue
+		}
 		grow[k] = growth(c)
+		if len(c.Variants) > 0 {
+			lastVariants, lastLen, lastOrig, lastGrowth = &c.Variants[0], len(c.Variants), c.Orig, grow[k]
+		}
 	}
-	out := make([]format.Candidate, 0, len(cands))
-	outM := make([]Point, 0, len(meta))
+	out := cands[:0]
+	var drop []bool
 	for i := 0; i < len(cands); {
 		l := lineOf(cands[i].Start)
 		j := i
@@ -94,23 +107,25 @@ func fitWidth(text string, cands []format.Candidate, meta []Point) ([]format.Can
 		if widths[l] > softWrap {
 			room = total // a paragraph on one line: the viewer wraps it
 		}
-		drop := make([]bool, j-i)
+		drop = slices.Grow(drop[:0], j-i)[:j-i]
+		clear(drop)
 		// The author's own variants go last: they were asked for.
 		for _, author := range []bool{false, true} {
 			for k := j - 1; k >= i && total > room; k-- {
-				if grow[k] > 0 && (meta[k].Kind == AuthorKind) == author {
+				if grow[k] > 0 && (cands[k].kind == AuthorKind) == author {
 					total -= grow[k]
 					drop[k-i] = true
 				}
 			}
 		}
+		// out never passes i, so this compaction reads each
+		// candidate before it is overwritten.
 		for k := i; k < j; k++ {
 			if !drop[k-i] {
 				out = append(out, cands[k])
-				outM = append(outM, meta[k])
 			}
 		}
 		i = j
 	}
-	return out, outM
+	return out
 }

@@ -38,24 +38,34 @@ var survivals = map[string]trace.Survival{
 // Capacity estimates, with the scoring's own maths, how many words a leak
 // of the analysed document must hold for its reader to be named.
 func (s *Service) Capacity(id string, a *leaktrace.Analysis) *leaktrace.Capacity {
+	return s.capacity(id, a, func(int) {})
+}
+
+// addSteps is how many steps AddDocument reports: finding points,
+// indexing, one capacity estimate per attack, saving.
+var addSteps = 3 + len(survivals)
+
+// capacity is Capacity, calling step(0) before the first estimate and
+// step(k) after the k-th.
+func (s *Service) capacity(id string, a *leaktrace.Analysis, step func(done int)) *leaktrace.Capacity {
+	step(0)
 	var regions []string
 	for _, r := range a.Set.Doc.Regions() {
 		regions = append(regions, r.Text)
 	}
-	c := code.New(s.key, id, a.Set.Specs())
-	src := &trace.Source{ID: id, Regions: regions, Points: a.Set.Points, Code: c,
-		Symbols: func(r string) []uint8 {
-			out := make([]uint8, len(c.Points))
-			c.Symbols(r, out)
-			return out
-		}}
+	// The estimate reads few of a long document's points: derive the
+	// code only at those.
+	est := trace.NewLazyEstimator(regions, a.Set.Points, code.NewLazy(s.key, id, a.Set.Specs()))
 	cp := &leaktrace.Capacity{Recipients: CapacityRecipients, Epsilon: DefaultEpsilon, WordsNeeded: map[string]*int{}}
+	done := 0
 	for name, survive := range survivals {
-		if w := trace.WordsNeeded(src, CapacityRecipients, DefaultEpsilon, survive); w > 0 {
+		if w := est.WordsNeeded(CapacityRecipients, DefaultEpsilon, survive); w > 0 {
 			cp.WordsNeeded[name] = &w
 		} else {
 			cp.WordsNeeded[name] = nil
 		}
+		done++
+		step(done)
 	}
 	return cp
 }

@@ -325,6 +325,8 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	if err := s.Need(ctx, OpAddDocument); err != nil {
 		return nil, err
 	}
+	report := progressFrom(ctx)
+	report("finding variation points", 0, addSteps)
 	mopts := marks.Options{Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, Author: opts.Variants}
 	a, err := leaktrace.AnalyzeWith(filename, data, mopts)
 	if err != nil {
@@ -336,11 +338,13 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	if title == "" {
 		title = filepath.Base(filename)
 	}
+	report("indexing", 1, addSteps)
+	fingerprints := index.Winnow(a.Canonical())
 	d := &leaktrace.Document{
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
-		Scheme: code.Scheme, Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, AddedAt: s.now(), Fingerprints: index.Winnow(a.Canonical()),
-		Capacity: s.Capacity(id, a),
+		Scheme: code.Scheme, Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, AddedAt: s.now(), Fingerprints: fingerprints,
+		Capacity: s.capacity(id, a, func(done int) { report("estimating capacity", 2+done, addSteps) }),
 	}
 	if len(opts.Variants) > 0 {
 		d.Variants = opts.Variants
@@ -359,6 +363,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 		}
 		d.Baseline = &leaktrace.Baseline{Without: without, Marks: b.Marks(), Capacity: s.Capacity(id, b)}
 	}
+	report("saving", addSteps-1, addSteps)
 	rec, err := record(s.entry(custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
 		e.Document, e.DocumentSHA256 = d.ID, d.SHA256
 	}))
@@ -368,6 +373,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	if err := s.Store.AddDocument(ctx, d, rec); err != nil {
 		return nil, err
 	}
+	report("", addSteps, addSteps)
 	return d, nil
 }
 

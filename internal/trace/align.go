@@ -149,15 +149,37 @@ func typoAway(x, y string) bool {
 // anchorK is the length of the exact token runs used as anchors.
 const anchorK = 5
 
-// anchorIndex maps every run of anchorK source tokens to where it starts
-// (the first occurrence).
-func anchorIndex(src []int32) map[[anchorK]int32]int {
-	idx := make(map[[anchorK]int32]int, len(src))
-	for i := 0; i+anchorK <= len(src); i++ {
+// anchorIndex maps every run of anchorK tokens of frag that occurs in src
+// to where it first starts in src. Only the fragment's runs are ever
+// looked up, so a long source costs one pass over its tokens, not a map
+// entry for each of them.
+func anchorIndex(frag, src []int32) map[[anchorK]int32]int {
+	idx := make(map[[anchorK]int32]int, len(frag))
+	var first []bool // first[id]: some run of frag starts with word id
+	for i := 0; i+anchorK <= len(frag); i++ {
+		var k [anchorK]int32
+		copy(k[:], frag[i:i+anchorK])
+		idx[k] = -1
+		if int(k[0]) >= len(first) {
+			first = append(first, make([]bool, int(k[0])+1-len(first))...)
+		}
+		first[k[0]] = true
+	}
+	missing := len(idx)
+	for i := 0; i+anchorK <= len(src) && missing > 0; i++ {
+		if int(src[i]) >= len(first) || !first[src[i]] {
+			continue
+		}
 		var k [anchorK]int32
 		copy(k[:], src[i:i+anchorK])
-		if _, ok := idx[k]; !ok {
+		if j, ok := idx[k]; ok && j < 0 {
 			idx[k] = i
+			missing--
+		}
+	}
+	for k, j := range idx {
+		if j < 0 {
+			delete(idx, k)
 		}
 	}
 	return idx
@@ -189,7 +211,7 @@ func window(frag, src []int32, anchors map[[anchorK]int32]int) (int, int) {
 
 // align returns the aligned pairs of frag against src, sorted by Frag.
 func (a *aligner) align(frag, src []int32) []pair {
-	anchors := anchorIndex(src)
+	anchors := anchorIndex(frag, src)
 	used := make([]bool, len(frag))
 	var pairs []pair
 	block := 0

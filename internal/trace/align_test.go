@@ -2,6 +2,8 @@ package trace
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/leaktrace/leaktrace/internal/attack"
@@ -77,6 +79,58 @@ func TestAlignmentUnderTyposAndDeletions(t *testing.T) {
 		}
 		if right*100 < untouched*95 {
 			t.Errorf("trial %d: only %d of %d untouched tokens aligned to their source", trial, right, untouched)
+		}
+	}
+}
+
+// TestAnchorIndexOnlyFragmentRuns: the anchors built from the fragment's
+// runs give every run of the fragment the same first source position as
+// an index of every source run would, and nothing else.
+func TestAnchorIndexOnlyFragmentRuns(t *testing.T) {
+	var texts []string
+	for _, f := range []string{"memo.txt", "guide.md"} {
+		b, err := os.ReadFile(filepath.Join("..", "marks", "testdata", "golden", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, text := range texts {
+		src := marks.Tokens(text)
+		// A fragment of excerpts, some repeated, with a few foreign words.
+		var frag []string
+		for range 4 {
+			at := rng.IntN(len(src) - 60)
+			frag = append(frag, src[at:at+10+rng.IntN(50)]...)
+			frag = append(frag, "zzqx")
+		}
+		ids := map[string]int32{}
+		var words []string
+		fi := intern(ids, &words, frag)
+		si := intern(ids, &words, src)
+		all := map[[anchorK]int32]int{}
+		for i := 0; i+anchorK <= len(si); i++ {
+			var k [anchorK]int32
+			copy(k[:], si[i:i+anchorK])
+			if _, ok := all[k]; !ok {
+				all[k] = i
+			}
+		}
+		got := anchorIndex(fi, si)
+		for i := 0; i+anchorK <= len(fi); i++ {
+			var k [anchorK]int32
+			copy(k[:], fi[i:i+anchorK])
+			j, ok := got[k]
+			wj, wok := all[k]
+			if ok != wok || j != wj {
+				t.Fatalf("run at %d: got (%d, %v), want (%d, %v)", i, j, ok, wj, wok)
+			}
+		}
+		for k := range got {
+			if _, ok := all[k]; !ok {
+				t.Fatalf("anchor %v is not in the source", k)
+			}
 		}
 	}
 }

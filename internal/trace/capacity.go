@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
@@ -27,29 +28,82 @@ type Survival func(p *marks.Point) float64
 // WordsNeeded returns the estimated words a leak needs under the given
 // survival, or 0 if even the whole document would not do.
 func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) int {
-	rd := newReader(src.Regions, src.Points)
-	words := len(rd.tokens)
+	return NewEstimator(src).WordsNeeded(readers, epsilon, survive)
+}
+
+// Estimator estimates capacities of one source under several attacks,
+// measuring the source once.
+type Estimator struct {
+	points []marks.Point
+	// biases returns the code's points at the given indexes, and
+	// symbolsAt a reader's symbols there given those biases.
+	biases    func(idx []int) []code.Point
+	symbolsAt func(reader string, idx []int, pts []code.Point) []uint8
+	words     int
+	// A point is read from between its flanking words, so a window
+	// shows it only if both flanks are inside: pos is the first flank,
+	// end the second. Points without both flanks are never read.
+	pos, end []int
+	order    []int // points by pos
+}
+
+// NewEstimator measures src for capacity estimates.
+func NewEstimator(src *Source) *Estimator {
+	biases := func(idx []int) []code.Point {
+		pts := make([]code.Point, len(idx))
+		for k, i := range idx {
+			pts[k] = src.Code.Points[i]
+		}
+		return pts
+	}
+	symbolsAt := func(reader string, idx []int, _ []code.Point) []uint8 { return src.symbolsAt(reader, idx) }
+	return newEstimator(src.Regions, src.Points, biases, symbolsAt)
+}
+
+// NewLazyEstimator measures a document, given its regions, its points and
+// its lazily derived code, for capacity estimates. The estimates equal
+// those of [NewEstimator] with the whole code; only the biases of the
+// points the estimate reads are ever derived.
+func NewLazyEstimator(regions []string, points []marks.Point, c *code.Lazy) *Estimator {
+	symbolsAt := func(reader string, idx []int, pts []code.Point) []uint8 {
+		out := make([]uint8, len(idx))
+		c.SymbolsAt(reader, idx, pts, out)
+		return out
+	}
+	return newEstimator(regions, points, c.Points, symbolsAt)
+}
+
+func newEstimator(regions []string, points []marks.Point, biases func([]int) []code.Point,
+	symbolsAt func(string, []int, []code.Point) []uint8) *Estimator {
+	rd := newReader(regions, points)
+	e := &Estimator{points: points, biases: biases, symbolsAt: symbolsAt, words: len(rd.tokens)}
+	if e.words == 0 {
+		return e
+	}
+	e.pos = make([]int, len(points))
+	e.end = make([]int, len(points))
+	for i := range points {
+		a, b := rd.flank(&points[i])
+		if a < 0 {
+			a, b = -1, e.words // never inside a window
+		}
+		e.pos[i], e.end[i] = a, b
+	}
+	e.order = make([]int, len(e.pos))
+	for i := range e.order {
+		e.order[i] = i
+	}
+	sort.SliceStable(e.order, func(i, j int) bool { return e.pos[e.order[i]] < e.pos[e.order[j]] })
+	return e
+}
+
+// WordsNeeded returns the estimated words a leak needs under the given
+// survival, or 0 if even the whole document would not do.
+func (e *Estimator) WordsNeeded(readers int, epsilon float64, survive Survival) int {
+	words, pos, end, order := e.words, e.pos, e.end, e.order
 	if words == 0 {
 		return 0
 	}
-	// A point is read from between its flanking words, so a window shows
-	// it only if both flanks are inside: pos is the first flank, end the
-	// second. Points without both flanks are never read.
-	pos := make([]int, len(src.Points))
-	end := make([]int, len(src.Points))
-	for i := range src.Points {
-		a, b := rd.flank(&src.Points[i])
-		if a < 0 {
-			a, b = -1, words // never inside a window
-		}
-		pos[i], end[i] = a, b
-	}
-	order := make([]int, len(pos))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return pos[order[i]] < pos[order[j]] })
-
 	named := func(w int) bool {
 		rng := rand.New(rand.NewPCG(uint64(w), 0xca9))
 		ok := 0
@@ -58,8 +112,7 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 			if words > w {
 				start = rng.IntN(words - w + 1)
 			}
-			probe := src.Symbols(probeName(k))
-			var obs []Observation
+			var points []int
 			lo := sort.Search(len(order), func(i int) bool { return pos[order[i]] >= start })
 			for _, i := range order[lo:] {
 				if pos[i] >= start+w {
@@ -68,16 +121,22 @@ func WordsNeeded(src *Source, readers int, epsilon float64, survive Survival) in
 				if end[i] >= start+w {
 					continue
 				}
-				if rng.Float64() < survive(&src.Points[i]) {
-					obs = append(obs, Observation{Point: i, Symbols: []uint8{probe[i]}})
+				if rng.Float64() < survive(&e.points[i]) {
+					points = append(points, i)
 				}
 			}
-			s := newScorer(obs, src.Code.Points)
-			syms := make([]uint8, len(obs))
-			for j, o := range obs {
-				syms[j] = o.Symbols[0] // the probe's own symbol
+			// The code and the probe's symbols at the surviving points
+			// only: a window of a long document holds few of its
+			// points. Observation j is of points[j], whose biases are
+			// pts[j].
+			pts := e.biases(points)
+			probe := e.symbolsAt(probeName(k), points, pts)
+			obs := make([]Observation, len(points))
+			for j := range obs {
+				obs[j] = Observation{Point: j, Symbols: probe[j : j+1 : j+1]} // the probe's own symbol
 			}
-			sc, _ := s.score(syms)
+			s := newScorer(obs, pts)
+			sc, _ := s.score(probe)
 			if s.pValue(sc, readers) <= epsilon {
 				ok++
 			}

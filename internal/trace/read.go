@@ -159,11 +159,19 @@ type reader struct {
 
 func newReader(regions []string, points []marks.Point) *reader {
 	rd := &reader{regions: regions, points: points, first: make([]int, len(regions)+1)}
+	spans := make([][]marks.Token, len(regions))
+	n := 0
 	for r, text := range regions {
+		spans[r] = marks.Spans(text)
+		n += len(spans[r])
+	}
+	rd.tokens = make([]srcToken, 0, n)
+	for r := range regions {
 		rd.first[r] = len(rd.tokens)
-		for _, t := range marks.Spans(text) {
+		for _, t := range spans[r] {
 			rd.tokens = append(rd.tokens, srcToken{t, r})
 		}
+		spans[r] = nil
 	}
 	rd.first[len(regions)] = len(rd.tokens)
 	return rd
