@@ -135,10 +135,23 @@ func FindWith(doc format.Document, opts Options) *Set {
 	for i, r := range regions {
 		texts[i] = r.Text
 	}
-	lex := lexicon.NewFinder(texts, opts.Catalogue)
+	// Under catalogue 2, quoted text is never changed visibly, and the
+	// document's own style is read from the author's prose only: a quoted
+	// "don't" does not license contracting the author's words.
+	quoted := make([][]format.Span, len(regions))
+	styleTexts := texts
+	if opts.Catalogue >= lexicon.V2 {
+		styleTexts = make([]string, len(texts))
+		for i, t := range texts {
+			quoted[i] = quotedSpans(t, doc.Format() == "md")
+			styleTexts[i] = blank(t, quoted[i])
+		}
+	}
+	lex := lexicon.NewFinder(styleTexts, opts.Catalogue)
 	set := &Set{Doc: doc}
 	for ri, r := range regions {
 		prot := newProtection(r.Text, r.Protected)
+		prot.quoted = quoted[ri]
 		set.Words += countWords(r.Text, prot)
 		var cands []format.Candidate
 		var meta []Point
@@ -152,7 +165,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 			lexical = lex.Find(r.Text)
 		}
 		for _, c := range lexical {
-			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) {
+			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) || prot.inQuotation(c.Start, c.End) {
 				continue
 			}
 			add(format.Candidate{Start: c.Start, End: c.End, Variants: c.Variants, Orig: c.Orig}, Lexical, c.Kind)
@@ -163,6 +176,11 @@ func FindWith(doc format.Document, opts Options) *Set {
 			// insertion sits before ("2 percent" → "2%"), which would put
 			// the insertion inside a word.
 			if touchesAny(taken, c.Start, c.End) {
+				continue
+			}
+			// Inside quoted text only the invisible insertions between
+			// words may go.
+			if c.kind != "space" && prot.inQuotation(c.Start, c.End) {
 				continue
 			}
 			add(c.Candidate, Typographic, c.kind)
@@ -248,3 +266,19 @@ func countWords(text string, prot *protection) int {
 // isWordRune reports whether r makes a neighbour a word for the purpose
 // of marking the space beside it.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// blank returns text with the spans replaced by spaces, byte for byte.
+func blank(text string, spans []format.Span) string {
+	if len(spans) == 0 {
+		return text
+	}
+	b := []byte(text)
+	for _, s := range spans {
+		for i := s.Start; i < s.End; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}
