@@ -140,7 +140,9 @@ func FindWith(doc format.Document, opts Options) *Set {
 	// "don't" does not license contracting the author's words.
 	quoted := make([][]format.Span, len(regions))
 	styleTexts := texts
+	style := quoteStyle{apostrophes: true, quotes: true}
 	if opts.Catalogue >= lexicon.V2 {
+		style = documentQuoteStyle(texts)
 		styleTexts = make([]string, len(texts))
 		for i, t := range texts {
 			quoted[i] = quotedSpans(t, doc.Format() == "md")
@@ -165,13 +167,14 @@ func FindWith(doc format.Document, opts Options) *Set {
 			lexical = lex.Find(r.Text)
 		}
 		for _, c := range lexical {
-			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) || prot.inQuotation(c.Start, c.End) {
+			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) || prot.inQuotation(c.Start, c.End) ||
+				!style.allows(c.Variants) {
 				continue
 			}
 			add(format.Candidate{Start: c.Start, End: c.End, Variants: c.Variants, Orig: c.Orig}, Lexical, c.Kind)
 			taken = append(taken, format.Span{Start: c.Start, End: c.End})
 		}
-		for _, c := range typographic(r.Text, prot, doc.Format() != "md") {
+		for _, c := range typographic(r.Text, prot, doc.Format() != "md", style) {
 			// Touching counts: a lexical variant may drop the space an
 			// insertion sits before ("2 percent" → "2%"), which would put
 			// the insertion inside a word.

@@ -236,3 +236,97 @@ func trim(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// quoteKinds reports which styles of apostrophes and double quotes text
+// uses.
+func quoteKinds(text string) (straight, curly bool) {
+	return strings.ContainsAny(text, `'"`), strings.ContainsAny(text, "\u2018\u2019\u201C\u201D")
+}
+
+// TestCopiesKeepOneQuoteStyle: a document that uses only straight (or
+// only curly) apostrophes and double quotes gets copies that do the same,
+// on real text; under catalogue 1 the same documents got mixed copies.
+func TestCopiesKeepOneQuoteStyle(t *testing.T) {
+	if corpus.Dir() == "" {
+		t.Skip("corpus not found")
+	}
+	rng := rand.New(rand.NewPCG(5, 9))
+	single, mixedV1 := 0, 0
+	for _, c := range []struct {
+		sub, ext string
+		every    int
+	}{{"sotu", ".txt", 7}, {"fomc", ".txt", 9}, {"email", ".eml", 40}} {
+		for i, f := range corpus.Files(c.sub) {
+			if i%c.every != 0 {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Base(f) + c.ext
+			doc, err := format.Parse(name, b)
+			if err != nil {
+				continue
+			}
+			var src strings.Builder
+			for _, r := range doc.Regions() {
+				src.WriteString(r.Text)
+			}
+			s, k := quoteKinds(src.String())
+			if s == k {
+				continue // mixed, or no quotes at all
+			}
+			single++
+			for v := lexicon.V1; v <= lexicon.V2; v++ {
+				set := marks.FindWith(doc, marks.Options{Catalogue: v})
+				for n := 0; n < 2; n++ {
+					cp, _ := randomCopy(t, set, rng)
+					cd, err := format.Parse(name, cp)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var text strings.Builder
+					for _, r := range cd.Regions() {
+						text.WriteString(r.Text)
+					}
+					cs, ck := quoteKinds(text.String())
+					if cs && ck {
+						if v == lexicon.V1 {
+							mixedV1++
+						} else {
+							t.Errorf("%s: a catalogue-2 copy mixes straight and curly quotes", name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if single < 50 || mixedV1 == 0 {
+		t.Errorf("%d single-style documents, %d mixed catalogue-1 copies: the test proves nothing", single, mixedV1)
+	}
+}
+
+// TestQuotePairsStayMatched: a straight-quoted sentence from FOMC minutes
+// never gets a curly quote or apostrophe under catalogue 2.
+func TestQuotePairsStayMatched(t *testing.T) {
+	src := `In addition, survey respondents widely expected the "patient" language to be removed from the FOMC statement following the March meeting. The Committee's judgment was that it's uncertain.` + "\n"
+	doc, err := format.Parse("a.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range marks.FindWith(doc, marks.Options{Catalogue: lexicon.V2}).Points {
+		if p.Kind == "quote" || p.Kind == "apostrophe" {
+			t.Errorf("catalogue 2 varies a %s at %d", p.Kind, p.Start)
+		}
+	}
+	n := 0
+	for _, p := range marks.FindWith(doc, marks.Options{Catalogue: lexicon.V1}).Points {
+		if p.Kind == "quote" || p.Kind == "apostrophe" {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Errorf("catalogue 1 varies no quote: the case proves nothing")
+	}
+}
