@@ -50,6 +50,9 @@ type Finder struct {
 	// on-line, web site, co-operate) the document itself uses; only then
 	// may a closed spelling be opened.
 	hyphenated map[string]bool
+	// serialVaries is true when the document does not consistently use
+	// one serial-comma style (catalogue 2 on; see style.go).
+	serialVaries bool
 }
 
 // Catalogue versions. A document is registered under [Latest] and keeps
@@ -102,6 +105,9 @@ func NewFinder(texts []string, catalogue int) *Finder {
 	f.contractions = contracted >= 2
 	if curly > straight {
 		f.apostrophe = "\u2019"
+	}
+	if catalogue >= V2 {
+		f.readStyle(texts)
 	}
 	return f
 }
