@@ -19,6 +19,11 @@ import (
 //     paragraph and within singleLimit words;
 //   - a line quoted with ">" (email quoting, Markdown block quotes and,
 //     in Markdown, the lazy continuation lines of a block quote);
+//   - in Markdown, text between the author's markers <!-- verbatim -->
+//     and <!-- /verbatim --> (HTML comments, invisible once rendered; a
+//     marker left open runs to the end of the document, as the author
+//     asked). Plain text and email have no invisible place for a marker;
+//     a whole document is kept verbatim with doc add --verbatim;
 //   - a policy statement or directive that FOMC minutes introduce with a
 //     colon but no quotation mark ("…the following domestic policy
 //     directive: The information reviewed at this meeting…"), up to the
@@ -67,6 +72,9 @@ func quotedSpans(text string, markdown bool) []format.Span {
 	spans = append(spans, t.pairQuotes(doubleMarks(text), pairLimit, strayLimit, true)...)
 	spans = append(spans, t.pairQuotes(singleMarks(text), singleLimit, 0, false)...)
 	spans = append(spans, t.directives()...)
+	if markdown {
+		spans = append(spans, verbatimMarked(text)...)
+	}
 	return merge(spans)
 }
 
@@ -345,6 +353,33 @@ func (t *paragraphs) directives() []format.Span {
 			end = start + v[0]
 		}
 		out = append(out, format.Span{Start: start, End: end})
+	}
+	return out
+}
+
+// reVerbatim finds the author's verbatim markers in Markdown.
+var reVerbatim = regexp.MustCompile(`<!--\s*(/?)verbatim\s*-->`)
+
+// verbatimMarked returns the spans between verbatim markers, markers
+// included.
+func verbatimMarked(text string) []format.Span {
+	if !strings.Contains(text, "verbatim") {
+		return nil
+	}
+	var out []format.Span
+	open := -1
+	for _, m := range reVerbatim.FindAllStringSubmatchIndex(text, -1) {
+		closing := m[3] > m[2]
+		switch {
+		case !closing && open < 0:
+			open = m[0]
+		case closing && open >= 0:
+			out = append(out, format.Span{Start: open, End: m[1]})
+			open = -1
+		}
+	}
+	if open >= 0 {
+		out = append(out, format.Span{Start: open, End: len(text)})
 	}
 	return out
 }

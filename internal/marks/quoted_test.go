@@ -80,6 +80,9 @@ var quoteCases = []quoteCase{
 	// (constructed).
 	{"quote.md", "Intro line that is fine.\n\n> It is true that we don't know\nwhat it is, and it isn't clear.\n\nIt is true that we don't know what it is, and it isn't clear.\n",
 		"> It is true that we don't know\nwhat it is, and it isn't clear.\n"},
+	// The author's verbatim markers in Markdown (constructed).
+	{"verbatim.md", "It is true that we don't know.\n\n<!-- verbatim -->\nThe Committee judges that it is appropriate, and it isn't clear that we don't know.\n<!-- /verbatim -->\n\nIt is true that we don't know what it is, and it isn't clear.\n",
+		"The Committee judges that it is appropriate, and it isn't clear that we don't know.\n"},
 }
 
 // TestQuotationsAreNeverChanged: under catalogue 2 no point that changes
