@@ -36,7 +36,8 @@ import (
 // closing one, across paragraph breaks (a quoted list or the classic
 // convention of an opening quote at the start of each quoted paragraph
 // and a closing one only at the end), as long as no other quotation opens
-// in between except at the start of a paragraph. A quotation that never
+// in between except at the start of a paragraph or, in text whose
+// paragraph breaks were lost, of a sentence. A quotation that never
 // closes, because a quote is stray or missing, protects its own paragraph
 // from the opening quote on, but never more than strayLimit words: a
 // stray quote cannot silently freeze the rest of a document. A closing
@@ -224,8 +225,12 @@ func (t *paragraphs) pairQuotes(marks []quoteMark, limit, stray int, spanParagra
 			unclosed()
 		}
 		if m.open {
-			if chain >= 0 && t.paragraphBreak(last, m.at) && t.paragraphStart(m.at) {
-				last = m.at // the next paragraph of the same quotation
+			if chain >= 0 && (t.paragraphBreak(last, m.at) && t.paragraphStart(m.at) ||
+				spanParagraphs && afterSentence(text, m.at)) {
+				// The next paragraph of the same quotation; or, where the
+				// paragraph breaks were lost, the same convention after a
+				// sentence end ("…in Europe. "1945 can see…").
+				last = m.at
 				continue
 			}
 			unclosed()
@@ -382,4 +387,14 @@ func verbatimMarked(text string) []format.Span {
 		out = append(out, format.Span{Start: open, End: len(text)})
 	}
 	return out
+}
+
+// afterSentence reports whether the mark at offset at follows the end of
+// a sentence and a space.
+func afterSentence(text string, at int) bool {
+	j := at
+	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
+		j--
+	}
+	return j < at && j > 0 && strings.ContainsRune(".?!", rune(text[j-1]))
 }

@@ -76,6 +76,11 @@ var quoteCases = []quoteCase{
 	// (constructed from FOMC minutes).
 	{"paragraphs.txt", "The vote encompassed approval of the statement below:\n\n\"Information received since the Committee met in January suggests that it is likely that growth has moderated.\n\n\"The Committee judges that it is appropriate to keep rates unchanged, and it doesn't expect to change them.\"\n\nIt is clear that we don't know, and it isn't obvious.\n",
 		"\"Information received since the Committee met in January suggests that it is likely that growth has moderated.\n\n\"The Committee judges that it is appropriate to keep rates unchanged, and it doesn't expect to change them.\""},
+	// A directive quoted as a list, one paragraph an item, closing only
+	// at the end (FOMC minutes, June 2023, with the paragraph breaks of
+	// the published minutes).
+	{"directive.txt", "At the conclusion of the discussion, the Committee voted to direct the Federal Reserve Bank of New York, until instructed otherwise, to execute transactions in the System Open Market Account in accordance with the following domestic policy directive, for release at 2:00 p.m.: \"Effective June 15, 2023, the Federal Open Market Committee directs the Desk to:\n\n- Undertake open market operations as necessary to maintain the federal funds rate in a target range of 5 to 5-1/4 percent.\n\n- Conduct standing overnight repurchase agreement operations with a minimum bid rate of 5.25 percent and with an aggregate operation limit of $500 billion.\n\n- Conduct standing overnight reverse repurchase agreement operations at an offering rate of 5.05 percent and with a per-counterparty limit of $160 billion per day.\n\n- Roll over at auction the amount of principal payments from the Federal Reserve's holdings of Treasury securities maturing in each calendar month that exceeds a cap of $60 billion per month.\n\n- Redeem Treasury coupon securities up to this monthly cap and Treasury bills to the extent that coupon principal payments are less than the monthly cap.\n\n- Reinvest into agency mortgage-backed securities (MBS) the amount of principal payments from the Federal Reserve's holdings of agency debt and agency MBS received in each calendar month that exceeds a cap of $35 billion per month.\n\n- Allow modest deviations from stated amounts for reinvestments, if needed for operational reasons.\n\n- Engage in dollar roll and coupon swap transactions as necessary to facilitate settlement of the Federal Reserve's agency MBS transactions.\"\n\nThe vote was unanimous, and it is clear that the staff did not expect it.\n",
+		"\"Effective June 15, 2023, the Federal Open Market Committee directs the Desk to:\n\n- Undertake open market operations as necessary to maintain the federal funds rate in a target range of 5 to 5-1/4 percent.\n\n- Conduct standing overnight repurchase agreement operations with a minimum bid rate of 5.25 percent and with an aggregate operation limit of $500 billion.\n\n- Conduct standing overnight reverse repurchase agreement operations at an offering rate of 5.05 percent and with a per-counterparty limit of $160 billion per day.\n\n- Roll over at auction the amount of principal payments from the Federal Reserve's holdings of Treasury securities maturing in each calendar month that exceeds a cap of $60 billion per month.\n\n- Redeem Treasury coupon securities up to this monthly cap and Treasury bills to the extent that coupon principal payments are less than the monthly cap.\n\n- Reinvest into agency mortgage-backed securities (MBS) the amount of principal payments from the Federal Reserve's holdings of agency debt and agency MBS received in each calendar month that exceeds a cap of $35 billion per month.\n\n- Allow modest deviations from stated amounts for reinvestments, if needed for operational reasons.\n\n- Engage in dollar roll and coupon swap transactions as necessary to facilitate settlement of the Federal Reserve's agency MBS transactions.\""},
 	// A Markdown block quote, lazy continuation line included
 	// (constructed).
 	{"quote.md", "Intro line that is fine.\n\n> It is true that we don't know\nwhat it is, and it isn't clear.\n\nIt is true that we don't know what it is, and it isn't clear.\n",
@@ -331,5 +336,27 @@ func TestQuotePairsStayMatched(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("catalogue 1 varies no quote: the case proves nothing")
+	}
+}
+
+// TestQuotationAcrossLostParagraphs: a State of the Union address (1946)
+// quoting another paragraph by paragraph, in the classic convention,
+// with the paragraph breaks lost: the quotation is protected whole and
+// ends at its closing quote, so the speaker's own words after it are
+// marked.
+func TestQuotationAcrossLostParagraphs(t *testing.T) {
+	src := "President Roosevelt said: \"This new year of 1945 can be the greatest year of achievement in human history. \"1945 can see the final ending of the Nazi-Fascist reign of terror in Europe. \"1945 can see the closing in of the forces of retribution about the center of the malignant power of imperialistic Japan. \"Most important of all-1945 can and must see the substantial beginning of the organization of world peace.\" All those hopes, and more, were fulfilled in the year 1945. It was the greatest year of achievement in human history. It saw the end of the Nazi-Fascist terror in Europe, and also the end of the malignant power of Japan. And it saw the substantial beginning of world organization for peace. These momentous events became realities because of the steadfast purpose of the United Nations and of the forces that fought for freedom under their flags. The plain fact is that civilization was saved in 1945 by the United Nations. Our own part in this accomplishment was not the product of any single service."
+	quoted := "\"This new year of 1945 can be the greatest year of achievement in human history. \"1945 can see the final ending of the Nazi-Fascist reign of terror in Europe. \"1945 can see the closing in of the forces of retribution about the center of the malignant power of imperialistic Japan. \"Most important of all-1945 can and must see the substantial beginning of the organization of world peace.\""
+	doc, err := format.Parse("truman.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := marks.FindWith(doc, marks.Options{Catalogue: lexicon.V2})
+	if ps := visibleInside(set, quoted); len(ps) != 0 {
+		t.Errorf("the quotation is marked: %v", ps)
+	}
+	after := src[strings.Index(src, quoted)+len(quoted):]
+	if len(visibleInside(set, after)) == 0 {
+		t.Errorf("the words after the quotation are not marked")
 	}
 }
