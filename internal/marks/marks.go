@@ -140,7 +140,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 	// "don't" does not license contracting the author's words.
 	quoted := make([][]format.Span, len(regions))
 	styleTexts := texts
-	style := quoteStyle{apostrophes: true, quotes: true}
+	style := quoteStyle{apostrophes: true, quotes: true, ellipses: true}
 	if opts.Catalogue >= lexicon.V2 {
 		style = documentQuoteStyle(texts)
 		styleTexts = make([]string, len(texts))

@@ -360,3 +360,25 @@ func TestQuotationAcrossLostParagraphs(t *testing.T) {
 		t.Errorf("the words after the quotation are not marked")
 	}
 }
+
+// TestEllipsisKeepsTheDocumentStyle: a 2002 email that writes "..." never
+// gets a "…" under catalogue 2 (catalogue 1 varied it).
+func TestEllipsisKeepsTheDocumentStyle(t *testing.T) {
+	src := "Yeah, I figured that, but it doesn't seem to ... well, if that's the case\nI'll give it another go tonight, maybe come back with some error messages.\n"
+	doc, err := format.Parse("a.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(v int) int {
+		n := 0
+		for _, p := range marks.FindWith(doc, marks.Options{Catalogue: v}).Points {
+			if p.Kind == "ellipsis" {
+				n++
+			}
+		}
+		return n
+	}
+	if count(lexicon.V2) != 0 || count(lexicon.V1) == 0 {
+		t.Errorf("ellipsis points: catalogue 1 %d, catalogue 2 %d; want some, then none", count(lexicon.V1), count(lexicon.V2))
+	}
+}

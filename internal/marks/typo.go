@@ -107,7 +107,7 @@ func typographic(text string, prot *protection, eol bool, style quoteStyle) []ty
 					out = append(out, typoCand{pair(i, n, r == '"', `"`, curly), "quote"})
 				}
 			}
-		case r == '.' && hasDots(text, i) || r == '\u2026':
+		case (r == '.' && hasDots(text, i) || r == '\u2026') && style.ellipses:
 			m := n
 			if r == '.' {
 				m = 3
@@ -187,9 +187,13 @@ func isCloseContext(r rune) bool {
 // reads as altered in any proportional font. So double quotes are never
 // points (a point changes one mark, and the two marks of a pair would
 // vary independently), and apostrophes are points only in a document
-// whose apostrophes already mix the two styles.
+// whose apostrophes already mix the two styles. The same goes for the
+// ellipsis: "..." and "…" vary only where the document uses both.
 type quoteStyle struct {
 	apostrophes, quotes bool
+	// ellipses is true where "..." and "…" may vary: catalogue 1, or a
+	// document that already uses both.
+	ellipses bool
 	// straight and curly record which apostrophes the document uses.
 	straight, curly bool
 }
@@ -214,6 +218,12 @@ func documentQuoteStyle(texts []string) quoteStyle {
 		}
 	}
 	st.apostrophes = st.straight && st.curly
+	dots, char := false, false
+	for _, t := range texts {
+		dots = dots || strings.Contains(t, "...")
+		char = char || strings.Contains(t, "\u2026")
+	}
+	st.ellipses = dots && char
 	return st
 }
 
