@@ -9,6 +9,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/attack"
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/trace"
 )
 
@@ -31,7 +32,7 @@ func newFixture(t testing.TB, words, readers int, seed uint64) *fixture {
 		t.Fatal(err)
 	}
 	d := &leaktrace.Document{ID: fmt.Sprintf("memo-%d", seed), Filename: "memo.txt", Content: data,
-		Words: a.Set.Words, Marks: a.Marks(), Scheme: code.Scheme}
+		Words: a.Set.Words, Marks: a.Marks(), Scheme: code.Scheme, Catalogue: lexicon.Latest}
 	var key code.Key
 	copy(key[:], fmt.Sprintf("trace test key %d", seed))
 	m, err := leaktrace.NewMarker(key, d)
