@@ -194,15 +194,17 @@ var subjectOpeners = set("and", "but", "or", "nor", "so", "yet", "if", "when", "
 
 // subjectSlot reports whether the pronoun at word i is certainly a
 // subject (catalogue 2 on): it starts its sentence or clause, after
-// punctuation or a line break, or follows a conjunction or subordinator.
+// punctuation, or follows a conjunction or subordinator.
 // After a verb or a preposition it may be an object ("I send you", "for
 // it"), and is left alone.
 func (d *doc) subjectSlot(i int) bool {
 	if i == 0 {
 		return true
 	}
-	if g := d.gapBefore(i); g != " " {
-		return strings.ContainsAny(g, ".,;:!?()[]\"\n\u2014\u2013\u201C\u201D") || strings.Contains(g, "--")
+	// A line break, or one with email quote marks, is no boundary in
+	// hard-wrapped text: "I send\n> you will" is still "send you".
+	if g := strings.Trim(d.gapBefore(i), " \t\r\n>"); g != "" {
+		return strings.ContainsAny(g, ".,;:!?()[]\"\u2014\u2013\u201C\u201D") || strings.Contains(g, "--")
 	}
 	return subjectOpeners[d.low(i-1)]
 }

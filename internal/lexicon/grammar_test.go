@@ -43,6 +43,10 @@ var grammarCases = []struct {
 	{"object pronoun", "contraction",
 		"The budget I send you will propose a new approach.",
 		"The budget I send you'll propose a new approach."},
+	// The same across a hard line break in a quoted email (constructed).
+	{"object pronoun across a line break", "contraction",
+		"> The budget I send\n> you will propose a new approach.\n",
+		"> The budget I send\n> you'll propose a new approach.\n"},
 	// Never contract "will not", "will never" or a stressed "will".
 	{"will not", "contraction",
 		"We will not waver; we will not tire; we will not falter; and we will not fail.",
