@@ -114,7 +114,7 @@ func quotedLines(text string, markdown bool) []format.Span {
 // isOpenBefore reports whether r, just before a straight quote, lets it
 // open a quotation.
 func isOpenBefore(r rune) bool {
-	return unicode.IsSpace(r) || strings.ContainsRune("([{<\u2014\u2013-/\u201C\u2018\u00AB\"'", r)
+	return unicode.IsSpace(r) || strings.ContainsRune("([{<:;,\u2014\u2013-/\u201C\u2018\u00AB\"'", r)
 }
 
 // isCloseAfter reports whether r, just after a straight quote, lets it

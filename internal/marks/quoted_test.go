@@ -68,6 +68,9 @@ var quoteCases = []quoteCase{
 	// Single quotes, with apostrophes inside (2002 email).
 	{"single.txt", "They can't fob you off with 'that's a software\nproblem, talk to the software vendor.' etc. And that's not all.",
 		"'that's a software\nproblem, talk to the software vendor.'"},
+	// A straight quote straight after a colon (constructed).
+	{"colon.txt", "He said:\"It is true that we don't know what it is, and it isn't clear.\" It is late, and we don't know.",
+		"\"It is true that we don't know what it is, and it isn't clear.\""},
 	// Guillemets (constructed).
 	{"guillemets.txt", "He wrote \u00ABit is true that we don't know what it is, and it isn't clear\u00BB and left. It is late, and we don't know.",
 		"\u00ABit is true that we don't know what it is, and it isn't clear\u00BB"},
