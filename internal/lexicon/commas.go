@@ -59,14 +59,33 @@ var titles = set("chairman", "chair", "president", "secretary", "director", "gov
 // "and"; and the list is not a run of introductory words ("In addition,
 // prices, and…"). Dates and abbreviations ("February 2, 1993, and";
 // "Washington, D.C., and") fail the plain-word tests.
+//
+// Catalogue 2 adds two rules. The item after the conjunction must be a
+// like item, not a clause: no adverb opens it and no subject or auxiliary
+// follows within four words ("wrong, unfair, and together we can stop
+// it" keeps its comma). And the comma varies only in a document that does
+// not consistently use one style: with three or more lists, 90% or more
+// of them with the serial comma (or without it) is consistent, and the
+// comma stays as the author wrote it.
 func (d *doc) serialComma(k int) {
-	if !d.commaSpaced(k) || (d.low(k+1) != "and" && d.low(k+1) != "or") || !d.spaced(k+1) {
-		return
+	if d.serialList(k, true) && (d.f.catalogue < V2 || d.f.serialVaries) {
+		d.addComma(k, "serial-comma")
+	}
+}
+
+// serialList reports whether word k ends the next-to-last item of a list
+// of like items, followed by ", and" (comma) or " and" (!comma).
+func (d *doc) serialList(k int, comma bool) bool {
+	if comma && !d.commaSpaced(k) || !comma && !d.spaced(k) || (d.low(k+1) != "and" && d.low(k+1) != "or") || !d.spaced(k+1) {
+		return false
 	}
 	y := d.ws[k+2]
 	if y.low == "" || !y.alpha || subjectPronouns[y.low] || y.low == "it" || y.low == "there" ||
 		y.low == "you" || functionWords[y.low] && !determiners[y.low] || y.low == "that" {
-		return
+		return false
+	}
+	if d.f.catalogue >= V2 && d.clauseAfter(k+2) {
+		return false
 	}
 	// The item X before the conjunction.
 	j, words := k, 1
@@ -78,12 +97,12 @@ func (d *doc) serialComma(k int) {
 			break
 		}
 		if words > 3 || k-j > 8 {
-			return
+			return false
 		}
 		j--
 	}
 	if j == 0 || d.gapBefore(j) != ", " {
-		return
+		return false
 	}
 	// X is all lower case (common nouns) or all capitalized (names); a
 	// capitalized Y needs a capitalized X, a capitalized X a capitalized A.
@@ -93,27 +112,27 @@ func (d *doc) serialComma(k int) {
 		if w.low == "" || w.cap != capX || w.upper || !w.alpha || functionWords[w.low] || determiners[w.low] ||
 			subjectPronouns[w.low] || w.low == "it" || w.low == "you" || sentenceAdverbs[w.low] ||
 			titles[w.low] || places[w.low] {
-			return
+			return false
 		}
 	}
 	if y.cap && !capX {
-		return
+		return false
 	}
 	// A verb or adverb in X makes it a clause or a parenthetical
 	// ("spreads, worsened significantly, and").
 	if finite(d.ws[j].low) || strings.HasSuffix(d.ws[k].low, "ly") {
-		return
+		return false
 	}
 	for x := j; x <= k; x++ {
 		if finiteCues[d.ws[x].low] {
-			return
+			return false
 		}
 	}
 	// Another "and" right after Y would merge with the conjunction once
 	// the comma goes: "apparel, and furniture and appliance stores".
 	for x := k + 3; x < k+7 && x < len(d.ws); x++ {
 		if l := d.low(x); l == "and" || l == "or" {
-			return
+			return false
 		}
 		if g := d.gapBefore(x); g != " " && g != "-" {
 			break
@@ -122,7 +141,7 @@ func (d *doc) serialComma(k int) {
 	// The item A before X.
 	a := d.ws[j-1]
 	if a.low == "" || !a.alpha || titles[a.low] || capX && !a.cap {
-		return
+		return false
 	}
 	s, n := j-1, 1
 	for s > 0 && n < 6 {
@@ -133,14 +152,41 @@ func (d *doc) serialComma(k int) {
 		s--
 		n++
 		if titles[d.low(s)] {
-			return
+			return false
 		}
 	}
-	if d.sentStart(s) && n <= 4 && (introPreps[d.low(s)] || sentenceAdverbs[d.low(s)]) {
-		return
-	}
-	d.addComma(k, "serial-comma")
+	return !(d.sentStart(s) && n <= 4 && (introPreps[d.low(s)] || sentenceAdverbs[d.low(s)]))
 }
+
+// clauseAdverbs open a clause, not a list item, after "and": "and
+// together we can", "and then prices rose".
+var clauseAdverbs = set("together", "then", "now", "so", "yet", "still", "also", "even", "thus", "therefore",
+	"here", "today", "tomorrow", "again", "instead", "meanwhile", "soon", "finally")
+
+// clauseAfter reports whether the words from y on read as a clause: an
+// adverb first, or a subject pronoun or an auxiliary within four words.
+func (d *doc) clauseAfter(y int) bool {
+	l := d.low(y)
+	if clauseAdverbs[l] || strings.HasSuffix(l, "ly") {
+		return true
+	}
+	for x := y; x < y+4 && x < len(d.ws); x++ {
+		if x > y {
+			if g := d.gapBefore(x); g != " " && g != "-" {
+				return false
+			}
+		}
+		l := d.low(x)
+		if subjectPronouns[l] || l == "you" || l == "it" || finiteCues[l] || auxiliaries[l] {
+			return true
+		}
+	}
+	return false
+}
+
+// auxiliaries show a verb phrase has begun.
+var auxiliaries = set("can", "cannot", "will", "would", "shall", "should", "may", "might", "must", "could",
+	"is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "won't", "can't", "don't")
 
 // introPreps open an introductory prepositional phrase. Left out:
 // prepositions that are also subordinating conjunctions (after, before,

@@ -56,6 +56,10 @@ func (d *doc) contracted(i int) {
 	next := ""
 	if d.spaced(i) {
 		next = d.low(i + 1)
+	} else if d.f.catalogue >= V2 && i+1 < len(d.ws) && strings.Trim(d.gapAfter(i), " \t\r\n>") == "" {
+		// The next word on the next line, past the ">" of email
+		// quoting: "Don't\n> they all" is still a question.
+		next = d.low(i + 1)
 	}
 	switch {
 	case strings.HasSuffix(w.low, "n't") || w.low == "cannot":
@@ -119,6 +123,9 @@ func (d *doc) expanded(i int) {
 	}
 	n := d.ws[i+1]
 	if negAux[w.low] && n.low == "not" {
+		if d.f.catalogue >= V2 && w.low == "will" {
+			return // "will not" is a vow or a refusal; "won't" flattens it
+		}
 		if d.sentStart(i) && w.low != "do" {
 			return // "Had not the war…", "Is not this…?"
 		}
@@ -135,6 +142,11 @@ func (d *doc) expanded(i int) {
 	if !pronounAux[w.low][n.low] {
 		return
 	}
+	if d.f.catalogue >= V2 && (n.upper || objectCase[w.low] && !d.subjectSlot(i)) {
+		// "we WILL win" is stressed; in "The budget I send you will
+		// propose" the "you" is the object of "send".
+		return
+	}
 	if !d.spaced(i+1) || d.ws[i+2].low == "" {
 		return // clause-final: "as it is."
 	}
@@ -148,7 +160,7 @@ func (d *doc) expanded(i int) {
 			return
 		}
 	case "will":
-		if after == "not" {
+		if after == "not" || d.f.catalogue >= V2 && emphatic[after] {
 			return
 		}
 	case "is":
@@ -170,3 +182,34 @@ func (d *doc) apos(s string) string {
 	}
 	return strings.ReplaceAll(s, "'", d.f.apostrophe)
 }
+
+// objectCase are the pronouns of pronounAux that may also be objects.
+var objectCase = set("you", "it")
+
+// subjectOpeners are the words after which a pronoun opens a clause as
+// its subject: conjunctions, subordinators and complementizers.
+var subjectOpeners = set("and", "but", "or", "nor", "so", "yet", "if", "when", "whenever", "because", "since",
+	"that", "while", "although", "though", "unless", "until", "before", "after", "once", "whether", "then",
+	"why", "now")
+
+// subjectSlot reports whether the pronoun at word i is certainly a
+// subject (catalogue 2 on): it starts its sentence or clause, after
+// punctuation, or follows a conjunction or subordinator.
+// After a verb or a preposition it may be an object ("I send you", "for
+// it"), and is left alone.
+func (d *doc) subjectSlot(i int) bool {
+	if i == 0 {
+		return true
+	}
+	// A line break, or one with email quote marks, is no boundary in
+	// hard-wrapped text: "I send\n> you will" is still "send you".
+	if g := strings.Trim(d.gapBefore(i), " \t\r\n>"); g != "" {
+		return strings.ContainsAny(g, ".,;:!?()[]\"\u2014\u2013\u201C\u201D") || strings.Contains(g, "--")
+	}
+	return subjectOpeners[d.low(i-1)]
+}
+
+// emphatic are the words after "will" that stress it: "we will never
+// abolish", "we will always". A contraction there flattens a vow.
+var emphatic = set("never", "not", "always", "ever", "forever", "certainly", "surely", "definitely",
+	"absolutely", "indeed", "truly", "still")

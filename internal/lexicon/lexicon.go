@@ -54,6 +54,9 @@ type Finder struct {
 	// census holds the forms of the style families the document writes
 	// and the formulas it repeats (style.go); nil before V2.
 	census *census
+	// serialVaries is true when the document does not consistently use
+	// one serial-comma style (catalogue 2 on; see serialstyle.go).
+	serialVaries bool
 }
 
 // Catalogue versions. A document is registered under [Latest] and keeps
@@ -119,6 +122,9 @@ func NewFinder(texts []string, catalogue int) *Finder {
 	f.contractions = contracted >= 2
 	if curly > straight {
 		f.apostrophe = "\u2019"
+	}
+	if catalogue >= V2 {
+		f.readStyle(texts)
 	}
 	return f
 }

@@ -154,11 +154,26 @@ func FindWith(doc format.Document, opts Options) *Set {
 	for i, r := range regions {
 		texts[i] = r.Text
 	}
-	lex := lexicon.NewFinder(texts, opts.Catalogue)
+	// Under catalogue 2, quoted text is never changed visibly, and the
+	// document's own style is read from the author's prose only: a quoted
+	// "don't" does not license contracting the author's words.
+	quoted := make([][]format.Span, len(regions))
+	styleTexts := texts
+	style := quoteStyle{apostrophes: true, quotes: true, ellipses: true}
+	if opts.Catalogue >= lexicon.V2 {
+		style = documentQuoteStyle(texts)
+		styleTexts = make([]string, len(texts))
+		for i, t := range texts {
+			quoted[i] = quotedSpans(t, doc.Format() == "md")
+			styleTexts[i] = blank(t, quoted[i])
+		}
+	}
+	lex := lexicon.NewFinder(styleTexts, opts.Catalogue)
 	set := &Set{Doc: doc}
 	prots := make([]*protection, len(regions))
 	for ri, r := range regions {
 		prots[ri] = newProtection(r.Text, r.Protected)
+		prots[ri].quoted = quoted[ri]
 		set.Protected = append(set.Protected, prots[ri].spans)
 	}
 	author, problems := placeAuthor(texts, prots, opts.Author, opts)
@@ -170,11 +185,12 @@ func FindWith(doc format.Document, opts Options) *Set {
 		if !opts.Verbatim {
 			lexical = withAuthor(r.Text, lex.Find(r.Text), author[ri])
 		}
-		typo := typographic(r.Text, prot, doc.Format() != "md")
+		typo := typographic(r.Text, prot, doc.Format() != "md", style)
 		cands := make([]candidate, 0, len(lexical)+len(typo))
 		taken := make([]format.Span, 0, len(lexical))
 		for _, c := range lexical {
-			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) {
+			if prot.overlaps(c.Start, c.End) || !validVariants(c.Variants) || prot.inQuotation(c.Start, c.End) ||
+				!style.allows(c.Variants) {
 				continue
 			}
 			cands = append(cands, candidate{format.Candidate{Start: c.Start, End: c.End, Variants: c.Variants, Orig: c.Orig}, Lexical, c.Kind})
@@ -187,6 +203,11 @@ func FindWith(doc format.Document, opts Options) *Set {
 			// insertion sits before ("2 percent" → "2%"), which would put
 			// the insertion inside a word.
 			if touchesAny(taken, c.Start, c.End) {
+				continue
+			}
+			// Inside quoted text only the invisible insertions between
+			// words may go.
+			if c.kind != "space" && prot.inQuotation(c.Start, c.End) {
 				continue
 			}
 			cands = append(cands, candidate{c.Candidate, Typographic, c.kind})
@@ -285,3 +306,19 @@ func countWords(text string, prot *protection) int {
 // isWordRune reports whether r makes a neighbour a word for the purpose
 // of marking the space beside it.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// blank returns text with the spans replaced by spaces, byte for byte.
+func blank(text string, spans []format.Span) string {
+	if len(spans) == 0 {
+		return text
+	}
+	b := []byte(text)
+	for _, s := range spans {
+		for i := s.Start; i < s.End; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}

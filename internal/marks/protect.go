@@ -16,6 +16,9 @@ import (
 // so a URL is protected whole, with any punctuation stuck to it.
 type protection struct {
 	spans []format.Span // sorted, merged
+	// quoted are the spans (catalogue 2 on) inside which only invisible
+	// insertions may go: quotations, quoted lines, directives (quoted.go).
+	quoted []format.Span // sorted, merged
 }
 
 // reBacktick finds inline code in any format: `like this`.
@@ -168,4 +171,20 @@ func merge(spans []format.Span) []format.Span {
 func (p *protection) overlaps(start, end int) bool {
 	i := sort.Search(len(p.spans), func(i int) bool { return p.spans[i].End >= start })
 	return i < len(p.spans) && p.spans[i].Start <= end
+}
+
+// inQuotation reports whether a point spanning [start,end) would change
+// quoted text. A replacement counts when it overlaps a quoted span; an
+// insertion (start == end) when it falls strictly inside one, so that
+// nothing is added to a quoted line either.
+func (p *protection) inQuotation(start, end int) bool {
+	i := sort.Search(len(p.quoted), func(i int) bool { return p.quoted[i].End > start })
+	if i == len(p.quoted) {
+		return false
+	}
+	s := p.quoted[i]
+	if start == end {
+		return s.Start < start
+	}
+	return s.Start < end
 }

@@ -59,7 +59,7 @@ type typoCand struct {
 // typographic finds the typographic points of text. eol enables points at
 // line ends (an optional trailing space), which formats where trailing
 // spaces mean something (Markdown) turn off.
-func typographic(text string, prot *protection, eol bool) []typoCand {
+func typographic(text string, prot *protection, eol bool, style quoteStyle) []typoCand {
 	// Room for a point at every space, line end and quote: a few too
 	// many beats growing a slice of a million candidates by doubling.
 	n := strings.Count(text, " ") + strings.Count(text, "\n") + strings.Count(text, "'") + strings.Count(text, `"`) +
@@ -99,11 +99,11 @@ func typographic(text string, prot *protection, eol bool) []typoCand {
 			}
 			i = j
 			continue
-		case r == '\'' || r == '\u2019':
+		case (r == '\'' || r == '\u2019') && style.apostrophes:
 			if i > 0 && i+n < len(text) && unicode.IsLetter(prev(i)) && unicode.IsLetter(next(i+n)) && !prot.overlaps(i, i+n) {
 				out = append(out, typoCand{pair(i, n, r == '\'', "'", "\u2019"), "apostrophe"})
 			}
-		case r == '"' || r == '\u201C' || r == '\u201D':
+		case (r == '"' || r == '\u201C' || r == '\u201D') && style.quotes:
 			opening := i == 0 || isOpenContext(prev(i))
 			closing := i+n == len(text) || isCloseContext(next(i+n))
 			if opening != closing && !prot.overlaps(i, i+n) {
@@ -115,7 +115,7 @@ func typographic(text string, prot *protection, eol bool) []typoCand {
 					out = append(out, typoCand{pair(i, n, r == '"', `"`, curly), "quote"})
 				}
 			}
-		case r == '.' && hasDots(text, i) || r == '\u2026':
+		case (r == '.' && hasDots(text, i) || r == '\u2026') && style.ellipses:
 			m := n
 			if r == '.' {
 				m = 3
@@ -186,4 +186,70 @@ func isOpenContext(r rune) bool {
 
 func isCloseContext(r rune) bool {
 	return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '"' && r != '\'' || r == utf8.RuneError
+}
+
+// quoteStyle says which quote and apostrophe points a document may carry
+// (catalogue 2 on). A copy must use one style throughout where the
+// original does: a straight-quoted document whose copies mix in curly
+// apostrophes, or pair "uncertain” with a mismatched closing quote,
+// reads as altered in any proportional font. So double quotes are never
+// points (a point changes one mark, and the two marks of a pair would
+// vary independently), and apostrophes are points only in a document
+// whose apostrophes already mix the two styles. The same goes for the
+// ellipsis: "..." and "…" vary only where the document uses both.
+type quoteStyle struct {
+	apostrophes, quotes bool
+	// ellipses is true where "..." and "…" may vary: catalogue 1, or a
+	// document that already uses both.
+	ellipses bool
+	// straight and curly record which apostrophes the document uses.
+	straight, curly bool
+}
+
+// documentQuoteStyle reads the quote style of a document's texts.
+func documentQuoteStyle(texts []string) quoteStyle {
+	var st quoteStyle
+	for _, t := range texts {
+		for i := 0; i < len(t); {
+			r, n := utf8.DecodeRuneInString(t[i:])
+			if r == '\'' || r == '\u2019' {
+				before, after := straightContext(t, i, n)
+				if unicode.IsLetter(before) && unicode.IsLetter(after) {
+					if r == '\'' {
+						st.straight = true
+					} else {
+						st.curly = true
+					}
+				}
+			}
+			i += n
+		}
+	}
+	st.apostrophes = st.straight && st.curly
+	dots, char := false, false
+	for _, t := range texts {
+		dots = dots || strings.Contains(t, "...")
+		char = char || strings.Contains(t, "\u2026")
+	}
+	st.ellipses = dots && char
+	return st
+}
+
+// allows reports whether a lexical point's variants keep the document's
+// apostrophe style: a contraction never brings a straight apostrophe into
+// a document that uses only curly ones, or the reverse. V1 allows all.
+func (st quoteStyle) allows(variants []string) bool {
+	if st.quotes || st.straight == st.curly {
+		return true // catalogue 1, a mixed document, or one without apostrophes
+	}
+	bad := "\u2019"
+	if st.curly {
+		bad = "'"
+	}
+	for _, v := range variants {
+		if strings.Contains(v, bad) {
+			return false
+		}
+	}
+	return true
 }
