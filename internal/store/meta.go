@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/leaktrace/leaktrace"
 )
@@ -64,25 +63,8 @@ func (s *Store) SetMetaOnce(ctx context.Context, name, value string) (string, er
 // those of the smallest documents first: the cheapest copies to derive
 // again.
 func (s *Store) SampleCopies(ctx context.Context, n int) ([]leaktrace.Copy, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.document, c.recipient, c.sha256, c.issued_at
+	return scanCopies(s.db.QueryContext(ctx, `SELECT c.document, c.recipient, c.sha256, c.issued_at
 		FROM copies c JOIN documents d ON d.id = c.document
 		WHERE c.recipient = (SELECT MIN(recipient) FROM copies WHERE document = c.document)
-		ORDER BY length(d.content), d.id LIMIT ?`, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []leaktrace.Copy
-	for rows.Next() {
-		var c leaktrace.Copy
-		var t string
-		if err := rows.Scan(&c.Document, &c.Recipient, &c.SHA256, &t); err != nil {
-			return nil, err
-		}
-		if c.IssuedAt, err = time.Parse(timeFormat, t); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		ORDER BY length(d.content), d.id LIMIT ?`, n))
 }

@@ -576,7 +576,11 @@ func (s reads) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error)
 	if doc == "" {
 		q, qargs = `SELECT document, recipient, sha256, issued_at FROM copies ORDER BY document, recipient`, nil
 	}
-	rows, err := s.db.QueryContext(ctx, q, qargs...)
+	return scanCopies(s.db.QueryContext(ctx, q, qargs...))
+}
+
+// scanCopies reads rows of (document, recipient, sha256, issued_at).
+func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 	if err != nil {
 		return nil, err
 	}
