@@ -3,7 +3,6 @@ package service_test
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/leaktrace/leaktrace/internal/corpus"
-	"github.com/leaktrace/leaktrace/internal/service"
 )
 
 // largeText returns about size bytes of real prose: whole State of the
@@ -32,21 +30,6 @@ func largeText(tb testing.TB, size int) string {
 		b.WriteString("\n\n")
 	}
 	return b.String()[:size]
-}
-
-// scratchHome opens a new home with no documents and no readers.
-func scratchHome(tb testing.TB) *service.Service {
-	tb.Helper()
-	dir := filepath.Join(tb.TempDir(), "home")
-	if err := service.Init(tb.Context(), dir, service.InitOptions{}); err != nil {
-		tb.Fatal(err)
-	}
-	s, err := service.Open(tb.Context(), dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
 }
 
 // peakHeap samples the live heap while f runs and returns its peak.
@@ -83,7 +66,7 @@ func BenchmarkAddDocumentLarge(b *testing.B) {
 	for _, size := range []int{1 << 20, 4 << 20} {
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
 			text := []byte(largeText(b, size))
-			s := scratchHome(b)
+			s := emptyHome(b)
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			var alloc, peak uint64

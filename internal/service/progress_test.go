@@ -14,7 +14,7 @@ func TestAddDocumentReportsProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := scratchHome(t)
+	s := emptyHome(t)
 	type call struct {
 		stage       string
 		done, total int

@@ -16,23 +16,26 @@ import (
 )
 
 // emptyHome makes a home with the given readers and no documents.
-func emptyHome(t *testing.T, readers ...string) *service.Service {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "home")
-	if err := service.Init(t.Context(), dir, service.InitOptions{}); err != nil {
-		t.Fatal(err)
+func emptyHome(tb testing.TB, readers ...string) *service.Service {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "home")
+	if err := service.Init(tb.Context(), dir, service.InitOptions{}); err != nil {
+		tb.Fatal(err)
 	}
-	s, err := service.Open(t.Context(), dir)
+	s, err := service.Open(tb.Context(), dir)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() { s.Close() })
+	if len(readers) == 0 {
+		return s
+	}
 	rs := make([]leaktrace.Recipient, len(readers))
 	for i, r := range readers {
 		rs[i] = leaktrace.Recipient{ID: r}
 	}
-	if err := s.AddRecipients(t.Context(), rs); err != nil {
-		t.Fatal(err)
+	if err := s.AddRecipients(tb.Context(), rs); err != nil {
+		tb.Fatal(err)
 	}
 	return s
 }

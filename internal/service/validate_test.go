@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,21 +9,6 @@ import (
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/service"
 )
-
-// validationHome makes a new home with nothing registered.
-func validationHome(t *testing.T) *service.Service {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "home")
-	if err := service.Init(t.Context(), dir, service.InitOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	s, err := service.Open(t.Context(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 const shortMemo = "The committee reviewed the staff projection and agreed that the outlook had changed little since the last meeting.\n"
 
@@ -83,7 +67,7 @@ func TestCheckIDIsASCII(t *testing.T) {
 // batch refuses the whole batch, and nothing is recorded.
 func TestAddRecipientsValidates(t *testing.T) {
 	ctx := t.Context()
-	s := validationHome(t)
+	s := emptyHome(t)
 	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "x1", Email: "x1@example.org"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +115,7 @@ func TestAddRecipientsValidates(t *testing.T) {
 // anything is recorded.
 func TestAddDocumentValidates(t *testing.T) {
 	ctx := t.Context()
-	s := validationHome(t)
+	s := emptyHome(t)
 	if _, err := s.AddDocument(ctx, "memo.txt", []byte(shortMemo), "", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +163,7 @@ func TestTraceReadsAnyText(t *testing.T) {
 // actor that would forge a line in the permanent log, and record nothing.
 func TestEveryChangeChecksTheActor(t *testing.T) {
 	ctx := t.Context()
-	s := validationHome(t)
+	s := emptyHome(t)
 	if _, err := s.AddDocument(ctx, "memo.txt", []byte(shortMemo), "", ""); err != nil {
 		t.Fatal(err)
 	}
