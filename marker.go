@@ -59,6 +59,7 @@ type Marker struct {
 	// long document is rendered without holding every point's biases.
 	once    sync.Once
 	code    *code.Code
+	derived atomic.Bool // code is set
 	started atomic.Bool // Symbols has been called
 	// lazy derives single points' biases on demand (see Biases): a trace
 	// reads a few points of a long document and needs no more.
@@ -90,9 +91,17 @@ func NewMarker(key code.Key, doc *Document) (*Marker, error) {
 
 // fullCode returns the document's code, deriving it on first use.
 func (m *Marker) fullCode() *code.Code {
-	m.once.Do(func() { m.code = code.New(m.key, m.doc.ID, m.specs) })
+	m.once.Do(func() {
+		m.code = code.New(m.key, m.doc.ID, m.specs)
+		m.derived.Store(true)
+	})
 	return m.code
 }
+
+// HoldsCode reports whether the marker holds its document's whole code,
+// about 310 bytes per point: issuing more than one copy derives it, once;
+// issuing a single copy or tracing a leak does not.
+func (m *Marker) HoldsCode() bool { return m.derived.Load() }
 
 // Symbols returns the variant chosen at every point of recipient's copy.
 // The first call derives the code's biases as it goes and keeps none of
