@@ -59,7 +59,12 @@ type Marker struct {
 	// long document is rendered without holding every point's biases.
 	once    sync.Once
 	code    *code.Code
+	derived atomic.Bool // code is set
 	started atomic.Bool // Symbols has been called
+	// lazy derives single points' biases on demand (see Biases): a trace
+	// reads a few points of a long document and needs no more.
+	lazyOnce sync.Once
+	lazy     *code.Lazy
 }
 
 // NewMarker prepares doc for issuing under key.
@@ -86,9 +91,17 @@ func NewMarker(key code.Key, doc *Document) (*Marker, error) {
 
 // fullCode returns the document's code, deriving it on first use.
 func (m *Marker) fullCode() *code.Code {
-	m.once.Do(func() { m.code = code.New(m.key, m.doc.ID, m.specs) })
+	m.once.Do(func() {
+		m.code = code.New(m.key, m.doc.ID, m.specs)
+		m.derived.Store(true)
+	})
 	return m.code
 }
+
+// HoldsCode reports whether the marker holds its document's whole code,
+// about 310 bytes per point: issuing more than one copy derives it, once;
+// issuing a single copy or tracing a leak does not.
+func (m *Marker) HoldsCode() bool { return m.derived.Load() }
 
 // Symbols returns the variant chosen at every point of recipient's copy.
 // The first call derives the code's biases as it goes and keeps none of
@@ -104,12 +117,32 @@ func (m *Marker) Symbols(recipient string) []uint8 {
 	return s
 }
 
-// SymbolsAt returns the variants chosen at the given points of
-// recipient's copy.
-func (m *Marker) SymbolsAt(recipient string, points []int) []uint8 {
+// lazyCode returns the document's code derived point by point.
+func (m *Marker) lazyCode() *code.Lazy {
+	m.lazyOnce.Do(func() { m.lazy = code.NewLazy(m.key, m.doc.ID, m.specs) })
+	return m.lazy
+}
+
+// Biases returns the code's points (their biases) at the given point
+// indexes, deriving only those: the whole code of a long document holds
+// about 310 bytes per point. They equal Code().Points at those indexes.
+func (m *Marker) Biases(points []int) []code.Point {
+	return m.lazyCode().Points(points)
+}
+
+// SymbolsGiven returns the variants chosen at the given points of
+// recipient's copy, given those points' biases (from Biases(points)), so
+// that scoring many readers derives each point's biases once.
+func (m *Marker) SymbolsGiven(recipient string, points []int, biases []code.Point) []uint8 {
 	s := make([]uint8, len(points))
-	m.fullCode().SymbolsAt(recipient, points, s)
+	m.lazyCode().SymbolsAt(recipient, points, biases, s)
 	return s
+}
+
+// SymbolsAt returns the variants chosen at the given points of
+// recipient's copy, deriving only those points' biases.
+func (m *Marker) SymbolsAt(recipient string, points []int) []uint8 {
+	return m.SymbolsGiven(recipient, points, m.Biases(points))
 }
 
 // Copy renders recipient's copy.
@@ -128,7 +161,8 @@ func (m *Marker) Document() *Document { return m.doc }
 // Points returns the document's variation points.
 func (m *Marker) Points() []marks.Point { return m.set.Points }
 
-// Code returns the document's code.
+// Code returns the document's whole code, deriving it on first use: about
+// 310 bytes per point, which work reading a few points avoids with Biases.
 func (m *Marker) Code() *code.Code { return m.fullCode() }
 
 // Hash returns the hex SHA-256 of b.

@@ -3,6 +3,7 @@ package leaktrace_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,4 +113,37 @@ func BenchmarkIssue(b *testing.B) {
 		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "copies/s")
 	})
+}
+
+// TestMarkerReadsPointsWithoutWholeCode: the biases and symbols of chosen
+// points, what a trace reads, come without deriving the whole code (about
+// 310 bytes per point), and equal the whole code's.
+func TestMarkerReadsPointsWithoutWholeCode(t *testing.T) {
+	d := memoDoc(t, 2000)
+	m, err := leaktrace.NewMarker(testKey(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(m.Points())
+	pts := []int{n - 1, 0, n / 2, n / 3, n / 2}
+	biases := m.Biases(pts)
+	given := m.SymbolsGiven("r7", pts, biases)
+	at := m.SymbolsAt("r7", pts)
+	if m.HoldsCode() {
+		t.Fatal("reading a few points derived the whole code")
+	}
+	whole, err := leaktrace.NewMarker(testKey(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := whole.Code()
+	all := whole.Symbols("r7")
+	for k, i := range pts {
+		if !slices.Equal(biases[k].P, c.Points[i].P) {
+			t.Errorf("point %d: biases %v, the whole code's %v", i, biases[k].P, c.Points[i].P)
+		}
+		if given[k] != all[i] || at[k] != all[i] {
+			t.Errorf("point %d: symbols %d and %d, the whole copy's %d", i, given[k], at[k], all[i])
+		}
+	}
 }

@@ -240,7 +240,6 @@ type evidenceItem struct {
 // a reader's copy, preferring a mix of kinds.
 func evidence(leak *trace.Leak, m *trace.Match, reader string, n int) []evidenceItem {
 	obs := m.Agreeing(reader)
-	syms := m.Source.Symbols(reader)
 	// Round-robin over kinds so that one kind does not crowd out others.
 	byKind := map[string][]trace.Observation{}
 	var kinds []string
@@ -267,10 +266,17 @@ func evidence(leak *trace.Leak, m *trace.Match, reader string, n int) []evidence
 		}
 	}
 	sort.Slice(picked, func(i, j int) bool { return picked[i].LeakStart < picked[j].LeakStart })
+	// The reader's variants at the quoted points only: a long document's
+	// whole copy is not needed to quote a few of its marks.
+	pts := make([]int, len(picked))
+	for i, o := range picked {
+		pts[i] = o.Point
+	}
+	syms := m.Source.SymbolsAt(reader, pts)
 	var out []evidenceItem
-	for _, o := range picked {
+	for i, o := range picked {
 		p := m.Source.Points[o.Point]
-		v := p.Variants[syms[o.Point]]
+		v := p.Variants[syms[i]]
 		if v == "" {
 			v = "(none)"
 		}

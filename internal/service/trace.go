@@ -268,6 +268,8 @@ func (s *Service) source(ctx context.Context, id string) (*trace.Source, string,
 	for i, c := range copies {
 		readers[i] = c.Recipient
 	}
-	return &trace.Source{ID: id, Regions: m.Regions(), Points: m.Points(), Code: m.Code(),
-		Readers: readers, Symbols: m.Symbols, SymbolsAt: m.SymbolsAt, ProseWords: d.Words}, d.Title, nil
+	// The code is read only at the points the leak shows: the whole code
+	// of a long document would take about 310 bytes per point.
+	return &trace.Source{ID: id, Regions: m.Regions(), Points: m.Points(), Readers: readers,
+		Biases: m.Biases, Symbols: m.SymbolsGiven, ProseWords: d.Words}, d.Title, nil
 }

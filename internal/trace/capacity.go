@@ -49,15 +49,7 @@ type Estimator struct {
 
 // NewEstimator measures src for capacity estimates.
 func NewEstimator(src *Source) *Estimator {
-	biases := func(idx []int) []code.Point {
-		pts := make([]code.Point, len(idx))
-		for k, i := range idx {
-			pts[k] = src.Code.Points[i]
-		}
-		return pts
-	}
-	symbolsAt := func(reader string, idx []int, _ []code.Point) []uint8 { return src.symbolsAt(reader, idx) }
-	return newEstimator(src.Regions, src.Points, biases, symbolsAt)
+	return newEstimator(src.Regions, src.Points, src.Biases, src.Symbols)
 }
 
 // NewLazyEstimator measures a document, given its regions, its points and

@@ -57,14 +57,16 @@ type scorer struct {
 	in    [][]bool // in[i][x]: symbol x is in observation i's set
 }
 
-func newScorer(obs []Observation, points []code.Point) *scorer {
+// newScorer prepares the scores of observations; biases[i] is the code's
+// point observation i read.
+func newScorer(obs []Observation, biases []code.Point) *scorer {
 	s := &scorer{obs: obs, p: make([]float64, len(obs)), in: make([][]bool, len(obs))}
 	for k := range s.match {
 		s.match[k] = make([]float64, len(obs))
 		s.miss[k] = make([]float64, len(obs))
 	}
 	for i, o := range obs {
-		bias := points[o.Point].P
+		bias := biases[i].P
 		s.in[i] = make([]bool, len(bias))
 		p := 0.0
 		for _, x := range o.Symbols {
@@ -246,13 +248,12 @@ type Suspect struct {
 // reported as 1.
 //
 // n is the number of candidates the p-values are corrected for, at least
-// len(readers).
-func rankSuspects(s *scorer, readers []string, n int, symbolsAt func(string, []int) []uint8, epsilon float64, keep int) []Suspect {
+// len(readers); symbols returns a reader's symbols at the observations.
+func rankSuspects(s *scorer, readers []string, n int, symbols func(reader string) []uint8, epsilon float64, keep int) []Suspect {
 	keep = max(keep, 0)
 	all := make([]Suspect, len(readers))
-	pts := pointsOf(s.obs)
 	for i, r := range readers {
-		sc, agree := s.score(symbolsAt(r, pts))
+		sc, agree := s.score(symbols(r))
 		all[i] = Suspect{Recipient: r, Score: sc[tardos], LLR: sc[llr], Agree: agree, PValue: 1}
 	}
 	// p-values are monotone in each score, so walking each score's

@@ -21,7 +21,6 @@ type Source struct {
 	ID      string
 	Regions []string      // the document's markable text
 	Points  []marks.Point // its variation points
-	Code    *code.Code    // its code (biases)
 	// ProseWords is the document's registered word count: the words of
 	// its prose outside protected text (links, code, signatures), after
 	// Unicode normalization. A trace counts every word of the text as
@@ -29,11 +28,15 @@ type Source struct {
 	ProseWords int
 	// Readers are the candidates: every reader issued a copy.
 	Readers []string
-	// Symbols returns a reader's symbol at every point.
-	Symbols func(reader string) []uint8
-	// SymbolsAt, if set, returns a reader's symbols at the given points
-	// only, which is cheaper for long documents.
-	SymbolsAt func(reader string, points []int) []uint8
+	// Biases returns the code's points (their biases) at the given point
+	// indexes. A trace asks only for the points it read, so a source may
+	// derive them on demand instead of holding a long document's whole
+	// code (see code.Lazy).
+	Biases func(points []int) []code.Point
+	// Symbols returns a reader's symbols at the given points, given their
+	// biases (from Biases): many readers are scored against the same
+	// points, whose biases are derived once.
+	Symbols func(reader string, points []int, biases []code.Point) []uint8
 }
 
 // pointsOf returns the points of observations, in order.
@@ -45,17 +48,10 @@ func pointsOf(obs []Observation) []int {
 	return pts
 }
 
-// symbolsAt returns a reader's symbols at the given points.
-func (src *Source) symbolsAt(reader string, points []int) []uint8 {
-	if src.SymbolsAt != nil {
-		return src.SymbolsAt(reader, points)
-	}
-	all := src.Symbols(reader)
-	out := make([]uint8, len(points))
-	for k, i := range points {
-		out[k] = all[i]
-	}
-	return out
+// SymbolsAt returns a reader's symbols at the given points, deriving only
+// those points' biases.
+func (src *Source) SymbolsAt(reader string, points []int) []uint8 {
+	return src.Symbols(reader, points, src.Biases(points))
 }
 
 // Leak is a leaked fragment, tokenized once for every source.
@@ -90,6 +86,8 @@ type Match struct {
 	Decisive float64
 	// leakTokens claimed by this match, for overlap checks.
 	claimed []int
+	// biases of the observed points, in observation order, once derived.
+	biases []code.Point
 }
 
 // Options tune a trace.
@@ -172,11 +170,23 @@ func (m *Match) Score(opt Options) {
 	if len(m.Source.Readers) == 0 {
 		return
 	}
-	s := newScorer(m.Observations, m.Source.Code.Points)
+	pts, biases := m.observed()
+	s := newScorer(m.Observations, biases)
 	n := max(opt.Candidates, len(m.Source.Readers))
 	m.Readers = n
 	m.Decisive = s.pValue(s.allAgree(), n)
-	m.Suspects = rankSuspects(s, m.Source.Readers, n, m.Source.symbolsAt, opt.Epsilon, opt.Keep)
+	symbols := func(r string) []uint8 { return m.Source.Symbols(r, pts, biases) }
+	m.Suspects = rankSuspects(s, m.Source.Readers, n, symbols, opt.Epsilon, opt.Keep)
+}
+
+// observed returns the observed points, in observation order, and their
+// biases, derived on first use.
+func (m *Match) observed() ([]int, []code.Point) {
+	pts := pointsOf(m.Observations)
+	if m.biases == nil {
+		m.biases = m.Source.Biases(pts)
+	}
+	return pts, m.biases
 }
 
 // SameWords reports whether two matches align exactly the same words of
@@ -203,7 +213,8 @@ func (m *Match) SameWords(o *Match) bool {
 // Agreeing returns the observations that agree with a reader's copy, in
 // leak order.
 func (m *Match) Agreeing(reader string) []Observation {
-	syms := m.Source.symbolsAt(reader, pointsOf(m.Observations))
+	pts, biases := m.observed()
+	syms := m.Source.Symbols(reader, pts, biases)
 	var out []Observation
 	for i, o := range m.Observations {
 		for _, x := range o.Symbols {

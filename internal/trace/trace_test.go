@@ -13,11 +13,14 @@ import (
 	"github.com/leaktrace/leaktrace/internal/trace"
 )
 
-// fixture is a registered memo with its readers.
+// fixture is a registered memo with its readers. src traces it as the
+// service does, deriving the code only at the points a leak shows; full
+// traces it with the whole code derived up front and every reader's whole
+// copy of symbols.
 type fixture struct {
-	doc    *leaktrace.Document
-	marker *leaktrace.Marker
-	src    *trace.Source
+	doc       *leaktrace.Document
+	marker    *leaktrace.Marker
+	src, full *trace.Source
 }
 
 func newFixture(t testing.TB, words, readers int, seed uint64) *fixture {
@@ -36,6 +39,12 @@ func newFixture(t testing.TB, words, readers int, seed uint64) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A second marker of the same document, so that the whole code the
+	// full path derives never serves the lazy one.
+	fm, err := leaktrace.NewMarker(key, d)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rs := make([]string, readers)
 	for i := range rs {
 		rs[i] = fmt.Sprintf("r%04d", i)
@@ -44,17 +53,38 @@ func newFixture(t testing.TB, words, readers int, seed uint64) *fixture {
 	for _, r := range a.Set.Doc.Regions() {
 		regions = append(regions, r.Text)
 	}
+	src := &trace.Source{ID: d.ID, Regions: regions, Points: m.Points(), Readers: rs,
+		Biases: m.Biases, Symbols: m.SymbolsGiven}
+	return &fixture{doc: d, marker: m, src: src, full: fullSource(fm, src)}
+}
+
+// fullSource is src read through m's whole code: the biases of every
+// point, derived at once, and every reader's symbols at every point.
+func fullSource(m *leaktrace.Marker, src *trace.Source) *trace.Source {
+	c := m.Code()
 	cache := map[string][]uint8{}
-	symbols := func(r string) []uint8 {
-		s, ok := cache[r]
-		if !ok {
-			s = m.Symbols(r)
-			cache[r] = s
+	full := *src
+	full.Biases = func(points []int) []code.Point {
+		out := make([]code.Point, len(points))
+		for k, i := range points {
+			out[k] = c.Points[i]
 		}
-		return s
+		return out
 	}
-	return &fixture{doc: d, marker: m, src: &trace.Source{ID: d.ID, Regions: regions, Points: m.Points(),
-		Code: m.Code(), Readers: rs, Symbols: symbols}}
+	full.Symbols = func(r string, points []int, _ []code.Point) []uint8 {
+		all, ok := cache[r]
+		if !ok {
+			all = make([]uint8, len(c.Points))
+			c.Symbols(r, all)
+			cache[r] = all
+		}
+		out := make([]uint8, len(points))
+		for k, i := range points {
+			out[k] = all[i]
+		}
+		return out
+	}
+	return &full
 }
 
 func (f *fixture) copyOf(t testing.TB, reader string) string {
