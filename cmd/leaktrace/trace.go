@@ -322,7 +322,7 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 	for _, warn := range rep.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
-	fmt.Fprintf(w, "Leak: %d words (sha256 %s…), searched %d registered documents, ε = %g\n", rep.LeakWords, rep.LeakSHA256[:12], rep.Documents, rep.Epsilon)
+	fmt.Fprintf(w, "Leak: %s (sha256 %s…), searched %s, ε = %g\n", count(rep.LeakWords, "word"), rep.LeakSHA256[:12], count(rep.Documents, "registered document"), rep.Epsilon)
 	if len(rep.Matches) == 0 {
 		fmt.Fprintln(w, "\nNo registered document matches this text: it shares no passage of ten or more words with any of them.")
 		return
