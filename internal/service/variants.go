@@ -86,6 +86,9 @@ func ParseVariants(data []byte) ([]marks.AuthorVariant, error) {
 			if alt == v.Original {
 				return nil, fmt.Errorf("%w: line %d: the alternative is the original itself", ErrVariants, n)
 			}
+			if err := checkAlternative(v.Original, alt); err != nil {
+				return nil, fmt.Errorf("%w: line %d: %w", ErrVariants, n, err)
+			}
 			for _, a := range v.Alternatives {
 				if a == alt {
 					return nil, fmt.Errorf("%w: line %d: the alternative %q is given twice", ErrVariants, n, alt)
@@ -108,6 +111,29 @@ func ParseVariants(data []byte) ([]marks.AuthorVariant, error) {
 		}
 	}
 	return out, nil
+}
+
+// quoteRunes are the characters that open or close a quotation: an
+// alternative may not add or drop one, or a copy's quotes would no longer
+// pair up.
+const quoteRunes = "\"'\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u201F\u00AB\u00BB\u2039\u203A"
+
+// checkAlternative refuses an alternative a reader would notice or a
+// terminal would act on: control, bidi and invisible characters (the
+// zero-width ones belong to the typographic channel), and quotation marks
+// the original does not have.
+func checkAlternative(orig, alt string) error {
+	for i, r := range alt {
+		if Unsafe(r) || strings.ContainsRune(marks.ZeroWidth, r) {
+			return fmt.Errorf("the alternative %q has the character %U at byte %d; alternatives are plain visible text", alt, r, i)
+		}
+	}
+	for _, q := range quoteRunes {
+		if strings.Count(alt, string(q)) != strings.Count(orig, string(q)) {
+			return fmt.Errorf("the alternative %q has a different number of %q quotation marks than the original; alternatives must keep the quotes as they are", alt, q)
+		}
+	}
+	return nil
 }
 
 // VariantsJSON is the canonical form of author variants, as stored.

@@ -77,6 +77,13 @@ func TestParseVariants(t *testing.T) {
 		{"- a b\nplain line\n", "line 2: start a line with"},
 		{"- a b\n+ 1\n+ 2\n+ 3\n+ 4\n+ 5\n+ 6\n+ 7\n+ 8\n", "line 9: more than 7 alternatives"},
 		{"- a\xff\n+ b\n", "not UTF-8"},
+		{"- were little changed\n+ were \x1b[31m unchanged\n", "line 2: the alternative \"were \\x1b[31m unchanged\" has the character U+001B"},
+		{"- were little changed\n+ were\tunchanged\n", "has the character U+0009"},
+		{"- were little changed\n+ were \u202eunchanged\n", "has the character U+202E"},
+		{"- were little changed\n+ were\u200b unchanged\n", "has the character U+200B"},
+		{"- were little changed\n+ were\u200c unchanged\n", "has the character U+200C"},
+		{"- it has been said that\n+ it has been said that \u201c\n", "different number of '\u201c' quotation marks"},
+		{"- the \"plan\" was\n+ the plan was\n", "different number of '\"' quotation marks"},
 	} {
 		_, err := service.ParseVariants([]byte(c.file))
 		if !errors.Is(err, service.ErrVariants) || !strings.Contains(err.Error(), c.want) {
