@@ -181,6 +181,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "--out DIR names a directory, created if missing, and -o or --plot a file in an existing directory; choose a path whose directories are not files"
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
 		return fmt.Sprintf("%s does not exist: check the name, and that a relative path starts from the directory leaktrace runs in", termSafe(pe.Path))
+	case errors.Is(err, service.ErrDocument):
+		return "the document's stored row was changed, or another leaktrace version registered it: run 'leaktrace log verify', and restore the store from the backup if it reports tampering"
 	case errors.Is(err, service.ErrEpsilon):
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):

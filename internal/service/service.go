@@ -44,6 +44,10 @@ var (
 	ErrHomeExists = errors.New("leaktrace home already exists")
 	ErrInvalidID  = errors.New("invalid id")
 	ErrNotIssued  = errors.New("no variation points")
+	// ErrDocument: a registered document cannot be prepared again as it
+	// was registered (its stored row was changed, or a leaktrace with
+	// another catalogue registered it).
+	ErrDocument = errors.New("a registered document cannot be prepared")
 	// ErrNoLog: the home has no custody-log keys (it predates the log).
 	ErrNoLog = errors.New("home has no custody log")
 	// ErrLogKey: log.key or log.pub is malformed, or they don't match.
@@ -425,7 +429,7 @@ func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, 
 		return m, d, nil
 	}
 	if m, err = leaktrace.NewMarker(mkey, d); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%w: %w", ErrDocument, err)
 	}
 	s.mu.Lock()
 	if s.markers == nil {

@@ -148,6 +148,13 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 	}
 	for _, c := range cands {
 		src, title, err := s.source(ctx, c.Doc)
+		if errors.Is(err, ErrDocument) {
+			// One damaged document must not hide the leaker of another:
+			// it is left out of the trace (its readers are not scored,
+			// which keeps the bound), and the report says so.
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("document %q was left out: %v; run 'leaktrace log verify'", c.Doc, err))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

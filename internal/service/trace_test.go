@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -249,5 +251,49 @@ func TestTraceManyUnissuedRegistrationsOfOneText(t *testing.T) {
 		if strings.Contains(w, "left out") {
 			t.Errorf("warning %q: no document with copies was left out", w)
 		}
+	}
+}
+
+// TestTraceLeavesOutADamagedDocument: a registered document that can no
+// longer be prepared (its stored row changed) does not make the trace of
+// another document's copy fail; it is left out with a warning, and the
+// leaker of the intact one is named.
+func TestTraceLeavesOutADamagedDocument(t *testing.T) {
+	memo := corpus.RequireMemos(t, 1, 1500, 3)[0]
+	s := emptyHome(t, "p00", "p01", "p02")
+	copies := register(t, s, "intact", memo, "p00", "p01", "p02")
+	register(t, s, "damaged", memo, "p00")
+	s.Close()
+	db, err := sql.Open("sqlite", filepath.Join(s.Dir, service.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE documents SET marks = marks + 1 WHERE id = 'damaged'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err = service.Open(t.Context(), s.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rep, err := s.Trace(t.Context(), "leak.txt", []byte(copies["p01"]), service.DefaultEpsilon, service.DefaultSuspects)
+	if err != nil {
+		t.Fatalf("a damaged duplicate makes the trace fail: %v", err)
+	}
+	if len(rep.Matches) == 0 || rep.Matches[0].Source.ID != "intact" || len(rep.Matches[0].Suspects) == 0 ||
+		rep.Matches[0].Suspects[0].Recipient != "p01" || !rep.Matches[0].Suspects[0].Accused {
+		t.Fatalf("p01 is not accused on the intact document: %+v", rep.Matches)
+	}
+	for _, m := range rep.Matches {
+		if m.Source.ID == "damaged" {
+			t.Fatal("the damaged document was scored")
+		}
+	}
+	if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, `document "damaged" was left out`) }) {
+		t.Fatalf("no warning about the damaged document: %q", rep.Warnings)
+	}
+	if _, _, err := s.Marker(t.Context(), "damaged"); !errors.Is(err, service.ErrDocument) {
+		t.Fatalf("Marker of the damaged document: %v, want ErrDocument", err)
 	}
 }
