@@ -293,3 +293,31 @@ func TestEvalCleansUpOnTerminate(t *testing.T) {
 		t.Fatalf("scratch home left behind: %v", left)
 	}
 }
+
+// fullWriter fails every write, as a full disk or a closed pipe does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestUnwritableOutputFails: a report that could not be written fails the
+// command (exit 1), human-readable or JSON, whichever command wrote it.
+func TestUnwritableOutputFails(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	if code, stderr := runCLI(t, "--home", home, "init"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"doc", "list"},
+		{"recipient", "list"},
+		{"log", "verify"},
+		{"log", "verify", "--json"},
+		{"log", "checkpoint"},
+		{"--help"},
+	} {
+		var stderr bytes.Buffer
+		code := run(context.Background(), append([]string{"--home", home}, args...), strings.NewReader(""), fullWriter{}, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), "no space left on device") {
+			t.Errorf("leaktrace %s with a full standard output: exit %d, stderr:\n%s\nwant exit 1 and the write error", strings.Join(args, " "), code, stderr.String())
+		}
+	}
+}

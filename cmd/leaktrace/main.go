@@ -44,14 +44,23 @@ type app struct {
 // run executes the CLI and returns the exit code: 0 on success, 1 on
 // error, 2 on a usage mistake. It is the one place that words errors.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	// A report that could not be written (a full disk, a closed pipe) is
+	// an error, whichever command wrote it and however.
+	out := &stickyWriter{w: stdout}
+	a := &app{stdin: stdin, stdout: out, stderr: stderr}
+	if _, closed := stdout.(closedStdout); closed {
+		a.stdout = stdout // messages to a closed stdout are discarded; issue checks for it
+	}
 	root := a.rootCommand()
 	strictUsage(root)
 	root.SetArgs(args)
 	root.SetIn(stdin)
-	root.SetOut(stdout)
+	root.SetOut(a.stdout)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("writing the output: %w", out.err)
+	}
 	if err == nil {
 		return 0
 	}
