@@ -33,6 +33,10 @@ func ValidOrigin(origin string) bool {
 		strings.IndexFunc(origin, unicode.IsSpace) < 0 && !strings.Contains(origin, "+")
 }
 
+// MaxOrigin bounds a new log's origin, in bytes: it heads every
+// checkpoint.
+const MaxOrigin = 256
+
 // DefaultOrigin returns a fresh origin, "leaktrace.local/<16 hex digits>":
 // unique without depending on a host name that may change or leak.
 func DefaultOrigin() string {
@@ -46,6 +50,9 @@ func DefaultOrigin() string {
 func GenerateKey(origin string) (skey, vkey string, err error) {
 	if !ValidOrigin(origin) {
 		return "", "", fmt.Errorf("%w %q: use a name without spaces or '+', e.g. example.org/leaktrace", ErrOrigin, origin)
+	}
+	if len(origin) > MaxOrigin || strings.IndexFunc(origin, func(r rune) bool { return !unicode.IsGraphic(r) || unicode.Is(unicode.Cf, r) }) >= 0 {
+		return "", "", fmt.Errorf("%w %q: use at most %d visible characters, e.g. example.org/leaktrace", ErrOrigin, origin, MaxOrigin)
 	}
 	return note.GenerateKey(rand.Reader, origin)
 }

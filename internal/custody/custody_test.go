@@ -166,8 +166,13 @@ func TestParseCheckpoint(t *testing.T) {
 			t.Errorf("ParseCheckpoint(%q) = %v, want ErrCheckpoint", bad, err)
 		}
 	}
-	if _, _, err := GenerateKey("has space"); !errors.Is(err, ErrOrigin) {
-		t.Fatalf("GenerateKey with a bad origin: %v", err)
+	for _, bad := range []string{"has space", "a+b", "evil\u202eorg", "zero\u200bwidth", "esc\x1b[31m", strings.Repeat("x", MaxOrigin+1)} {
+		if _, _, err := GenerateKey(bad); !errors.Is(err, ErrOrigin) {
+			t.Errorf("GenerateKey(%q): %v, want ErrOrigin", bad, err)
+		}
+	}
+	if _, _, err := GenerateKey("example.org/leaktrace-\u00e9t\u00e9"); err != nil {
+		t.Errorf("GenerateKey with a non-ASCII origin: %v", err)
 	}
 	if o := DefaultOrigin(); !ValidOrigin(o) || !strings.HasPrefix(o, "leaktrace.local/") {
 		t.Fatalf("DefaultOrigin = %q", o)
