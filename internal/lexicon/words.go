@@ -551,12 +551,13 @@ func (d *doc) numberCompound(i int) {
 	src := d.text[w.start:w.end]
 	var alt string
 	if w.num {
-		if n, err := strconv.Atoi(src); err != nil || strconv.Itoa(n) != src || !d.uses(formWordCompound) {
+		if n, err := strconv.Atoi(src); err != nil || strconv.Itoa(n) != src || numberFigures[src] == "" ||
+			!d.uses(compoundForm(numberFigures[src], false)) {
 			return
 		}
 		alt = numberFigures[src]
 	} else {
-		if !d.uses(formFigureCompound) {
+		if !d.uses(compoundForm(numberWords[w.low], true)) {
 			return
 		}
 		alt = numberWords[w.low]
