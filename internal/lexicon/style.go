@@ -99,7 +99,10 @@ func (c *census) add(t string, ws []word) {
 		case t[w.start:w.end] == "US" && !(i > 0 && ws[i-1].upper) && !(i+1 < len(ws) && ws[i+1].upper):
 			// Not in all-capitals text, where "US" may be the pronoun.
 			c.forms[formUSBare]++
-		case (w.num || numberWords[w.low] != "") && next == "-" && numberUnits[ws[i+1].low]:
+		case (w.num || numberWords[w.low] != "" && !w.cap) && next == "-" && numberUnits[ws[i+1].low]:
+			// A capitalized number word starts a sentence or a title,
+			// where style forbids a figure: it shows no choice
+			// ("Thirty-day bill rates" beside "10-year yields").
 			c.forms[compoundForm(t[w.start:w.end], w.num)]++
 		}
 		if key := closedSpelling(w.low); key != "" {

@@ -87,6 +87,15 @@ var styleCases = []styleCase{
 		"Chinese real GDP growth remained around 7 percent on a four-quarter change basis"}, nil},
 	{"number", []string{"Chinese real GDP growth remained around 7 percent on a four-quarter change basis",
 		"Total PCE price inflation, as measured on a 12-month basis"}, nil},
+	// September 2020 starts a sentence with "Thirty-day", where no
+	// figure may stand; its "10-year" and "12-month" stay figures.
+	{"number", []string{"The near-dated implied volatility on 10-year Treasury securities was little changed.",
+		"Thirty-day bill rates fell.", "was 1.3 percent over the same 12-month period"}, nil},
+	// A suspended hyphen shares the unit: "10- and 30-year" keeps both
+	// figures even where the document writes "thirty-year" elsewhere
+	// (September 2020, with a thirty-year compound added).
+	{"number", []string{"Treasury yields were unchanged since the July FOMC meeting, while 10- and 30-year yields rose moderately.",
+		"a twelve-month span and a 12-month span"}, nil},
 	// May 2018 writes "one-month" and "2-year": below ten either may
 	// show, but "12-month" stays a figure.
 	{"number", []string{"In particular, in March the 12-month percent increase in PCE prices was equal to the Committee's objective.",

@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -518,6 +519,10 @@ var numberFigures = func() map[string]string {
 	return m
 }()
 
+// suspendedHyphen ends the text before a number that completes a
+// suspended compound: "10- and ", "two-, ", "2- to ".
+var suspendedHyphen = regexp.MustCompile(`\w-(,? (and|or|to) |, )$`)
+
 // numberUnits make a compound modifier with a number: "two-year note".
 var numberUnits = set("year", "month", "week", "day", "quarter", "hour", "minute", "decade")
 
@@ -547,6 +552,11 @@ func (d *doc) numberCompound(i int) {
 			d.gapAfter(k) != " " && numberUnits[d.low(k+1)] {
 			return
 		}
+	}
+	// Under V2 a number after a suspended hyphen ("10- and 30-year")
+	// shares its unit with the one before, so it keeps that one's style.
+	if d.f.catalogue >= V2 && suspendedHyphen.MatchString(d.text[max(0, w.start-12):w.start]) {
+		return
 	}
 	src := d.text[w.start:w.end]
 	var alt string
