@@ -405,7 +405,7 @@ func (a *audit) compare(doc string, copy int, o, c *text) {
 		if within(o.quoted, os, oe) {
 			a.report("quoted"+stray, doc, copy, show, key)
 		}
-		for _, v := range a.styleRules(o, h, ot, ct, joinToks(o.toks[h.i:h.i2]), joinToks(c.toks[h.j:h.j2])) {
+		for _, v := range a.styleRules(o, h, ot, ct, c.s[cs:min(len(c.s), ce+10)], joinToks(o.toks[h.i:h.i2]), joinToks(c.toks[h.j:h.j2])) {
 			a.report(v, doc, copy, show, key)
 		}
 		for _, v := range grammar(o, c, h) {
@@ -453,8 +453,13 @@ var spellings = []struct {
 
 var (
 	contraction = regexp.MustCompile(`(?i)^[a-z]+'(t|s|re|ve|ll|m|d)$`)
-	numberWord  = regexp.MustCompile(`(?i)^(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third)$`)
 	digits      = regexp.MustCompile(`^[0-9]+(st|nd|rd|th)?$`)
+	numCompound = regexp.MustCompile(`(?i)^(\d+|[a-z]+)-(year|month|week|day|quarter|hour|minute|decade)\b`)
+	smallWords  = regexp.MustCompile(`(?i)^(one|two|three|four|five|six|seven|eight|nine)$`)
+	smallFigure = regexp.MustCompile(`\b[1-9]-(year|month|week|day|quarter|hour|minute|decade)\b`)
+	largeFigure = regexp.MustCompile(`\b[1-9]\d+-(year|month|week|day|quarter|hour|minute|decade)\b`)
+	smallWord   = regexp.MustCompile(`\b(one|two|three|four|five|six|seven|eight|nine)-(year|month|week|day|quarter|hour|minute|decade)\b`)
+	largeWord   = regexp.MustCompile(`\b(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(year|month|week|day|quarter|hour|minute|decade)\b`)
 	serialYes   = regexp.MustCompile(`\b\w+, [\w ]{1,30}, (and|or) \w`)
 	serialNo    = regexp.MustCompile(`\b\w+, [\w ]{1,30}[^,] (and|or) \w`)
 )
@@ -483,7 +488,7 @@ func (t *text) prose() string {
 	return string(b)
 }
 
-func (a *audit) styleRules(o *text, h hunk, ot, ct, oj, cj string) []string {
+func (a *audit) styleRules(o *text, h hunk, ot, ct, cx, oj, cj string) []string {
 	var out []string
 	for _, sp := range spellings {
 		ca, cb := count(sp.a, ct), count(sp.b, ct)
@@ -506,16 +511,20 @@ func (a *audit) styleRules(o *text, h hunk, ot, ct, oj, cj string) []string {
 	if cc > oc && count(regexp.MustCompile(`(?i)\b[a-z]+['’](t|re|ve|ll|m|d)\b`), o.prose()) == 0 {
 		out = append(out, "style/contraction")
 	}
-	// Numerals or words.
-	if ow, cw := strings.Fields(fo), strings.Fields(fc); len(ow) >= 1 && len(cw) >= 1 {
-		for k := range min(len(ow), len(cw)) {
-			x, y := ow[k], cw[k]
-			if (numberWord.MatchString(x) && digits.MatchString(y)) || (digits.MatchString(x) && numberWord.MatchString(y)) {
-				re := regexp.MustCompile(`(?i)(^|[^\w.,%])` + regexp.QuoteMeta(y) + `($|[^\w%])`)
-				if count(re, o.prose()) == 0 {
-					out = append(out, "style/numeral")
-				}
-			}
+	// Numerals or words in a compound of time ("two-year", "2-year"),
+	// numbers below ten and from ten on being separate styles.
+	if m := numCompound.FindStringSubmatch(cx); m != nil && !strings.EqualFold(ct, ot) {
+		form := smallFigure
+		switch {
+		case digits.MatchString(m[1]) && len(m[1]) > 1:
+			form = largeFigure
+		case !digits.MatchString(m[1]) && smallWords.MatchString(m[1]):
+			form = smallWord
+		case !digits.MatchString(m[1]):
+			form = largeWord
+		}
+		if count(form, o.prose()) == 0 {
+			out = append(out, "style/numeral")
 		}
 	}
 	// Hyphenated compounds: the same letters with or without a hyphen.
@@ -582,7 +591,9 @@ func grammar(o, c *text, h hunk) []string {
 			for pi >= 0 && c.toks[pi].s == ">" {
 				pi--
 			}
-			if (base == "you" || base == "it") && pi >= 0 {
+			// Only where the original has the same word before the
+			// pronoun: "I know that it is" → "I know it's" is a clause.
+			if (base == "you" || base == "it") && pi >= 0 && sameBefore(o, h, c.toks[pi].s, base) {
 				p := strings.ToLower(flat(c.toks[pi].s))
 				if isWord([]rune(p)[0]) && !leadsubj[p] && !auxiliary[p] && p != "will" && !strings.Contains(p, "'") {
 					out = append(out, "grammar/object-pronoun")
@@ -629,4 +640,15 @@ func countAny(s, chars string) int {
 		}
 	}
 	return n
+}
+
+// sameBefore reports whether, in the original's side of h, the pronoun
+// base follows the word prev (or starts the hunk right after it).
+func sameBefore(o *text, h hunk, prev, base string) bool {
+	for i := h.i; i < h.i2; i++ {
+		if strings.EqualFold(o.toks[i].s, base) {
+			return i > 0 && strings.EqualFold(flat(o.toks[i-1].s), flat(prev))
+		}
+	}
+	return false
 }
