@@ -460,6 +460,7 @@ var (
 	largeFigure = regexp.MustCompile(`\b[1-9]\d+-(year|month|week|day|quarter|hour|minute|decade)\b`)
 	smallWord   = regexp.MustCompile(`\b(one|two|three|four|five|six|seven|eight|nine)-(year|month|week|day|quarter|hour|minute|decade)\b`)
 	largeWord   = regexp.MustCompile(`\b(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(year|month|week|day|quarter|hour|minute|decade)\b`)
+	contracted  = regexp.MustCompile(`(?i)\b([a-z]+['’](t|re|ve|ll|m|d)|(it|that|there|what|here|he|she|let|who)['’]s)\b`)
 	serialYes   = regexp.MustCompile(`\b\w+, [\w ]{1,30}, (and|or) \w`)
 	serialNo    = regexp.MustCompile(`\b\w+, [\w ]{1,30}[^,] (and|or) \w`)
 )
@@ -508,7 +509,7 @@ func (a *audit) styleRules(o *text, h hunk, ot, ct, cx, oj, cj string) []string 
 			cc++
 		}
 	}
-	if cc > oc && count(regexp.MustCompile(`(?i)\b[a-z]+['’](t|re|ve|ll|m|d)\b`), o.prose()) == 0 {
+	if cc > oc && count(contracted, o.s) == 0 {
 		out = append(out, "style/contraction")
 	}
 	// Numerals or words in a compound of time ("two-year", "2-year"),
@@ -536,7 +537,8 @@ func (a *audit) styleRules(o *text, h hunk, ot, ct, cx, oj, cj string) []string 
 		}
 	}
 	// The serial comma.
-	if strings.ReplaceAll(fo, ",", "") == strings.ReplaceAll(fc, ",", "") && fo != fc {
+	if strings.ReplaceAll(fo, ",", "") == strings.ReplaceAll(fc, ",", "") && fo != fc &&
+		h.i2 < len(o.toks) && (strings.EqualFold(o.toks[h.i2].s, "and") || strings.EqualFold(o.toks[h.i2].s, "or")) {
 		p := o.prose()
 		yes, no := count(serialYes, p), count(serialNo, p)
 		if strings.Count(fc, ",") > strings.Count(fo, ",") && yes == 0 && no > 0 ||
