@@ -165,9 +165,15 @@ func (a *audit) doc(path string, rng *rand.Rand) error {
 			a.report("structure", name, c, fmt.Sprintf("copy has %d regions, original %d", len(regions), len(origs)), "")
 			continue
 		}
+		var ob, cb strings.Builder
 		for ri, r := range regions {
-			a.compare(name, c, origs[ri], newText(r.Text))
+			ct := newText(r.Text)
+			a.compare(name, c, origs[ri], ct)
+			ob.WriteString(origs[ri].s + "\n")
+			cb.WriteString(ct.s + "\n")
 		}
+		// Quote styles are the whole document's.
+		a.mixed(name, c, ob.String(), cb.String())
 	}
 	return nil
 }
@@ -412,7 +418,6 @@ func (a *audit) compare(doc string, copy int, o, c *text) {
 			a.report(v, doc, copy, show, key)
 		}
 	}
-	a.mixed(doc, copy, o, c)
 }
 
 func tail(s string, n int) string {
@@ -619,14 +624,14 @@ func grammar(o, c *text, h hunk) []string {
 // mixed reports a copy that mixes straight and curly quotes of a class
 // (apostrophes and single quotes; double quotes) where the original uses
 // one kind.
-func (a *audit) mixed(doc string, copy int, o, c *text) {
+func (a *audit) mixed(doc string, copy int, o, c string) {
 	classes := []struct {
 		name            string
 		straight, curly string
 	}{{"apostrophe", "'", "‘’"}, {"double", `"`, "“”„"}}
 	for _, cl := range classes {
-		os, oc := strings.Count(o.s, cl.straight), countAny(o.s, cl.curly)
-		cs, cc := strings.Count(c.s, cl.straight), countAny(c.s, cl.curly)
+		os, oc := strings.Count(o, cl.straight), countAny(o, cl.curly)
+		cs, cc := strings.Count(c, cl.straight), countAny(c, cl.curly)
 		if (os == 0 || oc == 0) && cs > 0 && cc > 0 {
 			a.report("mixed/"+cl.name, doc, copy,
 				fmt.Sprintf("original %d straight %d curly, copy %d straight %d curly", os, oc, cs, cc), "")
