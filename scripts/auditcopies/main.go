@@ -281,9 +281,15 @@ func (t *text) quotes() {
 	for _, para := range strings.SplitAfter(t.s, "\n\n") {
 		var open = -1
 		n := 0
+		ditto := false
 		for i, r := range para {
 			if !isDouble(r) {
 				continue
+			}
+			// A straight quote between spaces is a ditto mark, no
+			// quotation: the pairing of its paragraph is a guess.
+			if r == '"' && i > 0 && i+1 < len(para) && unicode.IsSpace(rune(para[i-1])) && unicode.IsSpace(rune(para[i+1])) {
+				ditto = true
 			}
 			n++
 			if open < 0 {
@@ -293,7 +299,7 @@ func (t *text) quotes() {
 				open = -1
 			}
 		}
-		if n%2 == 1 {
+		if n%2 == 1 || ditto {
 			t.stray = append(t.stray, span{start, start + len(para)})
 		}
 		start += len(para)
@@ -536,7 +542,17 @@ func (a *audit) styleRules(o *text, h hunk, ot, ct, cx, oj, cj string) []string 
 	// Hyphenated compounds: the same letters with or without a hyphen.
 	strip := func(s string) string { return strings.NewReplacer("-", "", " ", "").Replace(strings.ToLower(s)) }
 	if fo != fc && strip(fo) == strip(fc) && (strings.Contains(fo, "-") || strings.Contains(fc, "-")) {
-		form := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(ct) + `\b`)
+		// The style is the joint, not the inflection: "co-operating"
+		// licenses "co-operation". Compare up to four letters past it.
+		hi := strings.IndexByte(ot, '-')
+		if hi < 0 {
+			hi = strings.IndexByte(ct, '-')
+		}
+		n := hi + 4
+		if hi < len(ct) && (ct[hi] == '-' || ct[hi] == ' ') {
+			n++
+		}
+		form := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(ct[:min(n, len(ct))]))
 		if count(form, o.s) == 0 {
 			out = append(out, "style/hyphen")
 		}
