@@ -7,7 +7,9 @@ package lexicon
 // of which at least consistentShare percent take one form.
 //
 //   - Serial comma: the lists of like items with the comma before the
-//     last "and"/"or" against those without it.
+//     last "and"/"or" against those without it. It varies only where the
+//     document writes both: an email with one or two lists, all with the
+//     comma, has no other style to show.
 //   - Contractions: contracting is offered only where the author's own
 //     prose contracts (two contractions or more, quotations left out by
 //     the caller) and contractions are not a rare exception in it (at
@@ -51,7 +53,7 @@ func (f *Finder) readStyle(texts []string) {
 			d.cands = d.cands[:0]
 		}
 	}
-	f.serialVaries = !consistent(with, without)
+	f.serialVaries = with > 0 && without > 0 && !consistent(with, without)
 	if f.contractions && contracted+expandable > 0 && contracted*10 < contracted+expandable {
 		f.contractions = false
 	}

@@ -31,12 +31,17 @@ const (
 	formPercentSign    = "%"        // a figure followed by "%"
 	formPercentWord    = "percent"  // the word
 	formUSBare         = "US"       // the abbreviation without points
-	formFigureCompound = "2-year"   // a figure in a compound of time
-	formWordCompound   = "two-year" // a number word in one
-	closedPrefix       = "closed:"  // + the dated key: "closed:e-mail" is "email"
-	formulaN           = 6          // words in a formula
-	formulaMin         = 3          // occurrences that make a run a formula
-	formulaSeed        = 0x9E3779B97F4A7C15
+	formFigureCompound = "2-year"   // a figure below 10 in a compound of time
+	formWordCompound   = "two-year" // a number word below ten in one
+	// Numbers from 10 on are a style of their own: the usual rule writes
+	// "four-quarter" but "12-month", so "two-year" in a document does not
+	// license "twelve-month".
+	formFigureCompoundLarge = "12-month"
+	formWordCompoundLarge   = "twelve-month"
+	closedPrefix            = "closed:" // + the dated key: "closed:e-mail" is "email"
+	formulaN                = 6         // words in a formula
+	formulaMin              = 3         // occurrences that make a run a formula
+	formulaSeed             = 0x9E3779B97F4A7C15
 )
 
 // styleWords are the single words whose use the census counts: both
@@ -94,12 +99,11 @@ func (c *census) add(t string, ws []word) {
 		case t[w.start:w.end] == "US" && !(i > 0 && ws[i-1].upper) && !(i+1 < len(ws) && ws[i+1].upper):
 			// Not in all-capitals text, where "US" may be the pronoun.
 			c.forms[formUSBare]++
-		case (w.num || numberWords[w.low] != "") && next == "-" && numberUnits[ws[i+1].low]:
-			if w.num {
-				c.forms[formFigureCompound]++
-			} else {
-				c.forms[formWordCompound]++
-			}
+		case (w.num || numberWords[w.low] != "" && !w.cap) && next == "-" && numberUnits[ws[i+1].low]:
+			// A capitalized number word starts a sentence or a title,
+			// where style forbids a figure: it shows no choice
+			// ("Thirty-day bill rates" beside "10-year yields").
+			c.forms[compoundForm(t[w.start:w.end], w.num)]++
 		}
 		if key := closedSpelling(w.low); key != "" {
 			c.forms[closedPrefix+key]++
@@ -124,6 +128,26 @@ func (c *census) done() {
 		i = j
 	}
 	c.grams = nil
+}
+
+// compoundForm names the style of the number src in a compound of time:
+// a figure or a word, below ten or from ten on.
+func compoundForm(src string, figure bool) string {
+	fig := src
+	if !figure {
+		fig = numberWords[strings.ToLower(src)]
+	}
+	large := len(fig) > 1
+	switch {
+	case figure && large:
+		return formFigureCompoundLarge
+	case figure:
+		return formFigureCompound
+	case large:
+		return formWordCompoundLarge
+	default:
+		return formWordCompound
+	}
 }
 
 // closedSpelling returns the dated key ("e-mail") of a closed spelling

@@ -18,9 +18,11 @@ const bothStyles = "toward towards afterward afterwards upward upwards downward 
 	"onward onwards inward inwards outward outwards judgment judgement judgments judgements judgmental " +
 	"judgemental acknowledgment acknowledgement acknowledgments acknowledgements among amongst while " +
 	"whilst amid amidst OK okay; 5% and 5 percent and 5 per cent; the U.S. economy and the US economy; " +
-	"a two-year and a 2-year note; email e-mail online on-line website web site cooperate co-operate " +
+	"a two-year and a 2-year note, a twelve-month and a 12-month span; email e-mail online on-line website web site cooperate co-operate " +
 	"coordinate co-ordinate. Over $2 billion; in the coming years, in coming months; each other, one " +
-	"another; everyone everybody someone somebody anyone anybody nobody, no one; he said Tuesday, she said on Tuesday, so we can."
+	"another; everyone everybody someone somebody anyone anybody nobody, no one; he said Tuesday, she said on Tuesday, so we can. " +
+	"As policymakers in the euro area, Sweden, Denmark, and Japan eased; as policymakers in the euro area, " +
+	"Sweden, Denmark and many emerging market economies eased."
 
 // styleCase is a document and the renderings of one family Find must
 // offer in it: its first text, with the others as the rest of the
@@ -75,9 +77,32 @@ var styleCases = []styleCase{
 		[]string{"other apps seemed to work okay for cut and paste"}},
 
 	{"number", []string{"The four-week moving average of initial claims edged up."}, nil},
-	{"number", []string{"The four-week moving average of initial claims edged up.", "the 12-month change"},
+	{"number", []string{"The four-week moving average of initial claims edged up.", "the 2-year note"},
 		[]string{"The 4-week moving average of initial claims edged up."}},
 	{"number", []string{"the 12-month change in the consumer price index"}, nil},
+	// Numbers below ten and from ten on are separate styles: FOMC
+	// minutes write "four-quarter" but "12-month" (October 2015), so
+	// neither licenses "twelve-month" or "4-quarter".
+	{"number", []string{"Total PCE price inflation, as measured on a 12-month basis, continued to run below the Committee's longer-run objective.",
+		"Chinese real GDP growth remained around 7 percent on a four-quarter change basis"}, nil},
+	{"number", []string{"Chinese real GDP growth remained around 7 percent on a four-quarter change basis",
+		"Total PCE price inflation, as measured on a 12-month basis"}, nil},
+	// September 2020 starts a sentence with "Thirty-day", where no
+	// figure may stand; its "10-year" and "12-month" stay figures.
+	{"number", []string{"The near-dated implied volatility on 10-year Treasury securities was little changed.",
+		"Thirty-day bill rates fell.", "was 1.3 percent over the same 12-month period"}, nil},
+	// A suspended hyphen shares the unit: "10- and 30-year" keeps both
+	// figures even where the document writes "thirty-year" elsewhere
+	// (September 2020, with a thirty-year compound added).
+	{"number", []string{"Treasury yields were unchanged since the July FOMC meeting, while 10- and 30-year yields rose moderately.",
+		"a twelve-month span and a 12-month span"}, nil},
+	// May 2018 writes "one-month" and "2-year": below ten either may
+	// show, but "12-month" stays a figure.
+	{"number", []string{"In particular, in March the 12-month percent increase in PCE prices was equal to the Committee's objective.",
+		"at the one-month horizon", "yields on 2-year and 10-year Treasury securities"}, nil},
+	{"number", []string{"Option-implied volatility on the S&P 500 index at the one-month horizon declined.",
+		"In March the 12-month percent increase", "yields on 2-year and 10-year Treasury securities"},
+		[]string{"Option-implied volatility on the S&P 500 index at the 1-month horizon declined."}},
 
 	// "email" is offered for "e-mail" only where the document writes
 	// the closed form too.

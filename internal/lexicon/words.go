@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -518,6 +519,10 @@ var numberFigures = func() map[string]string {
 	return m
 }()
 
+// suspendedHyphen ends the text before a number that completes a
+// suspended compound: "10- and ", "two-, ", "2- to ".
+var suspendedHyphen = regexp.MustCompile(`\w-(,? (and|or|to) |, )$`)
+
 // numberUnits make a compound modifier with a number: "two-year note".
 var numberUnits = set("year", "month", "week", "day", "quarter", "hour", "minute", "decade")
 
@@ -548,15 +553,21 @@ func (d *doc) numberCompound(i int) {
 			return
 		}
 	}
+	// Under V2 a number after a suspended hyphen ("10- and 30-year")
+	// shares its unit with the one before, so it keeps that one's style.
+	if d.f.catalogue >= V2 && suspendedHyphen.MatchString(d.text[max(0, w.start-12):w.start]) {
+		return
+	}
 	src := d.text[w.start:w.end]
 	var alt string
 	if w.num {
-		if n, err := strconv.Atoi(src); err != nil || strconv.Itoa(n) != src || !d.uses(formWordCompound) {
+		if n, err := strconv.Atoi(src); err != nil || strconv.Itoa(n) != src || numberFigures[src] == "" ||
+			!d.uses(compoundForm(numberFigures[src], false)) {
 			return
 		}
 		alt = numberFigures[src]
 	} else {
-		if !d.uses(formFigureCompound) {
+		if !d.uses(compoundForm(numberWords[w.low], true)) {
 			return
 		}
 		alt = numberWords[w.low]
