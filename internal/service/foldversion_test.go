@@ -3,7 +3,9 @@ package service_test
 import (
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/leaktrace/leaktrace/internal/lexicon"
@@ -47,5 +49,30 @@ func TestOpenRebuildsAnOutdatedIndex(t *testing.T) {
 	}
 	if v, _, _ := s.Store.Meta(ctx, store.MetaFoldVersion); v != want {
 		t.Errorf("canonical-form version %q after the rebuild, want %s", v, want)
+	}
+}
+
+// TestOpenKeepsANewerIndex: an index built by a newer leaktrace's
+// canonical form is not rebuilt down to this one's; the home opens with a
+// warning that says so.
+func TestOpenKeepsANewerIndex(t *testing.T) {
+	ctx := t.Context()
+	dir, _ := keyHome(t, false)
+	newer := strconv.Itoa(lexicon.FoldVersion + 1)
+	db, err := sql.Open("sqlite", filepath.Join(dir, service.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE meta SET value = ? WHERE name = 'fold_version'`, newer); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s := open(t, dir)
+	defer s.Close()
+	if v, _, _ := s.Store.Meta(ctx, store.MetaFoldVersion); v != newer {
+		t.Errorf("canonical-form version %q after opening, want the newer %s kept", v, newer)
+	}
+	if !slices.ContainsFunc(s.Warnings(), func(w string) bool { return strings.Contains(w, "built by a newer leaktrace") }) {
+		t.Errorf("no warning about the newer index: %q", s.Warnings())
 	}
 }

@@ -73,6 +73,13 @@ func (s *Service) upgradeIndex(ctx context.Context) error {
 	if ok && v == foldVersion {
 		return nil
 	}
+	if n, err := strconv.Atoi(v); ok && err == nil && n > lexicon.FoldVersion {
+		// A newer leaktrace built it: rebuilding it down would break
+		// that release's lookups, and this one's canonical form may miss
+		// what the newer one folds.
+		s.warnings = append(s.warnings, fmt.Sprintf("the lookup index was built by a newer leaktrace (canonical form %d, this one knows %d): a trace may miss documents; use the newer leaktrace", n, lexicon.FoldVersion))
+		return nil
+	}
 	if _, err := s.Reindex(ctx, nil); err != nil {
 		s.warnings = append(s.warnings, fmt.Sprintf("the lookup index was built by an earlier release and could not be rebuilt (%v); run 'leaktrace reindex'", err))
 	}
