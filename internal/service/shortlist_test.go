@@ -34,8 +34,8 @@ func TestShortlist(t *testing.T) {
 		{same(40, 50), maxTiedCandidates, 40 - maxTiedCandidates},
 	} {
 		kept, dropped := shortlist(ranked(c.covered...))
-		if len(kept) != c.kept || dropped != c.dropped {
-			t.Errorf("shortlist(%v) kept %d, dropped %d; want %d, %d", c.covered, len(kept), dropped, c.kept, c.dropped)
+		if len(kept) != c.kept || len(dropped) != c.dropped {
+			t.Errorf("shortlist(%v) kept %d, dropped %d; want %d, %d", c.covered, len(kept), len(dropped), c.kept, c.dropped)
 		}
 	}
 }
@@ -50,15 +50,15 @@ func TestPickCandidates(t *testing.T) {
 	}
 	ranked = append(ranked, index.Candidate{Doc: "zzz", Covered: 50})
 	kept, dropped := pickCandidates(ranked, map[string]bool{"zzz": true})
-	if dropped != 0 || len(kept) != 1+maxTiedCandidates || kept[0].Doc != "zzz" {
-		t.Errorf("kept %d (first %s), dropped %d; want zzz and %d others, none dropped", len(kept), kept[0].Doc, dropped, maxTiedCandidates)
+	if len(dropped) != 0 || len(kept) != 1+maxTiedCandidates || kept[0].Doc != "zzz" {
+		t.Errorf("kept %d (first %s), dropped %d; want zzz and %d others, none dropped", len(kept), kept[0].Doc, len(dropped), maxTiedCandidates)
 	}
 	issued := map[string]bool{}
 	for _, c := range ranked {
 		issued[c.Doc] = true
 	}
 	kept, dropped = pickCandidates(ranked, issued)
-	if len(kept) != maxTiedCandidates || dropped != len(ranked)-maxTiedCandidates {
-		t.Errorf("all issued: kept %d, dropped %d; want %d, %d", len(kept), dropped, maxTiedCandidates, len(ranked)-maxTiedCandidates)
+	if len(kept) != maxTiedCandidates || len(dropped) != len(ranked)-maxTiedCandidates || dropped[0].Doc != ranked[maxTiedCandidates].Doc {
+		t.Errorf("all issued: kept %d, dropped %v; want %d kept, the other %d dropped", len(kept), dropped, maxTiedCandidates, len(ranked)-maxTiedCandidates)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/marks"
+	"github.com/leaktrace/leaktrace/internal/plural"
 	"github.com/leaktrace/leaktrace/internal/trace"
 )
 
@@ -143,8 +145,16 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 		return nil, err
 	}
 	cands, dropped := pickCandidates(ranked, issued)
-	if dropped > 0 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the leak matches %d more registered documents with issued copies as closely as the last of those scored; they were left out, so none of their readers can be named", dropped))
+	if len(dropped) > 0 {
+		ids := make([]string, 0, min(len(dropped), 10))
+		for _, c := range dropped[:min(len(dropped), 10)] {
+			ids = append(ids, strconv.Quote(c.Doc))
+		}
+		if len(dropped) > 10 {
+			ids = append(ids, "…")
+		}
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the leak matches %s with issued copies as closely as the last of those scored, which were left out, so none of their readers can be named: %s; trace an excerpt that tells them apart",
+			plural.Count(len(dropped), "more registered document"), strings.Join(ids, ", ")))
 	}
 	for _, c := range cands {
 		src, title, err := s.source(ctx, c.Doc)
@@ -217,7 +227,7 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 // with copies had to be left out. Which documents are picked depends on
 // the leak and on which documents have copies, never on any reader's
 // code, so the bound on false accusations stays exact.
-func pickCandidates(ranked []index.Candidate, issued map[string]bool) ([]index.Candidate, int) {
+func pickCandidates(ranked []index.Candidate, issued map[string]bool) (kept, dropped []index.Candidate) {
 	var with, without []index.Candidate
 	for _, c := range ranked {
 		if issued[c.Doc] {
@@ -226,28 +236,27 @@ func pickCandidates(ranked []index.Candidate, issued map[string]bool) ([]index.C
 			without = append(without, c)
 		}
 	}
-	with, dropped := shortlist(with)
+	with, dropped = shortlist(with)
 	without, _ = shortlist(without)
 	return append(with, without...), dropped
 }
 
 // shortlist cuts the index's ranking of candidate documents to the ones
 // to align: the first maxCandidates, and any tied with the last of them,
-// up to maxTiedCandidates. It returns how many tied candidates it had to
+// up to maxTiedCandidates. It also returns the tied candidates it had to
 // leave out.
-func shortlist(cands []index.Candidate) ([]index.Candidate, int) {
+func shortlist(cands []index.Candidate) (kept, dropped []index.Candidate) {
 	if len(cands) <= maxCandidates {
-		return cands, 0
+		return cands, nil
 	}
 	n := maxCandidates
 	last := cands[n-1].Covered
 	for n < len(cands) && cands[n].Covered == last && n < maxTiedCandidates {
 		n++
 	}
-	dropped := 0
 	for _, c := range cands[n:] {
 		if c.Covered == last {
-			dropped++
+			dropped = append(dropped, c)
 		}
 	}
 	return cands[:n], dropped
