@@ -88,6 +88,10 @@ a different file there is never replaced unless --force is given.`,
 				if _, err := o.Check(); err != nil {
 					return err
 				}
+				if asJSON && a.isStdout(out) {
+					return withHint(usagef("--json with -o %s would write the copy and the JSON summary to the same place, standard output", termSafe(out)),
+						"write the copy with -o to another file to get a JSON summary on standard output")
+				}
 			} else if err := a.stdoutOpen(); err != nil {
 				return err
 			}

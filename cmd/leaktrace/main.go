@@ -39,6 +39,9 @@ type app struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// stdoutFile is the standard output as run was given it, before
+	// wrapping: an *os.File when it is the process's own.
+	stdoutFile io.Writer
 }
 
 // run executes the CLI and returns the exit code: 0 on success, 1 on
@@ -47,7 +50,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// A report that could not be written (a full disk, a closed pipe) is
 	// an error, whichever command wrote it and however.
 	out := &stickyWriter{w: stdout}
-	a := &app{stdin: stdin, stdout: out, stderr: stderr}
+	a := &app{stdin: stdin, stdout: out, stderr: stderr, stdoutFile: stdout}
 	if _, closed := stdout.(closedStdout); closed {
 		a.stdout = stdout // messages to a closed stdout are discarded; issue checks for it
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"os"
 
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 )
@@ -35,4 +36,20 @@ func (a *app) stdoutOpen() error {
 		return errStdoutClosed
 	}
 	return nil
+}
+
+// isStdout reports whether path is where standard output goes: a
+// descriptor alias of it (/dev/stdout, /dev/fd/1, a link to either), or
+// the very file standard output was redirected to.
+func (a *app) isStdout(path string) bool {
+	f, ok := a.stdoutFile.(*os.File)
+	if !ok {
+		return false
+	}
+	out, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && os.SameFile(st, out)
 }
