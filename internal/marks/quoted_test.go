@@ -178,37 +178,11 @@ var reQuotedRef = regexp.MustCompile(`(?:^|[\s(])("[^"\s][^"]*[^"\s]"|\x{201C}[^
 // documents, once zero-width characters are removed, every quotation and
 // quoted line of the source is found unchanged.
 func TestCopiesKeepQuotedTextOnCorpus(t *testing.T) {
-	corpus.Require(t)
 	rng := rand.New(rand.NewPCG(7, 11))
-	var docs []struct {
-		name string
-		data []byte
-	}
-	for _, c := range []struct {
-		sub, ext string
-		every    int
-	}{{"sotu", ".txt", 7}, {"fomc", ".txt", 9}, {"email", ".eml", 40}} {
-		for i, f := range corpus.Files(c.sub) {
-			if i%c.every != 0 {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			docs = append(docs, struct {
-				name string
-				data []byte
-			}{filepath.Base(f) + c.ext, b})
-		}
-	}
 	dropZW := strings.NewReplacer("\u200B", "", "\u200C", "", "\u200D", "", "\u2060", "")
 	checked := 0
-	for _, d := range docs {
-		doc, err := format.Parse(d.name, d.data)
-		if err != nil {
-			continue
-		}
+	for _, d := range quoteSample(t) {
+		doc := d.doc
 		set := marks.FindWith(doc, marks.Options{Catalogue: lexicon.V2})
 		var spans []string
 		for _, r := range doc.Regions() {
@@ -248,6 +222,39 @@ func TestCopiesKeepQuotedTextOnCorpus(t *testing.T) {
 	}
 }
 
+// sampleDoc is a parsed corpus document.
+type sampleDoc struct {
+	name string
+	doc  format.Document
+}
+
+// quoteSample is the corpus sample the quotation tests run on: every 7th
+// address, every 9th set of minutes and every 40th email that parse.
+func quoteSample(t *testing.T) []sampleDoc {
+	t.Helper()
+	corpus.Require(t)
+	var out []sampleDoc
+	for _, c := range []struct {
+		sub, ext string
+		every    int
+	}{{"sotu", ".txt", 7}, {"fomc", ".txt", 9}, {"email", ".eml", 40}} {
+		for i, f := range corpus.Files(c.sub) {
+			if i%c.every != 0 {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Base(f) + c.ext
+			if doc, err := format.Parse(name, b); err == nil {
+				out = append(out, sampleDoc{name, doc})
+			}
+		}
+	}
+	return out
+}
+
 func trim(s string) string {
 	if len(s) > 200 {
 		return fmt.Sprintf("%q … %q", s[:100], s[len(s)-100:])
@@ -265,54 +272,37 @@ func quoteKinds(text string) (straight, curly bool) {
 // only curly) apostrophes and double quotes gets copies that do the same,
 // on real text; under catalogue 1 the same documents got mixed copies.
 func TestCopiesKeepOneQuoteStyle(t *testing.T) {
-	corpus.Require(t)
 	rng := rand.New(rand.NewPCG(5, 9))
 	single, mixedV1 := 0, 0
-	for _, c := range []struct {
-		sub, ext string
-		every    int
-	}{{"sotu", ".txt", 7}, {"fomc", ".txt", 9}, {"email", ".eml", 40}} {
-		for i, f := range corpus.Files(c.sub) {
-			if i%c.every != 0 {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			name := filepath.Base(f) + c.ext
-			doc, err := format.Parse(name, b)
-			if err != nil {
-				continue
-			}
-			var src strings.Builder
-			for _, r := range doc.Regions() {
-				src.WriteString(r.Text)
-			}
-			s, k := quoteKinds(src.String())
-			if s == k {
-				continue // mixed, or no quotes at all
-			}
-			single++
-			for v := lexicon.V1; v <= lexicon.V2; v++ {
-				set := marks.FindWith(doc, marks.Options{Catalogue: v})
-				for n := 0; n < 2; n++ {
-					cp, _ := randomCopy(t, set, rng)
-					cd, err := format.Parse(name, cp)
-					if err != nil {
-						t.Fatal(err)
-					}
-					var text strings.Builder
-					for _, r := range cd.Regions() {
-						text.WriteString(r.Text)
-					}
-					cs, ck := quoteKinds(text.String())
-					if cs && ck {
-						if v == lexicon.V1 {
-							mixedV1++
-						} else {
-							t.Errorf("%s: a catalogue-2 copy mixes straight and curly quotes", name)
-						}
+	for _, d := range quoteSample(t) {
+		doc, name := d.doc, d.name
+		var src strings.Builder
+		for _, r := range doc.Regions() {
+			src.WriteString(r.Text)
+		}
+		s, k := quoteKinds(src.String())
+		if s == k {
+			continue // mixed, or no quotes at all
+		}
+		single++
+		for v := lexicon.V1; v <= lexicon.V2; v++ {
+			set := marks.FindWith(doc, marks.Options{Catalogue: v})
+			for n := 0; n < 2; n++ {
+				cp, _ := randomCopy(t, set, rng)
+				cd, err := format.Parse(name, cp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var text strings.Builder
+				for _, r := range cd.Regions() {
+					text.WriteString(r.Text)
+				}
+				cs, ck := quoteKinds(text.String())
+				if cs && ck {
+					if v == lexicon.V1 {
+						mixedV1++
+					} else {
+						t.Errorf("%s: a catalogue-2 copy mixes straight and curly quotes", name)
 					}
 				}
 			}
