@@ -146,15 +146,15 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 	}
 	cands, dropped := pickCandidates(ranked, issued)
 	if len(dropped) > 0 {
-		ids := make([]string, 0, min(len(dropped), 10))
+		names := make([]string, 0, min(len(dropped), 10)+1)
 		for _, c := range dropped[:min(len(dropped), 10)] {
-			ids = append(ids, strconv.Quote(c.Doc))
+			names = append(names, strconv.Quote(c.Doc))
 		}
 		if len(dropped) > 10 {
-			ids = append(ids, "…")
+			names = append(names, "…")
 		}
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the leak matches %s with issued copies as closely as the last of those scored, which were left out, so none of their readers can be named: %s; trace an excerpt that tells them apart",
-			plural.Count(len(dropped), "more registered document"), strings.Join(ids, ", ")))
+			plural.Count(len(dropped), "more registered document"), strings.Join(names, ", ")))
 	}
 	for _, c := range cands {
 		src, title, err := s.source(ctx, c.Doc)
