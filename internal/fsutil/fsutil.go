@@ -289,17 +289,6 @@ func (o Output) Write(ctx context.Context, data []byte, perm os.FileMode) error 
 	return CreateFile(p, data, perm)
 }
 
-// WriteOutput writes data to path like [Output.Write], with no protected
-// directory; force allows replacing an existing regular file.
-func WriteOutput(ctx context.Context, path string, data []byte, perm os.FileMode, force bool) error {
-	return Output{Path: path, Force: force}.Write(ctx, data, perm)
-}
-
-// CheckOutput is [Output.Check] for path, with no protected directory.
-func CheckOutput(path string, force bool) (Kind, error) {
-	return Output{Path: path, Force: force}.Check()
-}
-
 // waitFor runs a write that may block and returns its error, or ctx's
 // error if ctx is done first.
 func waitFor(ctx context.Context, write func() error) error {

@@ -91,7 +91,7 @@ func TestWriteOutputNewFile(t *testing.T) {
 	if k, err := Probe(p); err != nil || k != Missing {
 		t.Fatalf("Probe = %v, %v; want Missing", k, err)
 	}
-	if err := WriteOutput(ctx, p, []byte("copy\n"), 0o600, false); err != nil {
+	if err := (Output{Path: p, Force: false}).Write(ctx, []byte("copy\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, p); got != "copy\n" {
@@ -111,14 +111,14 @@ func TestWriteOutputNeverClobbersWithoutForce(t *testing.T) {
 	if k, err := Probe(p); err != nil || k != Regular {
 		t.Fatalf("Probe = %v, %v; want Regular", k, err)
 	}
-	err := WriteOutput(ctx, p, []byte("copy\n"), 0o600, false)
+	err := (Output{Path: p, Force: false}).Write(ctx, []byte("copy\n"), 0o600)
 	if !errors.Is(err, ErrExists) {
 		t.Fatalf("err = %v, want ErrExists", err)
 	}
 	if got := readFile(t, p); got != "the source document\n" {
 		t.Fatalf("existing file changed to %q", got)
 	}
-	if err := WriteOutput(ctx, p, []byte("copy\n"), 0o600, true); err != nil {
+	if err := (Output{Path: p, Force: true}).Write(ctx, []byte("copy\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, p); got != "copy\n" {
@@ -153,10 +153,10 @@ func TestWriteOutputFollowsSymlinks(t *testing.T) {
 	writeFile(t, tgt, "old\n")
 	link := filepath.Join(dir, "link.txt")
 	symlink(t, "sub/target.txt", link)
-	if err := WriteOutput(ctx, link, []byte("new\n"), 0o600, false); !errors.Is(err, ErrExists) {
+	if err := (Output{Path: link, Force: false}).Write(ctx, []byte("new\n"), 0o600); !errors.Is(err, ErrExists) {
 		t.Fatalf("err = %v, want ErrExists", err)
 	}
-	if err := WriteOutput(ctx, link, []byte("new\n"), 0o600, true); err != nil {
+	if err := (Output{Path: link, Force: true}).Write(ctx, []byte("new\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if !isSymlink(t, link) {
@@ -174,7 +174,7 @@ func TestWriteOutputFollowsSymlinks(t *testing.T) {
 	symlink(t, filepath.Join(sub, "new.txt"), dangling)
 	chain := filepath.Join(dir, "chain")
 	symlink(t, "dangling", chain)
-	if err := WriteOutput(ctx, chain, []byte("created\n"), 0o600, false); err != nil {
+	if err := (Output{Path: chain, Force: false}).Write(ctx, []byte("created\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if !isSymlink(t, chain) || !isSymlink(t, dangling) {
@@ -187,7 +187,7 @@ func TestWriteOutputFollowsSymlinks(t *testing.T) {
 	// A loop of links is an error, not a hang.
 	loop := filepath.Join(dir, "loop")
 	symlink(t, "loop", loop)
-	if err := WriteOutput(ctx, loop, []byte("x"), 0o600, false); err == nil {
+	if err := (Output{Path: loop, Force: false}).Write(ctx, []byte("x"), 0o600); err == nil {
 		t.Fatal("writing through a symlink loop succeeded")
 	}
 }
@@ -200,7 +200,7 @@ func TestWriteOutputRefusesDirectory(t *testing.T) {
 		if k, err := Probe(p); err != nil || k != Directory {
 			t.Fatalf("Probe(%s) = %v, %v; want Directory", p, k, err)
 		}
-		if err := WriteOutput(ctx, p, []byte("x"), 0o600, true); !errors.Is(err, ErrIsDir) {
+		if err := (Output{Path: p, Force: true}).Write(ctx, []byte("x"), 0o600); !errors.Is(err, ErrIsDir) {
 			t.Fatalf("%s: err = %v, want ErrIsDir", p, err)
 		}
 	}
@@ -213,7 +213,7 @@ func TestWriteOutputDevNull(t *testing.T) {
 	if k, err := Probe(os.DevNull); err != nil || k != Special {
 		t.Fatalf("Probe = %v, %v; want Special", k, err)
 	}
-	if err := WriteOutput(ctx, os.DevNull, []byte("copy\n"), 0o600, false); err != nil {
+	if err := (Output{Path: os.DevNull, Force: false}).Write(ctx, []byte("copy\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(os.DevNull)
@@ -226,7 +226,7 @@ func TestWriteOutputDevFullFails(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skipf("no /dev/full: %v", err)
 	}
-	err := WriteOutput(ctx, "/dev/full", []byte("copy\n"), 0o600, true)
+	err := (Output{Path: "/dev/full", Force: true}).Write(ctx, []byte("copy\n"), 0o600)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("err = %v, want ENOSPC", err)
 	}
@@ -260,7 +260,7 @@ func TestWriteOutputFIFO(t *testing.T) {
 			got <- string(b)
 		}()
 		data := bytes.Repeat([]byte("copy line\n"), 20000) // more than a pipe buffer
-		if err := WriteOutput(ctx, p, data, 0o600, false); err != nil {
+		if err := (Output{Path: p}).Write(ctx, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if g := <-got; g != string(data) {
@@ -290,7 +290,7 @@ func TestWriteOutputDescriptorAlias(t *testing.T) {
 	if k, err := Probe(alias); err != nil || k != Special {
 		t.Fatalf("Probe(%s) = %v, %v; want Special", alias, k, err)
 	}
-	if err := WriteOutput(ctx, alias, []byte("through the pipe\n"), 0o600, false); err != nil {
+	if err := (Output{Path: alias, Force: false}).Write(ctx, []byte("through the pipe\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
@@ -311,7 +311,7 @@ func TestWriteOutputDescriptorAlias(t *testing.T) {
 	if _, err := f.WriteString("before\n"); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteOutput(ctx, "/proc/self/fd/"+strconv.Itoa(int(f.Fd())), []byte("after\n"), 0o600, false); err != nil {
+	if err := (Output{Path: "/proc/self/fd/" + strconv.Itoa(int(f.Fd())), Force: false}).Write(ctx, []byte("after\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, p); got != "before\nafter\n" {
@@ -358,7 +358,7 @@ func TestWriteOutputFIFOCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- WriteOutput(ctx, fifo, []byte("copy\n"), 0o600, false) }()
+	go func() { done <- (Output{Path: fifo, Force: false}).Write(ctx, []byte("copy\n"), 0o600) }()
 	time.AfterFunc(100*time.Millisecond, cancel) // once the open waits for a reader
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -404,14 +404,14 @@ func TestCheckOutputMissingDirectory(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	writeFile(t, file, "x")
-	if _, err := CheckOutput(filepath.Join(dir, "no", "copy.txt"), true); !errors.Is(err, ErrNoDir) {
+	if _, err := (Output{Path: filepath.Join(dir, "no", "copy.txt"), Force: true}).Check(); !errors.Is(err, ErrNoDir) {
 		t.Errorf("missing directory: err = %v, want ErrNoDir", err)
 	}
-	if _, err := CheckOutput(filepath.Join(file, "copy.txt"), true); !errors.Is(err, ErrNotDir) {
+	if _, err := (Output{Path: filepath.Join(file, "copy.txt"), Force: true}).Check(); !errors.Is(err, ErrNotDir) {
 		t.Errorf("a file as directory: err = %v, want ErrNotDir", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "no")); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("CheckOutput created a directory: %v", err)
+		t.Errorf("Check created a directory: %v", err)
 	}
 }
 
