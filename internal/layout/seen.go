@@ -1,0 +1,76 @@
+// Package layout typesets documents into pages and carries the layout
+// channel: variation points in the geometry of the page (word shifts),
+// read back from a PDF's glyph positions or from the pixels of a photo,
+// scan or screenshot.
+//
+// This file holds the contract between the three parts that meet here:
+//   - the typesetter ([Plan]), the same for every reader of a document,
+//     which places each word and decides the layout points;
+//   - the readers of leaks (a PDF's text layer, an image's OCR and ink
+//     profiles), which report what they saw as [SeenPage]s;
+//   - [Observe], which matches what was seen to the plan and measures
+//     each layout point it can.
+package layout
+
+// CodeDomain is prefixed to a document's id to derive the code of its
+// layout points, so that they are independent of its text points:
+// code.NewLazy(key, CodeDomain(version)+docID, plan.Specs()).
+func CodeDomain(version int) string {
+	return "leaktrace/layout/v" + itoa(version) + "\x00"
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// SeenWord is one word as a reader of a leak saw it.
+type SeenWord struct {
+	// Text is the word as read (OCR output or the text layer).
+	Text string
+	// Left and Right are the word's extents along its line's baseline,
+	// in the page's own unit (pixels for an image, points for a PDF),
+	// measured to sub-unit precision where the reader can.
+	Left, Right float64
+	// Sigma is the standard deviation of Left and Right's error, in the
+	// same unit; zero means exact (a PDF's glyph positions).
+	Sigma float64
+}
+
+// SeenLine is one line of text as seen, its words in reading order.
+type SeenLine struct {
+	Words []SeenWord
+}
+
+// SeenPage is what a reader saw on one page, picture or PDF page.
+type SeenPage struct {
+	// Ink is true when Left and Right are the extents of the ink (an
+	// image), false when they are the glyphs' advance boxes (a PDF's
+	// text layer).
+	Ink   bool
+	Lines []SeenLine
+	// Source names where the page came from, for reports
+	// ("leak.pdf page 2", "photo.jpg").
+	Source string
+}
+
+// Observation is one layout point as measured on a leak.
+type Observation struct {
+	// Point indexes the plan's points.
+	Point int
+	// Shift is the measured displacement of the point's word, in points
+	// (1/72 in) of the page as typeset: about −Delta or +Delta when the
+	// mark was read, with Sigma the standard deviation of its error.
+	Shift, Sigma float64
+	// Source is the SeenPage the point was measured on.
+	Source string
+}
