@@ -109,6 +109,18 @@ func clamp8(v float64) uint8 {
 	return uint8(min(max(math.Round(v), 0), 255))
 }
 
+// round8 is clamp8 for hot loops: the same but for values that lie within
+// a rounding error of a half, where it may round the other way.
+func round8(v float64) uint8 {
+	switch {
+	case v <= 0:
+		return 0
+	case v >= 255:
+		return 255
+	}
+	return uint8(v + 0.5)
+}
+
 // homography is a projective map of the plane, row-major with h[8] = 1:
 // (x, y) ↦ ((h0x+h1y+h2)/w, (h3x+h4y+h5)/w) with w = h6x+h7y+1.
 type homography [9]float64
@@ -247,7 +259,36 @@ func warp(src *image.Gray, w, h int, inv homography, ss int, bg func(x, y int) f
 						(at(x0, y0+1)*(1-fx)+at(x0+1, y0+1)*fx)*fy
 				}
 			}
-			row[x] = clamp8(sum * norm)
+			row[x] = round8(sum * norm)
+		}
+	}
+	return out
+}
+
+// boxDown shrinks img by a whole factor k, each output pixel the mean of a
+// k×k block (a partial block at the right or bottom edge is dropped), so
+// output pixel (i, j) covers input [ki, k(i+1)) × [kj, k(j+1)).
+func boxDown(img *image.Gray, k int) *image.Gray {
+	w, h := img.Rect.Dx()/k, img.Rect.Dy()/k
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	acc := make([]int, w)
+	n := k * k
+	for y := range h {
+		clear(acc)
+		for j := range k {
+			row := img.Pix[(y*k+j)*img.Stride:]
+			row = row[:w*k]
+			for x := range acc {
+				s := 0
+				for _, v := range row[x*k : x*k+k] {
+					s += int(v)
+				}
+				acc[x] += s
+			}
+		}
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x, s := range acc {
+			dst[x] = uint8((s + n/2) / n)
 		}
 	}
 	return out
@@ -281,8 +322,10 @@ func gaussBlur(img *image.Gray, sigma float64) {
 		for x := range w {
 			var s int32
 			if x >= r && x+r < w {
+				win := row[x-r : x+r+1]
+				win = win[:len(k)]
 				for i, kv := range k {
-					s += kv * int32(row[x-r+i])
+					s += kv * int32(win[i])
 				}
 			} else {
 				for i, kv := range k {
@@ -297,12 +340,15 @@ func gaussBlur(img *image.Gray, sigma float64) {
 	for y := range h {
 		clear(acc)
 		for i, kv := range k {
-			src := tmp[min(max(y-r+i, 0), h-1)*w:]
+			j := min(max(y-r+i, 0), h-1)
+			src := tmp[j*w : (j+1)*w]
+			src = src[:len(acc)]
 			for x := range acc {
 				acc[x] += kv * int32(src[x])
 			}
 		}
-		row := img.Pix[y*img.Stride:]
+		row := img.Pix[y*img.Stride : y*img.Stride+w]
+		row = row[:len(acc)]
 		for x, s := range acc {
 			row[x] = uint8(min(max((s+1<<15)>>16, 0), 255))
 		}
@@ -319,7 +365,7 @@ func addNoise(img *image.Gray, sigma float64, rng *rand.Rand) {
 	for y := range h {
 		row := img.Pix[y*img.Stride : y*img.Stride+w]
 		for x, p := range row {
-			row[x] = clamp8(float64(p) + rng.NormFloat64()*sigma)
+			row[x] = round8(float64(p) + rng.NormFloat64()*sigma)
 		}
 	}
 }
@@ -369,7 +415,7 @@ func vignette(img *image.Gray, depth float64) {
 		dy := float64(y) + 0.5 - cy
 		for x := range w {
 			dx := float64(x) + 0.5 - cx
-			row[x] = clamp8(float64(row[x]) * (1 - depth*(dx*dx+dy*dy)/r2))
+			row[x] = round8(float64(row[x]) * (1 - depth*(dx*dx+dy*dy)/r2))
 		}
 	}
 }

@@ -15,12 +15,18 @@ import (
 // "\n\n" starts a paragraph.
 func testPDF(t testing.TB, paragraphs ...string) []byte {
 	t.Helper()
-	p := fpdf.New("P", "pt", "Letter", "")
+	return testPDFSized(t, 612, 792, 72, paragraphs...)
+}
+
+// testPDFSized is testPDF on a w×h pt page with the given margins.
+func testPDFSized(t testing.TB, w, h, margin float64, paragraphs ...string) []byte {
+	t.Helper()
+	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "pt", Size: fpdf.SizeType{Wd: w, Ht: h}})
 	p.SetCreationDate(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	p.SetCatalogSort(true)
 	p.AddUTF8FontFromBytes("serif", "", liberationserifregular.TTF)
-	p.SetMargins(72, 72, 72)
-	p.SetAutoPageBreak(true, 72)
+	p.SetMargins(margin, margin, margin)
+	p.SetAutoPageBreak(true, margin)
 	p.AddPage()
 	p.SetFont("serif", "", 11)
 	for _, para := range paragraphs {
