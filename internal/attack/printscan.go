@@ -42,6 +42,10 @@ type PrintScanOptions struct {
 	// JPEGQuality is the quality the scan is saved at (default 85);
 	// negative saves a lossless PNG.
 	JPEGQuality int
+	// Fraction is the share of the scan's height kept, at full width,
+	// from a random height, as when a leaker crops the scan to a passage
+	// (default 1, the whole page).
+	Fraction float64
 }
 
 // DefaultPrintScanOptions is an office laser print at 600 dpi scanned at
@@ -57,6 +61,7 @@ var DefaultPrintScanOptions = PrintScanOptions{
 	Paper:        3,
 	Noise:        2,
 	JPEGQuality:  85,
+	Fraction:     1,
 }
 
 func (o PrintScanOptions) withDefaults() PrintScanOptions {
@@ -75,6 +80,9 @@ func (o PrintScanOptions) withDefaults() PrintScanOptions {
 	defaultOrOff(&o.Paper, d.Paper)
 	defaultOrOff(&o.Noise, d.Noise)
 	defaultOrOff(&o.JPEGQuality, d.JPEGQuality)
+	if o.Fraction <= 0 || o.Fraction > 1 {
+		o.Fraction = 1
+	}
 	return o
 }
 
@@ -83,7 +91,8 @@ func (o PrintScanOptions) withDefaults() PrintScanOptions {
 // laid on the scanner's glass slightly turned and shifted, and scanned at
 // opt.ScanDPI (resampled by inverse mapping, each scan pixel averaging
 // the printer dots it covers), with the scanner's blur, the paper's
-// texture and noise. The scan is as large as the page at opt.ScanDPI;
+// texture and noise, and cropped to opt.Fraction of its height. The scan
+// is as wide as the page at opt.ScanDPI, and as high when uncropped;
 // white lid shows where the sheet leaves the glass bare. rng draws every
 // random choice in a fixed order, so a seed gives the same bytes.
 // PrintScan panics on an empty page.
@@ -137,5 +146,10 @@ func PrintScan(page *image.Gray, rng *rand.Rand, opt PrintScanOptions) []byte {
 	}
 	gaussBlur(scan, opt.ScanBlur)
 	addNoise(scan, opt.Noise, rng)
+	if opt.Fraction < 1 {
+		bh := max(1, int(math.Round(opt.Fraction*float64(sh))))
+		y0 := rng.IntN(sh - bh + 1)
+		scan = scan.SubImage(image.Rect(0, y0, sw, y0+bh)).(*image.Gray)
+	}
 	return encode(scan, opt.JPEGQuality)
 }
