@@ -108,16 +108,17 @@ func (o PhotoOptions) withDefaults() PhotoOptions {
 	return o
 }
 
-// Photo returns a phone photo (JPEG) of page, a printed page rasterized
-// at opt.DPI (see [Rasterize]). In the order the scene and the camera
-// make them: the page, its paper a little grey and its ink not quite
-// black, lies on a desk of random shade and texture; the camera frames
-// the whole page or a band of it (FrameFraction) with some desk around,
-// turned and seen in perspective (a random homography, resampled
-// bilinearly); light falls off across the page and towards the frame's
-// corners; the lens defocuses it; the sensor adds noise; the phone saves
-// a JPEG. rng draws every random choice, in a fixed order, so a seed
-// gives the same bytes. Photo panics on an empty page.
+// Photo returns a phone photo (JPEG, or PNG when opt.JPEGQuality is
+// negative) of page, a printed page rasterized at opt.DPI (see
+// [Rasterize]). In the order the scene and the camera make them: the
+// page, its paper a little grey and its ink not quite black, lies on a
+// desk of random shade and texture; the camera frames the whole page or a
+// band of it (FrameFraction) with some desk around, turned and seen in
+// perspective (a random homography, resampled bilinearly); light falls
+// off across the page and towards the frame's corners; the lens defocuses
+// it; the sensor adds noise; the phone saves a JPEG. rng draws every
+// random choice, in a fixed order, so a seed gives the same bytes. Photo
+// panics on an empty page.
 func Photo(page *image.Gray, rng *rand.Rand, opt PhotoOptions) []byte {
 	opt = opt.withDefaults()
 	p := planPhoto(page.Rect.Dx(), page.Rect.Dy(), rng, opt)

@@ -1,6 +1,7 @@
 package attack
 
 import (
+	"bufio"
 	"errors"
 	"strings"
 	"testing"
@@ -60,5 +61,20 @@ func TestRasterizeSaysHowToInstall(t *testing.T) {
 	_, err := Rasterize(t.Context(), []byte("%PDF-1.4"), 1, 100)
 	if !errors.Is(err, ErrNoPdftoppm) || !strings.Contains(err.Error(), "apt-get install poppler-utils") {
 		t.Fatalf("Rasterize without pdftoppm = %v, want ErrNoPdftoppm with an install hint", err)
+	}
+}
+
+func TestReadPGM(t *testing.T) {
+	img, err := readPGM(bufio.NewReader(strings.NewReader("P5\n# made by hand\n3 2\n255\n\x00\x01\x02\x03\x04\x05")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Rect.Dx() != 3 || img.Rect.Dy() != 2 || img.Pix[5] != 5 || img.Pix[3] != 3 {
+		t.Fatalf("got %v %v", img.Rect, img.Pix)
+	}
+	for _, bad := range []string{"", "P6\n3 2\n255\n", "P5\n3 2\n65535\n", "P5\n3\n", "P5\n3 2\n255\n\x00", "P5\n0 2\n255\n", "P5\n99999999999 2\n255\n"} {
+		if _, err := readPGM(bufio.NewReader(strings.NewReader(bad))); err == nil {
+			t.Errorf("readPGM(%q): no error", bad)
+		}
 	}
 }
