@@ -2,7 +2,6 @@ package attack
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 )
@@ -29,7 +28,7 @@ var PictureAttacks = []PictureAttack{
 	{"print-scan", func(ctx context.Context, pdf []byte, page int, rng *rand.Rand) ([]byte, error) {
 		img, err := Rasterize(ctx, pdf, page, DefaultPrintScanOptions.PageDPI)
 		if err != nil {
-			return nil, fmt.Errorf("print-scan: %w", err)
+			return nil, err
 		}
 		return PrintScan(img, rng, DefaultPrintScanOptions), nil
 	}},
@@ -39,7 +38,7 @@ func photoAttack(opt PhotoOptions) func(context.Context, []byte, int, *rand.Rand
 	return func(ctx context.Context, pdf []byte, page int, rng *rand.Rand) ([]byte, error) {
 		img, err := Rasterize(ctx, pdf, page, opt.withDefaults().DPI)
 		if err != nil {
-			return nil, fmt.Errorf("photo: %w", err)
+			return nil, err
 		}
 		return Photo(img, rng, opt), nil
 	}

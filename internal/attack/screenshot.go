@@ -2,7 +2,6 @@ package attack
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -53,7 +52,7 @@ func Screenshot(ctx context.Context, pdf []byte, page int, rng *rand.Rand, opt S
 	dpi = math.Round(dpi*100) / 100
 	img, err := Rasterize(ctx, pdf, page, dpi)
 	if err != nil {
-		return nil, fmt.Errorf("screenshot: %w", err)
+		return nil, err
 	}
 	h := img.Rect.Dy()
 	bh := max(1, int(math.Round(opt.Fraction*float64(h))))
