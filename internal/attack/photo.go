@@ -174,7 +174,7 @@ func (p photoPlan) render(page *image.Gray, rng *rand.Rand, opt PhotoOptions) *i
 	}
 	lit := image.NewGray(page.Rect.Sub(page.Rect.Min))
 	for y := range lit.Rect.Dy() {
-		src := page.Pix[(y)*page.Stride : y*page.Stride+lit.Rect.Dx()]
+		src := page.Pix[y*page.Stride : y*page.Stride+lit.Rect.Dx()]
 		dst := lit.Pix[y*lit.Stride:]
 		for x, v := range src {
 			dst[x] = lut[v]
