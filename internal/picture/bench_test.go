@@ -30,7 +30,7 @@ func BenchmarkMeasurePage(b *testing.B) {
 		b.Fatal(err)
 	}
 	flat := flatten(g)
-	lines := boxesOf(rng, pg, h, 2)
+	lines := boxesOf(rng, pg, h, 2, g.w)
 	for b.Loop() {
 		measurePage(flat, lines)
 	}

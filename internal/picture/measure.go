@@ -22,10 +22,12 @@ const (
 	// noise term cannot see (interpolation between samples, a residual
 	// error in the line's direction).
 	sigmaFloor = 0.15
+	// sharpWidth and widthError model the error that blur and thin
+	// strokes add (see [lineLevels.edgeSigma]).
+	sharpWidth = 2.4
+	widthError = 0.2
 	// sharpWidth and widthError model the error that blur adds
 	// (see [edgeSigma]).
-	sharpWidth = 2.4
-	widthError = 0.3
 	// minSlope is the least slope of the profile at which an edge counts
 	// as found, per px, in units of the line's contrast (ink less paper).
 	minSlope = 0.05
@@ -152,39 +154,43 @@ func measureLine(g *plane, ws []box, pageSlope float64) layout.SeenLine {
 	prof := profile(g, lg, t0, t1, vTop, vBot)
 	lv := levels(prof)
 
-	type found struct {
-		l, r, sl, sr float64
-		ok           bool
+	// Word i's edges are the ends of the runs of paper that flank it:
+	// between two words, the longest run between their boxes' centres
+	// that meets the gap between the boxes; at the line's ends, the run
+	// at least reach px long that holds the point reach px outside the
+	// box. A word cut by the picture's frame has no such run: its ink
+	// meets samples outside the picture.
+	n := len(ws)
+	type edge struct {
+		t, slope float64
+		ok       bool
 	}
-	fs := make([]found, len(ws))
-	var widths []float64
-	for i := range ws {
-		lo := bl[i] - reach
-		if i > 0 {
-			lo = math.Max(lo, (br[i-1]+bl[i])/2)
-		}
-		hi := br[i] + reach
-		if i+1 < len(ws) {
-			hi = math.Min(hi, (br[i]+bl[i+1])/2)
-		}
-		l, sl, okL := prof.rising(lo, bl[i]+reach, lv)
-		r, sr, okR := prof.falling(hi, br[i]-reach, lv)
-		if okL && okR && r > l {
-			fs[i] = found{l, r, sl, sr, true}
-			widths = append(widths, lv.contrast/sl, lv.contrast/sr)
-		}
+	lefts := make([]edge, n)
+	rights := make([]edge, n)
+	minRun := int(reach / step)
+	if a, b, ok := prof.runAround(prof.idx(bl[0]-reach), lv); ok && b-a+1 >= minRun {
+		lefts[0].t, lefts[0].slope, lefts[0].ok = prof.edge(b, b+1, lv)
 	}
-	// The line's edge width: how far the profile takes to climb from
-	// paper to ink at a word's edge, about 1 px when sharp, 2.5 σ under a
-	// Gaussian blur of σ px.
-	width := median(widths)
+	if a, b, ok := prof.runAround(prof.idx(br[n-1]+reach), lv); ok && b-a+1 >= minRun {
+		rights[n-1].t, rights[n-1].slope, rights[n-1].ok = prof.edge(a-1, a, lv)
+	}
+	for i := 1; i < n; i++ {
+		c0 := prof.idx((bl[i-1] + br[i-1]) / 2)
+		c1 := prof.idx((bl[i] + br[i]) / 2)
+		a, b, ok := prof.longestRun(c0, c1, prof.idx(br[i-1]-reach), prof.idx(bl[i]+reach), lv)
+		if !ok {
+			continue
+		}
+		rights[i-1].t, rights[i-1].slope, rights[i-1].ok = prof.edge(a-1, a, lv)
+		lefts[i].t, lefts[i].slope, lefts[i].ok = prof.edge(b, b+1, lv)
+	}
 	line := layout.SeenLine{Words: make([]layout.SeenWord, len(ws))}
-	fallback := math.Max(1.5, 0.1*h)
+	fallback := math.Max(3, 0.15*h)
 	for i, w := range ws {
 		sw := layout.SeenWord{Text: w.text, Left: bl[i], Right: br[i], Sigma: fallback}
-		if f := fs[i]; f.ok {
-			sw.Left, sw.Right = f.l, f.r
-			sw.Sigma = math.Max(edgeSigma(lv.noise, f.sl, width), edgeSigma(lv.noise, f.sr, width))
+		if l, r := lefts[i], rights[i]; l.ok && r.ok && r.t > l.t {
+			sw.Left, sw.Right = l.t, r.t
+			sw.Sigma = math.Max(lv.edgeSigma(l.slope), lv.edgeSigma(r.slope))
 		}
 		line.Words[i] = sw
 	}
@@ -245,11 +251,18 @@ func profile(g *plane, lg lineGeom, t0, t1, vTop, vBot float64) inkProfile {
 	col := make([]float64, m)
 	for i := range prof.p {
 		t := t0 + float64(i)*step
+		out := false
 		for j := range col {
 			x, y := lg.xy(t, vTop+float64(j)*vStep)
+			out = out || x < 0 || y < 0 || x > float64(g.w) || y > float64(g.h)
 			col[j] = 1 - g.bilinear(x, y)
 		}
 		prof.p[i] = slices.Max(col)
+		if out {
+			// What lies outside the picture is unknown, neither paper
+			// nor ink.
+			prof.p[i] = math.NaN()
+		}
 	}
 	return prof
 }
@@ -263,10 +276,19 @@ type lineLevels struct {
 
 // levels returns the profile's threshold, [thrFrac] of the way from the
 // paper (its 10th percentile) to the ink (its 90th), and the noise of
-// the paper's level: a robust standard deviation of the profile's second
-// differences at 1 px where it is paper.
+// the paper's level: a robust standard deviation (1.4826 times the
+// median absolute deviation) of the profile where it is paper, which
+// counts noise of every frequency, JPEG's blocks included.
 func levels(prof inkProfile) lineLevels {
-	s := slices.Clone(prof.p)
+	var s []float64
+	for _, v := range prof.p {
+		if !math.IsNaN(v) {
+			s = append(s, v)
+		}
+	}
+	if len(s) == 0 {
+		return lineLevels{thr: math.NaN()}
+	}
 	slices.Sort(s)
 	paper := s[len(s)/10]
 	ink := s[len(s)*9/10]
@@ -275,17 +297,23 @@ func levels(prof inkProfile) lineLevels {
 	var d, all []float64
 	low := paper + (ink-paper)*thrFrac/2
 	for i := k; i+k < len(prof.p); i++ {
-		dd := math.Abs(prof.p[i] - (prof.p[i-k]+prof.p[i+k])/2)
-		all = append(all, dd)
-		if prof.p[i-k] < low && prof.p[i] < low && prof.p[i+k] < low {
-			d = append(d, dd)
+		v := prof.p[i]
+		if math.IsNaN(v) {
+			continue
+		}
+		all = append(all, v)
+		if prof.p[i-k] < low && v < low && prof.p[i+k] < low {
+			d = append(d, v)
 		}
 	}
 	if len(d) < 20 {
 		d = all
 	}
-	// Second differences of white noise have variance 1.5 σ².
-	lv.noise = 1.4826 * median(d) / math.Sqrt(1.5)
+	m := median(d)
+	for i := range d {
+		d[i] = math.Abs(d[i] - m)
+	}
+	lv.noise = 1.4826 * median(d)
 	return lv
 }
 
@@ -293,69 +321,86 @@ func (pr inkProfile) idx(t float64) int { return int(math.Round((t - pr.t0) / st
 
 func (pr inkProfile) tAt(i int) float64 { return pr.t0 + float64(i)*step }
 
-// rising finds the first upward crossing of the threshold after from, no
-// later than to; from must be paper. It returns the crossing and the
-// profile's slope there.
-func (pr inkProfile) rising(from, to float64, lv lineLevels) (float64, float64, bool) {
-	i := max(pr.idx(from), 1)
-	end := min(pr.idx(to), len(pr.p)-1)
-	if i >= len(pr.p) || pr.p[i] >= lv.thr {
-		return 0, 0, false
-	}
-	for ; i <= end; i++ {
-		if pr.p[i] >= lv.thr && pr.p[i-1] < lv.thr {
-			return pr.edge(i-1, i, lv)
-		}
-	}
-	return 0, 0, false
+// paper reports whether sample i is paper: inside the picture and
+// below the threshold.
+func (pr inkProfile) paper(i int, lv lineLevels) bool {
+	return i >= 0 && i < len(pr.p) && pr.p[i] < lv.thr
 }
 
-// falling finds the last downward crossing of the threshold before from,
-// scanning leftwards no further than to; from must be paper.
-func (pr inkProfile) falling(from, to float64, lv lineLevels) (float64, float64, bool) {
-	i := min(pr.idx(from), len(pr.p)-2)
-	end := max(pr.idx(to), 0)
-	if i < 0 || pr.p[i] >= lv.thr {
+// runAround returns the run of paper samples [a, b] that holds sample i.
+func (pr inkProfile) runAround(i int, lv lineLevels) (a, b int, ok bool) {
+	if !pr.paper(i, lv) {
 		return 0, 0, false
 	}
-	for ; i >= end; i-- {
-		if pr.p[i] >= lv.thr && pr.p[i+1] < lv.thr {
-			return pr.edge(i, i+1, lv)
+	a, b = i, i
+	for pr.paper(a-1, lv) {
+		a--
+	}
+	for pr.paper(b+1, lv) {
+		b++
+	}
+	return a, b, true
+}
+
+// longestRun returns the longest run of paper samples [a, b] within
+// (lo, hi) that meets [from, to], bounded by ink on both sides.
+func (pr inkProfile) longestRun(lo, hi, from, to int, lv lineLevels) (a, b int, ok bool) {
+	best := 0
+	for i := max(lo+1, 0); i < min(hi, len(pr.p)); i++ {
+		if !pr.paper(i, lv) || pr.paper(i-1, lv) && i > lo+1 {
+			continue
+		}
+		j := i
+		for j+1 < hi && pr.paper(j+1, lv) {
+			j++
+		}
+		if i == lo+1 || j+1 >= hi || math.IsNaN(pr.p[i-1]) || j+1 >= len(pr.p) || math.IsNaN(pr.p[j+1]) {
+			// A run reaching a box's centre or the picture's edge is not
+			// a gap between two inked words.
+			continue
+		}
+		if j >= from && i <= to && j-i+1 > best {
+			a, b, best, ok = i, j, j-i+1, true
 		}
 	}
-	return 0, 0, false
+	return a, b, ok
 }
 
 // edge interpolates the crossing of the threshold between samples a and
 // b = a+1, and returns it with the profile's slope over the pixel
 // around it.
 func (pr inkProfile) edge(a, b int, lv lineLevels) (float64, float64, bool) {
+	if a < 0 || b >= len(pr.p) || math.IsNaN(pr.p[a]) || math.IsNaN(pr.p[b]) {
+		return 0, 0, false
+	}
 	pa, pb := pr.p[a], pr.p[b]
 	t := pr.tAt(a) + (lv.thr-pa)/(pb-pa)*step
 	k := int(0.5 / step)
 	lo, hi := max(a-k+1, 0), min(b+k-1, len(pr.p)-1)
 	slope := math.Abs(pr.p[hi]-pr.p[lo]) / (float64(hi-lo) * step)
-	if slope < minSlope*lv.contrast {
+	if !(slope >= minSlope*lv.contrast) {
 		return 0, 0, false
 	}
 	return t, slope, true
 }
 
-// edgeSigma is the standard deviation of an edge found where a profile
-// with noise σₚ crosses the threshold with slope s (per px), on a line
-// whose edges take w px to climb from paper to ink:
+// edgeSigma is the standard deviation of an edge found where the
+// profile, with noise σₚ, crosses the threshold with slope s (per px):
 //
-//	σ = √((σₚ/s)² + σₘ(w)²),   σₘ(w) = σ₀ + k·max(0, w − w₀)
+//	σ = √((σₚ/s)² + σₘ²),   σₘ = σ₀ + k·max(0, w − w₀),   w = C/s
 //
 // A level error e moves the crossing by e/s: the first term. The second
-// is the error of taking the threshold crossing for the outline's edge:
-// σ₀ on a sharp picture (w ≤ w₀), growing with blur as thin strokes
-// (serifs, hooks, terminals) fade below the threshold. σ₀ = 0.15 px,
-// w₀ = 2.4 px and k = 0.3 are calibrated on rendered Liberation Serif
-// at 200 dpi (TestSigmaHonest checks them).
-func edgeSigma(noise, slope, width float64) float64 {
-	m := sigmaFloor + widthError*max(0, width-sharpWidth)
-	return math.Sqrt((noise/slope)*(noise/slope) + m*m)
+// is the error of taking the threshold crossing for the outline's edge.
+// It is σ₀ on a sharp edge and grows with the edge's width w, the px the
+// profile would take to climb the line's contrast C at this slope: a
+// blurred edge, or one that starts with a thin stroke (a serif, a hook)
+// faded below the threshold. σ₀ = [sigmaFloor], w₀ = [sharpWidth] and
+// k = [widthError] are calibrated on rendered text (TestMeasureShifts
+// checks that the errors divided by Sigma have an rms near 1).
+func (lv lineLevels) edgeSigma(slope float64) float64 {
+	m := sigmaFloor + widthError*max(0, lv.contrast/slope-sharpWidth)
+	n := lv.noise / slope
+	return math.Sqrt(n*n + m*m)
 }
 
 func median(v []float64) float64 {

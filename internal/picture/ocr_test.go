@@ -76,7 +76,7 @@ func TestReadTesseract(t *testing.T) {
 				edges = append(edges, w.Left, w.Right)
 				sig = append(sig, w.Sigma)
 			}
-			got, wantS, _ := readShifts(t, ln, edges, sig)
+			got, wantS, _ := readShifts(ln, edges, sig, 3)
 			for j := range got {
 				e := got[j] - wantS[j]
 				st.n++

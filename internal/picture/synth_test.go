@@ -12,7 +12,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
-	"testing"
 
 	"codeberg.org/go-fonts/liberation/liberationserifregular"
 	"golang.org/x/image/font"
@@ -122,6 +121,7 @@ func f26(v fixed.Int26_6) float64 { return float64(v) / 64 }
 // damage describes what happens between the page and the picture.
 type damage struct {
 	name        string
+	dpi         float64 // resolution of the page as rendered (0 means 200)
 	rotate      float64 // largest rotation, degrees (random sign and size up to it)
 	perspective float64 // largest perspective coefficient, per px of page
 	scale       float64 // picture px per page px (0 means 1)
@@ -130,6 +130,7 @@ type damage struct {
 	gradient    float64 // fall of light across the picture, fraction
 	contrast    float64 // ink level above black (0 = black ink on white)
 	jpeg        int     // JPEG quality, 0 for PNG
+	crop        float64 // fraction of the picture's width cut off on the right
 }
 
 // homography maps page coordinates to picture coordinates.
@@ -188,6 +189,7 @@ func photograph(rng *rand.Rand, pg synthPage, dm damage) ([]byte, homography) {
 	}
 	h = mul(homography{1, 0, -minX + 4, 0, 1, -minY + 4, 0, 0, 1}, h)
 	w, ht := int(maxX-minX)+8, int(maxY-minY)+8
+	w = int(float64(w) * (1 - dm.crop))
 	src := toPlane(pg.img)
 	out := newPlane(w, ht)
 	inv := h.inverse()
@@ -273,7 +275,7 @@ func gaussBlur(g *plane, sigma float64) *plane {
 // boxesOf gives the words' boxes as tesseract would: the picture's
 // axis-aligned bounds of each word's ink, in whole pixels, each side off
 // by up to jitter px.
-func boxesOf(rng *rand.Rand, pg synthPage, h homography, jitter int) []ocrLine {
+func boxesOf(rng *rand.Rand, pg synthPage, h homography, jitter int, width int) []ocrLine {
 	var lines []ocrLine
 	for _, ln := range pg.lines {
 		var ol ocrLine
@@ -284,11 +286,17 @@ func boxesOf(rng *rand.Rand, pg synthPage, h homography, jitter int) []ocrLine {
 				minX, minY, maxX, maxY = math.Min(minX, x), math.Min(minY, y), math.Max(maxX, x), math.Max(maxY, y)
 			}
 			jit := func() int { return rng.IntN(2*jitter+1) - jitter }
-			ol.words = append(ol.words, box{
+			b := box{
 				text: w,
 				left: int(math.Floor(minX)) + jit(), top: int(math.Floor(minY)) + jit(),
 				right: int(math.Ceil(maxX)) + jit(), bottom: int(math.Ceil(maxY)) + jit(),
-			})
+			}
+			// The picture's frame cuts words, and hides those beyond it.
+			if b.left >= width-2 {
+				break
+			}
+			b.right = min(b.right, width)
+			ol.words = append(ol.words, b)
 		}
 		lines = append(lines, ol)
 	}
@@ -298,18 +306,31 @@ func boxesOf(rng *rand.Rand, pg synthPage, h homography, jitter int) []ocrLine {
 // readShifts reads every marked word of a measured line as the layout
 // channel does: the gap before minus the gap after, each less the
 // reference gap (from the glyph outlines) at the line's scale, halved,
-// and converted back to page px. It returns the shifts read, their
-// truth, and the standard deviation each claims from the words' Sigma.
-func readShifts(t testing.TB, ln synthLine, seen []float64, sigmas []float64) (got, want, sd []float64) {
-	n := len(ln.words)
-	if len(seen) != 2*n {
-		t.Fatalf("line has %d words, measured %d edges", n, len(seen)/2)
-	}
+// and converted back to page px. seen holds the edges of the line's
+// first words (a picture may cut the line), and a word whose Sigma is
+// fallback or more was not measured: a point that needs it is erased.
+// It returns the shifts read, their truth, and the standard deviation
+// each claims from the words' Sigma.
+func readShifts(ln synthLine, seen []float64, sigmas []float64, fallback float64) (got, want, sd []float64) {
+	n := len(sigmas)
+	ok := func(i int) bool { return i < n && sigmas[i] < fallback }
 	L := func(i int) float64 { return seen[2*i] }
 	R := func(i int) float64 { return seen[2*i+1] }
-	s := (R(n-1) - L(0)) / (ln.right[n-1] - ln.left[0])
+	first, last := -1, -1
+	for i := range n {
+		if ok(i) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 || last-first < 2 {
+		return nil, nil, nil
+	}
+	s := (R(last) - L(first)) / (ln.right[last] - ln.left[first])
 	for k := 1; k < n-1; k++ {
-		if ln.shift[k] == 0 {
+		if ln.shift[k] == 0 || !ok(k-1) || !ok(k) || !ok(k+1) {
 			continue
 		}
 		// Reference gaps: as typeset, without the mark.
