@@ -11,6 +11,9 @@ import (
 const (
 	// step is the spacing of the ink profile's samples along a line, px.
 	step = 0.25
+	// maxHeight bounds the height of a line measured, px: 24 pt type
+	// scanned at 1200 dpi.
+	maxHeight = 400
 	// vStep is the spacing of the samples across the line, px.
 	vStep = 0.5
 	// thrFrac places edges where the profile has climbed this fraction
@@ -150,6 +153,15 @@ func measureLine(g *plane, ws []box, pageSlope float64) layout.SeenLine {
 	reach := math.Max(4, 0.25*h)
 	t0 := slices.Min(bl) - 2*reach
 	t1 := slices.Max(br) + 2*reach
+	fallback := math.Max(3, 0.15*h)
+	if h > maxHeight || t1-t0 > float64(g.w+g.h) {
+		// Not a line of text as the picture can hold one: keep the boxes.
+		line := layout.SeenLine{Words: make([]layout.SeenWord, len(ws))}
+		for i, w := range ws {
+			line.Words[i] = layout.SeenWord{Text: w.text, Left: bl[i], Right: br[i], Sigma: fallback}
+		}
+		return line
+	}
 	vTop, vBot := band(g, lg, t0, t1, h)
 	prof := profile(g, lg, t0, t1, vTop, vBot)
 	lv := levels(prof)
@@ -185,7 +197,6 @@ func measureLine(g *plane, ws []box, pageSlope float64) layout.SeenLine {
 		lefts[i].t, lefts[i].slope, lefts[i].ok = prof.edge(b, b+1, lv)
 	}
 	line := layout.SeenLine{Words: make([]layout.SeenWord, len(ws))}
-	fallback := math.Max(3, 0.15*h)
 	for i, w := range ws {
 		sw := layout.SeenWord{Text: w.text, Left: bl[i], Right: br[i], Sigma: fallback}
 		if l, r := lefts[i], rights[i]; l.ok && r.ok && r.t > l.t {

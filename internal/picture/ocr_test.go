@@ -12,8 +12,11 @@ import (
 )
 
 // TestReadTesseract runs the real tesseract on a small rendered page,
-// photographed with mild damage, and checks the words it reads and the
-// word shifts measured on them.
+// photographed (rotation, perspective, blur, noise, light gradient, JPEG
+// q60), and checks the words it reads and the word shifts measured on
+// them: tesseract's own boxes, jitter and all, must lead the ink
+// measurement to the right edges (on a full page, the same damage gives
+// a shift error rms of 0.5 px and 97% of signs right).
 func TestReadTesseract(t *testing.T) {
 	if _, err := exec.LookPath("tesseract"); err != nil {
 		t.Fatalf("tesseract is required (apt-get install tesseract-ocr): %v", err)
@@ -22,8 +25,8 @@ func TestReadTesseract(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	rng := rand.New(rand.NewPCG(7, 11))
 	delta := 0.35 * 200 / 72
-	pg := renderPage(rng, 200, 11, delta, 6, 12)
-	data, _ := photograph(rng, pg, damage{rotate: 2, perspective: 2e-5, blur: 0.6, noise: 0.02, gradient: 0.3, contrast: 0.1, jpeg: 75})
+	pg := renderPage(rng, 200, 11, delta, 8, 12)
+	data, _ := photograph(rng, pg, damage{rotate: 3, perspective: 3e-5, blur: 0.8, noise: 0.03, gradient: 0.4, contrast: 0.1, jpeg: 60})
 	text, pages, err := Read(t.Context(), data, "page.jpg")
 	if err != nil {
 		t.Fatal(err)
@@ -76,11 +79,18 @@ func TestReadTesseract(t *testing.T) {
 				edges = append(edges, w.Left, w.Right)
 				sig = append(sig, w.Sigma)
 			}
-			got, wantS, _ := readShifts(ln, edges, sig, 3)
+			for _, w := range sl.Words {
+				st.words++
+				if w.Sigma < 3 {
+					st.measured++
+				}
+			}
+			got, wantS, sd := readShifts(ln, edges, sig, 3)
 			for j := range got {
 				e := got[j] - wantS[j]
 				st.n++
 				st.sq += e * e
+				st.zsq += (e / sd[j]) * (e / sd[j])
 				if got[j]*wantS[j] > 0 {
 					st.right++
 				}
@@ -92,8 +102,10 @@ func TestReadTesseract(t *testing.T) {
 	if matched < len(pg.lines)-1 {
 		t.Errorf("OCR found %d of %d lines with their words", matched, len(pg.lines))
 	}
-	if st.n == 0 || st.signAcc() < 0.9 || st.rms() > 0.6 {
-		t.Errorf("shifts through tesseract: %v; want sign right for 90%% and rms at most 0.6 px", st)
+	// At 97% a point, 40 points have 34 signs right or more with
+	// probability 99.9%.
+	if st.n < 30 || st.signAcc() < 0.85 || st.rms() > 0.75 {
+		t.Errorf("shifts through tesseract: %v; want 30 points or more, sign right for 85%% and rms at most 0.75 px", st)
 	}
 }
 
@@ -112,5 +124,27 @@ func TestReadTimeout(t *testing.T) {
 	_, _, err := Read(ctx, tinyPNG(t), "x.png")
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+}
+
+func TestReadNoText(t *testing.T) {
+	_, _, err := Read(t.Context(), tinyPNG(t), "blank.png")
+	if !errors.Is(err, ErrNoText) {
+		t.Fatalf("err = %v, want ErrNoText", err)
+	}
+}
+
+func TestReadRefuses(t *testing.T) {
+	for _, c := range []struct {
+		data []byte
+		want error
+	}{
+		{hugePNG(t, 8000, 8000), ErrTooLarge},
+		{tinyPNG(t)[:30], ErrMalformed},
+		{[]byte("%PDF-1.7\n"), ErrFormat},
+	} {
+		if _, _, err := Read(t.Context(), c.data, "x"); !errors.Is(err, c.want) {
+			t.Errorf("err = %v, want %v", err, c.want)
+		}
 	}
 }
