@@ -9,6 +9,7 @@ import (
 // of 11 pt text, about 530 words, at 200 dpi: 1500x1950 px), tesseract
 // included.
 func BenchmarkReadPhoto(b *testing.B) {
+	requireTesseract(b)
 	rng := rand.New(rand.NewPCG(3, 11))
 	pg := renderPage(rng, 200, 11, 0.35*200/72, 44, 12)
 	data, _ := photograph(rng, pg, damages[len(damages)-1])

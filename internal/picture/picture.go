@@ -45,7 +45,9 @@ var (
 	ErrMalformed = errors.New("malformed image")
 	// ErrTooLarge: the image has more pixels than [MaxPixels].
 	ErrTooLarge = errors.New("image too large")
-	// ErrNoTesseract: the tesseract command is not installed.
+	// ErrNoTesseract: the tesseract command, or its English language
+	// data, is not installed (Debian: apt-get install tesseract-ocr
+	// tesseract-ocr-eng; macOS: brew install tesseract).
 	ErrNoTesseract = errors.New("tesseract is not installed")
 	// ErrTesseract: tesseract ran but failed.
 	ErrTesseract = errors.New("tesseract failed")

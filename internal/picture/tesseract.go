@@ -58,6 +58,9 @@ func ocr(ctx context.Context, g *plane) (string, error) {
 		}
 		return "", ctxErr
 	}
+	if err != nil && strings.Contains(stderr.String(), "Failed loading language") {
+		return "", fmt.Errorf("%w: it has no English language data (eng)", ErrNoTesseract)
+	}
 	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if len(msg) > 400 {

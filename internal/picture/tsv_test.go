@@ -15,6 +15,7 @@ var update = flag.Bool("update", false, "rewrite testdata/page.tsv with the real
 // a rendered page; regenerate it with go test -run TestParseTSV -update).
 func TestParseTSV(t *testing.T) {
 	if *update {
+		requireTesseract(t)
 		rng := rand.New(rand.NewPCG(7, 11))
 		pg := renderPage(rng, 200, 11, 0.97, 3, 8)
 		out, err := ocr(t.Context(), toPlane(pg.img))
