@@ -101,7 +101,11 @@ func decode(data []byte) (g *plane, format string, err error) {
 	if int64(b.Dx())*int64(b.Dy()) > MaxPixels || b.Dx() <= 0 || b.Dy() <= 0 {
 		return nil, format, fmt.Errorf("%w: %s: decoded size %dx%d differs from its header", ErrMalformed, format, b.Dx(), b.Dy())
 	}
-	return toPlane(img), format, nil
+	g = toPlane(img)
+	if format == "jpeg" {
+		g = orient(g, jpegOrientation(data))
+	}
+	return g, format, nil
 }
 
 // toPlane converts img to luma (Rec. 601, as JPEG's Y), 0..1.

@@ -127,6 +127,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(tinyJPEG(f))
 	f.Add(tinyTIFF(f))
 	f.Add(hugePNG(f, 10000, 10000))
+	f.Add(withOrientation(tinyJPEG(f), 6, binary.BigEndian))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, _, err := decode(data)
 		if err != nil {
@@ -145,4 +146,59 @@ func FuzzDecode(f *testing.F) {
 		}
 		_ = flatten(g)
 	})
+}
+
+// withOrientation inserts an EXIF segment with orientation o after a
+// JPEG's start-of-image marker.
+func withOrientation(jpg []byte, o uint16, order binary.AppendByteOrder) []byte {
+	tiffHead := []byte("II*\x00")
+	if order == binary.BigEndian {
+		tiffHead = []byte("MM\x00*")
+	}
+	t := append([]byte{}, tiffHead...)
+	t = order.AppendUint32(t, 8)
+	t = order.AppendUint16(t, 1)
+	t = order.AppendUint16(t, 0x0112)
+	t = order.AppendUint16(t, 3)
+	t = order.AppendUint32(t, 1)
+	t = order.AppendUint16(t, o)
+	t = order.AppendUint16(t, 0)
+	t = order.AppendUint32(t, 0)
+	seg := append([]byte("Exif\x00\x00"), t...)
+	out := append([]byte{0xFF, 0xD8, 0xFF, 0xE1}, byte((len(seg)+2)>>8), byte(len(seg)+2))
+	out = append(out, seg...)
+	return append(out, jpg[2:]...)
+}
+
+// TestDecodeOrientation checks that a phone photo stored sideways, with
+// an EXIF orientation, is turned upright before OCR.
+func TestDecodeOrientation(t *testing.T) {
+	jpg := tinyJPEG(t) // 40x20, a dark row at y = 10 from x = 5 to 29
+	for _, c := range []struct {
+		o     uint16
+		order binary.AppendByteOrder
+		w, h  int
+		ink   [2]int // a pixel of the ink row, upright
+		paper [2]int
+	}{
+		{1, binary.LittleEndian, 40, 20, [2]int{6, 10}, [2]int{34, 10}},
+		{3, binary.BigEndian, 40, 20, [2]int{33, 9}, [2]int{5, 9}},
+		{6, binary.LittleEndian, 20, 40, [2]int{9, 6}, [2]int{9, 34}},
+		{8, binary.BigEndian, 20, 40, [2]int{10, 33}, [2]int{10, 5}},
+	} {
+		g, _, err := decode(withOrientation(jpg, c.o, c.order))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.w != c.w || g.h != c.h {
+			t.Errorf("orientation %d: %dx%d, want %dx%d", c.o, g.w, g.h, c.w, c.h)
+			continue
+		}
+		if v := g.at(c.ink[0], c.ink[1]); v > 0.3 {
+			t.Errorf("orientation %d: (%d,%d) = %.2f, want ink", c.o, c.ink[0], c.ink[1], v)
+		}
+		if v := g.at(c.paper[0], c.paper[1]); v < 0.8 {
+			t.Errorf("orientation %d: (%d,%d) = %.2f, want paper", c.o, c.paper[0], c.paper[1], v)
+		}
+	}
 }
