@@ -127,6 +127,26 @@ func toPlane(img image.Image) *plane {
 				g.p[y*g.w+x] = float32(row[x]) / 255
 			}
 		}
+	case *image.RGBA:
+		// Premultiplied: composite over white by adding the missing alpha.
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[y*m.Stride:]
+			for x := 0; x < g.w; x++ {
+				p := row[4*x : 4*x+4]
+				l := 0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2]) + float64(255-p[3])
+				g.p[y*g.w+x] = float32(min(l/255, 1))
+			}
+		}
+	case *image.NRGBA:
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[y*m.Stride:]
+			for x := 0; x < g.w; x++ {
+				p := row[4*x : 4*x+4]
+				a := float64(p[3]) / 255
+				l := (0.299*float64(p[0])+0.587*float64(p[1])+0.114*float64(p[2]))*a + 255*(1-a)
+				g.p[y*g.w+x] = float32(min(l/255, 1))
+			}
+		}
 	default:
 		for y := 0; y < g.h; y++ {
 			for x := 0; x < g.w; x++ {

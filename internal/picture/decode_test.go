@@ -202,3 +202,24 @@ func TestDecodeOrientation(t *testing.T) {
 		}
 	}
 }
+
+// TestToPlaneAlpha checks that every pixel layout reads the same luma,
+// transparent pixels as paper (white).
+func TestToPlaneAlpha(t *testing.T) {
+	r := image.Rect(0, 0, 3, 1)
+	rgba, nrgba, gen := image.NewRGBA(r), image.NewNRGBA(r), image.NewRGBA64(r)
+	for x, c := range []color.NRGBA{{200, 100, 50, 255}, {0, 0, 0, 0}, {0, 0, 0, 128}} {
+		rgba.Set(x, 0, c)
+		nrgba.Set(x, 0, c)
+		gen.Set(x, 0, c)
+	}
+	want := []float32{(0.299*200 + 0.587*100 + 0.114*50) / 255, 1, 127.0 / 255}
+	for name, img := range map[string]image.Image{"RGBA": rgba, "NRGBA": nrgba, "RGBA64": gen} {
+		g := toPlane(img)
+		for x, w := range want {
+			if d := g.p[x] - w; d > 0.01 || d < -0.01 {
+				t.Errorf("%s pixel %d = %.3f, want %.3f", name, x, g.p[x], w)
+			}
+		}
+	}
+}
