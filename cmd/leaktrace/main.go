@@ -19,6 +19,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"github.com/spf13/cobra"
@@ -195,6 +196,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return fmt.Sprintf("%s does not exist: check the name, and that a relative path starts from the directory leaktrace runs in", termSafe(pe.Path))
 	case errors.Is(err, service.ErrDocument):
 		return "the document's stored row was changed, or another leaktrace version registered it: run 'leaktrace log verify', and restore the store from the backup if it reports tampering"
+	case errors.Is(err, layout.ErrGlyph):
+		return "the PDF fonts (Liberation Serif, Sans and Mono) cannot draw that character; issue the copy in the document's own format (without --format pdf)"
+	case errors.Is(err, layout.ErrFormat):
+		return "leaktrace typesets .txt, .md and .eml documents as PDF; issue this one in its own format (without --format pdf)"
 	case errors.Is(err, service.ErrEpsilon):
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
