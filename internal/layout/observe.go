@@ -1,0 +1,316 @@
+package layout
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// Observe measures the layout points a leak shows. Each seen page is
+// matched to the plan page it shows most of (a whole page, a photo of
+// part of one, a screenshot of half of one); each seen line to the plan
+// line on that page whose words it shares, and its words to the plan's
+// by their normalized text, tolerating what OCR does to words (one
+// wrong, missing or extra character in a word of four or more; a word
+// split or merged simply matches nothing). A point is measured only when
+// its word and both neighbours were matched, side by side; everything
+// else is left out, never guessed.
+//
+// The measurement is differential: shift = ((g_before − r_before) −
+// (g_after − r_after)) / 2, the seen gaps g converted to points by the
+// line's scale (the median ratio of its stable words' seen and planned
+// widths), r the plan's gaps (ink extents for an image, advance boxes
+// for a PDF). Offset, scale, rotation and first-order perspective cancel.
+// Sigma follows from the words' Sigma. A point seen on several pages is
+// reported once, from the page that measured it most precisely.
+func Observe(p *Plan, pages []SeenPage) []Observation {
+	best := map[int]Observation{}
+	for _, sp := range pages {
+		for _, o := range p.observePage(sp) {
+			if old, ok := best[o.Point]; !ok || o.Sigma < old.Sigma {
+				best[o.Point] = o
+			}
+		}
+	}
+	out := make([]Observation, 0, len(best))
+	for _, o := range best {
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Point < out[j].Point })
+	return out
+}
+
+// pointAt indexes the plan's points by line and box.
+func (p *Plan) pointAt() map[[2]int]int {
+	m := make(map[[2]int]int, len(p.points))
+	for i, pt := range p.points {
+		m[[2]int{pt.line, pt.box}] = i
+	}
+	return m
+}
+
+func (p *Plan) observePage(sp SeenPage) []Observation {
+	// Normalized seen words, per line.
+	norms := make([][]string, len(sp.Lines))
+	for i, l := range sp.Lines {
+		norms[i] = make([]string, len(l.Words))
+		for j, w := range l.Words {
+			norms[i][j] = Normalize(w.Text)
+		}
+	}
+	page := p.matchPage(norms)
+	if page == 0 {
+		return nil
+	}
+	type matched struct {
+		line  int
+		pairs [][2]int // (seen word, plan box)
+		seen  int      // seen line
+	}
+	var ms []matched
+	var ratios []float64
+	for si := range sp.Lines {
+		li := p.matchLine(page, norms[si])
+		if li < 0 {
+			continue
+		}
+		pairs := align(norms[si], p.lines[li].boxes)
+		ms = append(ms, matched{li, pairs, si})
+	}
+	// Each line's scale, with the page's as a fallback for short lines.
+	scales := make([]float64, len(ms))
+	for i, m := range ms {
+		var rs []float64
+		for _, pr := range m.pairs {
+			b := &p.lines[m.line].boxes[pr[1]]
+			w := sp.Lines[m.seen].Words[pr[0]]
+			ref := b.w
+			if sp.Ink {
+				ref = b.inkR - b.inkL
+			}
+			if b.hasPoint || ref < 4 || w.Right <= w.Left {
+				continue
+			}
+			rs = append(rs, (w.Right-w.Left)/ref)
+		}
+		if len(rs) >= 3 {
+			scales[i] = median(rs)
+		}
+		ratios = append(ratios, rs...)
+	}
+	pageScale := 0.0
+	if len(ratios) >= 3 {
+		pageScale = median(ratios)
+	}
+	at := p.pointAt()
+	var out []Observation
+	for i, m := range ms {
+		s := scales[i]
+		if s == 0 {
+			s = pageScale
+		}
+		if s <= 0 {
+			continue
+		}
+		ws := sp.Lines[m.seen].Words
+		boxes := p.lines[m.line].boxes
+		byBox := map[int]int{}
+		for _, pr := range m.pairs {
+			byBox[pr[1]] = pr[0]
+		}
+		for k := 1; k+1 < len(boxes); k++ {
+			pt, ok := at[[2]int{m.line, k}]
+			if !ok {
+				continue
+			}
+			j, ok := byBox[k]
+			if !ok || j == 0 || j+1 >= len(ws) || byBox[k-1] != j-1 || byBox[k+1] != j+1 {
+				continue
+			}
+			if _, ok := byBox[k-1]; !ok {
+				continue
+			}
+			if _, ok := byBox[k+1]; !ok {
+				continue
+			}
+			a, b, c := &boxes[k-1], &boxes[k], &boxes[k+1]
+			rb := a.pitch(a.w) - a.w
+			ra := b.pitch(b.w) - b.w
+			if sp.Ink {
+				rb = a.pitch(a.w) + b.inkL - a.inkR
+				ra = b.pitch(b.w) + c.inkL - b.inkR
+			}
+			gb := ws[j].Left - ws[j-1].Right
+			ga := ws[j+1].Left - ws[j].Right
+			shift := ((gb/s - rb) - (ga/s - ra)) / 2
+			sigma := math.Sqrt(sq(ws[j-1].Sigma)+2*sq(ws[j].Sigma)+sq(ws[j+1].Sigma)) / 2 / s
+			// A gap far from anything a copy can show means the words
+			// were matched or measured wrongly: leave the point out.
+			if math.Abs(shift) > 4*p.delta+4*sigma {
+				continue
+			}
+			out = append(out, Observation{Point: pt, Shift: shift, Sigma: sigma, Source: sp.Source})
+		}
+	}
+	return out
+}
+
+func sq(x float64) float64 { return x * x }
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// matchPage returns the plan page (1-based) that holds most of the seen
+// words, or 0 when no page holds enough of them.
+func (p *Plan) matchPage(norms [][]string) int {
+	words := map[string]bool{}
+	for _, l := range norms {
+		for _, w := range l {
+			if len(w) >= 2 {
+				words[w] = true
+			}
+		}
+	}
+	votes := make([]int, p.pages+1)
+	for pg := 1; pg <= p.pages; pg++ {
+		seen := map[string]bool{}
+		for li := range p.lines {
+			l := &p.lines[li]
+			if l.page != pg {
+				continue
+			}
+			for _, b := range l.boxes {
+				if words[b.norm] && !seen[b.norm] {
+					seen[b.norm] = true
+					votes[pg]++
+				}
+			}
+		}
+	}
+	best, second := 0, 0
+	for pg := 1; pg <= p.pages; pg++ {
+		switch {
+		case best == 0 || votes[pg] > votes[best]:
+			if best != 0 {
+				second = votes[best]
+			}
+			best = pg
+		case votes[pg] > second:
+			second = votes[pg]
+		}
+	}
+	if best == 0 || votes[best] < 3 || votes[best] == second {
+		return 0
+	}
+	return best
+}
+
+// matchLine returns the line of page that shares most words with a seen
+// line, or -1 when none shares enough of them or two share as many.
+func (p *Plan) matchLine(page int, seen []string) int {
+	n := 0
+	for _, w := range seen {
+		if w != "" {
+			n++
+		}
+	}
+	if n < 3 {
+		return -1
+	}
+	best, bestScore, tie := -1, 0, false
+	for li := range p.lines {
+		l := &p.lines[li]
+		if l.page != page {
+			continue
+		}
+		score := len(align(seen, l.boxes))
+		switch {
+		case score > bestScore:
+			best, bestScore, tie = li, score, false
+		case score == bestScore && score > 0:
+			tie = true
+		}
+	}
+	if tie || bestScore < 3 || bestScore*2 < n {
+		return -1
+	}
+	return best
+}
+
+// align pairs seen words with a line's boxes in order (a longest common
+// subsequence under wordsMatch) and returns the pairs (seen, box).
+func align(seen []string, boxes []box) [][2]int {
+	n, m := len(seen), len(boxes)
+	if n == 0 || m == 0 {
+		return nil
+	}
+	dp := make([][]int, n+1)
+	for i := range dp {
+		dp[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			v := max(dp[i+1][j], dp[i][j+1])
+			if wordsMatch(seen[i], boxes[j].norm) {
+				v = max(v, dp[i+1][j+1]+1)
+			}
+			dp[i][j] = v
+		}
+	}
+	var out [][2]int
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case wordsMatch(seen[i], boxes[j].norm) && dp[i][j] == dp[i+1][j+1]+1:
+			out = append(out, [2]int{i, j})
+			i++
+			j++
+		case dp[i+1][j] >= dp[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
+}
+
+// wordsMatch compares a seen word with a planned one, both normalized:
+// equal, or for words of four letters or more, one edit apart.
+func wordsMatch(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < 4 || len(rb) < 4 {
+		return false
+	}
+	return oneEdit(ra, rb)
+}
+
+// oneEdit reports whether a and b are at most one insertion, deletion or
+// substitution apart.
+func oneEdit(a, b []rune) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return string(a[i+1:]) == string(b[i+1:])
+	}
+	return string(a[i:]) == string(b[i+1:])
+}
