@@ -64,9 +64,13 @@ func (p *Plan) PDF(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptio
 	pdf.SetTitle(clean(p.title), true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
-	for st := range numStyles {
-		f := faces[st]
-		pdf.AddUTF8FontFromBytes(f.family, f.pdfStyle, f.ttf)
+	// Only the faces the document uses are embedded: parsing a font is
+	// most of the time a copy takes.
+	for st, used := range p.styles() {
+		if used {
+			f := faces[st]
+			pdf.AddUTF8FontFromBytes(f.family, f.pdfStyle, f.ttf)
+		}
 	}
 	setFont := func(st style, size float64) {
 		f := faces[st]
@@ -132,4 +136,22 @@ func (p *Plan) runText(r run, textSymbols []uint8) string {
 		b.WriteString(clean(pt.Variants[textSymbols[s.point]]))
 	}
 	return b.String()
+}
+
+// styles reports which faces the copy draws with: the body serif (page
+// numbers and footer) and those of every line and decoration.
+func (p *Plan) styles() [numStyles]bool {
+	var used [numStyles]bool
+	used[serif] = true
+	for _, d := range p.decors {
+		used[d.st] = true
+	}
+	for _, l := range p.lines {
+		for _, b := range l.boxes {
+			for _, r := range b.runs {
+				used[r.st] = true
+			}
+		}
+	}
+	return used
 }
