@@ -30,6 +30,12 @@ var pdfDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // left (symbol 0) or right (symbol 1) by Delta, every other word of its
 // line where the plan puts it.
 func (p *Plan) PDF(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptions) error {
+	return p.pdf(w, textSymbols, layoutSymbols, opt, p.delta)
+}
+
+// pdf writes a copy whose layout points move by delta: Delta for a copy,
+// others only for illustrations (docs_test.go).
+func (p *Plan) pdf(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptions, delta float64) error {
 	if len(textSymbols) != len(p.set.Points) || len(layoutSymbols) != len(p.points) {
 		return fmt.Errorf("%w: %d text and %d layout symbols for %d and %d points",
 			ErrSymbols, len(textSymbols), len(layoutSymbols), len(p.set.Points), len(p.points))
@@ -47,9 +53,9 @@ func (p *Plan) PDF(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptio
 	for i, pt := range p.points {
 		switch layoutSymbols[i] {
 		case 0:
-			shift[[2]int{pt.line, pt.box}] = -p.delta
+			shift[[2]int{pt.line, pt.box}] = -delta
 		case 1:
-			shift[[2]int{pt.line, pt.box}] = p.delta
+			shift[[2]int{pt.line, pt.box}] = delta
 		default:
 			return fmt.Errorf("%w: layout point %d has no variant %d", ErrSymbols, i, layoutSymbols[i])
 		}
