@@ -97,22 +97,11 @@ func (p *Plan) pdf(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptio
 		}
 		for ; li < len(p.lines) && p.lines[li].page == page; li++ {
 			l := &p.lines[li]
-			x := l.x
-			for k := range l.boxes {
-				b := &l.boxes[k]
-				bx := round2(x + shift[[2]int{li, k}])
-				w := 0.0
-				for _, r := range b.runs {
-					s := p.runText(r, textSymbols)
-					if s == "" {
-						continue
-					}
+			for _, pw := range p.placeLine(li, textSymbols, shift) {
+				for _, r := range pw.runs {
 					setFont(r.st, r.size)
-					pdf.Text(round2(bx+w), l.y, s)
-					rw, _, _ := faces[r.st].width(s, r.size)
-					w += rw
+					pdf.Text(r.x, l.y, r.text)
 				}
-				x += b.pitch(w)
 			}
 		}
 		setFont(serif, folioSize)
@@ -160,4 +149,46 @@ func (p *Plan) styles() [numStyles]bool {
 		}
 	}
 	return used
+}
+
+// placedWord is a word as one copy draws it: its runs, each at its x.
+type placedWord struct {
+	box  int
+	x    float64 // left edge of the advance box
+	runs []placedRun
+}
+
+type placedRun struct {
+	st   style
+	size float64
+	x    float64
+	text string
+}
+
+// placeLine places line li's words in one copy: the text points'
+// variants as textSymbols choose, the layout points shifted as shift
+// says. Each word starts one pitch after the last one's unshifted start,
+// so a shift moves its word alone.
+func (p *Plan) placeLine(li int, textSymbols []uint8, shift map[[2]int]float64) []placedWord {
+	l := &p.lines[li]
+	out := make([]placedWord, 0, len(l.boxes))
+	x := l.x
+	for k := range l.boxes {
+		b := &l.boxes[k]
+		bx := round2(x + shift[[2]int{li, k}])
+		pw := placedWord{box: k, x: bx}
+		w := 0.0
+		for _, r := range b.runs {
+			s := p.runText(r, textSymbols)
+			if s == "" {
+				continue
+			}
+			pw.runs = append(pw.runs, placedRun{st: r.st, size: r.size, x: round2(bx + w), text: s})
+			rw, _, _ := faces[r.st].width(s, r.size)
+			w += rw
+		}
+		out = append(out, pw)
+		x += b.pitch(w)
+	}
+	return out
 }
