@@ -8,8 +8,8 @@ import (
 
 // Observe measures the layout points a leak shows. Each seen page is
 // matched to the plan page it shows most of (a whole page, a photo of
-// part of one, a screenshot of half of one); each seen line to the plan
-// line on that page whose words it shares, and its words to the plan's
+// part of one, a screenshot of half of one), or the two it straddles;
+// each seen line to the plan line on those pages whose words it shares, and its words to the plan's
 // by their normalized text, tolerating what OCR does to words (one
 // wrong, missing or extra character in a word of four or more; a word
 // split or merged simply matches nothing). A point is measured only when
@@ -58,8 +58,8 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 			norms[i][j] = Normalize(w.Text)
 		}
 	}
-	page := p.matchPage(norms)
-	if page == 0 {
+	pages := p.matchPages(norms)
+	if len(pages) == 0 {
 		return nil
 	}
 	type matched struct {
@@ -70,7 +70,7 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 	var ms []matched
 	var ratios []float64
 	for si := range sp.Lines {
-		li := p.matchLine(page, norms[si])
+		li := p.matchLine(pages, norms[si])
 		if li < 0 {
 			continue
 		}
@@ -167,9 +167,11 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// matchPage returns the plan page (1-based) that holds most of the seen
-// words, or 0 when no page holds enough of them.
-func (p *Plan) matchPage(norms [][]string) int {
+// matchPages returns the plan pages (1-based) a seen page shows: the one
+// that holds most of its words, each word weighted by how few pages hold
+// it, and any other holding nearly as much (a screenshot across a page
+// break). It returns none when no page holds three of the words.
+func (p *Plan) matchPages(norms [][]string) map[int]bool {
 	words := map[string]bool{}
 	for _, l := range norms {
 		for _, w := range l {
@@ -178,43 +180,47 @@ func (p *Plan) matchPage(norms [][]string) int {
 			}
 		}
 	}
-	votes := make([]int, p.pages+1)
-	for pg := 1; pg <= p.pages; pg++ {
-		seen := map[string]bool{}
-		for li := range p.lines {
-			l := &p.lines[li]
-			if l.page != pg {
-				continue
-			}
-			for _, b := range l.boxes {
-				if words[b.norm] && !seen[b.norm] {
-					seen[b.norm] = true
-					votes[pg]++
+	onPage := map[string]map[int]bool{}
+	for li := range p.lines {
+		l := &p.lines[li]
+		for _, b := range l.boxes {
+			if words[b.norm] {
+				if onPage[b.norm] == nil {
+					onPage[b.norm] = map[int]bool{}
 				}
+				onPage[b.norm][l.page] = true
 			}
 		}
 	}
-	best, second := 0, 0
+	votes := make([]float64, p.pages+1)
+	count := make([]int, p.pages+1)
+	for _, pages := range onPage {
+		for pg := range pages {
+			votes[pg] += 1 / float64(len(pages))
+			count[pg]++
+		}
+	}
+	best := 0
 	for pg := 1; pg <= p.pages; pg++ {
-		switch {
-		case best == 0 || votes[pg] > votes[best]:
-			if best != 0 {
-				second = votes[best]
-			}
+		if best == 0 || votes[pg] > votes[best] {
 			best = pg
-		case votes[pg] > second:
-			second = votes[pg]
 		}
 	}
-	if best == 0 || votes[best] < 3 || votes[best] == second {
-		return 0
+	out := map[int]bool{}
+	if best == 0 || count[best] < 3 {
+		return out
 	}
-	return best
+	for pg := 1; pg <= p.pages; pg++ {
+		if count[pg] >= 3 && votes[pg] >= 0.3*votes[best] {
+			out[pg] = true
+		}
+	}
+	return out
 }
 
-// matchLine returns the line of page that shares most words with a seen
+// matchLine returns the line of pages that shares most words with a seen
 // line, or -1 when none shares enough of them or two share as many.
-func (p *Plan) matchLine(page int, seen []string) int {
+func (p *Plan) matchLine(pages map[int]bool, seen []string) int {
 	n := 0
 	for _, w := range seen {
 		if w != "" {
@@ -227,7 +233,7 @@ func (p *Plan) matchLine(page int, seen []string) int {
 	best, bestScore, tie := -1, 0, false
 	for li := range p.lines {
 		l := &p.lines[li]
-		if l.page != page {
+		if !pages[l.page] {
 			continue
 		}
 		score := len(align(seen, l.boxes))

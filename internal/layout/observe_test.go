@@ -161,3 +161,29 @@ func TestObserveIgnoresOtherDocuments(t *testing.T) {
 		t.Fatalf("%d observations from another document's page", len(obs))
 	}
 }
+
+// TestObserveReadsAScreenshotAcrossAPageBreak: a screenshot of a viewer
+// scrolled across a page break shows the end of one page and the start
+// of the next; the points of both are read.
+func TestObserveReadsAScreenshotAcrossAPageBreak(t *testing.T) {
+	set, p := memoPlan(t, 1600, 31)
+	rng := rand.New(rand.NewPCG(5, 6))
+	ts, ls := symbols(set, p, rng)
+	d := damage{scale: 96.0 / 72, offset: 40, sigma: 0.1, fromLine: 30}
+	end := picture(p, 1, ts, ls, d, rng)
+	d.fromLine = 0
+	start := picture(p, 2, ts, ls, d, rng)
+	sp := SeenPage{Ink: true, Source: "screenshot", Lines: append(end.Lines, start.Lines[:12]...)}
+	obs := Observe(p, []SeenPage{sp})
+	seen := map[int]int{}
+	for _, o := range obs {
+		seen[p.lines[p.points[o.Point].line].page]++
+		want := map[uint8]float64{0: -p.delta, 1: p.delta}[ls[o.Point]]
+		if math.Abs(o.Shift-want) > 5*o.Sigma {
+			t.Fatalf("point %d: shift %.3f ± %.3f, want %.2f", o.Point, o.Shift, o.Sigma, want)
+		}
+	}
+	if seen[1] < 20 || seen[2] < 20 {
+		t.Fatalf("read %d points of page 1 and %d of page 2", seen[1], seen[2])
+	}
+}
