@@ -202,7 +202,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, pdfread.ErrNoPdftotext):
 		return "install poppler's pdftotext (Debian and Ubuntu: apt-get install poppler-utils), or trace the PDF's text saved as a .txt file"
 	case errors.Is(err, pdfread.ErrTooLarge):
-		return "trace the pages that leaked: cut them out of the PDF (e.g. pdfseparate or qpdf --pages) and trace those"
+		return "trace the pages that leaked: cut them out of the PDF (e.g. with pdfseparate) and trace those"
 	case errors.Is(err, pdfread.ErrUnreadable):
 		return "the PDF may be damaged or encrypted; try its text (pdftotext leak.pdf leak.txt, or a paste) or a picture of its pages"
 	case errors.Is(err, layout.ErrFormat):

@@ -15,7 +15,8 @@ import (
 // plain typesets a region of plain text: paragraphs are separated by
 // blank lines and reflowed. A line break is kept where the author
 // plainly meant one: after a line much shorter than the paragraph's
-// longest, or before a line that starts a list item.
+// longest, or before a line that starts a list item or an email
+// quotation (">").
 func (t *typesetter) plain(region int, indent float64) error {
 	txt := t.p.set.Doc.Regions()[region].Text
 	type ln struct{ start, end int }
@@ -68,9 +69,13 @@ func (t *typesetter) plain(region int, indent float64) error {
 	return flush()
 }
 
-// listItem reports whether a plain-text line starts a list item.
+// listItem reports whether a plain-text line starts a list item or a
+// quoted line of an email.
 func listItem(s string) bool {
 	s = strings.TrimLeft(s, " \t")
+	if strings.HasPrefix(s, ">") {
+		return true
+	}
 	for _, m := range []string{"- ", "* ", "• ", "+ "} {
 		if strings.HasPrefix(s, m) {
 			return true
