@@ -160,7 +160,7 @@ func (t *typesetter) mdBlock(c ast.Node, src []byte, fm int, indent float64, quo
 			return err
 		}
 		if t.page == startPage {
-			x := margin + indent + 6
+			x := margin + min(indent, textW/2) + 6
 			t.p.rules = append(t.p.rules, rule{page: t.page, x1: x, y1: startY + 4, x2: x, y2: t.y + 3})
 		}
 		return nil
@@ -220,7 +220,7 @@ func (t *typesetter) mdBlock(c ast.Node, src []byte, fm int, indent float64, quo
 	case ast.KindThematicBreak:
 		t.y += paraSkip + 4
 		if t.y < bottom {
-			t.p.rules = append(t.p.rules, rule{page: t.page, x1: margin + indent, y1: t.y, x2: pageW - margin, y2: t.y})
+			t.p.rules = append(t.p.rules, rule{page: t.page, x1: margin + min(indent, textW/2), y1: t.y, x2: pageW - margin, y2: t.y})
 		}
 		return nil
 	}

@@ -95,6 +95,8 @@ func FuzzPlan(f *testing.F) {
 	f.Add("txt", strings.Repeat("averyveryverylongwordwithoutanybreakatall", 20)+"\n")
 	f.Add("md", "```\n"+strings.Repeat("x", 300)+"\n```\n")
 	f.Add("eml", "From: a@b\nSubject: hi\n\nbody text here, with some words.\n")
+	f.Add("md", strings.Repeat("> ", 40)+"deeply quoted words that go on and on for a while\n")
+	f.Add("md", strings.Repeat("  ", 30)+"- deep\n"+strings.Repeat("- ", 40)+"nested list items\n")
 	f.Fuzz(func(t *testing.T, kind, src string) {
 		name := "doc.txt"
 		switch kind {

@@ -439,8 +439,10 @@ func (t *typesetter) setBlock(bl *block) error {
 	if len(bs) == 0 && bl.marker == "" {
 		return nil
 	}
-	left := margin + bl.indent
-	avail := textW - bl.indent
+	// Deep nesting stops indenting at half the text block.
+	indent := min(bl.indent, textW/2)
+	left := margin + indent
+	avail := textW - indent
 	// Split any box wider than a whole line.
 	for i := 0; i < len(bs); i++ {
 		if bs[i].wMax > avail {
