@@ -237,7 +237,11 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	}
 	bar.Finish()
 	if asJSON {
-		return writeJSON(a.stdout, map[string]any{"document": d.ID, "copies": len(rs), "written": len(todo), "skipped": skipped, "out": dir})
+		j := map[string]any{"document": d.ID, "copies": len(rs), "written": len(todo), "skipped": skipped, "out": dir}
+		if opt.Format != "" {
+			j["format"], j["layout"] = opt.Format, layout.Version1
+		}
+		return writeJSON(a.stdout, j)
 	}
 	fmt.Fprintf(a.stdout, "issued %s of %s to %s", count(len(todo), "copy"), termSafe(d.ID), termSafe(dir))
 	if skipped > 0 {
