@@ -406,17 +406,21 @@ func (t *typesetter) boxes(bl *block) ([]box, []bool, error) {
 	return out, hard, nil
 }
 
-// invisible reports whether a point's variants all look alike: only
-// zero-width characters tell them apart, which a PDF can't carry.
+// invisible reports whether a point's variants all look alike on a page:
+// only zero-width characters or the amount of white space tell them
+// apart, which a typeset page can't carry (nor does its text layer).
 func invisible(p *marks.Point) bool {
-	v0 := clean(p.Variants[0])
+	v0 := looks(p.Variants[0])
 	for _, v := range p.Variants[1:] {
-		if clean(v) != v0 {
+		if looks(v) != v0 {
 			return false
 		}
 	}
 	return true
 }
+
+// looks is what a typeset page shows of s.
+func looks(s string) string { return strings.Join(strings.Fields(clean(s)), " ") }
 
 // Normalize is how words are compared between a plan and a leak: lower
 // case letters and digits only.
