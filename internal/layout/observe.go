@@ -64,8 +64,8 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 	}
 	type matched struct {
 		line  int
-		pairs [][2]int // (seen word, plan box)
-		seen  int      // seen line
+		spans []span
+		seen  int // seen line
 	}
 	var ms []matched
 	var ratios []float64
@@ -74,16 +74,18 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 		if li < 0 {
 			continue
 		}
-		pairs := align(norms[si], p.lines[li].boxes)
-		ms = append(ms, matched{li, pairs, si})
+		ms = append(ms, matched{li, align(norms[si], p.lines[li].boxes), si})
 	}
 	// Each line's scale, with the page's as a fallback for short lines.
 	scales := make([]float64, len(ms))
 	for i, m := range ms {
 		var rs []float64
-		for _, pr := range m.pairs {
-			b := &p.lines[m.line].boxes[pr[1]]
-			w := sp.Lines[m.seen].Words[pr[0]]
+		for _, sn := range m.spans {
+			if sn.s0 != sn.s1 || sn.b0 != sn.b1 {
+				continue
+			}
+			b := &p.lines[m.line].boxes[sn.b0]
+			w := sp.Lines[m.seen].Words[sn.s0]
 			ref := b.w
 			if sp.Ink {
 				ref = b.inkR - b.inkL
@@ -114,23 +116,28 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 		}
 		ws := sp.Lines[m.seen].Words
 		boxes := p.lines[m.line].boxes
-		byBox := map[int]int{}
-		for _, pr := range m.pairs {
-			byBox[pr[1]] = pr[0]
+		// The spans that end or start at each box, and the one that is
+		// exactly each box.
+		ends, starts, whole := map[int]span{}, map[int]span{}, map[int]span{}
+		for _, sn := range m.spans {
+			ends[sn.b1], starts[sn.b0] = sn, sn
+			if sn.b0 == sn.b1 {
+				whole[sn.b0] = sn
+			}
 		}
 		for k := 1; k+1 < len(boxes); k++ {
 			pt, ok := at[[2]int{m.line, k}]
 			if !ok {
 				continue
 			}
-			j, ok := byBox[k]
-			if !ok || j == 0 || j+1 >= len(ws) || byBox[k-1] != j-1 || byBox[k+1] != j+1 {
-				continue
-			}
-			if _, ok := byBox[k-1]; !ok {
-				continue
-			}
-			if _, ok := byBox[k+1]; !ok {
+			// The point's word alone (OCR may have split it), right after
+			// the seen word that ends its left neighbour and right
+			// before the one that starts its right neighbour (either may
+			// be merged with a further word: its other edge is unused).
+			w, ok1 := whole[k]
+			l, ok2 := ends[k-1]
+			r, ok3 := starts[k+1]
+			if !ok1 || !ok2 || !ok3 || l.s1 != w.s0-1 || r.s0 != w.s1+1 {
 				continue
 			}
 			a, b, c := &boxes[k-1], &boxes[k], &boxes[k+1]
@@ -140,10 +147,10 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 				rb = a.pitch(a.w) + b.inkL - a.inkR
 				ra = b.pitch(b.w) + c.inkL - b.inkR
 			}
-			gb := ws[j].Left - ws[j-1].Right
-			ga := ws[j+1].Left - ws[j].Right
+			gb := ws[w.s0].Left - ws[l.s1].Right
+			ga := ws[r.s0].Left - ws[w.s1].Right
 			shift := ((gb/s - rb) - (ga/s - ra)) / 2
-			sigma := math.Sqrt(sq(ws[j-1].Sigma)+2*sq(ws[j].Sigma)+sq(ws[j+1].Sigma)) / 2 / s
+			sigma := math.Sqrt(sq(ws[l.s1].Sigma)+sq(ws[w.s0].Sigma)+sq(ws[w.s1].Sigma)+sq(ws[r.s0].Sigma)) / 2 / s
 			// A gap far from anything a copy can show means the words
 			// were matched or measured wrongly: leave the point out.
 			if math.Abs(shift) > 4*p.delta+4*sigma {
@@ -250,9 +257,15 @@ func (p *Plan) matchLine(pages map[int]bool, seen []string) int {
 	return best
 }
 
-// align pairs seen words with a line's boxes in order (a longest common
-// subsequence under wordsMatch) and returns the pairs (seen, box).
-func align(seen []string, boxes []box) [][2]int {
+// span pairs seen words s0..s1 with a line's boxes b0..b1 (inclusive):
+// one with one, a word OCR split in two with its box, or two words OCR
+// ran together with their boxes.
+type span struct{ s0, s1, b0, b1 int }
+
+// align matches seen words with a line's boxes in order, as many as it
+// can (a longest common subsequence under wordsMatch, a split or merged
+// word counting as one match), and returns the matched spans in order.
+func align(seen []string, boxes []box) []span {
 	n, m := len(seen), len(boxes)
 	if n == 0 || m == 0 {
 		return nil
@@ -261,25 +274,45 @@ func align(seen []string, boxes []box) [][2]int {
 	for i := range dp {
 		dp[i] = make([]int, m+1)
 	}
+	// step returns the span a match at (i, j) would make, of kind 0 (one
+	// with one), 1 (a split word) or 2 (a merged one), if it matches.
+	step := func(i, j, kind int) (span, bool) {
+		switch kind {
+		case 0:
+			return span{i, i, j, j}, wordsMatch(seen[i], boxes[j].norm)
+		case 1:
+			return span{i, i + 1, j, j}, i+1 < n && seen[i] != "" && seen[i+1] != "" && wordsMatch(seen[i]+seen[i+1], boxes[j].norm)
+		default:
+			return span{i, i, j, j + 1}, j+1 < m && boxes[j].norm != "" && boxes[j+1].norm != "" && wordsMatch(seen[i], boxes[j].norm+boxes[j+1].norm)
+		}
+	}
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
 			v := max(dp[i+1][j], dp[i][j+1])
-			if wordsMatch(seen[i], boxes[j].norm) {
-				v = max(v, dp[i+1][j+1]+1)
+			for kind := range 3 {
+				if sp, ok := step(i, j, kind); ok {
+					v = max(v, dp[sp.s1+1][sp.b1+1]+1)
+				}
 			}
 			dp[i][j] = v
 		}
 	}
-	var out [][2]int
+	var out []span
 	for i, j := 0, 0; i < n && j < m; {
-		switch {
-		case wordsMatch(seen[i], boxes[j].norm) && dp[i][j] == dp[i+1][j+1]+1:
-			out = append(out, [2]int{i, j})
+		took := false
+		for kind := range 3 {
+			if sp, ok := step(i, j, kind); ok && dp[i][j] == dp[sp.s1+1][sp.b1+1]+1 {
+				out = append(out, sp)
+				i, j, took = sp.s1+1, sp.b1+1, true
+				break
+			}
+		}
+		if took {
+			continue
+		}
+		if dp[i+1][j] >= dp[i][j+1] {
 			i++
-			j++
-		case dp[i+1][j] >= dp[i][j+1]:
-			i++
-		default:
+		} else {
 			j++
 		}
 	}
