@@ -138,3 +138,32 @@ func FuzzPlan(f *testing.F) {
 		}
 	})
 }
+
+func TestPointInfo(t *testing.T) {
+	p, err := plan(t, "a.txt", "The committee met on Tuesday and reached no decision about the budget.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.NumPoints() == 0 {
+		t.Fatal("no layout points")
+	}
+	page, ctx := p.PointInfo(0)
+	if page != 1 || ctx != "The [committee] met on Tuesday and reached no decision about the budget." {
+		t.Fatalf("PointInfo(0) = %d, %q", page, ctx)
+	}
+}
+
+// BenchmarkPDF: one reader's PDF copy of a one-page memo.
+func BenchmarkPDF(b *testing.B) {
+	p, err := plan(b, "a.md", strings.Repeat("The committee met on Tuesday and reached no decision about the budget. ", 40)+"\n")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := make([]uint8, len(p.set.Points))
+	ls := make([]uint8, p.NumPoints())
+	for b.Loop() {
+		if err := p.PDF(&bytes.Buffer{}, ts, ls, PDFOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -571,3 +571,28 @@ func (t *typesetter) placePoints() {
 		}
 	}
 }
+
+// PointInfo describes layout point i for reports: the page it is on, and
+// its line's words with the moved one in brackets.
+func (p *Plan) PointInfo(i int) (page int, context string) {
+	pt := p.points[i]
+	l := &p.lines[pt.line]
+	var b strings.Builder
+	for k := range l.boxes {
+		if k > 0 {
+			b.WriteByte(' ')
+		}
+		var w strings.Builder
+		for _, r := range l.boxes[k].runs {
+			for _, s := range r.segs {
+				w.WriteString(s.text)
+			}
+		}
+		if k == pt.box {
+			b.WriteString("[" + w.String() + "]")
+		} else {
+			b.WriteString(w.String())
+		}
+	}
+	return l.page, b.String()
+}
