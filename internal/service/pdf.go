@@ -49,6 +49,16 @@ func (s *Service) Layout(m *leaktrace.Marker) (*layout.Plan, error) {
 	return p, nil
 }
 
+// LayoutCode returns the code of the layout points of m's document under
+// plan p, derived point by point (for tracing, op [OpTrace]).
+func (s *Service) LayoutCode(ctx context.Context, op Op, m *leaktrace.Marker, p *layout.Plan) (*code.Lazy, error) {
+	key, err := s.markingKey(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	return code.NewLazy(key, layout.CodeDomain(p.Version)+m.Document().ID, p.Specs()), nil
+}
+
 // LayoutSymbols returns the shift of every layout point of recipient's
 // PDF copy of m's document under plan: its layout code is derived from the
 // marking key under [layout.CodeDomain], independent of the text points'.
