@@ -128,15 +128,15 @@ func TestPDFTextLayerCarriesTheVariants(t *testing.T) {
 		if err := set.Doc.Render(&copyBuf, set.Edits(r.text)); err != nil {
 			t.Fatal(err)
 		}
-		if copyBuf.String() != memo {
-			changed++
-		}
 		visible := strings.Map(func(c rune) rune {
 			if unicode.Is(unicode.Cf, c) {
 				return -1
 			}
 			return c
 		}, copyBuf.String())
+		if strings.Join(strings.Fields(visible), " ") != strings.Join(strings.Fields(memo), " ") {
+			changed++
+		}
 		want := append(strings.Fields("Staff review"), strings.Fields(visible)...)
 		want = append(want, "1")
 		text, _, err := pdfread.Read(context.Background(), render(t, p, r))
@@ -148,7 +148,7 @@ func TestPDFTextLayerCarriesTheVariants(t *testing.T) {
 		}
 	}
 	if changed == 0 {
-		t.Fatal("no reader's copy differs from the source: the test proves nothing")
+		t.Fatal("no reader's copy differs visibly from the source: the test proves nothing")
 	}
 }
 
