@@ -25,6 +25,20 @@ func (t *typesetter) plain(region int, indent float64) error {
 		if len(para) == 0 {
 			return nil
 		}
+		if preformatted(txt, para[0].start, para[len(para)-1].end) {
+			// A table or an indented block: each line as it stands, in
+			// the mono face.
+			t.y += paraSkip
+			for _, l := range para {
+				bl := &block{region: region, indent: indent, leading: codeLeading, pre: true,
+					pieces: []piece{{start: l.start, end: l.end, st: mono, size: codeSize}}}
+				if err := t.setBlock(bl); err != nil {
+					return err
+				}
+			}
+			para = para[:0]
+			return nil
+		}
 		longest := 0
 		for _, l := range para {
 			longest = max(longest, utf8.RuneCountInString(txt[l.start:l.end]))
@@ -67,6 +81,20 @@ func (t *typesetter) plain(region int, indent float64) error {
 		at = next
 	}
 	return flush()
+}
+
+// preformatted reports whether a plain-text paragraph is laid out with
+// spaces (a table, an indented block) rather than written to be
+// reflowed: a line of it is indented by a tab or four spaces, or has
+// three spaces in a row inside it.
+func preformatted(txt string, start, end int) bool {
+	for _, l := range strings.Split(txt[start:end], "\n") {
+		l = strings.TrimRight(l, " \r")
+		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "    ") || strings.Contains(strings.TrimLeft(l, " "), "   ") {
+			return true
+		}
+	}
+	return false
 }
 
 // listItem reports whether a plain-text line starts a list item or a

@@ -167,3 +167,18 @@ func BenchmarkPDF(b *testing.B) {
 		}
 	}
 }
+
+func TestPlainTextTableKeepsItsColumns(t *testing.T) {
+	p, err := plan(t, "a.txt", "Totals for the quarter follow.\n\nItem        Amount\nApples      3\nPears       12\n\nThat is all for now.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.lineTexts()
+	want := []string{"Totals for the quarter follow.", "Item        Amount", "Apples      3", "Pears       12", "That is all for now."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("lines:\n%q\nwant\n%q", got, want)
+	}
+	if st := p.lines[1].boxes[0].runs[0].st; st != mono {
+		t.Fatalf("table set in style %d, want mono", st)
+	}
+}

@@ -236,6 +236,7 @@ type block struct {
 	indent  float64
 	leading float64
 	body    bool
+	pre     bool // preformatted: spaces are kept and never break
 	marker  string // list marker, drawn left of the first line
 	skip    float64
 }
@@ -316,6 +317,10 @@ func (t *typesetter) boxes(bl *block) ([]box, []bool, error) {
 	}
 	literal := func(st style, size float64, s string) {
 		for _, r := range s {
+			if bl.pre && (r == ' ' || r == '\t') {
+				add(st, size, " ", -1)
+				continue
+			}
 			if isBreak(r) {
 				open = false
 				continue
