@@ -236,7 +236,7 @@ type block struct {
 	indent  float64
 	leading float64
 	body    bool
-	pre     bool // preformatted: spaces are kept and never break
+	pre     bool   // preformatted: spaces are kept and never break
 	marker  string // list marker, drawn left of the first line
 	skip    float64
 }
