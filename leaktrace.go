@@ -119,9 +119,18 @@ type Recipient struct {
 type Copy struct {
 	Document  string
 	Recipient string
-	SHA256    string // hex of the copy's bytes
-	IssuedAt  time.Time
+	// Format is "" for a copy in the document's own format, or
+	// [FormatPDF] for a typeset copy under layout version Layout.
+	Format string
+	Layout int
+	// Footer: the PDF's pages name the reader.
+	Footer   bool
+	SHA256   string // hex of the copy's bytes
+	IssuedAt time.Time
 }
+
+// FormatPDF is the format of a typeset copy.
+const FormatPDF = "pdf"
 
 // LogRecord is one custody-log entry as a [Store] keeps it. Data is the
 // entry's canonical bytes — the leaf whose RFC 6962 hash goes into the

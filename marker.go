@@ -189,3 +189,6 @@ func (m *Marker) Regions() []string {
 	}
 	return out
 }
+
+// Set returns the document with its variation points.
+func (m *Marker) Set() *marks.Set { return m.set }

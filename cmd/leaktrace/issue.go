@@ -9,6 +9,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -20,10 +21,10 @@ import (
 const issueBatch = 256
 
 func (a *app) issueCommand() *cobra.Command {
-	var out, outDir string
-	var all, asJSON, force bool
+	var out, outDir, formatName string
+	var all, asJSON, force, footer bool
 	cmd := &cobra.Command{
-		Use:   "issue DOC RECIPIENT [-o FILE] | issue DOC --all --out DIR",
+		Use:   "issue DOC RECIPIENT [-o FILE] [--format pdf] | issue DOC --all --out DIR [--format pdf]",
 		Short: "Issue a reader's marked copy of a document",
 		Long: `issue renders a reader's uniquely marked copy of a document, in the
 document's own format. Re-issuing gives the same bytes. Every copy is
@@ -38,8 +39,17 @@ the copy to standard output.
 With --all, every registered reader gets a copy, written to
 DIR/<recipient>.<ext>. Copies already there and identical to the copy the
 store recorded are skipped, so an interrupted run can simply be run again;
-a different file there is never replaced unless --force is given.`,
+a different file there is never replaced unless --force is given.
+
+--format pdf issues a typeset PDF copy instead (DIR/<recipient>.pdf with
+--all): the same text marks, plus layout marks in the position of words,
+which a photo, scan or screenshot of a page keeps. --footer prints the
+reader's name at the foot of every page. A PDF is never written to a
+terminal.`,
 		Args: func(cmd *cobra.Command, argv []string) error {
+			if footer && formatName != leaktrace.FormatPDF {
+				return withHint(usagef("--footer needs --format pdf"), "a copy in the document's own format has no page to print a footer on")
+			}
 			if all {
 				if len(argv) != 1 {
 					return usagef("issue --all takes one DOC")
@@ -78,8 +88,17 @@ a different file there is never replaced unless --force is given.`,
 			if err != nil {
 				return err
 			}
+			opt := service.IssueOptions{Footer: footer}
+			switch formatName {
+			case "", d.Format:
+			case leaktrace.FormatPDF:
+				opt.Format = leaktrace.FormatPDF
+			default:
+				return withHint(usagef("--format %s: %s is a %s document", termSafe(formatName), termSafe(d.ID), termSafe(d.Format)),
+					fmt.Sprintf("issue it as %s (the default) or as pdf", termSafe(d.Format)))
+			}
 			if all {
-				return a.issueAll(ctx, s, m, d, outDir, force, asJSON)
+				return a.issueAll(ctx, s, m, d, opt, outDir, force, asJSON)
 			}
 			toFile := out != "" && out != "-"
 			o := a.output(out, force)
@@ -94,8 +113,10 @@ a different file there is never replaced unless --force is given.`,
 				}
 			} else if err := a.stdoutOpen(); err != nil {
 				return err
+			} else if opt.Format == leaktrace.FormatPDF && a.stdoutTerminal() {
+				return withHint(usagef("will not write a PDF to a terminal"), "write it to a file with -o FILE (or redirect standard output)")
 			}
-			copies, err := s.Issue(ctx, m, []string{argv[1]})
+			copies, err := s.IssueWith(ctx, m, []string{argv[1]}, opt)
 			if err != nil {
 				return err
 			}
@@ -108,7 +129,11 @@ a different file there is never replaced unless --force is given.`,
 				return err
 			}
 			if asJSON {
-				return writeJSON(a.stdout, map[string]any{"document": d.ID, "recipient": c.Recipient, "sha256": leaktrace.Hash(c.Data), "out": out})
+				j := map[string]any{"document": d.ID, "recipient": c.Recipient, "sha256": leaktrace.Hash(c.Data), "out": out}
+				if opt.Format != "" {
+					j["format"], j["layout"] = opt.Format, layout.Version1
+				}
+				return writeJSON(a.stdout, j)
 			}
 			return nil
 		},
@@ -118,6 +143,8 @@ a different file there is never replaced unless --force is given.`,
 	cmd.Flags().StringVar(&outDir, "out", "", "with --all: the directory to write copies to")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing regular file (with --all: files that differ from the copy)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON summary (needs -o FILE or --all)")
+	cmd.Flags().StringVar(&formatName, "format", "", "pdf: a typeset PDF copy with layout marks (default: the document's own format)")
+	cmd.Flags().BoolVar(&footer, "footer", false, "with --format pdf: print the reader's name at the foot of every page")
 	return cmd
 }
 
@@ -125,7 +152,7 @@ a different file there is never replaced unless --force is given.`,
 // issuing anything when a file it would replace differs from the copy and
 // force is not set, and skips the files already there and identical to the
 // copy the store recorded.
-func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Marker, d *leaktrace.Document, dir string, force, asJSON bool) error {
+func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Marker, d *leaktrace.Document, opt service.IssueOptions, dir string, force, asJSON bool) error {
 	rs, err := s.Store.Recipients(ctx)
 	if err != nil {
 		return err
@@ -143,13 +170,18 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	if ext == "" {
 		ext = "." + d.Format
 	}
+	if opt.Format != "" {
+		ext = "." + opt.Format
+	}
 	recorded, err := s.Store.Copies(ctx, d.ID)
 	if err != nil {
 		return err
 	}
 	sums := make(map[string]string, len(recorded))
 	for _, c := range recorded {
-		sums[c.Recipient] = c.SHA256
+		if c.Format == opt.Format && c.Footer == opt.Footer {
+			sums[c.Recipient] = c.SHA256
+		}
 	}
 	path := func(r string) string { return filepath.Join(dir, r+ext) }
 	// Each file is checked on its own: a symlink in dir may lead anywhere,
@@ -192,7 +224,7 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		copies, err := s.Issue(ctx, m, todo[start:min(start+issueBatch, len(todo))])
+		copies, err := s.IssueWith(ctx, m, todo[start:min(start+issueBatch, len(todo))], opt)
 		if err != nil {
 			return err
 		}
@@ -205,7 +237,11 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	}
 	bar.Finish()
 	if asJSON {
-		return writeJSON(a.stdout, map[string]any{"document": d.ID, "copies": len(rs), "written": len(todo), "skipped": skipped, "out": dir})
+		j := map[string]any{"document": d.ID, "copies": len(rs), "written": len(todo), "skipped": skipped, "out": dir}
+		if opt.Format != "" {
+			j["format"], j["layout"] = opt.Format, layout.Version1
+		}
+		return writeJSON(a.stdout, j)
 	}
 	fmt.Fprintf(a.stdout, "issued %s of %s to %s", count(len(todo), "copy"), termSafe(d.ID), termSafe(dir))
 	if skipped > 0 {
@@ -213,6 +249,12 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	}
 	fmt.Fprintln(a.stdout)
 	return nil
+}
+
+// stdoutTerminal reports whether standard output is a terminal.
+func (a *app) stdoutTerminal() bool {
+	f, ok := a.stdoutFile.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // progress returns a progress bar on standard error when it is a terminal,

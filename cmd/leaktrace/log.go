@@ -149,6 +149,7 @@ func writeEntry(w io.Writer, n int64, data []byte, e *custody.Entry) error {
 		{"document sha256", e.DocumentSHA256},
 		{"recipient", e.Recipient},
 		{"copy sha256", e.CopySHA256},
+		{"copy format", copyFormat(e)},
 		{"leak sha256", e.LeakSHA256},
 		{"result", string(e.Result)},
 	} {
@@ -312,4 +313,16 @@ func (a *app) readLimited(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w: larger than %d bytes", name, custody.ErrCheckpoint, limit)
 	}
 	return b, nil
+}
+
+// copyFormat describes a typeset copy's format ("pdf, layout 1"), or ""
+// for a copy in the document's own format.
+func copyFormat(e *custody.Entry) string {
+	if e.Format == "" {
+		return ""
+	}
+	if e.Footer {
+		return fmt.Sprintf("%s, layout %d, footer naming the reader", e.Format, e.Layout)
+	}
+	return fmt.Sprintf("%s, layout %d", e.Format, e.Layout)
 }

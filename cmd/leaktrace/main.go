@@ -19,6 +19,8 @@ import (
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
+	"github.com/leaktrace/leaktrace/internal/layout"
+	"github.com/leaktrace/leaktrace/internal/pdfread"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"github.com/spf13/cobra"
@@ -195,6 +197,16 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return fmt.Sprintf("%s does not exist: check the name, and that a relative path starts from the directory leaktrace runs in", termSafe(pe.Path))
 	case errors.Is(err, service.ErrDocument):
 		return "the document's stored row was changed, or another leaktrace version registered it: run 'leaktrace log verify', and restore the store from the backup if it reports tampering"
+	case errors.Is(err, layout.ErrGlyph):
+		return "the PDF fonts (Liberation Serif, Sans and Mono) cannot draw that character; issue the copy in the document's own format (without --format pdf)"
+	case errors.Is(err, pdfread.ErrNoPdftotext):
+		return "install poppler's pdftotext (Debian and Ubuntu: apt-get install poppler-utils), or trace the PDF's text saved as a .txt file"
+	case errors.Is(err, pdfread.ErrTooLarge):
+		return "trace the pages that leaked: cut them out of the PDF (e.g. with pdfseparate) and trace those"
+	case errors.Is(err, pdfread.ErrUnreadable):
+		return "the PDF may be damaged or encrypted; try its text (pdftotext leak.pdf leak.txt, or a paste) or a picture of its pages"
+	case errors.Is(err, layout.ErrFormat):
+		return "leaktrace typesets .txt, .md and .eml documents as PDF; issue this one in its own format (without --format pdf)"
 	case errors.Is(err, service.ErrEpsilon):
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):

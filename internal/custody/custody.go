@@ -30,6 +30,8 @@
 //	document_sha256  document, copy: SHA-256 of the document's content
 //	recipient        recipient, copy: the reader's id
 //	copy_sha256      copy: SHA-256 of the issued copy's bytes
+//	format, layout   copy, typeset only: "pdf" and the layout version (>= 1)
+//	footer           copy, typeset only: true if its pages name the reader
 //	leak_sha256      trace: SHA-256 of the leaked text that was traced
 //	result           trace: the trace report, a JSON value (compact)
 //
@@ -108,17 +110,22 @@ var ErrEntry = errors.New("malformed log entry")
 // Entry is one custody-log entry. Fields that do not apply to its kind are
 // empty.
 type Entry struct {
-	V              int             `json:"v"`
-	Kind           string          `json:"kind"`
-	Time           string          `json:"time"`
-	Actor          string          `json:"actor"`
-	Origin         string          `json:"origin,omitempty"`
-	Document       string          `json:"document,omitempty"`
-	DocumentSHA256 string          `json:"document_sha256,omitempty"`
-	Recipient      string          `json:"recipient,omitempty"`
-	CopySHA256     string          `json:"copy_sha256,omitempty"`
-	LeakSHA256     string          `json:"leak_sha256,omitempty"`
-	Result         json.RawMessage `json:"result,omitempty"`
+	V              int    `json:"v"`
+	Kind           string `json:"kind"`
+	Time           string `json:"time"`
+	Actor          string `json:"actor"`
+	Origin         string `json:"origin,omitempty"`
+	Document       string `json:"document,omitempty"`
+	DocumentSHA256 string `json:"document_sha256,omitempty"`
+	Recipient      string `json:"recipient,omitempty"`
+	CopySHA256     string `json:"copy_sha256,omitempty"`
+	// Format and Layout say a copy was typeset: "pdf" under layout
+	// version Layout. A copy in the document's own format has neither.
+	Format     string          `json:"format,omitempty"`
+	Layout     int             `json:"layout,omitempty"`
+	Footer     bool            `json:"footer,omitempty"` // a PDF copy whose pages name the reader
+	LeakSHA256 string          `json:"leak_sha256,omitempty"`
+	Result     json.RawMessage `json:"result,omitempty"`
 }
 
 // FormatTime is the canonical form of an entry's time, the same as the
@@ -225,6 +232,16 @@ func (e *Entry) check() error {
 		case f.hash && f.value != "" && !IsSHA256(f.value):
 			return bad("%s is not 64 lowercase hex digits", f.name)
 		}
+	}
+	switch {
+	case e.Format == "" && (e.Layout != 0 || e.Footer):
+		return bad("layout or footer without a format")
+	case e.Format != "" && e.Kind != KindCopy:
+		return bad("unexpected format")
+	case e.Format != "" && e.Format != "pdf":
+		return bad("unknown copy format %q", e.Format)
+	case e.Format == "pdf" && e.Layout < 1:
+		return bad("PDF copy without a layout version")
 	}
 	if e.Kind == KindInit && !ValidOrigin(e.Origin) {
 		return bad("origin %q is not a valid note name", e.Origin)

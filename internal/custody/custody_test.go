@@ -31,6 +31,9 @@ var golden = []struct {
 		`{"v":1,"kind":"copy","time":"2026-03-01T09:30:02.123456789Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `"}`},
 	{Entry{V: 1, Kind: KindTrace, Time: "2026-03-02T00:00:00Z", Actor: "inv", LeakSHA256: copyHash, Result: []byte(`{"epsilon": 1e-6, "matches": []}`)},
 		`{"v":1,"kind":"trace","time":"2026-03-02T00:00:00Z","actor":"inv","leak_sha256":"` + copyHash + `","result":{"epsilon":1e-6,"matches":[]}}`},
+	{Entry{V: 1, Kind: KindCopy, Time: "2026-03-03T00:00:00Z", Actor: "ann", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash,
+		Format: "pdf", Layout: 1, Footer: true},
+		`{"v":1,"kind":"copy","time":"2026-03-03T00:00:00Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","format":"pdf","layout":1,"footer":true}`},
 }
 
 func TestEntryGolden(t *testing.T) {
@@ -77,6 +80,11 @@ func TestDecodeRejects(t *testing.T) {
 		"bad origin":               strings.Replace(golden[0].want, "example.org/log", "a+b", 1),
 		"not utf-8":                strings.Replace(golden[0].want, "ann", "\xff", 1),
 		"null result":              strings.Replace(golden[2].want, `}`, `,"result":null}`, 1),
+		"pdf without layout":       strings.Replace(golden[5].want, `"layout":1,`, ``, 1),
+		"unknown copy format":      strings.Replace(golden[5].want, `"pdf"`, `"docx"`, 1),
+		"layout without format":    strings.Replace(copyEntry, `}`, `,"layout":1}`, 1),
+		"footer without format":    strings.Replace(copyEntry, `}`, `,"footer":true}`, 1),
+		"format on a trace":        strings.Replace(golden[4].want, `"leak_sha256"`, `"format":"pdf","layout":1,"leak_sha256"`, 1),
 		"empty":                    ``,
 		"array":                    `[]`,
 	} {

@@ -1086,3 +1086,44 @@ func (c charset) encode(s string) ([]byte, bool) {
 		return b, true
 	}
 }
+
+// Field is one header field of a message, unfolded, with its RFC 2047
+// encoded words decoded.
+type Field struct{ Name, Value string }
+
+// Header returns the message's top-level header fields in order: what a
+// reader sees atop the message when it is typeset.
+func (d *emailDoc) Header() []Field {
+	var out []Field
+	dec := mime.WordDecoder{CharsetReader: func(charset string, r io.Reader) (io.Reader, error) {
+		return nil, fmt.Errorf("charset %q", charset)
+	}}
+	for at := 0; at < len(d.data); {
+		line, next := lineAt(d.data, at, len(d.data))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			break
+		}
+		at = next
+		if line[0] == ' ' || line[0] == '\t' {
+			if n := len(out); n > 0 {
+				out[n-1].Value += " " + strings.TrimSpace(string(line))
+			}
+			continue
+		}
+		i := bytes.IndexByte(line, ':')
+		if i <= 0 || !validFieldName(bytes.TrimRight(line[:i], " \t")) {
+			continue
+		}
+		out = append(out, Field{Name: string(bytes.TrimRight(line[:i], " \t")), Value: strings.TrimSpace(string(line[i+1:]))})
+	}
+	for i := range out {
+		if v, err := dec.DecodeHeader(out[i].Value); err == nil {
+			out[i].Value = v
+		}
+		if !utf8.ValidString(out[i].Value) {
+			out[i].Value = strings.ToValidUTF8(out[i].Value, "?")
+		}
+	}
+	return out
+}

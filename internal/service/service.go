@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/index"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/store"
@@ -81,6 +82,7 @@ type Service struct {
 	// trace that evaluations repeat thousands of times.
 	mu      sync.Mutex
 	markers map[string]*leaktrace.Marker
+	plans   map[string]*layout.Plan // typeset documents, by the same key
 }
 
 // InitOptions configures a new home.
@@ -446,13 +448,38 @@ type Issued struct {
 	Data      []byte
 }
 
-// Issue renders the copies of m's document for the given recipients and records
-// them in the store, each with its custody-log entry, in one transaction.
-// Only after it returns may the copies be handed out: a copy that is not
-// recorded and logged never leaves.
+// Issue renders the copies of m's document in its own format for the
+// given recipients and records them in the store, each with its
+// custody-log entry, in one transaction. Only after it returns may the
+// copies be handed out: a copy that is not recorded and logged never
+// leaves.
 func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, recipients []string) ([]Issued, error) {
+	return s.IssueWith(ctx, m, recipients, IssueOptions{})
+}
+
+// IssueWith is [Service.Issue] with a choice of format (see
+// [IssueOptions]).
+func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients []string, opt IssueOptions) ([]Issued, error) {
 	if err := s.logKey(OpIssue); err != nil {
 		return nil, err
+	}
+	var render func(r string) ([]byte, error)
+	var format string
+	var version int
+	switch opt.Format {
+	case "":
+		render = m.Copy
+		if opt.Footer {
+			return nil, fmt.Errorf("%w: a footer needs a PDF copy", ErrIssueFormat)
+		}
+	case leaktrace.FormatPDF:
+		pdf, err := s.pdfRenderer(ctx, m, opt)
+		if err != nil {
+			return nil, err
+		}
+		render, format, version = pdf, leaktrace.FormatPDF, layout.Version1
+	default:
+		return nil, fmt.Errorf("%w: %q", ErrIssueFormat, opt.Format)
 	}
 	d := m.Document()
 	out := make([]Issued, 0, len(recipients))
@@ -463,13 +490,15 @@ func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 		if _, err := s.Store.Recipient(ctx, r); err != nil {
 			return nil, err
 		}
-		b, err := m.Copy(r)
+		b, err := render(r)
 		if err != nil {
 			return nil, err
 		}
-		c := leaktrace.Copy{Document: d.ID, Recipient: r, SHA256: leaktrace.Hash(b), IssuedAt: now}
+		c := leaktrace.Copy{Document: d.ID, Recipient: r, Format: format, Layout: version, Footer: opt.Footer,
+			SHA256: leaktrace.Hash(b), IssuedAt: now}
 		rec, err := record(s.entry(custody.KindCopy, now, func(e *custody.Entry) {
 			e.Document, e.DocumentSHA256, e.Recipient, e.CopySHA256 = d.ID, d.SHA256, r, c.SHA256
+			e.Format, e.Layout, e.Footer = format, version, opt.Footer
 		}))
 		if err != nil {
 			return nil, err

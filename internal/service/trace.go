@@ -280,9 +280,13 @@ func (s *Service) source(ctx context.Context, id string) (*trace.Source, string,
 	if err != nil {
 		return nil, "", err
 	}
-	readers := make([]string, len(copies))
-	for i, c := range copies {
-		readers[i] = c.Recipient
+	// A reader may hold several copies (the document's own format and a
+	// PDF); each reader is a suspect once. Copies come sorted by reader.
+	readers := make([]string, 0, len(copies))
+	for _, c := range copies {
+		if n := len(readers); n == 0 || readers[n-1] != c.Recipient {
+			readers = append(readers, c.Recipient)
+		}
 	}
 	// The code is read only at the points the leak shows: the whole code
 	// of a long document would take about 310 bytes per point.

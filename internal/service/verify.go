@@ -276,7 +276,24 @@ func checkStoredHashes(ctx context.Context, r store.Reader, rep *Report, mem mem
 	}
 }
 
-type copyKey struct{ doc, recipient string }
+// copyKey names a copy: a reader's copy of a document in its own format
+// (format "") or typeset under a layout version.
+type copyKey struct {
+	doc, recipient, format string
+	layout                 int
+	footer                 bool
+}
+
+func (k copyKey) String() string {
+	if k.format == "" {
+		return fmt.Sprintf("copy of %q for %q", k.doc, k.recipient)
+	}
+	footer := ""
+	if k.footer {
+		footer = ", footer"
+	}
+	return fmt.Sprintf("%s copy (layout %d%s) of %q for %q", k.format, k.layout, footer, k.doc, k.recipient)
+}
 
 // crossCheck checks that the entries and the store's rows describe the
 // same documents, readers and copies.
@@ -317,7 +334,7 @@ func (s *Service) crossCheck(ctx context.Context, r store.Reader, rep *Report, r
 			if readers[e.Recipient] == nil {
 				rep.problem("entry %d: copy for %q issued before that reader was logged", i, e.Recipient)
 			}
-			k := copyKey{e.Document, e.Recipient}
+			k := copyKey{e.Document, e.Recipient, e.Format, e.Layout, e.Footer}
 			copies[k] = append(copies[k], e)
 		}
 	}
@@ -394,28 +411,29 @@ func (s *Service) crossCheck(ctx context.Context, r store.Reader, rep *Report, r
 	rep.Copies = len(cs)
 	seen := map[copyKey]bool{}
 	for _, row := range cs {
-		k := copyKey{row.Document, row.Recipient}
+		k := copyKey{row.Document, row.Recipient, row.Format, row.Layout, row.Footer}
 		seen[k] = true
 		es := copies[k]
 		if len(es) == 0 {
-			rep.problem("copy of %q for %q is in the store but not in the log", row.Document, row.Recipient)
+			rep.problem("%s is in the store but not in the log", k)
 			continue
 		}
 		if e := es[0]; e.CopySHA256 != row.SHA256 || e.Time != custody.FormatTime(row.IssuedAt) {
-			rep.problem("copy of %q for %q: store has sha256 %s issued %s, the log %s issued %s",
-				row.Document, row.Recipient, row.SHA256, custody.FormatTime(row.IssuedAt), e.CopySHA256, e.Time)
+			rep.problem("%s: store has sha256 %s issued %s, the log %s issued %s",
+				k, row.SHA256, custody.FormatTime(row.IssuedAt), e.CopySHA256, e.Time)
 		}
 		for _, e := range es[1:] {
 			if e.CopySHA256 != row.SHA256 {
-				rep.problem("copy of %q for %q: re-issued at %s with sha256 %s, the store has %s", row.Document, row.Recipient, e.Time, e.CopySHA256, row.SHA256)
+				rep.problem("%s: re-issued at %s with sha256 %s, the store has %s", k, e.Time, e.CopySHA256, row.SHA256)
 			}
 		}
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(copies), func(a, b copyKey) int {
-		return cmp.Or(strings.Compare(a.doc, b.doc), strings.Compare(a.recipient, b.recipient))
+		return cmp.Or(strings.Compare(a.doc, b.doc), strings.Compare(a.recipient, b.recipient),
+			strings.Compare(a.format, b.format), cmp.Compare(a.layout, b.layout), cmpBool(a.footer, b.footer))
 	}) {
 		if !seen[k] {
-			rep.problem("copy of %q for %q is in the log but not in the store", k.doc, k.recipient)
+			rep.problem("%s is in the log but not in the store", k)
 		}
 	}
 	return nil
@@ -467,4 +485,14 @@ func checkIndex(ctx context.Context, r store.Reader, rep *Report) error {
 		rep.indexProblem("the lookup index has rows of no registered document (%d)", st.Orphans)
 	}
 	return nil
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case b:
+		return -1
+	}
+	return 1
 }

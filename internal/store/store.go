@@ -119,6 +119,17 @@ var migrations = []string{
 	`ALTER TABLE documents ADD COLUMN variants TEXT NOT NULL DEFAULT '';
 	ALTER TABLE documents ADD COLUMN variants_sha256 TEXT NOT NULL DEFAULT '';
 	ALTER TABLE documents ADD COLUMN baseline TEXT NOT NULL DEFAULT '';`,
+	// Typeset copies: a reader's PDF copy of a document under a layout
+	// version, beside the copy in the document's own format (copies).
+	`CREATE TABLE pdf_copies (
+		document  TEXT NOT NULL REFERENCES documents(id),
+		recipient TEXT NOT NULL REFERENCES recipients(id),
+		layout    INTEGER NOT NULL,
+		footer    INTEGER NOT NULL, -- 1 if its pages name the reader
+		sha256    TEXT NOT NULL,
+		issued_at TEXT NOT NULL,
+		PRIMARY KEY (document, recipient, layout, footer)
+	);`,
 }
 
 // Errors.
@@ -560,8 +571,26 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 			return err
 		}
 		defer st.Close()
+		pst, err := tx.PrepareContext(ctx, `INSERT INTO pdf_copies (document, recipient, layout, footer, sha256, issued_at)
+			VALUES (?,?,?,?,?,?) ON CONFLICT (document, recipient, layout, footer) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer pst.Close()
 		for _, c := range cs {
-			if _, err := st.ExecContext(ctx, c.Document, c.Recipient, c.SHA256, c.IssuedAt.UTC().Format(timeFormat)); err != nil {
+			at := c.IssuedAt.UTC().Format(timeFormat)
+			switch c.Format {
+			case "":
+				_, err = st.ExecContext(ctx, c.Document, c.Recipient, c.SHA256, at)
+			case leaktrace.FormatPDF:
+				if c.Layout < 1 {
+					return fmt.Errorf("recording PDF copy of %q for %q: no layout version", c.Document, c.Recipient)
+				}
+				_, err = pst.ExecContext(ctx, c.Document, c.Recipient, c.Layout, c.Footer, c.SHA256, at)
+			default:
+				return fmt.Errorf("recording copy of %q for %q: unknown copy format %q", c.Document, c.Recipient, c.Format)
+			}
+			if err != nil {
 				return fmt.Errorf("recording copy of %q for %q: %w", c.Document, c.Recipient, err)
 			}
 		}
@@ -572,14 +601,17 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 
 // Copies implements leaktrace.Store.
 func (s reads) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error) {
-	q, qargs := `SELECT document, recipient, sha256, issued_at FROM copies WHERE document = ? ORDER BY recipient`, []any{doc}
+	const all = `SELECT document, recipient, '' AS format, 0 AS layout, 0 AS footer, sha256, issued_at FROM copies
+		UNION ALL SELECT document, recipient, 'pdf', layout, footer, sha256, issued_at FROM pdf_copies`
+	q, qargs := `SELECT * FROM (`+all+`) WHERE document = ? ORDER BY recipient, format, layout, footer`, []any{doc}
 	if doc == "" {
-		q, qargs = `SELECT document, recipient, sha256, issued_at FROM copies ORDER BY document, recipient`, nil
+		q, qargs = `SELECT * FROM (`+all+`) ORDER BY document, recipient, format, layout, footer`, nil
 	}
 	return scanCopies(s.db.QueryContext(ctx, q, qargs...))
 }
 
-// scanCopies reads rows of (document, recipient, sha256, issued_at).
+// scanCopies reads rows of (document, recipient, format, layout, footer,
+// sha256, issued_at).
 func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 	if err != nil {
 		return nil, err
@@ -589,7 +621,7 @@ func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 	for rows.Next() {
 		var c leaktrace.Copy
 		var t string
-		if err := rows.Scan(&c.Document, &c.Recipient, &c.SHA256, &t); err != nil {
+		if err := rows.Scan(&c.Document, &c.Recipient, &c.Format, &c.Layout, &c.Footer, &c.SHA256, &t); err != nil {
 			return nil, err
 		}
 		if c.IssuedAt, err = time.Parse(timeFormat, t); err != nil {
@@ -602,7 +634,7 @@ func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 
 // Issued returns which of docs have at least one issued copy.
 func (s reads) Issued(ctx context.Context, docs []string) (map[string]bool, error) {
-	st, err := s.db.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM copies WHERE document = ?)`)
+	st, err := s.db.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM copies WHERE document = ?1) OR EXISTS (SELECT 1 FROM pdf_copies WHERE document = ?1)`)
 	if err != nil {
 		return nil, err
 	}
