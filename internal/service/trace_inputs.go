@@ -137,14 +137,14 @@ func inputsHash(reads []InputRead) string {
 
 // addLayout measures the layout points the inputs' pages show of a
 // matched document, against its typeset plan, and adds them to its
-// match. pages[i] are input i's pages; only inputs whose text aligned
-// to the document are measured.
+// match. pages[i] are input i's pages; only the inputs whose text
+// aligned to the document (aligned) are measured.
 func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, pages [][]layout.SeenPage) error {
-	var seen []layout.SeenPage
+	seen := false
 	for _, i := range aligned {
-		seen = append(seen, pages[i]...)
+		seen = seen || len(pages[i]) > 0
 	}
-	if len(seen) == 0 {
+	if !seen {
 		return nil
 	}
 	key, err := s.markingKey(ctx, OpTrace)
@@ -164,6 +164,14 @@ func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, 
 		return fmt.Errorf("typesetting %q to read its layout: %w", d.ID, err)
 	}
 	lc := trace.NewLayoutCode(key, d.ID, layoutVersion, plan.Specs(), plan.Delta())
-	m.AddLayout(lc, observeLayout(plan, seen))
+	// Each input is measured on its own, and a point measured in several
+	// is pooled by trace.CombineLayout (the inverse-variance mean).
+	var measured []layout.Observation
+	for _, i := range aligned {
+		if len(pages[i]) > 0 {
+			measured = append(measured, observeLayout(plan, pages[i])...)
+		}
+	}
+	m.AddLayout(lc, measured)
 	return nil
 }
