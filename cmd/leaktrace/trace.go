@@ -418,7 +418,11 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 	}
 	fmt.Fprintf(w, "Leak: %s (sha256 %s…), searched %s, ε = %g\n", count(rep.LeakWords, "word"), rep.LeakSHA256[:12], count(rep.Documents, "registered document"), rep.Epsilon)
 	if len(rep.Inputs) > 1 || len(rep.Inputs) == 1 && rep.Inputs[0].Kind != service.KindText {
-		fmt.Fprintf(w, "Read %s, pooled:\n", count(len(rep.Inputs), "input"))
+		if len(rep.Inputs) > 1 {
+			fmt.Fprintf(w, "Read %d inputs, their evidence pooled:\n", len(rep.Inputs))
+		} else {
+			fmt.Fprintln(w, "Read:")
+		}
 		for _, in := range rep.Inputs {
 			pages := ""
 			if in.Pages > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
@@ -89,9 +90,13 @@ func readInput(ctx context.Context, in TraceInput) (string, []layout.SeenPage, I
 	if err != nil {
 		return "", nil, rd, nil, err
 	}
+	// Pages are named for reports by their input ("leak.pdf page 2").
 	for i := range pages {
-		if pages[i].Source == "" {
+		switch src := pages[i].Source; {
+		case src == "":
 			pages[i].Source = in.Name
+		case !strings.HasPrefix(src, in.Name):
+			pages[i].Source = in.Name + " " + src
 		}
 	}
 	rd.Pages = len(pages)

@@ -3,6 +3,7 @@ package trace
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/layout"
@@ -147,16 +148,10 @@ func CombineLayout(obs []layout.Observation) []layout.Observation {
 	return out
 }
 
-func joinSources(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += " + "
-		}
-		out += x
-	}
-	return out
-}
+// sourceSep joins the pages a pooled point was measured on.
+const sourceSep = " + "
+
+func joinSources(s []string) string { return strings.Join(s, sourceSep) }
 
 // AddLayout adds a leak's layout measurements of the match's document,
 // typeset as lc, to its observations: measurements of one point are
@@ -206,9 +201,11 @@ func (m *Match) LayoutFor(reader string) LayoutSummary {
 		if syms[i] == o.Symbols[0] {
 			sum.Agree++
 		}
-		if o.Source != "" && !seen[o.Source] {
-			seen[o.Source] = true
-			sum.Sources = append(sum.Sources, o.Source)
+		for _, src := range strings.Split(o.Source, sourceSep) {
+			if src != "" && !seen[src] {
+				seen[src] = true
+				sum.Sources = append(sum.Sources, src)
+			}
 		}
 	}
 	sort.Strings(sum.Sources)
