@@ -24,7 +24,8 @@ import (
 // marks may be misread or mixed with probability η, which needs fewer
 // points when one reader leaks. η is 0.2 for a text mark; a layout mark
 // measured as a shift brings its own, from how far the shift lies from
-// zero against its measurement error (a soft value, see FromLayout). Each reader's p-value is the smaller of
+// zero against its measurement error (a soft value, see FromLayout), and
+// the Tardos score weighs such a mark by its reliability. Each reader's p-value is the smaller of
 // the two tails, doubled (one test per score) and multiplied by the
 // number of candidate readers (Bonferroni), so that the probability that
 // any innocent reader is accused is at most ε.
@@ -44,6 +45,15 @@ func etaOf(o *Observation) float64 {
 		return o.Eta
 	}
 	return eta
+}
+
+// reliability weighs an observation in the Tardos score by how far its
+// misread probability is from a coin toss, relative to a text mark's: 1
+// for every text mark (so their score is the symmetric Tardos score),
+// more for an exact layout reading, less for a doubtful one. Like η it
+// depends on the observation alone.
+func reliability(e float64) float64 {
+	return (1 - 2*e) / (1 - 2*eta)
 }
 
 // gridBins is the resolution of the exact tail computation.
@@ -90,9 +100,10 @@ func newScorer(obs []Observation, biases []code.Point) *scorer {
 		}
 		p = math.Min(math.Max(p, 1e-12), 1-1e-12)
 		s.p[i] = p
-		s.match[tardos][i] = math.Sqrt((1 - p) / p)
-		s.miss[tardos][i] = -math.Sqrt(p / (1 - p))
 		e := etaOf(&obs[i])
+		w := reliability(e)
+		s.match[tardos][i] = w * math.Sqrt((1-p)/p)
+		s.miss[tardos][i] = -w * math.Sqrt(p/(1-p))
 		s.match[llr][i] = math.Log2((1 - e + e*p) / p)
 		s.miss[llr][i] = math.Log2(e)
 	}

@@ -110,7 +110,8 @@ func TestSoftValuesKeepTheBound(t *testing.T) {
 }
 
 // TestDefaultEtaIsTheTextScore: an observation without an η of its own
-// scores exactly as every text mark did before soft values.
+// scores exactly as every text mark did before soft values, on both
+// scores.
 func TestDefaultEtaIsTheTextScore(t *testing.T) {
 	obs, biases := softObservations(30, []float64{0.1}, rand.New(rand.NewPCG(1, 2)))
 	for i := range obs {
@@ -121,6 +122,9 @@ func TestDefaultEtaIsTheTextScore(t *testing.T) {
 		p := biases[i].P[obs[i].Symbols[0]]
 		if want := math.Log2((1 - 0.2 + 0.2*p) / p); s.match[llr][i] != want || s.miss[llr][i] != math.Log2(0.2) {
 			t.Fatalf("observation %d: llr values %g/%g, want %g/%g", i, s.match[llr][i], s.miss[llr][i], want, math.Log2(0.2))
+		}
+		if s.match[tardos][i] != math.Sqrt((1-p)/p) || s.miss[tardos][i] != -math.Sqrt(p/(1-p)) {
+			t.Fatalf("observation %d: Tardos values %g/%g, want the symmetric score's", i, s.match[tardos][i], s.miss[tardos][i])
 		}
 	}
 }
