@@ -148,6 +148,11 @@ func (s *Service) TraceInputs(ctx context.Context, inputs []TraceInput, epsilon 
 		}
 		leak := trace.NewLeak(text)
 		leak.Input = i
+		if rd.Kind == KindImage {
+			// OCR guesses quote shapes and never sees a zero-width
+			// character: a picture's typographic points are erased.
+			leak.Erase = []marks.Channel{marks.Typographic}
+		}
 		rd.Words = len(leak.Tokens)
 		pages[i] = pg
 		kinds[rd.Kind] = true

@@ -142,3 +142,28 @@ func TestLayoutObservationsNameTheirReader(t *testing.T) {
 		t.Errorf("150 noisy layout points named their reader in %d of 20 trials, want at least 18", named)
 	}
 }
+
+// TestEraseChannel: a leak whose carrier can't show a channel (OCR and
+// the typographic marks) has that channel's points erased, counted as
+// unreadable, and the others read as without it.
+func TestEraseChannel(t *testing.T) {
+	f := newFixture(t, 1500, 10, 9)
+	text := f.copyOf(t, "r0004")
+	plain := trace.Align(f.src, trace.NewLeak(text))
+	ocr := trace.NewLeak(text)
+	ocr.Erase = []marks.Channel{marks.Typographic}
+	m := trace.Align(f.src, ocr)
+	if plain == nil || m == nil {
+		t.Fatal("the copy does not align")
+	}
+	if plain.ByChannel[marks.Typographic] == 0 {
+		t.Fatal("the copy shows no typographic mark to erase")
+	}
+	if m.ByChannel[marks.Typographic] != 0 || m.Erased[marks.Typographic] != plain.ByChannel[marks.Typographic]+plain.Erased[marks.Typographic] {
+		t.Errorf("typographic: %d read, %d erased; without erasing %d read, %d erased", m.ByChannel[marks.Typographic], m.Erased[marks.Typographic],
+			plain.ByChannel[marks.Typographic], plain.Erased[marks.Typographic])
+	}
+	if m.ByChannel[marks.Lexical] != plain.ByChannel[marks.Lexical] || len(m.Observations) != m.ByChannel[marks.Lexical] {
+		t.Errorf("lexical: %d read, %d without erasing; %d observations", m.ByChannel[marks.Lexical], plain.ByChannel[marks.Lexical], len(m.Observations))
+	}
+}

@@ -10,6 +10,7 @@
 package trace
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/leaktrace/leaktrace/internal/code"
@@ -61,6 +62,11 @@ type Leak struct {
 	// Input numbers the leak among the inputs of one trace, whose
 	// matches Pool combines; its observations carry it.
 	Input int
+	// Erase lists channels whose points the leak's carrier can't show
+	// faithfully (OCR of a picture guesses quote shapes and drops
+	// zero-width characters: the typographic channel). Their points are
+	// erased, never read.
+	Erase []marks.Channel
 }
 
 // NewLeak tokenizes a leaked text.
@@ -158,6 +164,15 @@ func Align(src *Source, leak *Leak) *Match {
 		}
 	}
 	m.Observations = rd.read(leak.Text, leak.Tokens, pairs)
+	if len(leak.Erase) > 0 {
+		kept := m.Observations[:0]
+		for _, o := range m.Observations {
+			if !slices.Contains(leak.Erase, src.Points[o.Point].Channel) {
+				kept = append(kept, o)
+			}
+		}
+		m.Observations = kept
+	}
 	seen := make(map[int]bool, len(m.Observations))
 	for i := range m.Observations {
 		o := &m.Observations[i]
