@@ -199,6 +199,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
 		return usageHint(err, cmd)
+	case errors.Is(err, service.ErrLeakTooLarge):
+		return "trace the pages that leaked: crop the picture, or cut those pages out of the PDF (e.g. with pdfseparate), and trace them"
 	case errors.Is(err, service.ErrLeakInput):
 		return "every input of a trace must be a text, a PDF or a PNG, JPEG or TIFF picture it can read: fix that one, or trace the others without it"
 	}

@@ -114,7 +114,7 @@ func (a *app) traceInputs(argv []string) ([]service.TraceInput, []string, error)
 					skipped = append(skipped, path)
 					continue
 				}
-				data, err := a.readInput(path)
+				data, err := a.readLeak(path)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -129,13 +129,37 @@ func (a *app) traceInputs(argv []string) ([]service.TraceInput, []string, error)
 			}
 			continue
 		}
-		data, err := a.readInput(name)
+		data, err := a.readLeak(name)
 		if err != nil {
 			return nil, nil, err
 		}
 		inputs = append(inputs, service.TraceInput{Name: name, Data: data})
 	}
 	return inputs, warnings, nil
+}
+
+// readLeak reads one input of a trace, a file or standard input ("-"),
+// up to service.MaxLeakInput bytes: a photo or a PDF may be larger than
+// any document leaktrace registers (the text of a leak is held to the
+// documents' limit when it is read).
+func (a *app) readLeak(name string) ([]byte, error) {
+	var r io.Reader = a.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, service.MaxLeakInput+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > service.MaxLeakInput {
+		return nil, fmt.Errorf("%s: %w", name, service.ErrLeakTooLarge)
+	}
+	return b, nil
 }
 
 type suspectJSON struct {

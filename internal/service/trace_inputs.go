@@ -46,6 +46,14 @@ type layoutPlan interface {
 	NumPoints() int
 }
 
+// MaxLeakInput is the largest input of a trace: a photo or a PDF may be
+// larger than a registered document (a text input is still held to
+// format.MaxSize).
+const MaxLeakInput = 64 << 20
+
+// ErrLeakTooLarge is returned for an input larger than MaxLeakInput.
+var ErrLeakTooLarge = fmt.Errorf("the input is larger than %d MiB", MaxLeakInput>>20)
+
 // ErrLeakInput is returned, wrapped with the input's name and the cause,
 // for an input of several that can't be read.
 var ErrLeakInput = errors.New("cannot read this input")
@@ -70,6 +78,9 @@ type InputRead struct {
 // layout it shows (none for text), and warnings.
 func readInput(ctx context.Context, in TraceInput) (string, []layout.SeenPage, InputRead, []string, error) {
 	rd := InputRead{Name: in.Name, SHA256: leaktrace.Hash(in.Data)}
+	if len(in.Data) > MaxLeakInput {
+		return "", nil, rd, nil, fmt.Errorf("%w (%d bytes)", ErrLeakTooLarge, len(in.Data))
+	}
 	var (
 		text     string
 		pages    []layout.SeenPage

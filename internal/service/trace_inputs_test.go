@@ -8,6 +8,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/attack"
 	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/trace"
 )
@@ -130,5 +131,22 @@ func TestTraceInputsRouting(t *testing.T) {
 	// A binary input alone keeps its own error, as before.
 	if _, err := s.Trace(ctx, "leak.bin", []byte("ab\x00cd"), service.DefaultEpsilon, 5); !errors.Is(err, service.ErrBinaryLeak) || errors.Is(err, service.ErrLeakInput) {
 		t.Errorf("binary leak: %v", err)
+	}
+}
+
+// TestTraceInputSizes: a picture or PDF may be larger than a registered
+// document, up to MaxLeakInput; a text input is still held to the
+// documents' limit.
+func TestTraceInputSizes(t *testing.T) {
+	s := emptyHome(t, "q00")
+	ctx := t.Context()
+	text := []byte(strings.Repeat("word ", format.MaxSize/5+1))
+	if _, err := s.Trace(ctx, "big.txt", text, service.DefaultEpsilon, 5); !errors.Is(err, format.ErrTooLarge) {
+		t.Errorf("a text over %d bytes: %v", format.MaxSize, err)
+	}
+	huge := make([]byte, service.MaxLeakInput+1)
+	copy(huge, "\x89PNG\r\n\x1a\n")
+	if _, err := s.Trace(ctx, "huge.png", huge, service.DefaultEpsilon, 5); !errors.Is(err, service.ErrLeakTooLarge) {
+		t.Errorf("a picture over %d bytes: %v", service.MaxLeakInput, err)
 	}
 }
