@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/layout"
@@ -138,6 +139,20 @@ func (s *Service) TraceInputs(ctx context.Context, inputs []TraceInput, epsilon 
 	pages := make([][]layout.SeenPage, len(inputs))
 	kinds := map[string]bool{}
 	var texts []string
+	// The same file given twice is read once: its measurements are not
+	// two independent ones.
+	first := map[string]string{}
+	var unique []TraceInput
+	for _, in := range inputs {
+		h := leaktrace.Hash(in.Data)
+		if prev, ok := first[h]; ok {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s is the same file as %s; it was read once", in.Name, prev))
+			continue
+		}
+		first[h] = in.Name
+		unique = append(unique, in)
+	}
+	inputs = unique
 	for i, in := range inputs {
 		text, pg, rd, warnings, err := readInput(ctx, in)
 		if err != nil {

@@ -33,8 +33,8 @@ func matchOf(t *testing.T, rep *service.TraceReport, doc string) *trace.Match {
 
 // TestTracePoolsInputs: two excerpts of one copy, normalized (the
 // lexical marks alone survive), traced together name the reader with a
-// smaller p-value than either alone (here: neither alone accuses, both
-// together do), with the same number of readers
+// smaller p-value than either alone (typically neither alone reaches
+// 10⁻⁶ and both together do; the key is fresh every run), with the same number of readers
 // corrected for; the report says what each input was.
 func TestTracePoolsInputs(t *testing.T) {
 	memos := corpus.RequireMemos(t, 1, 3000, 41)
@@ -57,19 +57,30 @@ func TestTracePoolsInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := checkTrace(t, rep, "memo", "q11")
-	pa, pb, p := ma.Suspects[0].PValue, mb.Suspects[0].PValue, m.Suspects[0].PValue
+	m := matchOf(t, rep, "memo")
+	for _, su := range m.Suspects {
+		if su.Accused && su.Recipient != "q11" {
+			t.Errorf("innocent %s accused (p %g)", su.Recipient, su.PValue)
+		}
+	}
+	// The leaker's p-value in a match (1 when not listed).
+	pOf := func(m *trace.Match) float64 {
+		for _, su := range m.Suspects {
+			if su.Recipient == "q11" {
+				return su.PValue
+			}
+		}
+		return 1
+	}
+	pa, pb, p := pOf(ma), pOf(mb), pOf(m)
 	t.Logf("p-values: a %g, b %g, pooled %g", pa, pb, p)
-	if ma.Suspects[0].Recipient != "q11" || mb.Suspects[0].Recipient != "q11" || !(p < pa && p < pb) {
-		t.Errorf("pooled p %g (%s), alone %g (%s) and %g (%s): want pooled smaller than either",
-			p, m.Suspects[0].Recipient, pa, ma.Suspects[0].Recipient, pb, mb.Suspects[0].Recipient)
+	if m.Suspects[0].Recipient != "q11" || !(p < pa && p < pb) {
+		t.Errorf("pooled p %g (top suspect %s), alone %g and %g: want q11 first, pooled smaller than either",
+			p, m.Suspects[0].Recipient, pa, pb)
 	}
 	if len(m.Observations) != len(ma.Observations)+len(mb.Observations) || m.MatchedWords != ma.MatchedWords+mb.MatchedWords {
 		t.Errorf("pooled %d marks, %d words; alone %d+%d marks, %d+%d words", len(m.Observations), m.MatchedWords,
 			len(ma.Observations), len(mb.Observations), ma.MatchedWords, mb.MatchedWords)
-	}
-	if ma.Suspects[0].Accused || mb.Suspects[0].Accused {
-		t.Errorf("an excerpt alone accuses (p %g, %g); the test wants excerpts that need each other", pa, pb)
 	}
 	if m.Readers != len(readers) || rep.Readers != len(readers) {
 		t.Errorf("pooled trace corrected for %d readers, want %d", m.Readers, len(readers))
@@ -88,16 +99,38 @@ func TestTracePoolsInputs(t *testing.T) {
 		}
 	}
 
-	// The same excerpt twice is the same evidence once: a point read in
-	// both counts once, so innocents' symbols stay independent draws.
+	// Overlapping excerpts: a point read in both counts once, so that
+	// innocents' symbols stay independent draws.
+	c := wordsOf(leak, 400, 1000)
+	mc := one("c.txt", c)
+	over, err := s.TraceInputs(ctx, []service.TraceInput{{Name: "a.txt", Data: []byte(a)}, {Name: "c.txt", Data: []byte(c)}}, service.DefaultEpsilon, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mo := matchOf(t, over, "memo")
+	union := map[int]bool{}
+	for _, o := range append(slices.Clone(ma.Observations), mc.Observations...) {
+		union[o.Point] = true
+	}
+	seen := map[int]bool{}
+	for _, o := range mo.Observations {
+		if seen[o.Point] {
+			t.Errorf("point %d observed twice in the pooled match", o.Point)
+		}
+		seen[o.Point] = true
+	}
+	if len(seen) != len(union) || len(union) >= len(ma.Observations)+len(mc.Observations) {
+		t.Errorf("overlapping excerpts: %d points pooled, %d in the union of %d and %d", len(seen), len(union), len(ma.Observations), len(mc.Observations))
+	}
+
+	// The same file twice is read once, and says so.
 	twice, err := s.TraceInputs(ctx, []service.TraceInput{{Name: "a.txt", Data: []byte(a)}, {Name: "a-again.txt", Data: []byte(a)}}, service.DefaultEpsilon, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mt := matchOf(t, twice, "memo")
-	if len(mt.Observations) != len(ma.Observations) || mt.Suspects[0].PValue != pa || mt.PointsCovered != ma.PointsCovered || mt.CoveredWords != ma.CoveredWords {
-		t.Errorf("one excerpt twice: %d marks, p %g, %d points and %d words covered; once: %d, %g, %d, %d",
-			len(mt.Observations), mt.Suspects[0].PValue, mt.PointsCovered, mt.CoveredWords, len(ma.Observations), pa, ma.PointsCovered, ma.CoveredWords)
+	if len(twice.Inputs) != 1 || pOf(mt) != pa || !slices.Contains(twice.Warnings, "a-again.txt is the same file as a.txt; it was read once") {
+		t.Errorf("one file twice: inputs %+v, p %g (once %g), warnings %q", twice.Inputs, pOf(mt), pa, twice.Warnings)
 	}
 }
 
