@@ -5,6 +5,8 @@ package service
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -18,8 +20,9 @@ import (
 // TestTracePDFReadsLayout: a reader's PDF copy, traced as a file, is
 // routed to the PDF reader, its layout points are measured against the
 // document's typeset plan and scored against its layout code, and name
-// the reader; the same reader id's PDF from another home (another key)
-// names nobody.
+// the reader; so do two screenshots of halves of its page, pooled (the
+// picture reader, with tesseract); the same reader id's PDF from another
+// home (another key) names nobody.
 func TestTracePDFReadsLayout(t *testing.T) {
 	memos := corpus.RequireMemos(t, 1, 700, 51)
 	ctx := t.Context()
@@ -104,6 +107,45 @@ func TestTracePDFReadsLayout(t *testing.T) {
 	}
 	if n := m.ByChannel[marks.Layout]; n < 40 {
 		t.Errorf("only %d layout marks read from a PDF of %d words", n, rep.LeakWords)
+	}
+
+	// A screenshot of the page, in two halves traced together: OCR'd,
+	// measured on the pixels, pooled.
+	pdf := pdfOf(s, "r17")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "leak.pdf"), pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var halves []TraceInput
+	for _, crop := range [][]string{{"-H", "800"}, {"-y", "800", "-H", "900"}} {
+		name := fmt.Sprintf("half%d", len(halves))
+		args := append([]string{"-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile"}, crop...)
+		out, err := exec.CommandContext(ctx, "pdftoppm", append(args, filepath.Join(dir, "leak.pdf"), filepath.Join(dir, name))...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdftoppm: %v: %s", err, out)
+		}
+		png, err := os.ReadFile(filepath.Join(dir, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		halves = append(halves, TraceInput{Name: name + ".png", Data: png})
+	}
+	rep, err = s.TraceInputs(ctx, halves, DefaultEpsilon, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Inputs) != 2 || rep.Inputs[0].Kind != KindImage || len(rep.Matches) != 1 {
+		t.Fatalf("inputs %+v, %d matches", rep.Inputs, len(rep.Matches))
+	}
+	m = rep.Matches[0]
+	sum = m.LayoutFor("r17")
+	if m.ByChannel[marks.Typographic] != 0 || sum.Read < 40 || len(sum.Sources) != 2 || !m.Suspects[0].Accused || m.Suspects[0].Recipient != "r17" {
+		t.Errorf("screenshot halves: channels %v, layout %+v, top suspect %+v", m.ByChannel, sum, m.Suspects[0])
+	}
+	for _, su := range m.Suspects[1:] {
+		if su.Accused {
+			t.Errorf("screenshot halves: innocent %s accused (p %g)", su.Recipient, su.PValue)
+		}
 	}
 
 	rep, err = s.TraceInputs(ctx, []TraceInput{{Name: "elsewhere.pdf", Data: pdfOf(other, "r17")}}, DefaultEpsilon, 5)
