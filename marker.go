@@ -45,7 +45,7 @@ func (d *Document) Options() marks.Options {
 
 // Marks counts the analysis' points by channel.
 func (a *Analysis) Marks() Marks {
-	return Marks{Total: len(a.Set.Points), ByChannel: marks.Named(a.Set.ByChannel())}
+	return Marks{Total: len(a.Set.Points), ByChannel: marks.NamedText(a.Set.ByChannel())}
 }
 
 // Marker issues the copies of one document. It is read-only once made,

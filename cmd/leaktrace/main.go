@@ -166,7 +166,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, format.ErrUnknownFormat):
 		return "name the file for its format: .txt (plain text), .md (Markdown) or .eml (email)"
 	case errors.Is(err, service.ErrBinaryLeak):
-		return "trace reads a leak's text: extract it first (e.g. pdftotext leak.pdf leak.txt, or paste the text into a .txt file) and trace that"
+		return "trace reads text (.txt, .md, .eml), PDF files and PNG, JPEG or TIFF pictures, told apart by their content, and this is none of them: convert it to one (e.g. a PNG of the page), or paste its text into a .txt file, and trace that"
 	case errors.Is(err, format.ErrBinary), errors.Is(err, format.ErrFormat):
 		return "leaktrace marks .txt, .md and .eml documents"
 	case errors.Is(err, service.ErrRecipientExists):
@@ -211,6 +211,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
 		return usageHint(err, cmd)
+	case errors.Is(err, service.ErrLeakTooLarge):
+		return "trace the pages that leaked: crop the picture, or cut those pages out of the PDF (e.g. with pdfseparate), and trace them"
+	case errors.Is(err, service.ErrLeakInput):
+		return "every input of a trace must be a text, a PDF or a PNG, JPEG or TIFF picture it can read: fix that one, or trace the others without it"
 	}
 	return ""
 }

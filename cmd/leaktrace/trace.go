@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -22,36 +24,31 @@ func (a *app) traceCommand() *cobra.Command {
 	var epsilon float64
 	var keep int
 	cmd := &cobra.Command{
-		Use:   "trace [FILE|-]",
-		Short: "Find the source document and the reader of a leaked text",
-		Long: `trace reads a leaked text (.txt, .md or .eml; standard input by default),
-finds the registered documents it comes from, reads the marks that survive
-in it, and ranks the readers of each document by how well their copy
-matches.
+		Use:   "trace [FILE|DIR|-]...",
+		Short: "Find the source document and the reader of a leak: text, PDF or picture",
+		Long: `trace reads a leak (standard input by default), finds the registered
+documents it comes from, reads the marks that survive in it, and ranks the
+readers of each document by how well their copy matches.
+
+A leak is told apart by its content: a PDF (its text and the positions of
+its glyphs), a PNG, JPEG or TIFF picture (a photo, scan or screenshot of a
+page, read with tesseract), or text (.txt, .md or .eml). Several FILEs, or
+a DIR (its files, in name order), are one leak: their evidence is pooled
+into one report, as for pages of one document.
 
 A reader is accused only when the probability that any innocent reader
 would match as well — the p-value, already multiplied by the number of
 readers of the documents the leak matches — is at most --epsilon. Attacks on the leak can stop
 leaktrace from naming anyone; they cannot make an innocent reader likelier
 to be named.`,
-		Args: func(cmd *cobra.Command, argv []string) error {
-			if len(argv) > 1 {
-				return usagef("trace takes at most one FILE")
-			}
-			return nil
-		},
 		RunE: func(cmd *cobra.Command, argv []string) error {
-			name := "-"
-			if len(argv) == 1 {
-				name = argv[0]
-			}
 			if err := service.CheckEpsilon(epsilon); err != nil {
 				return usageError{fmt.Errorf("--%w", err)}
 			}
 			if keep < 1 {
 				return usagef("--suspects must be at least 1 (got %d)", keep)
 			}
-			data, err := a.readInput(name)
+			inputs, skipped, err := a.traceInputs(argv)
 			if err != nil {
 				return err
 			}
@@ -63,10 +60,11 @@ to be named.`,
 			if err := s.Need(cmd.Context(), service.OpTrace); err != nil {
 				return err
 			}
-			rep, err := s.Trace(cmd.Context(), name, data, epsilon, keep)
+			rep, err := s.TraceInputs(cmd.Context(), inputs, epsilon, keep)
 			if err != nil {
 				return err
 			}
+			rep.Warnings = append(skipped, rep.Warnings...)
 			out := reportJSON(rep)
 			if err := cite(cmd.Context(), s, &out); err != nil {
 				return err
@@ -83,6 +81,85 @@ to be named.`,
 	cmd.Flags().Float64Var(&epsilon, "epsilon", service.DefaultEpsilon, "accuse only at p-values at or below this")
 	cmd.Flags().IntVar(&keep, "suspects", service.DefaultSuspects, "list at least this many suspects per document")
 	return cmd
+}
+
+// traceInputs reads trace's arguments: standard input with none (or
+// "-"), each FILE, and each DIR's entries in name order. A DIR's hidden
+// files and entries that are not regular files are not read, and a
+// warning names them.
+func (a *app) traceInputs(argv []string) ([]service.TraceInput, []string, error) {
+	if len(argv) == 0 {
+		argv = []string{"-"}
+	}
+	var inputs []service.TraceInput
+	var warnings []string
+	stdin := false
+	for _, name := range argv {
+		if name == "-" {
+			if stdin {
+				return nil, nil, usagef("standard input (-) can be traced only once")
+			}
+			stdin = true
+		} else if st, err := os.Stat(name); err == nil && st.IsDir() {
+			entries, err := os.ReadDir(name)
+			if err != nil {
+				return nil, nil, err
+			}
+			var skipped []string
+			n := 0
+			for _, e := range entries {
+				path := filepath.Join(name, e.Name())
+				st, err := os.Stat(path)
+				if strings.HasPrefix(e.Name(), ".") || err != nil || !st.Mode().IsRegular() {
+					skipped = append(skipped, path)
+					continue
+				}
+				data, err := a.readLeak(path)
+				if err != nil {
+					return nil, nil, err
+				}
+				inputs = append(inputs, service.TraceInput{Name: path, Data: data})
+				n++
+			}
+			if len(skipped) > 0 {
+				warnings = append(warnings, fmt.Sprintf("%s: not read (hidden, or not a regular file): %s", name, strings.Join(skipped, ", ")))
+			}
+			if n == 0 {
+				return nil, nil, withHint(fmt.Errorf("%s holds no file to trace", name), "trace DIR reads the regular files directly in DIR (not in its subdirectories, not hidden ones); pass the files themselves otherwise")
+			}
+			continue
+		}
+		data, err := a.readLeak(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		inputs = append(inputs, service.TraceInput{Name: name, Data: data})
+	}
+	return inputs, warnings, nil
+}
+
+// readLeak reads one input of a trace, a file or standard input ("-"),
+// up to service.MaxLeakInput bytes: a photo or a PDF may be larger than
+// any document leaktrace registers (the text of a leak is held to the
+// documents' limit when it is read).
+func (a *app) readLeak(name string) ([]byte, error) {
+	var r io.Reader = a.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, service.MaxLeakInput+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > service.MaxLeakInput {
+		return nil, fmt.Errorf("%s: %w", name, service.ErrLeakTooLarge)
+	}
+	return b, nil
 }
 
 type suspectJSON struct {
@@ -102,6 +179,26 @@ type evidenceJSON struct {
 	Kind    string `json:"kind"`
 	Variant string `json:"variant"`
 	Context string `json:"context"`
+	// Input names the input the mark was read in, when there are several.
+	Input string `json:"input,omitempty"`
+}
+
+// layoutEvidenceJSON sums up the layout marks read against the top
+// suspect's copy: one entry, not one per word shift.
+type layoutEvidenceJSON struct {
+	Recipient string   `json:"recipient"`
+	Read      int      `json:"read"`
+	Agreeing  int      `json:"agreeing"`
+	Sources   []string `json:"sources"`
+}
+
+type inputJSON struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Format string `json:"format"`
+	Words  int    `json:"words"`
+	Pages  int    `json:"pages,omitempty"`
+	SHA256 string `json:"sha256"`
 }
 
 type matchJSON struct {
@@ -126,9 +223,10 @@ type matchJSON struct {
 	// PValueAllAgree is the p-value a reader whose copy agreed with every
 	// mark read would get: above epsilon, the marks read cannot name
 	// anyone.
-	PValueAllAgree *float64       `json:"p_value_if_all_agree,omitempty"`
-	Suspects       []suspectJSON  `json:"suspects"`
-	Evidence       []evidenceJSON `json:"evidence,omitempty"`
+	PValueAllAgree *float64            `json:"p_value_if_all_agree,omitempty"`
+	Suspects       []suspectJSON       `json:"suspects"`
+	Evidence       []evidenceJSON      `json:"evidence,omitempty"`
+	LayoutEvidence *layoutEvidenceJSON `json:"layout_evidence,omitempty"`
 }
 
 type reportOut struct {
@@ -138,9 +236,13 @@ type reportOut struct {
 	Documents int     `json:"documents_searched"`
 	// ReadersScored is the number of readers every p-value is corrected
 	// for: every reader issued a copy of any matched document.
-	ReadersScored int         `json:"readers_scored"`
-	Matches       []matchJSON `json:"matches"`
-	Warnings      []string    `json:"warnings,omitempty"`
+	ReadersScored int `json:"readers_scored"`
+	// Inputs are the files read, in order; ChannelsRead the channels
+	// they can carry, in report order.
+	Inputs       []inputJSON `json:"inputs"`
+	ChannelsRead []string    `json:"channels_read"`
+	Matches      []matchJSON `json:"matches"`
+	Warnings     []string    `json:"warnings,omitempty"`
 	// LogEntry is the custody-log entry recording this trace, and
 	// Checkpoint the signed checkpoint the citations are proved against.
 	LogEntry   *int64 `json:"log_entry,omitempty"`
@@ -209,7 +311,11 @@ func finite(x float64) float64 {
 
 func reportJSON(rep *service.TraceReport) reportOut {
 	out := reportOut{Epsilon: rep.Epsilon, LeakWords: rep.LeakWords, LeakHash: rep.LeakSHA256,
-		Documents: rep.Documents, ReadersScored: rep.Readers, Matches: []matchJSON{}, Warnings: rep.Warnings}
+		Documents: rep.Documents, ReadersScored: rep.Readers, Matches: []matchJSON{}, Warnings: rep.Warnings,
+		Inputs: []inputJSON{}, ChannelsRead: rep.Channels}
+	for _, in := range rep.Inputs {
+		out.Inputs = append(out.Inputs, inputJSON{in.Name, in.Kind, in.Format, in.Words, in.Pages, in.SHA256})
+	}
 	for _, m := range rep.Matches {
 		mj := matchJSON{Document: m.Source.ID, Title: rep.Titles[m.Source.ID], MatchedWords: m.MatchedWords,
 			DocumentWords: m.SourceWords, ProseWords: m.Source.ProseWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
@@ -223,8 +329,11 @@ func reportJSON(rep *service.TraceReport) reportOut {
 			mj.Suspects = append(mj.Suspects, suspectJSON{Recipient: s.Recipient, Score: finite(s.Score), LLRBits: finite(s.LLR), Agree: s.Agree, PValue: s.PValue, Accused: s.Accused})
 		}
 		if len(m.Suspects) > 0 {
-			for _, e := range evidence(rep.Leak, m, m.Suspects[0].Recipient, 8) {
-				mj.Evidence = append(mj.Evidence, evidenceJSON{e.channel, e.kind, e.variant, e.context})
+			for _, e := range evidence(rep, m, m.Suspects[0].Recipient, 8) {
+				mj.Evidence = append(mj.Evidence, evidenceJSON{e.channel, e.kind, e.variant, e.context, e.input})
+			}
+			if sum := m.LayoutFor(m.Suspects[0].Recipient); sum.Read > 0 {
+				mj.LayoutEvidence = &layoutEvidenceJSON{m.Suspects[0].Recipient, sum.Read, sum.Agree, sum.Sources}
 			}
 		}
 		out.Matches = append(out.Matches, mj)
@@ -233,12 +342,12 @@ func reportJSON(rep *service.TraceReport) reportOut {
 }
 
 type evidenceItem struct {
-	channel, kind, variant, context string
+	channel, kind, variant, context, input string
 }
 
-// evidence quotes, in context, up to n marks of the leak that agree with
-// a reader's copy, preferring a mix of kinds.
-func evidence(leak *trace.Leak, m *trace.Match, reader string, n int) []evidenceItem {
+// evidence quotes, in context, up to n text marks of the leak that agree
+// with a reader's copy, preferring a mix of kinds.
+func evidence(rep *service.TraceReport, m *trace.Match, reader string, n int) []evidenceItem {
 	obs := m.Agreeing(reader)
 	// Round-robin over kinds so that one kind does not crowd out others.
 	byKind := map[string][]trace.Observation{}
@@ -265,7 +374,12 @@ func evidence(leak *trace.Leak, m *trace.Match, reader string, n int) []evidence
 			break
 		}
 	}
-	sort.Slice(picked, func(i, j int) bool { return picked[i].LeakStart < picked[j].LeakStart })
+	sort.Slice(picked, func(i, j int) bool {
+		if picked[i].Input != picked[j].Input {
+			return picked[i].Input < picked[j].Input
+		}
+		return picked[i].LeakStart < picked[j].LeakStart
+	})
 	// The reader's variants at the quoted points only: a long document's
 	// whole copy is not needed to quote a few of its marks.
 	pts := make([]int, len(picked))
@@ -280,7 +394,11 @@ func evidence(leak *trace.Leak, m *trace.Match, reader string, n int) []evidence
 		if v == "" {
 			v = "(none)"
 		}
-		out = append(out, evidenceItem{p.Channel.String(), p.Kind, marks.Reveal(v), quote(leak.Text, o.LeakStart, o.LeakEnd)})
+		in := ""
+		if len(rep.Inputs) > 1 {
+			in = rep.Inputs[o.Input].Name
+		}
+		out = append(out, evidenceItem{p.Channel.String(), p.Kind, marks.Reveal(v), quote(rep.Leaks[o.Input].Text, o.LeakStart, o.LeakEnd), in})
 	}
 	return out
 }
@@ -323,6 +441,25 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
 	fmt.Fprintf(w, "Leak: %s (sha256 %s…), searched %s, ε = %g\n", count(rep.LeakWords, "word"), rep.LeakSHA256[:12], count(rep.Documents, "registered document"), rep.Epsilon)
+	if len(rep.Inputs) > 1 || len(rep.Inputs) == 1 && rep.Inputs[0].Kind != service.KindText {
+		if len(rep.Inputs) > 1 {
+			fmt.Fprintf(w, "Read %d inputs, their evidence pooled:\n", len(rep.Inputs))
+		} else {
+			fmt.Fprintln(w, "Read:")
+		}
+		for _, in := range rep.Inputs {
+			pages := ""
+			if in.Pages > 0 {
+				pages = ", " + count(in.Pages, "page")
+			}
+			kind := in.Kind
+			if in.Format != in.Kind {
+				kind += " (" + in.Format + ")"
+			}
+			fmt.Fprintf(w, "  %s: %s%s, %s\n", termSafe(in.Name), kind, pages, count(in.Words, "word"))
+		}
+	}
+	fmt.Fprintf(w, "Channels read: %s.\n", strings.Join(rep.Channels, ", "))
 	if len(rep.Matches) == 0 {
 		fmt.Fprintln(w, "\nNo registered document matches this text: it shares no passage of ten or more words with any of them.")
 		return
@@ -372,12 +509,20 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 		tw.Flush()
 		top := m.Suspects[0]
 		fmt.Fprint(w, verdict(rep, m, accused, worst))
-		ev := evidence(rep.Leak, m, top.Recipient, 6)
+		ev := evidence(rep, m, top.Recipient, 6)
 		if len(ev) > 0 {
 			fmt.Fprintf(w, "  Evidence: marks in the leak that agree with %s's copy ([…] is where the mark was read):\n", top.Recipient)
 			for _, e := range ev {
-				fmt.Fprintf(w, "    %s %s = %s: %s\n", e.channel, e.kind, termSafe(e.variant), termSafe(e.context))
+				in := ""
+				if e.input != "" {
+					in = termSafe(e.input) + ": "
+				}
+				fmt.Fprintf(w, "    %s %s = %s: %s%s\n", e.channel, e.kind, termSafe(e.variant), in, termSafe(e.context))
 			}
+		}
+		if sum := m.LayoutFor(top.Recipient); sum.Read > 0 {
+			fmt.Fprintf(w, "  Layout: %d of the %d word shifts measured agree with %s's copy (measured on %s).\n",
+				sum.Agree, sum.Read, top.Recipient, termSafe(strings.Join(sum.Sources, ", ")))
 		}
 	}
 }

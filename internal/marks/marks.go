@@ -36,10 +36,19 @@ const (
 	// Lexical points live in wording and punctuation that survive
 	// normalization and retyping.
 	Lexical Channel = 2
+	// Layout points live in the geometry of a typeset page (a word
+	// shifted along its line), read back from a PDF's glyph positions or
+	// from the pixels of a photo, scan or screenshot. They are the
+	// layout package's, never a document's text points.
+	Layout Channel = 3
 )
 
 // Channels lists every channel, in report order.
-var Channels = []Channel{Typographic, Lexical}
+var Channels = []Channel{Typographic, Lexical, Layout}
+
+// TextChannels lists the channels of a document's text points, in report
+// order: every channel but Layout.
+var TextChannels = []Channel{Typographic, Lexical}
 
 func (c Channel) String() string {
 	switch c {
@@ -47,6 +56,8 @@ func (c Channel) String() string {
 		return "typographic"
 	case Lexical:
 		return "lexical"
+	case Layout:
+		return "layout"
 	}
 	return fmt.Sprintf("channel(%d)", uint8(c))
 }
@@ -77,8 +88,19 @@ type Set struct {
 // Named turns per-channel counts into counts by channel name, with every
 // channel present (zero where it has none), for reports.
 func Named(counts map[Channel]int) map[string]int {
-	out := make(map[string]int, len(Channels))
-	for _, ch := range Channels {
+	return named(Channels, counts)
+}
+
+// NamedText is Named for the counts of a document's text points: every
+// text channel present, and no Layout (which a document's text never
+// holds).
+func NamedText(counts map[Channel]int) map[string]int {
+	return named(TextChannels, counts)
+}
+
+func named(chs []Channel, counts map[Channel]int) map[string]int {
+	out := make(map[string]int, len(chs))
+	for _, ch := range chs {
 		out[ch.String()] = counts[ch]
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/index"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/plural"
 	"github.com/leaktrace/leaktrace/internal/trace"
@@ -61,8 +62,8 @@ func CheckEpsilon(epsilon float64) error {
 type TraceReport struct {
 	Epsilon    float64
 	LeakWords  int
-	LeakSHA256 string
-	Documents  int // registered documents searched
+	LeakSHA256 string // of the input; of several, the SHA-256 of their SHA-256s and names
+	Documents  int    // registered documents searched
 	// Matches are the documents the leak comes from, strongest first;
 	// every one is scored.
 	Matches []*trace.Match
@@ -78,8 +79,14 @@ type TraceReport struct {
 	Titles map[string]string
 	// Warnings about the input, in plain words.
 	Warnings []string
-	// Leak is the text traced.
-	Leak *trace.Leak
+	// Leak is the text traced, of the first input; Leaks are every
+	// input's, in order (an observation's Input indexes them).
+	Leak  *trace.Leak
+	Leaks []*trace.Leak
+	// Inputs say what was read from each input, in order, and Channels
+	// which channels they can carry, in report order.
+	Inputs   []InputRead
+	Channels []string
 }
 
 // LeakText extracts the text to trace from an input file: the text parts
@@ -114,23 +121,83 @@ func LeakText(name string, data []byte) (string, []string, error) {
 // Trace finds the registered documents a leak comes from and ranks, for
 // each, the readers whose copy it may be.
 func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon float64, keep int) (*TraceReport, error) {
+	return s.TraceInputs(ctx, []TraceInput{{Name: name, Data: data}}, epsilon, keep)
+}
+
+// TraceInputs traces a leak made of one or more inputs, each a text, a
+// PDF or a picture (told apart by content), pooling their evidence into
+// one report. An input that can't be read is an error naming it (of one
+// input, the error itself).
+func (s *Service) TraceInputs(ctx context.Context, inputs []TraceInput, epsilon float64, keep int) (*TraceReport, error) {
 	if err := CheckEpsilon(epsilon); err != nil {
 		return nil, err
 	}
-	text, warnings, err := LeakText(name, data)
-	if err != nil {
-		return nil, err
-	}
-	leak := trace.NewLeak(text)
-	if len(leak.Tokens) == 0 {
+	if len(inputs) == 0 {
 		return nil, ErrEmptyLeak
 	}
-	rep := &TraceReport{Epsilon: epsilon, LeakWords: len(leak.Tokens), LeakSHA256: leaktrace.Hash(data),
-		Titles: map[string]string{}, Warnings: warnings, Leak: leak}
+	rep := &TraceReport{Epsilon: epsilon, Titles: map[string]string{}}
+	pages := make([][]layout.SeenPage, len(inputs))
+	kinds := map[string]bool{}
+	var texts []string
+	// The same file given twice is read once: its measurements are not
+	// two independent ones.
+	first := map[string]string{}
+	var unique []TraceInput
+	for _, in := range inputs {
+		h := leaktrace.Hash(in.Data)
+		if prev, ok := first[h]; ok {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s is the same file as %s; it was read once", in.Name, prev))
+			continue
+		}
+		first[h] = in.Name
+		unique = append(unique, in)
+	}
+	inputs = unique
+	for i, in := range inputs {
+		text, pg, rd, warnings, err := readInput(ctx, in)
+		if err != nil {
+			if len(inputs) == 1 {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s: %w: %w", in.Name, ErrLeakInput, err)
+		}
+		leak := trace.NewLeak(text)
+		leak.Input = i
+		if rd.Kind == KindImage {
+			// OCR guesses quote shapes and never sees a zero-width
+			// character: a picture's typographic points are erased.
+			leak.Erase = []marks.Channel{marks.Typographic}
+		}
+		rd.Words = len(leak.Tokens)
+		pages[i] = pg
+		kinds[rd.Kind] = true
+		for _, w := range warnings {
+			if len(inputs) > 1 {
+				w = in.Name + ": " + w
+			}
+			rep.Warnings = append(rep.Warnings, w)
+		}
+		if len(inputs) > 1 && rd.Words == 0 {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: no words were read from it", in.Name))
+		}
+		rep.Leaks = append(rep.Leaks, leak)
+		rep.Inputs = append(rep.Inputs, rd)
+		rep.LeakWords += rd.Words
+		texts = append(texts, text)
+	}
+	rep.Leak = rep.Leaks[0]
+	rep.LeakSHA256 = inputsHash(rep.Inputs)
+	rep.Channels = channelsOf(kinds)
+	if rep.LeakWords == 0 {
+		return nil, ErrEmptyLeak
+	}
+	var err error
 	if rep.Documents, err = s.Store.DocumentCount(ctx); err != nil {
 		return nil, err
 	}
-	hashes := index.Hashes(marks.Canonical(text))
+	// The inputs' texts find the documents together; the blank line
+	// between them only adds a few shingles that match nothing.
+	hashes := index.Hashes(marks.Canonical(strings.Join(texts, "\n\n")))
 	postings, err := s.Store.Lookup(ctx, hashes)
 	if err != nil {
 		return nil, err
@@ -168,9 +235,33 @@ func (s *Service) Trace(ctx context.Context, name string, data []byte, epsilon f
 		if err != nil {
 			return nil, err
 		}
-		m := trace.Align(src, leak)
-		if m == nil || m.MatchedWords < minMatchedWords {
+		// Each input is aligned on its own; an input counts for the
+		// document when enough of its words align.
+		var ms []*trace.Match
+		var aligned []int
+		for i, leak := range rep.Leaks {
+			if len(leak.Tokens) == 0 {
+				continue
+			}
+			if m := trace.Align(src, leak); m != nil && m.MatchedWords >= minMatchedWords {
+				ms = append(ms, m)
+				aligned = append(aligned, i)
+			}
+		}
+		m := trace.Pool(ms)
+		if m == nil {
 			continue
+		}
+		if len(src.Readers) > 0 {
+			if err := s.addLayout(ctx, m, aligned, pages); err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				// The document's text marks still count; its layout
+				// marks are left unread, never guessed, and the report
+				// says so.
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("the layout marks of %q were not read: %v", c.Doc, err))
+			}
 		}
 		rep.Titles[c.Doc] = title
 		rep.Matches = append(rep.Matches, m)

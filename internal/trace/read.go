@@ -137,10 +137,22 @@ func newDegrader(leak string) *degrader {
 
 // Observation is what the leak shows at one point.
 type Observation struct {
-	Point   int     // index into the document's points
+	// Point indexes the document's points, or for a layout observation
+	// the points of its layout plan.
+	Point   int
 	Symbols []uint8 // the variants consistent with the leak, sorted
-	// Leak byte span the point was read from, for quoting evidence.
+	// Leak byte span the point was read from, for quoting evidence, in
+	// the text of the leak's input Input (see Leak.Input).
 	LeakStart, LeakEnd int
+	Input              int
+	// Eta is the probability that the reading is not the leaker's mark,
+	// for a soft reading that knows it (a layout point's measured shift);
+	// zero means the score's default allowance, as for every text mark.
+	Eta float64
+	// Layout marks an observation of a layout point, scored against the
+	// document's layout code; Source names the page it was measured on.
+	Layout bool
+	Source string
 }
 
 // srcToken is a source token with its region.

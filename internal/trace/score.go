@@ -22,14 +22,39 @@ import (
 // Two scores are used: the symmetric Tardos score (Škorić et al.), robust
 // against colluders, and a log-likelihood score for a single leaker whose
 // marks may be misread or mixed with probability η, which needs fewer
-// points when one reader leaks. Each reader's p-value is the smaller of
+// points when one reader leaks. η is 0.2 for a text mark; a layout mark
+// measured as a shift brings its own, from how far the shift lies from
+// zero against its measurement error (a soft value, see FromLayout), and
+// the Tardos score weighs such a mark by its reliability. Each reader's p-value is the smaller of
 // the two tails, doubled (one test per score) and multiplied by the
 // number of candidate readers (Bonferroni), so that the probability that
 // any innocent reader is accused is at most ε.
 
 // eta is the single-leaker score's allowance for marks that are not the
-// leaker's (misreadings, a colluder's copy).
+// leaker's (misreadings, a colluder's copy), for an observation that
+// gives none of its own (Observation.Eta zero: every text mark).
 const eta = 0.2
+
+// etaOf is the misread probability the single-leaker score allows for an
+// observation: its own, when it has one (a soft layout reading), or eta.
+// It depends on the observation alone, never on any reader, so given the
+// observations an innocent's score is still a sum of independent
+// two-point variables with known values and the tail stays exact.
+func etaOf(o *Observation) float64 {
+	if o.Eta > 0 {
+		return o.Eta
+	}
+	return eta
+}
+
+// reliability weighs an observation in the Tardos score by how far its
+// misread probability is from a coin toss, relative to a text mark's: 1
+// for every text mark (so their score is the symmetric Tardos score),
+// more for an exact layout reading, less for a doubtful one. Like η it
+// depends on the observation alone.
+func reliability(e float64) float64 {
+	return (1 - 2*e) / (1 - 2*eta)
+}
 
 // gridBins is the resolution of the exact tail computation.
 const gridBins = 1 << 14
@@ -75,10 +100,12 @@ func newScorer(obs []Observation, biases []code.Point) *scorer {
 		}
 		p = math.Min(math.Max(p, 1e-12), 1-1e-12)
 		s.p[i] = p
-		s.match[tardos][i] = math.Sqrt((1 - p) / p)
-		s.miss[tardos][i] = -math.Sqrt(p / (1 - p))
-		s.match[llr][i] = math.Log2((1 - eta + eta*p) / p)
-		s.miss[llr][i] = math.Log2(eta)
+		e := etaOf(&obs[i])
+		w := reliability(e)
+		s.match[tardos][i] = w * math.Sqrt((1-p)/p)
+		s.miss[tardos][i] = -w * math.Sqrt(p/(1-p))
+		s.match[llr][i] = math.Log2((1 - e + e*p) / p)
+		s.miss[llr][i] = math.Log2(e)
 	}
 	for k := range s.tails {
 		s.tails[k] = newTail(s.p, s.match[k], s.miss[k])

@@ -10,6 +10,7 @@
 package trace
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/leaktrace/leaktrace/internal/code"
@@ -58,6 +59,14 @@ func (src *Source) SymbolsAt(reader string, points []int) []uint8 {
 type Leak struct {
 	Text   string
 	Tokens []marks.Token
+	// Input numbers the leak among the inputs of one trace, whose
+	// matches Pool combines; its observations carry it.
+	Input int
+	// Erase lists channels whose points the leak's carrier can't show
+	// faithfully (OCR of a picture guesses quote shapes and drops
+	// zero-width characters: the typographic channel). Their points are
+	// erased, never read.
+	Erase []marks.Channel
 }
 
 // NewLeak tokenizes a leaked text.
@@ -88,6 +97,13 @@ type Match struct {
 	claimed []int
 	// biases of the observed points, in observation order, once derived.
 	biases []code.Point
+	// layout is the document's layout code, when the leak showed layout
+	// points (AddLayout).
+	layout *LayoutCode
+	// covered marks the source tokens and the points inside the aligned
+	// stretches, for pooling matches (Pool).
+	covered    []bool
+	coveredPts []bool
 }
 
 // Options tune a trace.
@@ -148,22 +164,45 @@ func Align(src *Source, leak *Leak) *Match {
 		}
 	}
 	m.Observations = rd.read(leak.Text, leak.Tokens, pairs)
+	if len(leak.Erase) > 0 {
+		kept := m.Observations[:0]
+		for _, o := range m.Observations {
+			if !slices.Contains(leak.Erase, src.Points[o.Point].Channel) {
+				kept = append(kept, o)
+			}
+		}
+		m.Observations = kept
+	}
 	seen := make(map[int]bool, len(m.Observations))
-	for _, o := range m.Observations {
+	for i := range m.Observations {
+		o := &m.Observations[i]
+		o.Input = leak.Input
 		seen[o.Point] = true
 		m.ByChannel[src.Points[o.Point].Channel]++
 	}
+	m.covered = covered
+	m.coveredPts = make([]bool, len(src.Points))
 	for i := range src.Points {
 		a, b := rd.flank(&src.Points[i])
 		if a >= 0 && covered[a] && covered[b] {
+			m.coveredPts[i] = true
 			m.PointsCovered++
 			if !seen[i] {
 				m.Erased[src.Points[i].Channel]++
 			}
 		}
 	}
+	if leak.Input != 0 {
+		for i := range m.claimed {
+			m.claimed[i] = claimKey(leak.Input, m.claimed[i])
+		}
+	}
 	return m
 }
+
+// claimKey numbers leak token frag of input in, so that the tokens of
+// several inputs are told apart.
+func claimKey(in, frag int) int { return in<<40 | frag }
 
 // Score ranks the source's readers against the match's observations.
 func (m *Match) Score(opt Options) {
@@ -175,18 +214,70 @@ func (m *Match) Score(opt Options) {
 	n := max(opt.Candidates, len(m.Source.Readers))
 	m.Readers = n
 	m.Decisive = s.pValue(s.allAgree(), n)
-	symbols := func(r string) []uint8 { return m.Source.Symbols(r, pts, biases) }
+	symbols := func(r string) []uint8 { return m.symbols(r, pts, biases) }
 	m.Suspects = rankSuspects(s, m.Source.Readers, n, symbols, opt.Epsilon, opt.Keep)
 }
 
 // observed returns the observed points, in observation order, and their
-// biases, derived on first use.
+// biases, derived on first use: a text point's from the document's code,
+// a layout point's from its layout code.
 func (m *Match) observed() ([]int, []code.Point) {
 	pts := pointsOf(m.Observations)
 	if m.biases == nil {
-		m.biases = m.Source.Biases(pts)
+		text, lay := m.split()
+		m.biases = make([]code.Point, len(pts))
+		if len(text) > 0 {
+			for k, b := range m.Source.Biases(pick(pts, text)) {
+				m.biases[text[k]] = b
+			}
+		}
+		if len(lay) > 0 {
+			for k, b := range m.layout.Biases(pick(pts, lay)) {
+				m.biases[lay[k]] = b
+			}
+		}
 	}
 	return pts, m.biases
+}
+
+// split returns the indexes of the text observations and of the layout
+// ones.
+func (m *Match) split() (text, lay []int) {
+	for i, o := range m.Observations {
+		if o.Layout {
+			lay = append(lay, i)
+		} else {
+			text = append(text, i)
+		}
+	}
+	return text, lay
+}
+
+func pick[T any](xs []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for k, i := range idx {
+		out[k] = xs[i]
+	}
+	return out
+}
+
+// symbols returns reader's symbols at the observations, given their
+// points and biases (from observed).
+func (m *Match) symbols(reader string, pts []int, biases []code.Point) []uint8 {
+	text, lay := m.split()
+	if len(lay) == 0 {
+		return m.Source.Symbols(reader, pts, biases)
+	}
+	out := make([]uint8, len(pts))
+	if len(text) > 0 {
+		for k, x := range m.Source.Symbols(reader, pick(pts, text), pick(biases, text)) {
+			out[text[k]] = x
+		}
+	}
+	for k, x := range m.layout.Symbols(reader, pick(pts, lay), pick(biases, lay)) {
+		out[lay[k]] = x
+	}
+	return out
 }
 
 // SameWords reports whether two matches align exactly the same words of
@@ -210,13 +301,16 @@ func (m *Match) SameWords(o *Match) bool {
 	return len(mine) == len(theirs)
 }
 
-// Agreeing returns the observations that agree with a reader's copy, in
-// leak order.
+// Agreeing returns the text observations that agree with a reader's
+// copy, in leak order (see LayoutFor for the layout ones).
 func (m *Match) Agreeing(reader string) []Observation {
 	pts, biases := m.observed()
-	syms := m.Source.Symbols(reader, pts, biases)
+	syms := m.symbols(reader, pts, biases)
 	var out []Observation
 	for i, o := range m.Observations {
+		if o.Layout {
+			continue
+		}
 		for _, x := range o.Symbols {
 			if x == syms[i] {
 				out = append(out, o)
@@ -224,6 +318,11 @@ func (m *Match) Agreeing(reader string) []Observation {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].LeakStart < out[j].LeakStart })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Input != out[j].Input {
+			return out[i].Input < out[j].Input
+		}
+		return out[i].LeakStart < out[j].LeakStart
+	})
 	return out
 }

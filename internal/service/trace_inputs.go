@@ -1,0 +1,193 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/code"
+	"github.com/leaktrace/leaktrace/internal/layout"
+	"github.com/leaktrace/leaktrace/internal/marks"
+	"github.com/leaktrace/leaktrace/internal/trace"
+)
+
+// Inputs of a trace: text, PDFs and pictures.
+//
+// A leak may be several files (pages, photos, excerpts). Each is read by
+// what its content is, not its name: a PDF's text layer and glyph
+// positions, a picture's OCR text and ink, or text. The text of every
+// input finds the documents (the index and the alignment, as for one
+// text); each input is aligned on its own and the matches of one
+// document are pooled (trace.Pool), then the layout points the PDFs and
+// pictures show of that document are measured against its typeset plan
+// and join its observations, scored against its layout code. The
+// candidates and the Bonferroni count are those of a single text.
+
+// Input kinds.
+const (
+	KindText  = "text"
+	KindPDF   = "pdf"
+	KindImage = "image"
+)
+
+// layoutVersion is the layout scheme a document's layout is read under:
+// the only one so far.
+const layoutVersion = 1
+
+// layoutPlan is what tracing needs of a document's typeset plan
+// (layout.Plan).
+type layoutPlan interface {
+	Specs() []code.Spec
+	Delta() float64
+	NumPoints() int
+}
+
+// MaxLeakInput is the largest input of a trace: a photo or a PDF may be
+// larger than a registered document (a text input is still held to
+// format.MaxSize).
+const MaxLeakInput = 64 << 20
+
+// ErrLeakTooLarge is returned for an input larger than MaxLeakInput.
+var ErrLeakTooLarge = fmt.Errorf("the input is larger than %d MiB", MaxLeakInput>>20)
+
+// ErrLeakInput is returned, wrapped with the input's name and the cause,
+// for an input of several that can't be read.
+var ErrLeakInput = errors.New("cannot read this input")
+
+// TraceInput is one file of a leak.
+type TraceInput struct {
+	Name string
+	Data []byte
+}
+
+// InputRead says what a trace read from one input.
+type InputRead struct {
+	Name   string
+	Kind   string // KindText, KindPDF or KindImage
+	Format string // "png", "jpeg", "tiff", "pdf" or "text"
+	Words  int
+	Pages  int // pages seen (PDF pages, pictures), 0 for text
+	SHA256 string
+}
+
+// readInput reads one input by its content: its text, the pages whose
+// layout it shows (none for text), and warnings.
+func readInput(ctx context.Context, in TraceInput) (string, []layout.SeenPage, InputRead, []string, error) {
+	rd := InputRead{Name: in.Name, SHA256: leaktrace.Hash(in.Data)}
+	if len(in.Data) > MaxLeakInput {
+		return "", nil, rd, nil, fmt.Errorf("%w (%d bytes)", ErrLeakTooLarge, len(in.Data))
+	}
+	var (
+		text     string
+		pages    []layout.SeenPage
+		warnings []string
+		err      error
+	)
+	switch f := sniffLeak(in.Data); f {
+	case "pdf":
+		rd.Kind, rd.Format = KindPDF, f
+		text, pages, err = readPDF(ctx, in.Data)
+	case "png", "jpeg", "tiff":
+		rd.Kind, rd.Format = KindImage, f
+		text, pages, err = readPicture(ctx, in.Data, in.Name)
+	default:
+		rd.Kind, rd.Format = KindText, "text"
+		text, warnings, err = LeakText(in.Name, in.Data)
+	}
+	if err != nil {
+		return "", nil, rd, nil, err
+	}
+	// Pages are named for reports by their input ("leak.pdf page 2").
+	for i := range pages {
+		switch src := pages[i].Source; {
+		case src == "":
+			pages[i].Source = in.Name
+		case !strings.HasPrefix(src, in.Name):
+			pages[i].Source = in.Name + " " + src
+		}
+	}
+	rd.Pages = len(pages)
+	return text, pages, rd, warnings, nil
+}
+
+// channelsOf lists the channels inputs of these kinds can carry, in
+// report order: text carries the text channels, a PDF every channel, a
+// picture the lexical and layout channels (OCR keeps wording, not
+// zero-width characters or reliably the shape of a quote).
+func channelsOf(kinds map[string]bool) []string {
+	has := map[marks.Channel]bool{}
+	if kinds[KindText] || kinds[KindPDF] {
+		has[marks.Typographic], has[marks.Lexical] = true, true
+	}
+	if kinds[KindPDF] || kinds[KindImage] {
+		has[marks.Layout] = true
+	}
+	if kinds[KindImage] {
+		has[marks.Lexical] = true
+	}
+	var out []string
+	for _, ch := range marks.Channels {
+		if has[ch] {
+			out = append(out, ch.String())
+		}
+	}
+	return out
+}
+
+// inputsHash identifies several inputs together: the SHA-256 of their
+// SHA-256s, in order. One input's is its own SHA-256.
+func inputsHash(reads []InputRead) string {
+	if len(reads) == 1 {
+		return reads[0].SHA256
+	}
+	h := sha256.New()
+	for _, r := range reads {
+		fmt.Fprintf(h, "%s  %s\n", r.SHA256, r.Name)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// addLayout measures the layout points the inputs' pages show of a
+// matched document, against its typeset plan, and adds them to its
+// match. pages[i] are input i's pages; only the inputs whose text
+// aligned to the document (aligned) are measured.
+func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, pages [][]layout.SeenPage) error {
+	seen := false
+	for _, i := range aligned {
+		seen = seen || len(pages[i]) > 0
+	}
+	if !seen {
+		return nil
+	}
+	key, err := s.markingKey(ctx, OpTrace)
+	if err != nil {
+		return err
+	}
+	d, err := s.Store.Document(ctx, m.Source.ID)
+	if err != nil {
+		return err
+	}
+	a, err := leaktrace.AnalyzeWith(d.Filename, d.Content, d.Options())
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrDocument, err)
+	}
+	plan, err := newLayoutPlan(a.Set, d.Title, layoutVersion)
+	if err != nil {
+		return fmt.Errorf("typesetting %q to read its layout: %w", d.ID, err)
+	}
+	lc := trace.NewLayoutCode(key, d.ID, layoutVersion, plan.Specs(), plan.Delta())
+	// Each input is measured on its own, and a point measured in several
+	// is pooled by trace.CombineLayout (the inverse-variance mean).
+	var measured []layout.Observation
+	for _, i := range aligned {
+		if len(pages[i]) > 0 {
+			measured = append(measured, observeLayout(plan, pages[i])...)
+		}
+	}
+	m.AddLayout(lc, measured)
+	return nil
+}
