@@ -1,9 +1,6 @@
-//go:build layoutwired
-
 package service
 
-// The layout channel's packages, as tracing calls them (see
-// layout_standins.go until they are merged).
+// The layout channel's packages, as tracing calls them.
 
 import (
 	"context"

@@ -1,5 +1,3 @@
-//go:build layoutwired
-
 package service
 
 import (
