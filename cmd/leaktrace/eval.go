@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -22,6 +24,7 @@ func (a *app) evalCommand() *cobra.Command {
 	var (
 		cfg                 eval.Config
 		attacks, words, col string
+		fractions           string
 		asJSON, force       bool
 		plot                string
 	)
@@ -41,7 +44,18 @@ wraps undone, --typos of the words mistyped), edit (sentences dropped and
 swapped), ocr (printed, photographed — rotated, blurred, noisy, JPEG — and
 read back with tesseract; skipped with a warning where tesseract is not
 installed); combine them with +, e.g. edit+normalize. --colluders C mixes C
-readers' copies before the attack.`,
+readers' copies before the attack.
+
+--format pdf evaluates PDF copies instead (issue --format pdf), read back
+through the layout channel as well as the text: the attacks are pdf (the
+file itself), photo (a phone photo of a printed page), photo-hard (two
+thirds of the page, more tilt and blur, JPEG q55), screenshot (part of a
+page at 96–120 dpi) and print-scan (600 dpi print, 300 dpi scan), all by
+default; --fractions sets how much of a page each picture shows (default:
+a whole page, two thirds for photo-hard, half for screenshot). With
+--colluders C, each of C readers leaks a different page of their own copy
+and the pictures are traced together. Needs pdftoppm (poppler-utils) and
+tesseract.`,
 		Args: func(cmd *cobra.Command, argv []string) error {
 			if len(argv) == 0 {
 				return usagef("eval takes one or more FILEs")
@@ -50,10 +64,32 @@ readers' copies before the attack.`,
 		},
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			cfg.Files = argv
+			pdf := false
+			switch cfg.Format {
+			case "":
+			case eval.FormatPDF:
+				pdf = true
+				if !cmd.Flags().Changed("attack") {
+					attacks = strings.Join(eval.PDFAttacks(), ",")
+				}
+				if cmd.Flags().Changed("words") {
+					return withHint(usagef("--words is for text copies; PDF copies are leaked by page"), "use --fractions to set how much of a page a picture shows")
+				}
+			default:
+				return withHint(usagef("--format %q: eval knows pdf, or nothing for the document's own format", cfg.Format), "use --format pdf")
+			}
+			if !pdf && cmd.Flags().Changed("fractions") {
+				return withHint(usagef("--fractions is for PDF copies"), "add --format pdf, or use --words")
+			}
 			cfg.Attacks = splitList(attacks)
 			// Every flag is checked before the run, which can take minutes.
 			var err error
-			if cfg.Words, err = intList(words, "--words"); err != nil {
+			if !pdf {
+				if cfg.Words, err = intList(words, "--words"); err != nil {
+					return err
+				}
+			}
+			if cfg.Fractions, err = fractionList(fractions); err != nil {
 				return err
 			}
 			if cfg.Colluders, err = intList(col, "--colluders"); err != nil {
@@ -86,6 +122,17 @@ readers' copies before the attack.`,
 			}
 			var runnable []string
 			for _, atk := range cfg.Attacks {
+				if pdf {
+					if err := eval.CheckPDFAttack(atk); err != nil {
+						return withHint(usageError{err}, "with --format pdf, choose among "+strings.Join(eval.PDFAttacks(), ", "))
+					}
+					if err := pdfAttackTools(atk); err != nil {
+						fmt.Fprintf(a.stderr, "leaktrace: warning: skipping the %s attack: %v\n", atk, err)
+						continue
+					}
+					runnable = append(runnable, atk)
+					continue
+				}
 				if err := eval.CheckAttack(atk); err != nil {
 					return usageError{err}
 				}
@@ -98,10 +145,10 @@ readers' copies before the attack.`,
 				runnable = append(runnable, atk)
 			}
 			if len(runnable) == 0 {
-				return withHint(fmt.Errorf("no attack can run"), "install tesseract for ocr, or choose other attacks with --attack")
+				return withHint(fmt.Errorf("no attack can run"), "install tesseract (tesseract-ocr) and pdftoppm (poppler-utils), or choose other attacks with --attack")
 			}
 			cfg.Attacks = runnable
-			total := len(cfg.Attacks) * len(cfg.Words) * len(cfg.Colluders) * cfg.Trials
+			total := eval.Total(cfg)
 			bar := a.progress(total, "tracing leaks")
 			cfg.Progress = func(done, _ int) { bar.Set(done) }
 			// The scratch home holds keys: termination, like Ctrl-C, ends
@@ -125,9 +172,17 @@ readers' copies before the attack.`,
 				return writeJSON(a.stdout, rows)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "ATTACK\tWORDS\tCOLLUDERS\tTRIALS\tIDENTIFIED\tFALSE ACCUSATIONS\tDOC FOUND\tTRACE MS (MEDIAN)\t")
+			size := "WORDS"
+			if pdf {
+				size = "PAGE"
+			}
+			fmt.Fprintf(tw, "ATTACK\t%s\tCOLLUDERS\tTRIALS\tIDENTIFIED\tFALSE ACCUSATIONS\tDOC FOUND\tTRACE MS (MEDIAN)\t\n", size)
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f%%\t%d\t%.0f%%\t%.0f\t\n", r.Attack, r.Words, r.Colluders, r.Trials,
+				amount := strconv.Itoa(r.Words)
+				if pdf {
+					amount = fmt.Sprintf("%.0f%%", 100*r.Fraction)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f%%\t%d\t%.0f%%\t%.0f\t\n", r.Attack, amount, r.Colluders, r.Trials,
 					100*r.Identified, r.FalseAccusations, 100*r.DocFound, r.TraceMsMedian)
 			}
 			if err := tw.Flush(); err != nil {
@@ -145,6 +200,8 @@ readers' copies before the attack.`,
 	f.StringVar(&attacks, "attack", "paste,normalize,retype", "attacks, comma-separated")
 	f.StringVar(&words, "words", "40,100,300,600", "excerpt lengths in words, comma-separated")
 	f.StringVar(&col, "colluders", "1", "numbers of colluding readers, comma-separated")
+	f.StringVar(&cfg.Format, "format", "", "pdf: evaluate PDF copies and pictures of their pages")
+	f.StringVar(&fractions, "fractions", "", "with --format pdf: shares of a page a picture shows, e.g. 0.25,0.5,1")
 	f.IntVar(&cfg.Trials, "trials", 20, "leaks per attack, length and collusion size")
 	f.Float64Var(&cfg.Epsilon, "epsilon", service.DefaultEpsilon, "false-accusation bound")
 	f.Uint64Var(&cfg.Seed, "seed", 1, "random seed, for reproducible runs")
@@ -163,6 +220,32 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// fractionList parses --fractions: shares of a page in (0, 1].
+func fractionList(s string) ([]float64, error) {
+	var out []float64
+	for _, p := range splitList(s) {
+		f, err := strconv.ParseFloat(p, 64)
+		if err != nil || !(f > 0 && f <= 1) {
+			return nil, usagef("--fractions takes shares of a page between 0 and 1, comma-separated (got %q)", p)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// pdfAttackTools reports what an attack on PDF copies needs that is
+// missing: pdftoppm to render a page, tesseract to read a picture back.
+func pdfAttackTools(atk string) error {
+	if atk == "pdf" {
+		_, err := exec.LookPath("pdftotext")
+		return err
+	}
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		return fmt.Errorf("pdftoppm (Debian: poppler-utils) is not installed")
+	}
+	return attack.TesseractAvailable()
 }
 
 func intList(s, flag string) ([]int, error) {
@@ -200,11 +283,19 @@ func checkPlotPath(o fsutil.Output) error {
 func plotRows(ctx context.Context, rows []eval.Row, o fsutil.Output, cfg eval.Config) error {
 	pr := make([]evalplot.Row, len(rows))
 	for i, r := range rows {
-		pr[i] = evalplot.Row{Attack: r.Attack, Words: r.Words, Colluders: r.Colluders, Trials: r.Trials,
+		amount := r.Words
+		if cfg.Format == eval.FormatPDF {
+			amount = int(math.Round(100 * r.Fraction))
+		}
+		pr[i] = evalplot.Row{Attack: r.Attack, Words: amount, Colluders: r.Colluders, Trials: r.Trials,
 			Identified: r.Identified, FalseAccusations: r.FalseAccusations, DocFound: r.DocFound, TraceMsMedian: r.TraceMsMedian}
 	}
 	title := fmt.Sprintf("leaktrace: leaker named, %d readers, ε = %g", cfg.Recipients, cfg.Epsilon)
-	data, err := evalplot.Render(pr, title, filepath.Ext(o.Path))
+	xLabel := "excerpt length (words)"
+	if cfg.Format == eval.FormatPDF {
+		xLabel = "share of a page shown (%)"
+	}
+	data, err := evalplot.RenderAxis(pr, title, filepath.Ext(o.Path), xLabel)
 	if err != nil {
 		return err
 	}

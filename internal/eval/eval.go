@@ -7,6 +7,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/attack"
+	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/service"
 )
 
@@ -31,6 +33,10 @@ type Config struct {
 	Epsilon    float64
 	Seed       uint64
 	TypoRate   float64 // for retype
+	// Format "pdf" evaluates PDF copies (attacks from [PDFAttacks], at
+	// page fractions Fractions, Words unused); "" the document's own.
+	Format    string
+	Fractions []float64
 	// Progress, if set, is called after every trace.
 	Progress func(done, total int)
 
@@ -39,8 +45,10 @@ type Config struct {
 
 // Row is the result for one (attack, words, colluders).
 type Row struct {
+	Format           string  `json:"format,omitempty"` // "pdf" for PDF copies
 	Attack           string  `json:"attack"`
-	Words            int     `json:"words"`
+	Words            int     `json:"words,omitempty"`    // excerpt length (text copies)
+	Fraction         float64 `json:"fraction,omitempty"` // share of a page shown (PDF copies)
 	Colluders        int     `json:"colluders"`
 	Trials           int     `json:"trials"`
 	Identified       float64 `json:"identified"`        // rate: a leaker named
@@ -96,8 +104,17 @@ type doc struct {
 func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	cfg.ctx = ctx
 	for _, a := range cfg.Attacks {
-		if err := CheckAttack(a); err != nil {
+		check := CheckAttack
+		if cfg.Format == FormatPDF {
+			check = CheckPDFAttack
+		}
+		if err := check(a); err != nil {
 			return nil, err
+		}
+	}
+	for _, f := range cfg.Fractions {
+		if !(f > 0 && f <= 1) {
+			return nil, fmt.Errorf("a page fraction must be in (0, 1] (got %g)", f)
 		}
 	}
 	if cfg.Trials < 1 || cfg.Recipients < 1 {
@@ -133,6 +150,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		return nil, err
 	}
 	var docs []doc
+	var pdfDocs []*pdfDoc
 	for i, f := range cfg.Files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -153,6 +171,18 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
+		if cfg.Format == FormatPDF {
+			plan, err := s.Layout(m)
+			if err != nil {
+				return nil, err
+			}
+			pages := fullPages(plan.PointsOnPage, plan.Pages())
+			if len(pages) == 0 {
+				return nil, fmt.Errorf("%s: no page of its PDF copy carries layout marks", f)
+			}
+			pdfDocs = append(pdfDocs, &pdfDoc{id: id, marker: m, pages: pages, copies: map[string][]byte{}})
+			continue
+		}
 		d := doc{id: id, copies: make(map[string]string, len(issued))}
 		for _, c := range issued {
 			// Leaks are excerpts of what a reader sees: an email's text,
@@ -166,8 +196,11 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		docs = append(docs, d)
 	}
 
+	if cfg.Format == FormatPDF {
+		return runPDF(ctx, cfg, s, pdfDocs, readers)
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
-	total := len(cfg.Attacks) * len(cfg.Words) * len(cfg.Colluders) * cfg.Trials
+	total := Total(cfg)
 	done := 0
 	var rows []Row
 	for _, atk := range cfg.Attacks {
@@ -199,30 +232,16 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 					}
 					start := time.Now()
 					rep, err := s.Trace(ctx, "leak.txt", []byte(leak), cfg.Epsilon, 5)
-					if err != nil && err != service.ErrEmptyLeak {
+					if err != nil && !unreadable(err) {
 						return nil, err
 					}
 					times = append(times, float64(time.Since(start).Microseconds())/1000)
-					if rep != nil {
-						named := false
-						for _, m := range rep.Matches {
-							if m.Source.ID == d.id {
-								found++
-							}
-							for _, s := range m.Suspects {
-								if !s.Accused {
-									continue
-								}
-								if guilty[s.Recipient] && m.Source.ID == d.id {
-									named = true
-								} else if !guilty[s.Recipient] {
-									row.FalseAccusations++
-								}
-							}
-						}
-						if named {
-							identified++
-						}
+					named, f := tally(rep, d.id, guilty, &row)
+					if named {
+						identified++
+					}
+					if f {
+						found++
 					}
 					done++
 					if cfg.Progress != nil {
@@ -237,6 +256,38 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		}
 	}
 	return rows, nil
+}
+
+// tally reads a trace's report: whether it named a leaker of document
+// id, whether it matched that document, and (into row) how many innocents
+// it accused.
+func tally(rep *service.TraceReport, id string, guilty map[string]bool, row *Row) (named, found bool) {
+	if rep == nil {
+		return false, false
+	}
+	for _, m := range rep.Matches {
+		if m.Source.ID == id {
+			found = true
+		}
+		for _, s := range m.Suspects {
+			if !s.Accused {
+				continue
+			}
+			if guilty[s.Recipient] && m.Source.ID == id {
+				named = true
+			} else if !guilty[s.Recipient] {
+				row.FalseAccusations++
+			}
+		}
+	}
+	return named, found
+}
+
+// unreadable reports whether a trace failed because the leak showed
+// nothing to read (no words, no text in a picture): a failed trial, not
+// a failed evaluation.
+func unreadable(err error) bool {
+	return errors.Is(err, service.ErrEmptyLeak) || errors.Is(err, picture.ErrNoText)
 }
 
 func median(xs []float64) float64 {

@@ -88,6 +88,12 @@ func Plot(rows []Row, title, path string) error {
 // same rows always give the same file. Rows of a series with the same
 // length are pooled, weighted by their trials.
 func Render(rows []Row, title, ext string) ([]byte, error) {
+	return RenderAxis(rows, title, ext, "excerpt length (words)")
+}
+
+// RenderAxis is [Render] with the x axis labelled xLabel: for PDF copies
+// the rows' Words hold the percentage of a page a picture shows.
+func RenderAxis(rows []Row, title, ext, xLabel string) ([]byte, error) {
 	format := strings.ToLower(strings.TrimPrefix(ext, "."))
 	if format != "svg" && format != "png" {
 		return nil, fmt.Errorf("evalplot: unsupported format %q, want .svg or .png", ext)
@@ -98,7 +104,7 @@ func Render(rows []Row, title, ext string) ([]byte, error) {
 
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = "excerpt length (words)"
+	p.X.Label.Text = xLabel
 	p.Y.Label.Text = "leaker identified (% of trials)"
 	p.Y.Min, p.Y.Max = 0, 100
 	p.Y.Tick.Marker = percentTicks{}

@@ -1,0 +1,211 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/attack"
+	"github.com/leaktrace/leaktrace/internal/service"
+)
+
+// FormatPDF evaluates PDF copies: their leaks are the PDF files
+// themselves and pictures of their pages.
+const FormatPDF = leaktrace.FormatPDF
+
+// PDFAttacks are the attacks on a PDF copy: "pdf" leaks the file itself,
+// the others a picture of one page (see attack.PictureAttacks).
+func PDFAttacks() []string {
+	names := []string{"pdf"}
+	for _, a := range attack.PictureAttacks {
+		names = append(names, a.Name)
+	}
+	return names
+}
+
+// DefaultFraction is the share of a page each picture attack shows by
+// default: a whole page for a photo, a print-scan and the PDF, two
+// thirds for the hasty photo, half a page for a screenshot.
+func DefaultFraction(atk string) float64 {
+	switch atk {
+	case "photo-hard":
+		return 2.0 / 3
+	case "screenshot":
+		return 0.5
+	}
+	return 1
+}
+
+// CheckPDFAttack reports whether atk is an attack on PDF copies.
+func CheckPDFAttack(atk string) error {
+	if !slices.Contains(PDFAttacks(), atk) {
+		return fmt.Errorf("unknown attack %q on PDF copies (known: %v)", atk, PDFAttacks())
+	}
+	return nil
+}
+
+// leakPicture leaks page (1-based) of a PDF copy through the picture attack
+// atk, showing the fraction frac of the page's height.
+func leakPicture(ctx context.Context, atk string, pdf []byte, page int, frac float64, rng *rand.Rand) (string, []byte, error) {
+	switch atk {
+	case "photo", "photo-hard":
+		opt := attack.PhotoDefault
+		if atk == "photo-hard" {
+			opt = attack.PhotoHard
+		}
+		opt.FrameFraction = frac
+		img, err := attack.Rasterize(ctx, pdf, page, opt.DPI)
+		if err != nil {
+			return "", nil, err
+		}
+		return "photo.jpg", attack.Photo(img, rng, opt), nil
+	case "screenshot":
+		opt := attack.DefaultScreenshotOptions
+		opt.Fraction = frac
+		data, err := attack.Screenshot(ctx, pdf, page, rng, opt)
+		return "screenshot.png", data, err
+	case "print-scan":
+		opt := attack.DefaultPrintScanOptions
+		opt.Fraction = frac
+		img, err := attack.Rasterize(ctx, pdf, page, opt.PageDPI)
+		if err != nil {
+			return "", nil, err
+		}
+		return "scan.img", attack.PrintScan(img, rng, opt), nil
+	}
+	return "", nil, fmt.Errorf("unknown picture attack %q", atk)
+}
+
+// fractions returns the page fractions attack atk is run at.
+func (cfg *Config) fractions(atk string) []float64 {
+	if atk == "pdf" {
+		return []float64{1}
+	}
+	if len(cfg.Fractions) == 0 {
+		return []float64{DefaultFraction(atk)}
+	}
+	return cfg.Fractions
+}
+
+// Total is the number of leaks an evaluation traces.
+func Total(cfg Config) int {
+	if cfg.Format != FormatPDF {
+		return len(cfg.Attacks) * len(cfg.Words) * len(cfg.Colluders) * cfg.Trials
+	}
+	total := 0
+	for _, atk := range cfg.Attacks {
+		total += len(cfg.fractions(atk)) * len(cfg.Colluders) * cfg.Trials
+	}
+	return total
+}
+
+// pdfDoc is a registered document whose PDF copies are made on demand:
+// only the leakers' are ever needed.
+type pdfDoc struct {
+	id     string
+	marker *leaktrace.Marker
+	pages  []int // the pages a picture is taken of: those with most layout points
+	copies map[string][]byte
+}
+
+// fullPages returns the pages holding at least half as many layout
+// points as the fullest one: a leaker photographs a page of text, not a
+// title page or the last few lines.
+func fullPages(pointsOn func(int) int, pages int) []int {
+	most := 0
+	for p := 1; p <= pages; p++ {
+		most = max(most, pointsOn(p))
+	}
+	var out []int
+	for p := 1; p <= pages; p++ {
+		if n := pointsOn(p); n > 0 && 2*n >= most {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (d *pdfDoc) copyOf(ctx context.Context, s *service.Service, reader string) ([]byte, error) {
+	if c, ok := d.copies[reader]; ok {
+		return c, nil
+	}
+	issued, err := s.IssueWith(ctx, d.marker, []string{reader}, service.IssueOptions{Format: leaktrace.FormatPDF})
+	if err != nil {
+		return nil, err
+	}
+	d.copies[reader] = issued[0].Data
+	return issued[0].Data, nil
+}
+
+// runPDF evaluates the PDF copies of docs: per (attack, fraction,
+// colluders), each trial picks leakers at random, each leaker leaks a
+// different page of their own copy (or, for "pdf", the whole file), and
+// the leaks are traced together, pooled.
+func runPDF(ctx context.Context, cfg Config, s *service.Service, docs []*pdfDoc, readers []string) ([]Row, error) {
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
+	fracs := cfg.fractions
+	total := Total(cfg)
+	done := 0
+	var rows []Row
+	for _, atk := range cfg.Attacks {
+		for _, c := range cfg.Colluders {
+			for _, frac := range fracs(atk) {
+				row := Row{Format: FormatPDF, Attack: atk, Fraction: frac, Colluders: c, Trials: cfg.Trials}
+				var times []float64
+				identified, found := 0, 0
+				for t := 0; t < cfg.Trials; t++ {
+					if err := ctx.Err(); err != nil {
+						return nil, err
+					}
+					d := docs[t%len(docs)]
+					guilty := map[string]bool{}
+					pages := rng.Perm(len(d.pages))
+					var inputs []service.TraceInput
+					for k, i := range rng.Perm(len(readers))[:c] {
+						r := readers[i]
+						guilty[r] = true
+						pdf, err := d.copyOf(ctx, s, r)
+						if err != nil {
+							return nil, err
+						}
+						if atk == "pdf" {
+							inputs = append(inputs, service.TraceInput{Name: fmt.Sprintf("leak%d.pdf", k+1), Data: pdf})
+							continue
+						}
+						page := d.pages[pages[k%len(pages)]]
+						name, img, err := leakPicture(ctx, atk, pdf, page, frac, rng)
+						if err != nil {
+							return nil, fmt.Errorf("attack %s: %w", atk, err)
+						}
+						inputs = append(inputs, service.TraceInput{Name: fmt.Sprintf("leak%d-%s", k+1, name), Data: img})
+					}
+					start := time.Now()
+					rep, err := s.TraceInputs(ctx, inputs, cfg.Epsilon, 5)
+					times = append(times, float64(time.Since(start).Microseconds())/1000)
+					if err != nil && !unreadable(err) {
+						return nil, err
+					}
+					named, f := tally(rep, d.id, guilty, &row)
+					if named {
+						identified++
+					}
+					if f {
+						found++
+					}
+					done++
+					if cfg.Progress != nil {
+						cfg.Progress(done, total)
+					}
+				}
+				row.Identified = float64(identified) / float64(cfg.Trials)
+				row.DocFound = float64(found) / float64(cfg.Trials)
+				row.TraceMsMedian = median(times)
+				rows = append(rows, row)
+			}
+		}
+	}
+	return rows, nil
+}
