@@ -9,9 +9,10 @@ import (
 	"strings"
 
 	"github.com/leaktrace/leaktrace"
-	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marks"
+	"github.com/leaktrace/leaktrace/internal/pdfread"
+	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/trace"
 )
 
@@ -33,18 +34,6 @@ const (
 	KindPDF   = "pdf"
 	KindImage = "image"
 )
-
-// layoutVersion is the layout scheme a document's layout is read under:
-// the only one so far.
-const layoutVersion = 1
-
-// layoutPlan is what tracing needs of a document's typeset plan
-// (layout.Plan).
-type layoutPlan interface {
-	Specs() []code.Spec
-	Delta() float64
-	NumPoints() int
-}
 
 // MaxLeakInput is the largest input of a trace: a photo or a PDF may be
 // larger than a registered document (a text input is still held to
@@ -87,13 +76,13 @@ func readInput(ctx context.Context, in TraceInput) (string, []layout.SeenPage, I
 		warnings []string
 		err      error
 	)
-	switch f := sniffLeak(in.Data); f {
+	switch f := picture.Sniff(in.Data); f {
 	case "pdf":
 		rd.Kind, rd.Format = KindPDF, f
-		text, pages, err = readPDF(ctx, in.Data)
+		text, pages, err = pdfread.Read(ctx, in.Data)
 	case "png", "jpeg", "tiff":
 		rd.Kind, rd.Format = KindImage, f
-		text, pages, err = readPicture(ctx, in.Data, in.Name)
+		text, pages, err = picture.Read(ctx, in.Data, in.Name)
 	default:
 		rd.Kind, rd.Format = KindText, "text"
 		text, warnings, err = LeakText(in.Name, in.Data)
@@ -167,25 +156,23 @@ func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, 
 	if err != nil {
 		return err
 	}
-	d, err := s.Store.Document(ctx, m.Source.ID)
+	mk, d, err := s.Marker(ctx, m.Source.ID)
 	if err != nil {
 		return err
 	}
-	a, err := leaktrace.AnalyzeWith(d.Filename, d.Content, d.Options())
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrDocument, err)
-	}
-	plan, err := newLayoutPlan(a.Set, d.Title, layoutVersion)
+	// The plan is the one PDF copies are typeset from, made once per
+	// document and service.
+	plan, err := s.Layout(mk)
 	if err != nil {
 		return fmt.Errorf("typesetting %q to read its layout: %w", d.ID, err)
 	}
-	lc := trace.NewLayoutCode(key, d.ID, layoutVersion, plan.Specs(), plan.Delta())
+	lc := trace.NewLayoutCode(key, d.ID, plan.Version, plan.Specs(), plan.Delta())
 	// Each input is measured on its own, and a point measured in several
 	// is pooled by trace.CombineLayout (the inverse-variance mean).
 	var measured []layout.Observation
 	for _, i := range aligned {
 		if len(pages[i]) > 0 {
-			measured = append(measured, observeLayout(plan, pages[i])...)
+			measured = append(measured, layout.Observe(plan, pages[i])...)
 		}
 	}
 	m.AddLayout(lc, measured)
