@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -26,5 +29,24 @@ func TestScript(t *testing.T) {
 			env.Setenv("LEAKTRACE_HOME", env.WorkDir+"/home")
 			return nil
 		},
+		Condition: toolCondition,
 	})
+}
+
+// toolCondition is the scripts' [tool:NAME] condition: true when the
+// program NAME (pdftotext, pdftoppm, tesseract) is installed. Missing,
+// the lines it guards are skipped on a developer's machine, but under
+// CI=true, whose set-up installs every tool, the script fails instead.
+func toolCondition(cond string) (bool, error) {
+	name, ok := strings.CutPrefix(cond, "tool:")
+	if !ok {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			return false, fmt.Errorf("%s is not installed, and CI=true: .ci/run installs it", name)
+		}
+		return false, nil
+	}
+	return true, nil
 }
