@@ -44,7 +44,9 @@ wraps undone, --typos of the words mistyped), edit (sentences dropped and
 swapped), ocr (printed, photographed — rotated, blurred, noisy, JPEG — and
 read back with tesseract; skipped with a warning where tesseract is not
 installed); combine them with +, e.g. edit+normalize. --colluders C mixes C
-readers' copies before the attack.
+readers' copies before the attack. --other-key leaks copies that another
+home, with another marking key, issued to readers with the same ids: the
+leaker is nobody here, and every accusation is counted as false.
 
 --format pdf evaluates PDF copies instead (issue --format pdf), read back
 through the layout channel as well as the text: the attacks are pdf (the
@@ -189,6 +191,9 @@ tesseract.`,
 				return err
 			}
 			fmt.Fprintf(a.stdout, "%d readers, ε = %g, seed %d\n", cfg.Recipients, cfg.Epsilon, cfg.Seed)
+			if cfg.OtherKey {
+				fmt.Fprintln(a.stdout, "leaks of copies another home issued (--other-key): nobody here leaked, so every accusation is false")
+			}
 			if plot != "" {
 				fmt.Fprintf(a.stdout, "plot written to %s\n", termSafe(plot))
 			}
@@ -201,6 +206,7 @@ tesseract.`,
 	f.StringVar(&words, "words", "40,100,300,600", "excerpt lengths in words, comma-separated")
 	f.StringVar(&col, "colluders", "1", "numbers of colluding readers, comma-separated")
 	f.StringVar(&cfg.Format, "format", "", "pdf: evaluate PDF copies and pictures of their pages")
+	f.BoolVar(&cfg.OtherKey, "other-key", false, "leak copies another home (another key) issued to readers with the same ids: every accusation is false")
 	f.StringVar(&fractions, "fractions", "", "with --format pdf: shares of a page a picture shows, e.g. 0.25,0.5,1")
 	f.IntVar(&cfg.Trials, "trials", 20, "leaks per attack, length and collusion size")
 	f.Float64Var(&cfg.Epsilon, "epsilon", service.DefaultEpsilon, "false-accusation bound")

@@ -37,6 +37,9 @@ type Config struct {
 	// page fractions Fractions, Words unused); "" the document's own.
 	Format    string
 	Fractions []float64
+	// OtherKey leaks copies issued by another home (another marking
+	// key) to readers with the same ids: every accusation is false.
+	OtherKey bool
 	// Progress, if set, is called after every trace.
 	Progress func(done, total int)
 
@@ -47,8 +50,9 @@ type Config struct {
 type Row struct {
 	Format           string  `json:"format,omitempty"` // "pdf" for PDF copies
 	Attack           string  `json:"attack"`
-	Words            int     `json:"words,omitempty"`    // excerpt length (text copies)
-	Fraction         float64 `json:"fraction,omitempty"` // share of a page shown (PDF copies)
+	Words            int     `json:"words,omitempty"`     // excerpt length (text copies)
+	Fraction         float64 `json:"fraction,omitempty"`  // share of a page shown (PDF copies)
+	OtherKey         bool    `json:"other_key,omitempty"` // leaks of another home's copies
 	Colluders        int     `json:"colluders"`
 	Trials           int     `json:"trials"`
 	Identified       float64 `json:"identified"`        // rate: a leaker named
@@ -149,51 +153,29 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	if err := s.AddRecipients(ctx, rs); err != nil {
 		return nil, err
 	}
-	var docs []doc
-	var pdfDocs []*pdfDoc
-	for i, f := range cfg.Files {
-		data, err := os.ReadFile(f)
+	docs, pdfDocs, err := register(ctx, cfg, s, readers)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.OtherKey {
+		// The leaks come from a second home: another marking key, the
+		// same documents, ids and readers. Nobody in the first home
+		// leaked, so every accusation is false.
+		other := filepath.Join(dir, "other")
+		if err := service.Init(ctx, other, service.InitOptions{Actor: "leaktrace-eval"}); err != nil {
+			return nil, err
+		}
+		s2, err := service.Open(ctx, other)
 		if err != nil {
 			return nil, err
 		}
-		id := fmt.Sprintf("doc%d-%s", i+1, service.DefaultDocID(f))
-		if len(id) > 100 {
-			id = id[:100]
-		}
-		if _, err := s.AddDocument(ctx, f, data, id, ""); err != nil {
+		defer s2.Close()
+		if err := s2.AddRecipients(ctx, rs); err != nil {
 			return nil, err
 		}
-		m, _, err := s.Marker(ctx, id)
-		if err != nil {
+		if docs, pdfDocs, err = register(ctx, cfg, s2, readers); err != nil {
 			return nil, err
 		}
-		issued, err := s.Issue(ctx, m, readers)
-		if err != nil {
-			return nil, err
-		}
-		if cfg.Format == FormatPDF {
-			plan, err := s.Layout(m)
-			if err != nil {
-				return nil, err
-			}
-			pages := fullPages(plan.PointsOnPage, plan.Pages())
-			if len(pages) == 0 {
-				return nil, fmt.Errorf("%s: no page of its PDF copy carries layout marks", f)
-			}
-			pdfDocs = append(pdfDocs, &pdfDoc{id: id, marker: m, pages: pages, copies: map[string][]byte{}})
-			continue
-		}
-		d := doc{id: id, copies: make(map[string]string, len(issued))}
-		for _, c := range issued {
-			// Leaks are excerpts of what a reader sees: an email's text,
-			// not its headers.
-			text, _, err := service.LeakText(f, c.Data)
-			if err != nil {
-				return nil, err
-			}
-			d.copies[c.Recipient] = text
-		}
-		docs = append(docs, d)
 	}
 
 	if cfg.Format == FormatPDF {
@@ -206,7 +188,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	for _, atk := range cfg.Attacks {
 		for _, c := range cfg.Colluders {
 			for _, w := range cfg.Words {
-				row := Row{Attack: atk, Words: w, Colluders: c, Trials: cfg.Trials}
+				row := Row{Attack: atk, Words: w, Colluders: c, Trials: cfg.Trials, OtherKey: cfg.OtherKey}
 				var times []float64
 				identified, found := 0, 0
 				for t := 0; t < cfg.Trials; t++ {
@@ -217,7 +199,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 					guilty := map[string]bool{}
 					var copies []string
 					for _, k := range rng.Perm(len(readers))[:c] {
-						guilty[readers[k]] = true
+						guilty[readers[k]] = !cfg.OtherKey
 						copies = append(copies, d.copies[readers[k]])
 					}
 					base := copies[0]
@@ -256,6 +238,60 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		}
 	}
 	return rows, nil
+}
+
+// register adds cfg's documents to the home of s and issues them to
+// readers: text copies to all (they are the readers a trace scores), PDF
+// copies later, on demand.
+func register(ctx context.Context, cfg Config, s *service.Service, readers []string) ([]doc, []*pdfDoc, error) {
+	var docs []doc
+	var pdfDocs []*pdfDoc
+	for i, f := range cfg.Files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		id := fmt.Sprintf("doc%d-%s", i+1, service.DefaultDocID(f))
+		if len(id) > 100 {
+			id = id[:100]
+		}
+		if _, err := s.AddDocument(ctx, f, data, id, ""); err != nil {
+			return nil, nil, err
+		}
+		m, _, err := s.Marker(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		issued, err := s.Issue(ctx, m, readers)
+		if err != nil {
+			return nil, nil, err
+		}
+		if cfg.Format == FormatPDF {
+			plan, err := s.Layout(m)
+			if err != nil {
+				return nil, nil, err
+			}
+			pages := fullPages(plan.PointsOnPage, plan.Pages())
+			if len(pages) == 0 {
+				return nil, nil, fmt.Errorf("%s: no page of its PDF copy carries layout marks", f)
+			}
+			pdfDocs = append(pdfDocs, &pdfDoc{id: id, from: s, marker: m, pages: pages, copies: map[string][]byte{}})
+			continue
+		}
+		d := doc{id: id, copies: make(map[string]string, len(issued))}
+		for _, c := range issued {
+			// Leaks are excerpts of what a reader sees: an email's text,
+			// not its headers.
+			text, _, err := service.LeakText(f, c.Data)
+			if err != nil {
+				return nil, nil, err
+			}
+			d.copies[c.Recipient] = text
+		}
+		docs = append(docs, d)
+	}
+
+	return docs, pdfDocs, nil
 }
 
 // tally reads a trace's report: whether it named a leaker of document

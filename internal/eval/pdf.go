@@ -106,6 +106,7 @@ func Total(cfg Config) int {
 // only the leakers' are ever needed.
 type pdfDoc struct {
 	id     string
+	from   *service.Service // the home that issues its copies
 	marker *leaktrace.Marker
 	pages  []int // the pages a picture is taken of: those with most layout points
 	copies map[string][]byte
@@ -128,11 +129,11 @@ func fullPages(pointsOn func(int) int, pages int) []int {
 	return out
 }
 
-func (d *pdfDoc) copyOf(ctx context.Context, s *service.Service, reader string) ([]byte, error) {
+func (d *pdfDoc) copyOf(ctx context.Context, reader string) ([]byte, error) {
 	if c, ok := d.copies[reader]; ok {
 		return c, nil
 	}
-	issued, err := s.IssueWith(ctx, d.marker, []string{reader}, service.IssueOptions{Format: leaktrace.FormatPDF})
+	issued, err := d.from.IssueWith(ctx, d.marker, []string{reader}, service.IssueOptions{Format: leaktrace.FormatPDF})
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +154,7 @@ func runPDF(ctx context.Context, cfg Config, s *service.Service, docs []*pdfDoc,
 	for _, atk := range cfg.Attacks {
 		for _, c := range cfg.Colluders {
 			for _, frac := range fracs(atk) {
-				row := Row{Format: FormatPDF, Attack: atk, Fraction: frac, Colluders: c, Trials: cfg.Trials}
+				row := Row{Format: FormatPDF, Attack: atk, Fraction: frac, Colluders: c, Trials: cfg.Trials, OtherKey: cfg.OtherKey}
 				var times []float64
 				identified, found := 0, 0
 				for t := 0; t < cfg.Trials; t++ {
@@ -166,8 +167,8 @@ func runPDF(ctx context.Context, cfg Config, s *service.Service, docs []*pdfDoc,
 					var inputs []service.TraceInput
 					for k, i := range rng.Perm(len(readers))[:c] {
 						r := readers[i]
-						guilty[r] = true
-						pdf, err := d.copyOf(ctx, s, r)
+						guilty[r] = !cfg.OtherKey
+						pdf, err := d.copyOf(ctx, r)
 						if err != nil {
 							return nil, err
 						}
