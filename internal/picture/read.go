@@ -3,6 +3,7 @@ package picture
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/leaktrace/leaktrace/internal/layout"
 )
@@ -20,18 +21,48 @@ func Read(ctx context.Context, data []byte, name string) (text string, pages []l
 	if err != nil {
 		return "", nil, err
 	}
-	// Tesseract reads the picture as taken: flattening the light turns a
-	// desk around a photographed page into a texture that its page
-	// layout analysis takes for text, and it then finds next to no
-	// lines. The edges are measured on the flattened picture, in the
-	// same coordinates.
+	// Tesseract reads two versions of the picture at once, and the one
+	// it reads more words from is kept: the picture as taken, and with
+	// its light flattened. Flattening rescues a page under strongly
+	// uneven light, but turns a desk around a photographed page into a
+	// texture that tesseract's page layout analysis can take for text,
+	// and then it finds next to no lines. The edges are always measured
+	// on the flattened picture, in the same coordinates.
 	flat := flatten(g)
-	out, err := ocr(ctx, g)
-	if err != nil {
-		return "", nil, err
+	var (
+		outs [2]string
+		errs [2]error
+		wg   sync.WaitGroup
+	)
+	for i, img := range []*plane{flat, g} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = ocr(ctx, img)
+		}()
 	}
-	lines, err := parseTSV(out)
-	if err != nil {
+	wg.Wait()
+	var lines []ocrLine
+	best := -1
+	for i := range outs {
+		if errs[i] != nil {
+			if err == nil {
+				err = errs[i]
+			}
+			continue
+		}
+		ls, perr := parseTSV(outs[i])
+		if perr != nil {
+			if err == nil {
+				err = perr
+			}
+			continue
+		}
+		if n := confidentWords(ls); n > best {
+			lines, best = ls, n
+		}
+	}
+	if best < 0 {
 		return "", nil, err
 	}
 	if len(lines) == 0 {
@@ -40,4 +71,18 @@ func Read(ctx context.Context, data []byte, name string) (text string, pages []l
 	page := measurePage(flat, lines)
 	page.Source = name
 	return ocrText(lines), []layout.SeenPage{page}, nil
+}
+
+// confidentWords counts the words tesseract is fairly sure of (confidence
+// 50 or more): how well it read a picture.
+func confidentWords(lines []ocrLine) int {
+	n := 0
+	for _, l := range lines {
+		for _, w := range l.words {
+			if w.conf >= 50 {
+				n++
+			}
+		}
+	}
+	return n
 }
