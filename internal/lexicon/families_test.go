@@ -455,6 +455,8 @@ func TestFold(t *testing.T) {
 		{"said on tuesday said tuesday", "said tuesday said tuesday"},
 		{"so that we can each year each other every day", "so we can every year each other every day"},
 		{"hope that it make sure that we made that", "hope it make sure we made that"},
+		{"the budget that i send the people whom we serve all that we've done", "the budget i send the people we serve all we have done"},
+		{"that the which is", "that the which is"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

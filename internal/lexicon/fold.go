@@ -7,8 +7,9 @@ import "strings"
 // index was built with and rebuilds the index when the code's differs.
 // Version 1 is the form of the first releases; version 2 adds the
 // general-prose families (help to, more than, the coming, one another,
-// the -body pronouns, on + a day name, so that, each year).
-const FoldVersion = 2
+// the -body pronouns, on + a day name, so that, each year); version 3
+// drops a relative pronoun before a subject pronoun.
+const FoldVersion = 3
 
 // Fold maps canonical tokens so that every variant of every family folds
 // to one form.
@@ -186,6 +187,13 @@ func Fold(tokens []string) []string {
 			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed" || out[n-1] == "so" || thatVerb(out[n-1], out[:n-1])) {
 				continue
 			}
+			if foldRelSubjects[next(1)] {
+				continue // "the budget that I send" ↔ "the budget I send"
+			}
+		case "which", "whom":
+			if foldRelSubjects[next(1)] {
+				continue
+			}
 		}
 		out = append(out, t)
 	}
@@ -275,6 +283,11 @@ func pairCanon(a, b string) string {
 	}
 	return b
 }
+
+// foldRelSubjects are the canonical tokens of the subject pronouns
+// before which Fold drops a relative "that", "which" or "whom"
+// (relative.go); contractions are expanded by then.
+var foldRelSubjects = set("i", "we", "you", "they", "he", "she")
 
 // helpForms are the forms of "help" after which Fold drops "to".
 var helpForms = set("help", "helps", "helped", "helping")

@@ -31,6 +31,8 @@ func (d *doc) general(i int) {
 		d.everyone(i)
 	case "so":
 		d.soThat(i)
+	case "that", "which", "whom":
+		d.relative(i)
 	}
 	if w := d.low(i); w == "each" || w == "every" {
 		d.eachYear(i)

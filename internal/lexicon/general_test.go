@@ -100,6 +100,33 @@ var generalCases = []styleCase{
 	{"that", []string{"I have strong hopes that the remainder will soon be adjusted."}, nil}, // the noun
 	{"that", []string{"It was our hope that they would agree."}, nil},                        // constructed: the noun
 	{"that", []string{"it shows that a dollar will be much harder to pay"}, nil},             // "it" before: left out
+
+	// The optional relative pronoun: an object relative before a subject
+	// pronoun, after a noun phrase with a determiner (State of the Union
+	// addresses; the email is from the 2002 corpus).
+	{"relative", []string{"I know that we shall generate the resources that we need to meet these commitments."},
+		[]string{"I know that we shall generate the resources we need to meet these commitments."}},
+	{"relative", []string{"I urge you to support the strong defense budget which I have proposed to the Congress."},
+		[]string{"I urge you to support the strong defense budget I have proposed to the Congress."}},
+	{"relative", []string{"The genius of America is delivering all that we promise."},
+		[]string{"The genius of America is delivering all we promise."}},
+	{"relative", []string{"There's another issue that I've decided to mention here tonight."},
+		[]string{"There's another issue I've decided to mention here tonight."}},
+	{"relative", []string{"the budget, which I send you today, cuts spending"}, nil},                                             // constructed: non-restrictive
+	{"relative", []string{"we must keep in mind the fact that we are a nation of immigrants"}, nil},                              // constructed: a content clause
+	{"relative", []string{"Nor ought we to yield to the myth that we cannot afford it."}, nil},                                   // constructed: a content noun
+	{"relative", []string{"Reason, justice, a regard for the Constitution, all require that we shall wait."}, nil},               // a verb, not a head
+	{"relative", []string{"In the public interest we should strengthen the railways that they may meet our future needs."}, nil}, // purpose
+	{"relative", []string{"the same courage and sense of common purpose to the economy that we brought to Desert Storm"}, nil},   // attaches further back
+	{"relative", []string{"The Chairman informed the Committee that he had asked the members of the Board to convene."}, nil},    // the verb's clause
+	{"relative", []string{"I would say to the Congress that we must be constantly prepared for the worst."}, nil},
+	{"relative", []string{"Lately I just explain to \nthe phone jockeys that I know it's not their fault."}, nil},
+	{"relative", []string{"It is a tribute to the American people that they have met every test."}, nil},                                               // constructed: extraposed subject
+	{"relative", []string{"I know the questions that you face. I know the conflicts that you endure. I know the ideals that you seek to serve."}, nil}, // rhetoric
+	{"relative", []string{"there is one pressing need which I have not previously covered, but which must be placed on the agenda"}, nil},              // a pair
+	{"relative", []string{"The time has come to show the American people that we can limit them too; that we can not only start things"}, nil},         // a pair
+	{"relative", []string{"we would face such a crisis that we could not recover"}, nil},                                                               // constructed: result
+	{"relative", []string{"I said a year ago that we would balance the budget."}, nil},                                                                 // constructed: time
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
