@@ -33,6 +33,8 @@ func (d *doc) general(i int) {
 		d.soThat(i)
 	case "that", "which", "whom":
 		d.relative(i)
+	case "though":
+		d.though(i)
 	}
 	if w := d.low(i); w == "each" || w == "every" {
 		d.eachYear(i)
@@ -419,6 +421,29 @@ func (d *doc) soThat(i int) {
 			return
 		}
 	}
+}
+
+// though → although where "though" opens a clause after a comma or at
+// the start of a sentence: there both are the same subordinating
+// conjunction, in the same register (the minutes and speeches write
+// both), and the swap "although" → "though" has always been offered.
+// The frame is what keeps the adverb out: "It did slow, though." and
+// "the economy, though, slowed" have no "although", nor do "even
+// though", "as though" and a "though" inside a noun phrase ("a faster,
+// though still moderate, pace"); so a clause must follow, with its
+// subject and a finite verb.
+func (d *doc) though(i int) {
+	w := d.ws[i]
+	if !d.spaced(i) || w.upper || !d.prose(i, i) {
+		return
+	}
+	if !d.sentStart(i) && (i == 0 || d.gapBefore(i) != ", ") {
+		return
+	}
+	if !d.thatClause(i + 1) {
+		return
+	}
+	d.add(w.start, w.end, "although", d.text[w.start:w.end], fitCase(w, "although"))
 }
 
 // near reports whether is(k) holds for a word k other than i within n

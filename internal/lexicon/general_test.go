@@ -127,6 +127,22 @@ var generalCases = []styleCase{
 	{"relative", []string{"The time has come to show the American people that we can limit them too; that we can not only start things"}, nil},         // a pair
 	{"relative", []string{"we would face such a crisis that we could not recover"}, nil},                                                               // constructed: result
 	{"relative", []string{"I said a year ago that we would balance the budget."}, nil},                                                                 // constructed: time
+
+	// though → although where "though" opens a clause (FOMC minutes,
+	// 1994 and 2022; Clinton, 1998).
+	{"although", []string{"the need for further monetary restraint was highly likely, though it would remain contingent on the tenor of the new information"},
+		[]string{"the need for further monetary restraint was highly likely, although it would remain contingent on the tenor of the new information"}},
+	{"although", []string{"to remain well above potential over the projection period, though the gap was projected to narrow significantly this year"},
+		[]string{"to remain well above potential over the projection period, although the gap was projected to narrow significantly this year"}},
+	{"although", []string{"Though they sat on opposite sides of the aisle, Representatives Walter Capps and Sonny Bono shared a deep love for this place."},
+		[]string{"Although they sat on opposite sides of the aisle, Representatives Walter Capps and Sonny Bono shared a deep love for this place."}},
+	{"although", []string{"Though the need for dependable agreements to assure peace was never greater."}, nil},                                // the verb too far to be sure
+	{"although", []string{"the economy was still growing at a moderate pace, though, and the unemployment rate remained relatively low"}, nil}, // the adverb
+	{"although", []string{"Total domestic nonfinancial debt expanded at a somewhat faster, though still moderate, pace in the fourth quarter."}, nil},
+	{"although", []string{"a revaluation of the particular currency by the System, even though the change in the System's net position was small"}, nil},
+	{"although", []string{"consumer spending rose at a slower though still appreciable rate in the fourth quarter"}, nil},
+	{"although", []string{"inflation was expected to pick up, though at a pace well below that of earlier in the year"}, nil}, // no clause
+	{"although", []string{"It looks as though the sales had peaked."}, nil},                                                   // constructed
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
