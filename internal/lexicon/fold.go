@@ -8,7 +8,8 @@ import "strings"
 // Version 1 is the form of the first releases; version 2 adds the
 // general-prose families (help to, more than, the coming, one another,
 // the -body pronouns, on + a day name, so that, each year); version 3
-// drops a relative pronoun before a subject pronoun.
+// drops a relative pronoun before a subject pronoun and puts "also"
+// after a modal.
 const FoldVersion = 3
 
 // Fold maps canonical tokens so that every variant of every family folds
@@ -189,6 +190,12 @@ func Fold(tokens []string) []string {
 			}
 			if foldRelSubjects[next(1)] {
 				continue // "the budget that I send" ↔ "the budget I send"
+			}
+		case "also":
+			if alsoModals[next(1)] {
+				out = append(out, next(1), "also") // "also will" ↔ "will also"
+				i++
+				continue
 			}
 		case "which", "whom":
 			if foldRelSubjects[next(1)] {

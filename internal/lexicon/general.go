@@ -35,6 +35,8 @@ func (d *doc) general(i int) {
 		d.relative(i)
 	case "though":
 		d.though(i)
+	case "also":
+		d.alsoModal(i)
 	}
 	if w := d.low(i); w == "each" || w == "every" {
 		d.eachYear(i)
@@ -444,6 +446,53 @@ func (d *doc) though(i int) {
 		return
 	}
 	d.add(w.start, w.end, "although", d.text[w.start:w.end], fitCase(w, "although"))
+}
+
+// alsoModals are the modals that "also" may stand before or after.
+var alsoModals = set("will", "would", "can", "could", "must", "should", "may", "might")
+
+// alsoModal: "we will also propose" ↔ "we also will propose". Between a
+// subject and its verb, "also" may stand after the modal or before it
+// with the same meaning and focus; news writing prefers the second
+// (AP's "also will"), speeches and minutes the first, and both read as
+// plain English. Only with a subject before (a pronoun or a noun, never
+// a question's "Will it also…") and a verb after; left out before
+// "like" ("I should also like to" is a formula), "not", and where the
+// modal is capitalized.
+func (d *doc) alsoModal(i int) {
+	w := d.ws[i]
+	if w.cap || !d.spaced(i) || i < 2 || d.gapBefore(i) != " " || !d.prose(i, i) {
+		return
+	}
+	var m, subj, verb int
+	switch {
+	case alsoModals[d.low(i-1)]:
+		m, subj, verb = i-1, i-2, i+1
+	case alsoModals[d.low(i+1)]:
+		m, subj, verb = i+1, i-1, i+2
+		if !d.spaced(i + 1) {
+			return
+		}
+	default:
+		return
+	}
+	if d.ws[m].cap || verb >= len(d.ws) || subj < 0 || d.gapAfter(subj) != " " {
+		return
+	}
+	if v := d.ws[verb]; !v.alpha || v.cap || v.low == "like" || v.low == "not" || v.low == "also" ||
+		functionWords[v.low] && v.low != "be" && v.low != "have" {
+		return
+	}
+	sb := d.ws[subj]
+	if !(subjectPronouns[sb.low] || sb.low == "you" || sb.low == "it" || sb.low == "this" ||
+		sb.alpha && !sb.upper && !functionWords[sb.low] && !determiners[sb.low] && !finite(sb.low) &&
+			!strings.HasSuffix(sb.low, "ly") && !modals[sb.low]) {
+		return
+	}
+	first, last := min(i, m), max(i, m)
+	src := d.text[d.ws[first].start:d.ws[last].end]
+	alt := d.text[d.ws[last].start:d.ws[last].end] + " " + d.text[d.ws[first].start:d.ws[first].end]
+	d.add(d.ws[first].start, d.ws[last].end, "also", src, alt)
 }
 
 // near reports whether is(k) holds for a word k other than i within n

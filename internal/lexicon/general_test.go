@@ -143,6 +143,19 @@ var generalCases = []styleCase{
 	{"although", []string{"consumer spending rose at a slower though still appreciable rate in the fourth quarter"}, nil},
 	{"although", []string{"inflation was expected to pick up, though at a pace well below that of earlier in the year"}, nil}, // no clause
 	{"although", []string{"It looks as though the sales had peaked."}, nil},                                                   // constructed
+
+	// "also" before or after the modal (Clinton, 1996; Kennedy, 1961;
+	// FOMC minutes, 1994).
+	{"also", []string{"But I believe we must also provide child care so that mothers who are required to go to work can do so."},
+		[]string{"But I believe we also must provide child care so that mothers who are required to go to work can do so."}},
+	{"also", []string{"My remarks, therefore, will be limited. But they will also be candid."},
+		[]string{"My remarks, therefore, will be limited. But they also will be candid."}},
+	{"also", []string{"immediate action also would moderate inflationary expectations by reinforcing the credibility of the Committee"},
+		[]string{"immediate action would also moderate inflationary expectations by reinforcing the credibility of the Committee"}},
+	{"also", []string{"I should also like to give special thanks for the devoted service of the Cabinet."}, nil}, // a formula
+	{"also", []string{"Will it also be candid?"}, nil},                                                           // constructed: a question
+	{"also", []string{"Could we also not ask for more?"}, nil},                                                   // constructed
+	{"also", []string{"the will also of the people"}, nil},                                                       // constructed: the noun
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
