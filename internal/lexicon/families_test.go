@@ -458,6 +458,7 @@ func TestFold(t *testing.T) {
 		{"the budget that i send the people whom we serve all that we've done", "the budget i send the people we serve all we have done"},
 		{"that the which is", "that the which is"},
 		{"we also must we must also also", "we must also we must also also"},
+		{"i propose that we am confident that the", "i propose we am confident the"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

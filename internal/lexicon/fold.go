@@ -8,8 +8,9 @@ import "strings"
 // Version 1 is the form of the first releases; version 2 adds the
 // general-prose families (help to, more than, the coming, one another,
 // the -body pronouns, on + a day name, so that, each year); version 3
-// drops a relative pronoun before a subject pronoun and puts "also"
-// after a modal.
+// drops a relative pronoun before a subject pronoun and "that" after
+// "propose" and adjectives such as "confident", and puts "also" after a
+// modal.
 const FoldVersion = 3
 
 // Fold maps canonical tokens so that every variant of every family folds

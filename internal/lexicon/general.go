@@ -33,6 +33,9 @@ func (d *doc) general(i int) {
 		d.soThat(i)
 	case "that", "which", "whom":
 		d.relative(i)
+		if d.low(i) == "that" {
+			d.thatAdjective(i)
+		}
 	case "though":
 		d.though(i)
 	case "also":
@@ -521,7 +524,53 @@ var makeForms = set("make", "makes", "made", "making")
 // thatVerb reports whether w, after the words before, takes a that-clause
 // as thatVerbs do: Fold drops "that" after it.
 func thatVerb(w string, before []string) bool {
-	return thatVerbs[w] || w == "sure" && len(before) > 0 && makeForms[before[len(before)-1]]
+	return thatVerbs[w] || proposeVerbs[w] || thatAdjectives[w] ||
+		w == "sure" && len(before) > 0 && makeForms[before[len(before)-1]]
+}
+
+// proposeVerbs take a that-clause with the subjunctive ("I propose that
+// we begin"); their "that" may go only before a subject pronoun, since
+// "I recommend the Congress enact" reads "the Congress" as the object
+// first.
+var proposeVerbs = set("propose", "proposed", "recommend", "recommended")
+
+// thatAdjectives take a that-clause after a form of "be": "I am
+// confident that we can" ↔ "I am confident we can". Left out: "aware"
+// and "clear", whose bare clause reads as a slip, "happy" and "pleased",
+// which take "to" far more often, and every adjective
+// after "it" ("it is essential that we"), where the clause is the
+// subject and needs its "that".
+var thatAdjectives = set("sure", "confident", "certain", "convinced", "glad", "proud", "hopeful", "afraid")
+
+// thatAdjective offers the "that" at i without itself after one of
+// thatAdjectives in "I am (so) confident that we".
+func (d *doc) thatAdjective(i int) {
+	w := d.ws[i]
+	if w.cap || i < 2 || d.gapBefore(i) != " " || !d.spaced(i) || !d.prose(i, i) || !thatAdjectives[d.low(i-1)] {
+		return
+	}
+	b := i - 2
+	if d.gapAfter(b) != " " {
+		return
+	}
+	if strings.HasSuffix(d.low(b), "ly") || d.low(b) == "so" || d.low(b) == "very" || d.low(b) == "quite" ||
+		d.low(b) == "more" || d.low(b) == "absolutely" {
+		b--
+		if b < 0 || d.gapAfter(b) != " " {
+			return
+		}
+	}
+	if l := d.low(b); !beForms[l] && l != "i'm" && l != "we're" && l != "you're" && l != "they're" || l == "it's" ||
+		l == "that's" || l == "get" || l == "gets" || l == "got" || l == "gotten" || l == "getting" {
+		return
+	}
+	if p := d.low(b - 1); p == "it" || p == "this" || p == "that" || p == "what" || p == "which" {
+		return
+	}
+	if !d.thatClause(i+1) || d.parallelThat(i) {
+		return
+	}
+	d.add(w.start, d.ws[i+1].start, "that", d.text[w.start:d.ws[i+1].start], "")
 }
 
 // moreThat reports whether word v is a thatVerb, under V2, in a verb's
@@ -535,6 +584,11 @@ func (d *doc) moreThat(v int) bool {
 	p := d.low(v - 1)
 	if d.low(v) == "sure" {
 		return makeForms[p]
+	}
+	if proposeVerbs[d.low(v)] {
+		// Before a subject pronoun only, after "I" or "we".
+		n := d.low(v + 2)
+		return (p == "i" || p == "we" || p == "also" || p == "would" || p == "to") && (subjectPronouns[n] || n == "you")
 	}
 	return thatVerbs[d.low(v)] && (subjectPronouns[p] || p == "you" || modals[p] || p == "to" || p == "also" ||
 		p == "not" || p == "still" || p == "do" || p == "did" || p == "does" || strings.HasSuffix(p, "ly") && p != "only")

@@ -156,6 +156,23 @@ var generalCases = []styleCase{
 	{"also", []string{"Will it also be candid?"}, nil},                                                           // constructed: a question
 	{"also", []string{"Could we also not ask for more?"}, nil},                                                   // constructed
 	{"also", []string{"the will also of the people"}, nil},                                                       // constructed: the noun
+
+	// "that" after "propose"/"recommend" before a subject pronoun, and
+	// after an adjective of certainty or feeling (Bush, 1989; Truman,
+	// 1949; Eisenhower, 1955).
+	{"that", []string{"I propose that we cut the maximum tax rate on capital gains to increase long-term investment."},
+		[]string{"I propose we cut the maximum tax rate on capital gains to increase long-term investment."}},
+	{"that", []string{"At this time, I recommend that we restore the Reciprocal Trade Agreements Act to full effectiveness."},
+		[]string{"At this time, I recommend we restore the Reciprocal Trade Agreements Act to full effectiveness."}},
+	{"that", []string{"I recommend that the Congress enact legislation to this end."}, nil}, // constructed: not a pronoun
+	{"that", []string{"I am hopeful that such reductions can be made next year."},
+		[]string{"I am hopeful such reductions can be made next year."}},
+	{"that", []string{"Now, I am confident that the Divine Power which has guided us to this time of fateful responsibility will guide us"},
+		[]string{"Now, I am confident the Divine Power which has guided us to this time of fateful responsibility will guide us"}},
+	{"that", []string{"It is essential that we act now."}, nil},                                                       // constructed: no adjective of ours
+	{"that", []string{"It is certain that we will act."}, nil},                                                        // constructed: an extraposed subject
+	{"that", []string{"I'd be happy that you clarify a bit more and tell me where I might have misunderstood."}, nil}, // "happy" left out
+	{"that", []string{"I am sure that they will, and that we will too."}, nil},                                        // constructed: a pair
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
