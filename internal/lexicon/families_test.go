@@ -459,6 +459,7 @@ func TestFold(t *testing.T) {
 		{"that the which is", "that the which is"},
 		{"we also must we must also also", "we must also we must also also"},
 		{"i propose that we am confident that the", "i propose we am confident the"},
+		{"considerably higher", "substantially higher"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

@@ -9,8 +9,8 @@ import "strings"
 // general-prose families (help to, more than, the coming, one another,
 // the -body pronouns, on + a day name, so that, each year); version 3
 // drops a relative pronoun before a subject pronoun and "that" after
-// "propose" and adjectives such as "confident", and puts "also" after a
-// modal.
+// "propose" and adjectives such as "confident", puts "also" after a
+// modal and folds "considerably" into "substantially".
 const FoldVersion = 3
 
 // Fold maps canonical tokens so that every variant of every family folds
@@ -274,6 +274,7 @@ var foldWord = func() map[string][]string {
 	m["anybody"] = []string{"anyone"}
 	m["nobody"] = []string{"no", "1"} // "no one", after the first pass
 	m["especially"] = []string{"particularly"}
+	m["considerably"] = []string{"substantially"}
 	return m
 }()
 

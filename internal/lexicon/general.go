@@ -40,6 +40,8 @@ func (d *doc) general(i int) {
 		d.though(i)
 	case "also":
 		d.alsoModal(i)
+	case "considerably", "substantially":
+		d.considerably(i)
 	}
 	if w := d.low(i); w == "each" || w == "every" {
 		d.eachYear(i)
@@ -648,3 +650,55 @@ func (c *census) addGeneral(t string, ws []word, i int) {
 		}
 	}
 }
+
+// comparatives grade a difference: "considerably higher", "a little
+// faster".
+var comparatives = set("higher", "lower", "greater", "larger", "smaller", "faster", "slower", "stronger", "weaker",
+	"better", "worse", "wider", "narrower", "tighter", "looser", "easier", "firmer", "softer", "above", "below",
+	"more", "less", "fewer", "earlier", "later", "longer", "shorter", "bigger", "steeper", "sharper", "broader",
+	"heavier", "lighter", "cheaper", "quicker")
+
+// changeVerbs are verbs of change that a degree adverb may follow:
+// "slowed considerably", "picked up substantially".
+var changeVerbs = func() map[string]bool {
+	m := set("grew", "grown", "grow", "grows", "growing", "expanded", "expand", "expanding", "contracted", "slowed",
+		"slow", "slowing", "improved", "improve", "improving", "weakened", "weaken", "weakening", "strengthened",
+		"eased", "ease", "easing", "tightened", "narrowed", "narrow", "widened", "widen", "rebounded", "recovered",
+		"moderated", "moderate", "moderating", "accelerated", "accelerate", "decelerated", "decelerate",
+		"dropped", "climbed", "jumped", "rising", "declining", "increasing", "decreasing", "falling", "up", "down",
+		"appreciated", "depreciated", "firmed", "softened", "diminished", "shrank", "fallen", "risen", "lowered",
+		"raised", "cut", "reduced", "changed", "shifted", "deteriorated", "picked")
+	for w := range changeWord {
+		m[w] = true
+	}
+	return m
+}()
+
+// considerably ↔ substantially, the same degree adverb of amount, after
+// a verb of change ("slowed considerably in") or before a comparative
+// ("considerably smaller"), in every register. Left out everywhere else:
+// "substantially" also means "in substance" ("substantially completed",
+// "substantially all", "substantially the same"); and near another
+// degree adverb, which may be its pair.
+func (d *doc) considerably(i int) {
+	w := d.ws[i]
+	if w.upper || !d.prose(i, i) {
+		return
+	}
+	after := d.spaced(i) && comparatives[d.low(i+1)] && !d.ws[i+1].cap
+	before := i > 0 && d.gapBefore(i) == " " && changeVerbs[d.low(i-1)] && !d.ws[i-1].cap
+	if !after && !before {
+		return
+	}
+	if before && !after && d.spaced(i) && (strings.HasSuffix(d.low(i+1), "ed") || d.low(i+1) == "all" || d.low(i+1) == "the") {
+		return // "has been reduced substantially completed" is not ours
+	}
+	if d.near(i, 10, func(k int) bool { return degreeWords[d.low(k)] }) {
+		return
+	}
+	d.swapWord(i, "considerably", "considerably", "substantially")
+}
+
+// degreeWords grade a difference; two near each other make a pair.
+var degreeWords = set("slightly", "somewhat", "considerably", "substantially", "significantly", "much", "far",
+	"modestly", "moderately", "marginally")

@@ -173,6 +173,17 @@ var generalCases = []styleCase{
 	{"that", []string{"It is certain that we will act."}, nil},                                                        // constructed: an extraposed subject
 	{"that", []string{"I'd be happy that you clarify a bit more and tell me where I might have misunderstood."}, nil}, // "happy" left out
 	{"that", []string{"I am sure that they will, and that we will too."}, nil},                                        // constructed: a pair
+
+	// considerably ↔ substantially after a verb of change or before a
+	// comparative (FOMC minutes, 2009, 2002 and 2020).
+	{"considerably", []string{"suggested that the pace of job loss slowed considerably in recent months"},
+		[]string{"suggested that the pace of job loss slowed substantially in recent months"}},
+	{"considerably", []string{"for the year ending in August was considerably smaller than that for the previous twelve-month period"},
+		[]string{"for the year ending in August was substantially smaller than that for the previous twelve-month period"}},
+	{"considerably", []string{"Construction of the facility is expected to be substantially completed by the end of the year."}, nil}, // "in substance"
+	{"considerably", []string{"The Treasury has been substantially complied with."}, nil},
+	{"considerably", []string{"substantially all of the assets"}, nil},
+	{"considerably", []string{"they had been considerably reduced"}, nil}, // no frame
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
