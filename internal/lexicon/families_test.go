@@ -459,7 +459,7 @@ func TestFold(t *testing.T) {
 		{"that the which is", "that the which is"},
 		{"we also must we must also also", "we must also we must also also"},
 		{"i propose that we am confident that the", "i propose we am confident the"},
-		{"considerably higher", "substantially higher"},
+		{"considerably a little higher slightly higher a little girl", "substantially slightly higher slightly higher a little girl"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

@@ -10,7 +10,8 @@ import "strings"
 // the -body pronouns, on + a day name, so that, each year); version 3
 // drops a relative pronoun before a subject pronoun and "that" after
 // "propose" and adjectives such as "confident", puts "also" after a
-// modal and folds "considerably" into "substantially".
+// modal and folds "considerably" into "substantially" and "a little"
+// before a comparative into "slightly".
 const FoldVersion = 3
 
 // Fold maps canonical tokens so that every variant of every family folds
@@ -191,6 +192,12 @@ func Fold(tokens []string) []string {
 			}
 			if foldRelSubjects[next(1)] {
 				continue // "the budget that I send" ↔ "the budget I send"
+			}
+		case "a":
+			if next(1) == "little" && comparatives[next(2)] {
+				out = append(out, "slightly") // "a little higher" ↔ "slightly higher"
+				i++
+				continue
 			}
 		case "also":
 			if alsoModals[next(1)] {

@@ -42,6 +42,8 @@ func (d *doc) general(i int) {
 		d.alsoModal(i)
 	case "considerably", "substantially":
 		d.considerably(i)
+	case "a", "slightly":
+		d.aLittle(i)
 	}
 	if w := d.low(i); w == "each" || w == "every" {
 		d.eachYear(i)
@@ -702,3 +704,37 @@ func (d *doc) considerably(i int) {
 // degreeWords grade a difference; two near each other make a pair.
 var degreeWords = set("slightly", "somewhat", "considerably", "substantially", "significantly", "much", "far",
 	"modestly", "moderately", "marginally")
+
+// aLittle: "a little higher" ↔ "slightly higher" before a comparative:
+// the same small degree, both at home in the minutes and in speeches.
+// Left out: "not a little" (which means "a lot"), "a little bit", and
+// "a little" or "slightly" anywhere but before a comparative ("a little
+// girl", "slightly positive").
+func (d *doc) aLittle(i int) {
+	w := d.ws[i]
+	last := i
+	switch {
+	case w.low == "a" && d.spaced(i) && d.low(i+1) == "little":
+		last = i + 1
+		if i > 0 && d.gapBefore(i) == " " && (d.low(i-1) == "not" || d.low(i-1) == "quite") {
+			return
+		}
+	case w.low == "slightly":
+	default:
+		return
+	}
+	if w.upper || !d.spaced(last) || !comparatives[d.low(last+1)] || d.ws[last+1].cap || !d.prose(i, last) {
+		return
+	}
+	if g := d.gapAfter(last + 1); strings.HasPrefix(g, "-") {
+		return // "slightly higher-than-expected"
+	}
+	// A pair ("slightly greater reserve restraint or slightly lesser
+	// reserve restraint", the directive's words) keeps its two halves
+	// alike.
+	if d.near(i, 10, func(k int) bool { return k != last && (degreeWords[d.low(k)] || d.low(k) == "little") }) {
+		return
+	}
+	end := d.ws[last].end
+	d.add(w.start, end, "a-little", d.text[w.start:end], fitCase(w, "a little"), fitCase(w, "slightly"))
+}

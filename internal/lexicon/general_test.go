@@ -184,6 +184,19 @@ var generalCases = []styleCase{
 	{"considerably", []string{"The Treasury has been substantially complied with."}, nil},
 	{"considerably", []string{"substantially all of the assets"}, nil},
 	{"considerably", []string{"they had been considerably reduced"}, nil}, // no frame
+
+	// a little ↔ slightly before a comparative (FOMC minutes, 1994 and
+	// 2001; Roosevelt, 1945).
+	{"a-little", []string{"Growth of the broad monetary aggregates, though a little faster than in most of 1993, remained relatively slow"},
+		[]string{"Growth of the broad monetary aggregates, though slightly faster than in most of 1993, remained relatively slow"}},
+	{"a-little", []string{"imports for the first two months of the fourth quarter was slightly above the third-quarter average"},
+		[]string{"imports for the first two months of the fourth quarter was a little above the third-quarter average"}},
+	{"a-little", []string{"A year ago, our conquest of Tarawa was a little more than a month old."},
+		[]string{"A year ago, our conquest of Tarawa was slightly more than a month old."}},
+	{"a-little", []string{"slightly greater reserve restraint or slightly lesser reserve restraint would be acceptable"}, nil}, // a pair
+	{"a-little", []string{"a somewhat higher federal funds rate would be acceptable or a slightly lower federal funds rate might be acceptable"}, nil},
+	{"a-little", []string{"It was not a little larger than we feared."}, nil}, // constructed: litotes
+	{"a-little", []string{"a little girl", "slightly positive"}, nil},
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
