@@ -460,6 +460,7 @@ func TestFold(t *testing.T) {
 		{"we also must we must also also", "we must also we must also also"},
 		{"i propose that we am confident that the", "i propose we am confident the"},
 		{"considerably a little higher slightly higher a little girl", "substantially slightly higher slightly higher a little girl"},
+		{"an entire generation a whole generation", "a whole generation a whole generation"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

@@ -11,7 +11,7 @@ import "strings"
 // drops a relative pronoun before a subject pronoun and "that" after
 // "propose" and adjectives such as "confident", puts "also" after a
 // modal and folds "considerably" into "substantially" and "a little"
-// before a comparative into "slightly".
+// before a comparative into "slightly", and "entire" into "whole".
 const FoldVersion = 3
 
 // Fold maps canonical tokens so that every variant of every family folds
@@ -282,6 +282,7 @@ var foldWord = func() map[string][]string {
 	m["nobody"] = []string{"no", "1"} // "no one", after the first pass
 	m["especially"] = []string{"particularly"}
 	m["considerably"] = []string{"substantially"}
+	m["entire"] = []string{"whole"}
 	return m
 }()
 

@@ -44,6 +44,8 @@ func (d *doc) general(i int) {
 		d.considerably(i)
 	case "a", "slightly":
 		d.aLittle(i)
+	case "whole", "entire":
+		d.whole(i)
 	}
 	if w := d.low(i); w == "each" || w == "every" {
 		d.eachYear(i)
@@ -737,4 +739,59 @@ func (d *doc) aLittle(i int) {
 	}
 	end := d.ws[last].end
 	d.add(w.start, end, "a-little", d.text[w.start:end], fitCase(w, "a little"), fitCase(w, "slightly"))
+}
+
+// wholeDets may stand before "whole"/"entire" as an adjective.
+var wholeDets = set("the", "a", "an", "our", "this", "its", "their", "his", "her", "my", "your")
+
+// wholeNouns name a body or a stretch that "whole" and "entire" both
+// take in full. Only these: before abstract nouns "entire" means
+// "complete" ("to the entire satisfaction of this Government", "an
+// entire change of policy"), which "whole" does not, and "whole" has
+// senses of its own ("whole milk", "a whole new", "the whole truth").
+var wholeNouns = set("world", "country", "nation", "economy", "system", "region", "state", "city", "community",
+	"family", "population", "budget", "program", "process", "industry", "sector", "year", "period", "month",
+	"week", "day", "range", "structure", "framework", "continent", "hemisphere", "class", "staff", "army",
+	"government", "administration", "committee", "congress", "generation", "career", "history", "course",
+	"series", "length", "area", "society", "market", "curve", "distribution", "team", "group", "body",
+	"network", "portfolio", "amount", "cost", "sum", "supply", "package", "plan", "subject", "question",
+	"matter", "debate", "chain", "spectrum", "project", "company", "organization", "operation",
+	"union", "globe", "planet", "town", "village", "neighborhood", "school", "department", "agency",
+	"establishment", "district", "coast", "border", "frontier", "sequence", "set", "list", "history",
+	"century", "decade", "quarter", "season", "session", "term", "life", "lifetime", "night", "evening",
+	"morning", "afternoon", "issue", "field", "landscape", "territory", "economies", "countries", "regions")
+
+// whole: "the whole country" ↔ "the entire country", "a whole
+// generation" ↔ "an entire generation": before a noun the two
+// adjectives mean "all of", in every register. Only before the nouns of
+// wholeNouns, so "whole" as a noun ("as a whole", "the whole of") and
+// the other senses of both stay; and not where either word recurs
+// nearby ("the whole world … the whole world").
+func (d *doc) whole(i int) {
+	w := d.ws[i]
+	if w.cap || i == 0 || d.gapBefore(i) != " " || !wholeDets[d.low(i-1)] || !d.spaced(i) || !d.prose(i-1, i) {
+		return
+	}
+	n := d.ws[i+1]
+	if !n.alpha || n.upper || !wholeNouns[n.low] || strings.HasPrefix(d.gapAfter(i+1), "-") ||
+		strings.HasPrefix(d.gapAfter(i+1), "'") || strings.HasPrefix(d.gapAfter(i+1), "\u2019") {
+		return
+	}
+	if d.near(i, 15, func(k int) bool { return d.low(k) == "whole" || d.low(k) == "entire" }) {
+		return
+	}
+	alt := "entire"
+	if w.low == "entire" {
+		alt = "whole"
+	}
+	a := d.ws[i-1]
+	if a.low != "a" && a.low != "an" {
+		d.add(w.start, w.end, "whole", d.text[w.start:w.end], alt)
+		return
+	}
+	art := "a"
+	if alt == "entire" {
+		art = "an"
+	}
+	d.add(a.start, w.end, "whole", d.text[a.start:w.end], fitCase(a, art)+" "+alt)
 }

@@ -197,6 +197,20 @@ var generalCases = []styleCase{
 	{"a-little", []string{"a somewhat higher federal funds rate would be acceptable or a slightly lower federal funds rate might be acceptable"}, nil},
 	{"a-little", []string{"It was not a little larger than we feared."}, nil}, // constructed: litotes
 	{"a-little", []string{"a little girl", "slightly positive"}, nil},
+
+	// whole ↔ entire before a noun of a body or a stretch (Carter, 1978;
+	// Nixon, 1971; Roosevelt, 1941; Polk, 1846; Grant, 1870).
+	{"whole", []string{"we can promote the economic health of the whole world, with fair and balanced agreements"},
+		[]string{"we can promote the economic health of the entire world, with fair and balanced agreements"}},
+	{"whole", []string{"to reform the entire structure of American government so we can make it again fully responsive"},
+		[]string{"to reform the whole structure of American government so we can make it again fully responsive"}},
+	{"whole", []string{"To change a whole nation from a basis of peacetime production of implements of peace"},
+		[]string{"To change an entire nation from a basis of peacetime production of implements of peace"}},
+	{"whole", []string{"He had openly professed an entire change of policy."}, nil},                       // "complete"
+	{"whole", []string{"It has been performed to the entire satisfaction of this Government."}, nil},      // "complete"
+	{"whole", []string{"The economy as a whole was expected to slow."}, nil},                              // the noun
+	{"whole", []string{"It would be a whole new world."}, nil},                                            // constructed
+	{"whole", []string{"appeal to the whole world, and prove to the whole world that we are right"}, nil}, // constructed: repeated
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
