@@ -461,6 +461,7 @@ func TestFold(t *testing.T) {
 		{"i propose that we am confident that the", "i propose we am confident the"},
 		{"considerably a little higher slightly higher a little girl", "substantially slightly higher slightly higher a little girl"},
 		{"an entire generation a whole generation", "a whole generation a whole generation"},
+		{"assure you that the tell them that we you that the", "assure you the tell them we you that the"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

@@ -10,7 +10,8 @@ import "strings"
 // the -body pronouns, on + a day name, so that, each year); version 3
 // drops a relative pronoun before a subject pronoun and "that" after
 // "propose" and adjectives such as "confident", puts "also" after a
-// modal and folds "considerably" into "substantially" and "a little"
+// modal, drops "that" after "tell you" and the like, folds
+// "considerably" into "substantially" and "a little"
 // before a comparative into "slightly", and "entire" into "whole".
 const FoldVersion = 3
 
@@ -192,6 +193,9 @@ func Fold(tokens []string) []string {
 			}
 			if foldRelSubjects[next(1)] {
 				continue // "the budget that I send" ↔ "the budget I send"
+			}
+			if n := len(out); n > 1 && objPronouns[out[n-1]] && tellObjVerbs[out[n-2]] {
+				continue // "assure you that the" ↔ "assure you the"
 			}
 		case "a":
 			if next(1) == "little" && comparatives[next(2)] {

@@ -35,6 +35,7 @@ func (d *doc) general(i int) {
 		d.relative(i)
 		if d.low(i) == "that" {
 			d.thatAdjective(i)
+			d.thatAfterObject(i)
 		}
 	case "though":
 		d.though(i)
@@ -794,4 +795,38 @@ func (d *doc) whole(i int) {
 		art = "an"
 	}
 	d.add(a.start, w.end, "whole", d.text[a.start:w.end], fitCase(a, art)+" "+alt)
+}
+
+// tellObjVerbs take a pronoun object and a that-clause: "I can tell you
+// that we", "It reminds us that the".
+var tellObjVerbs = set("tell", "tells", "told", "telling", "assure", "assured", "assures", "assuring", "promise",
+	"promised", "promises", "remind", "reminded", "reminds", "reminding", "show", "showed", "shown", "shows",
+	"showing", "convince", "convinced", "warn", "warned", "warns", "teach", "taught", "teaches", "persuade",
+	"persuaded")
+
+// objPronouns are the object pronouns between such a verb and "that".
+var objPronouns = set("you", "us", "me", "him", "her", "them")
+
+// thatAfterObject: "I can assure you that the burdens will not fall" ↔
+// "I can assure you the burdens will not fall". After a verb of telling
+// or showing and a pronoun object, "that" may go as after "say"; only a
+// pronoun may stand between, since a longer object ("informed the
+// Committee that he had asked") keeps the clause's "that" to mark where
+// it starts. Left out: "inform", whose formal "I have the satisfaction
+// to inform you that" reads clipped without it.
+func (d *doc) thatAfterObject(i int) {
+	w := d.ws[i]
+	if w.cap || i < 2 || d.gapBefore(i) != " " || d.gapBefore(i-1) != " " || !d.spaced(i) || !d.prose(i, i) {
+		return
+	}
+	if !objPronouns[d.low(i-1)] || !tellObjVerbs[d.low(i-2)] || d.ws[i-2].cap || d.ws[i-1].cap {
+		return
+	}
+	if p := d.low(i - 3); passiveBefore[p] && p != "as" {
+		return // "the show them that"
+	}
+	if !d.thatClause(i+1) || d.parallelThat(i) {
+		return
+	}
+	d.add(w.start, d.ws[i+1].start, "that", d.text[w.start:d.ws[i+1].start], "")
 }

@@ -211,6 +211,16 @@ var generalCases = []styleCase{
 	{"whole", []string{"The economy as a whole was expected to slow."}, nil},                              // the noun
 	{"whole", []string{"It would be a whole new world."}, nil},                                            // constructed
 	{"whole", []string{"appeal to the whole world, and prove to the whole world that we are right"}, nil}, // constructed: repeated
+
+	// "that" after a verb of telling and a pronoun object (Ford, 1975;
+	// Johnson, 1968; Jefferson, 1804).
+	{"that", []string{"I can assure you that the burdens will not fall more harshly on those less able to bear them."},
+		[]string{"I can assure you the burdens will not fall more harshly on those less able to bear them."}},
+	{"that", []string{"I have today assured him that we and our allies will do our full part to bring this about."},
+		[]string{"I have today assured him we and our allies will do our full part to bring this about."}},
+	{"that", []string{"I have the satisfaction to inform you that the objections which had been urged by that Government were removed."}, nil}, // formal
+	{"that", []string{"Indeed, they remind us that what is really best about America is its compassion."}, nil},                                // no clause of ours
+	{"that", []string{"It reminds us that the road is long and that the work is hard."}, nil},                                                  // constructed: a pair
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
