@@ -48,29 +48,31 @@ var relSubjects = set("i", "we", "you", "they", "he", "she", "i'm", "i've", "i'l
 	"you're", "you've", "you'll", "they're", "they've", "they'll", "he'll", "she'll")
 
 // contentNouns take a that-clause as their content ("the fact that we
-// must act"), not a relative one: "that" stays after them.
-var contentNouns = set("fact", "facts", "idea", "ideas", "hope", "hopes", "belief", "beliefs", "view", "views",
-	"notion", "news", "knowledge", "assurance", "assurances", "promise", "promises", "possibility",
-	"possibilities", "chance", "chances", "sense", "feeling", "feelings", "conviction", "confidence",
-	"evidence", "proof", "sign", "signs", "signal", "signals", "certainty", "doubt", "doubts", "fear", "fears",
-	"danger", "risk", "risks", "expectation", "expectations", "assumption", "assumptions", "premise",
-	"principle", "argument", "arguments", "claim", "claims", "suggestion", "suggestions", "recognition",
-	"realization", "understanding", "requirement", "requirements", "condition", "conditions", "guarantee",
-	"concern", "concerns", "worry", "worries", "point", "message", "reminder", "thought", "thoughts", "word",
-	"warning", "warnings", "statement", "report", "reports", "rumor", "rumors", "suspicion", "impression",
-	"perception", "judgment", "judgement", "opinion", "prospect", "prospects", "likelihood", "probability",
-	"theory", "truth", "lesson", "lessons", "conclusion", "decision", "agreement", "insistence", "demand",
-	"demands", "proposal", "proposals", "commitment", "pledge", "vow", "oath", "determination", "resolve",
-	"faith", "trust", "dream", "vision", "awareness", "reassurance", "indication", "indications",
-	"implication", "notice", "complaint", "charge", "charges", "allegation", "allegations", "contention",
-	"position", "result", "grounds", "effect", "extent", "degree", "wish", "information", "announcement",
-	"admission", "finding", "findings", "discovery", "observation", "testimony", "proposition", "presumption",
-	"ruling", "verdict", "consensus", "sentiment", "reality", "order", "myth", "myths", "illusion", "lie",
-	"story", "explanation", "excuse", "thesis", "assertion", "declaration", "pride", "satisfaction",
-	"gratitude", "regret", "irony", "tragedy", "shame", "surprise", "relief", "comfort", "condition",
-	"stipulation", "provision", "recommendation", "request", "insight", "principle", "rule", "doctrine",
-	"case", "event", "hypothesis", "problem", "question", "reason", "ground", "end", "time", "way", "glory",
-	"guaranty", "assurances", "proof", "indication", "threat", "threats", "bet", "wager", "sign")
+// must act"), not a relative one, or make a conjunction with "that" ("at
+// the same time that", "to the end that", "for the reason that", "in
+// such a way that"): "that" stays after them.
+var contentNouns = set(
+	"fact", "facts", "idea", "ideas", "hope", "hopes", "belief", "beliefs", "view", "views", "notion", "news",
+	"knowledge", "assurance", "assurances", "promise", "promises", "possibility", "possibilities", "chance",
+	"chances", "sense", "feeling", "feelings", "conviction", "confidence", "evidence", "proof", "sign", "signs",
+	"signal", "signals", "certainty", "doubt", "doubts", "fear", "fears", "danger", "risk", "risks",
+	"expectation", "expectations", "assumption", "assumptions", "premise", "principle", "argument", "arguments",
+	"claim", "claims", "suggestion", "suggestions", "recognition", "realization", "understanding",
+	"requirement", "requirements", "condition", "conditions", "guarantee", "concern", "concerns", "worry",
+	"worries", "point", "message", "reminder", "thought", "thoughts", "word", "warning", "warnings",
+	"statement", "report", "reports", "rumor", "rumors", "suspicion", "impression", "perception", "judgment",
+	"judgement", "opinion", "prospect", "prospects", "likelihood", "probability", "theory", "truth", "lesson",
+	"lessons", "conclusion", "decision", "agreement", "insistence", "demand", "demands", "proposal",
+	"proposals", "commitment", "pledge", "vow", "oath", "determination", "resolve", "faith", "trust", "dream",
+	"vision", "awareness", "reassurance", "indication", "indications", "implication", "notice", "complaint",
+	"charge", "charges", "allegation", "allegations", "contention", "position", "result", "grounds", "effect",
+	"extent", "degree", "wish", "information", "announcement", "admission", "finding", "findings", "discovery",
+	"observation", "testimony", "proposition", "presumption", "ruling", "verdict", "consensus", "sentiment",
+	"reality", "order", "myth", "myths", "illusion", "lie", "story", "explanation", "excuse", "thesis",
+	"assertion", "declaration", "pride", "satisfaction", "gratitude", "regret", "irony", "tragedy", "shame",
+	"surprise", "relief", "comfort", "stipulation", "provision", "recommendation", "request", "insight", "rule",
+	"doctrine", "case", "event", "hypothesis", "problem", "question", "reason", "ground", "end", "time", "way",
+	"glory", "guaranty", "threat", "threats", "bet", "wager")
 
 // clauseVerbs take a that-clause; as the word before "that" they are
 // verbs, not the head of a noun phrase ("all require that we shall
