@@ -459,7 +459,7 @@ func TestFold(t *testing.T) {
 		{"that the which is", "that the which is"},
 		{"we also must we must also also", "we must also we must also also"},
 		{"i propose that we am confident that the", "i propose we am confident the"},
-		{"considerably a little higher slightly higher a little girl", "substantially slightly higher slightly higher a little girl"},
+		{"considerably a little higher slightly higher a little girl a bit more", "substantially slightly higher slightly higher a little girl slightly more"},
 		{"an entire generation a whole generation", "a whole generation a whole generation"},
 		{"assure you that the tell them that we you that the", "assure you the tell them we you that the"},
 	}

@@ -11,7 +11,7 @@ import "strings"
 // drops a relative pronoun before a subject pronoun and "that" after
 // "propose" and adjectives such as "confident", puts "also" after a
 // modal, drops "that" after "tell you" and the like, folds
-// "considerably" into "substantially" and "a little"
+// "considerably" into "substantially" and "a little" or "a bit"
 // before a comparative into "slightly", and "entire" into "whole".
 const FoldVersion = 3
 
@@ -198,7 +198,7 @@ func Fold(tokens []string) []string {
 				continue // "assure you that the" ↔ "assure you the"
 			}
 		case "a":
-			if next(1) == "little" && comparatives[next(2)] {
+			if (next(1) == "little" || next(1) == "bit") && comparatives[next(2)] {
 				out = append(out, "slightly") // "a little higher" ↔ "slightly higher"
 				i++
 				continue

@@ -611,6 +611,7 @@ const (
 	formDayOn      = "said on Tuesday"
 	formDayBare    = "said Tuesday"
 	formSoClause   = "so we can"
+	formABit       = "a bit higher"
 )
 
 // addGeneral counts the forms of the general families at word i of t.
@@ -645,6 +646,9 @@ func (c *census) addGeneral(t string, ws []word, i int) {
 	if w.low == "so" && i+2 < len(ws) && t[w.end:ws[i+1].start] == " " && (subjectPronouns[ws[i+1].low] || ws[i+1].low == "you") &&
 		t[ws[i+1].end:ws[i+2].start] == " " && modals[ws[i+2].low] {
 		c.forms[formSoClause]++
+	}
+	if w.low == "a" && i+2 < len(ws) && ws[i+1].low == "bit" && comparatives[ws[i+2].low] {
+		c.forms[formABit]++
 	}
 	if reportedOn[w.low] && i+1 < len(ws) {
 		switch {
@@ -709,7 +713,9 @@ var degreeWords = set("slightly", "somewhat", "considerably", "substantially", "
 	"modestly", "moderately", "marginally")
 
 // aLittle: "a little higher" ↔ "slightly higher" before a comparative:
-// the same small degree, both at home in the minutes and in speeches.
+// the same small degree, both at home in the minutes and in speeches;
+// and "a bit higher", a shade more spoken, where the document writes
+// "a bit" before a comparative itself.
 // Left out: "not a little" (which means "a lot"), "a little bit", and
 // "a little" or "slightly" anywhere but before a comparative ("a little
 // girl", "slightly positive").
@@ -717,7 +723,7 @@ func (d *doc) aLittle(i int) {
 	w := d.ws[i]
 	last := i
 	switch {
-	case w.low == "a" && d.spaced(i) && d.low(i+1) == "little":
+	case w.low == "a" && d.spaced(i) && (d.low(i+1) == "little" || d.low(i+1) == "bit"):
 		last = i + 1
 		if i > 0 && d.gapBefore(i) == " " && (d.low(i-1) == "not" || d.low(i-1) == "quite") {
 			return
@@ -735,11 +741,19 @@ func (d *doc) aLittle(i int) {
 	// A pair ("slightly greater reserve restraint or slightly lesser
 	// reserve restraint", the directive's words) keeps its two halves
 	// alike.
-	if d.near(i, 10, func(k int) bool { return k != last && (degreeWords[d.low(k)] || d.low(k) == "little") }) {
+	if d.near(i, 10, func(k int) bool {
+		return k != last && (degreeWords[d.low(k)] || d.low(k) == "little" || d.low(k) == "bit" && d.low(k-1) == "a")
+	}) {
 		return
 	}
 	end := d.ws[last].end
-	d.add(w.start, end, "a-little", d.text[w.start:end], fitCase(w, "a little"), fitCase(w, "slightly"))
+	alts := []string{fitCase(w, "a little"), fitCase(w, "slightly")}
+	if d.uses(formABit) {
+		// "a bit" is a shade more spoken: shown only where the document
+		// writes it itself.
+		alts = append(alts, fitCase(w, "a bit"))
+	}
+	d.add(w.start, end, "a-little", d.text[w.start:end], alts...)
 }
 
 // wholeDets may stand before "whole"/"entire" as an adjective.

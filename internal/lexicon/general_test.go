@@ -197,6 +197,15 @@ var generalCases = []styleCase{
 	{"a-little", []string{"a somewhat higher federal funds rate would be acceptable or a slightly lower federal funds rate might be acceptable"}, nil},
 	{"a-little", []string{"It was not a little larger than we feared."}, nil}, // constructed: litotes
 	{"a-little", []string{"a little girl", "slightly positive"}, nil},
+	// "a bit" goes to the others; it is shown only where the document
+	// writes it before a comparative itself (FOMC minutes, 2010; the second
+	// is constructed from "nominal exports fell a bit more than").
+	{"a-little", []string{"The Federal Reserve's total assets remained a bit above $2.2 trillion."},
+		[]string{"The Federal Reserve's total assets remained a little above $2.2 trillion.",
+			"The Federal Reserve's total assets remained slightly above $2.2 trillion."}},
+	{"a-little", []string{"as nominal exports fell slightly more than nominal imports", "spreads a bit lower"},
+		[]string{"as nominal exports fell a little more than nominal imports",
+			"as nominal exports fell a bit more than nominal imports"}},
 
 	// whole ↔ entire before a noun of a body or a stretch (Carter, 1978;
 	// Nixon, 1971; Roosevelt, 1941; Polk, 1846; Grant, 1870).
