@@ -458,6 +458,7 @@ func TestFold(t *testing.T) {
 		{"the budget that i send the people whom we serve all that we've done", "the budget i send the people we serve all we have done"},
 		{"that the which is", "that the which is"},
 		{"we also must we must also also", "we must also we must also also"},
+		{"we now can it still would", "we can now it would still"},
 		{"i propose that we am confident that the", "i propose we am confident the"},
 		{"considerably a little higher slightly higher a little girl a bit more", "substantially slightly higher slightly higher a little girl slightly more"},
 		{"an entire generation a whole generation", "a whole generation a whole generation"},

@@ -9,7 +9,8 @@ import "strings"
 // general-prose families (help to, more than, the coming, one another,
 // the -body pronouns, on + a day name, so that, each year); version 3
 // drops a relative pronoun before a subject pronoun and "that" after
-// "propose" and adjectives such as "confident", puts "also" after a
+// "propose" and adjectives such as "confident", puts "also", "now" and
+// "still" after a
 // modal, drops "that" after "tell you" and the like, folds
 // "considerably" into "substantially" and "a little" or "a bit"
 // before a comparative into "slightly", and "entire" into "whole".
@@ -203,9 +204,9 @@ func Fold(tokens []string) []string {
 				i++
 				continue
 			}
-		case "also":
+		case "also", "now", "still":
 			if alsoModals[next(1)] {
-				out = append(out, next(1), "also") // "also will" ↔ "will also"
+				out = append(out, next(1), t) // "also will" ↔ "will also"
 				i++
 				continue
 			}

@@ -39,7 +39,7 @@ func (d *doc) general(i int) {
 		}
 	case "though":
 		d.though(i)
-	case "also":
+	case "also", "now", "still":
 		d.alsoModal(i)
 	case "considerably", "substantially":
 		d.considerably(i)
@@ -458,6 +458,12 @@ func (d *doc) though(i int) {
 	d.add(w.start, w.end, "although", d.text[w.start:w.end], fitCase(w, "although"))
 }
 
+// modalAdverbs may stand before or after a modal (catalogue V2): "also",
+// and, as a family of their own, "now" and "still" ("we must now act" ↔
+// "we now must act", "it would still be" ↔ "it still would be"), which
+// keep their time and their contrast in either place.
+var modalAdverbs = set("also", "now", "still")
+
 // alsoModals are the modals that "also" may stand before or after.
 var alsoModals = set("will", "would", "can", "could", "must", "should", "may", "might")
 
@@ -467,8 +473,9 @@ var alsoModals = set("will", "would", "can", "could", "must", "should", "may", "
 // (AP's "also will"), speeches and minutes the first, and both read as
 // plain English. Only with a subject before (a pronoun or a noun, never
 // a question's "Will it also…") and a verb after; left out before
-// "like" ("I should also like to" is a formula), "not", and where the
-// modal is capitalized.
+// "like" ("I should also like to" is a formula), "not", where the
+// modal is capitalized, and where the word before may end a clause of
+// its own ("the decisions we make now will have").
 func (d *doc) alsoModal(i int) {
 	w := d.ws[i]
 	if w.cap || !d.spaced(i) || i < 2 || d.gapBefore(i) != " " || !d.prose(i, i) {
@@ -489,7 +496,7 @@ func (d *doc) alsoModal(i int) {
 	if d.ws[m].cap || verb >= len(d.ws) || subj < 0 || d.gapAfter(subj) != " " {
 		return
 	}
-	if v := d.ws[verb]; !v.alpha || v.cap || v.low == "like" || v.low == "not" || v.low == "also" ||
+	if v := d.ws[verb]; !v.alpha || v.cap || v.low == "like" || v.low == "not" || modalAdverbs[v.low] ||
 		functionWords[v.low] && v.low != "be" && v.low != "have" {
 		return
 	}
@@ -499,10 +506,22 @@ func (d *doc) alsoModal(i int) {
 			!strings.HasSuffix(sb.low, "ly") && !modals[sb.low]) {
 		return
 	}
+	// A noun-like word after a pronoun is the verb of a clause that
+	// ends there ("the decisions we make now will have"): the adverb
+	// would move into it, or out of it.
+	if !subjectPronouns[sb.low] && subj > 0 && d.gapBefore(subj) == " " {
+		if p := d.low(subj - 1); subjectPronouns[p] || p == "you" || p == "it" || modals[p] || beForms[p] || haveForms[p] {
+			return
+		}
+	}
 	first, last := min(i, m), max(i, m)
 	src := d.text[d.ws[first].start:d.ws[last].end]
 	alt := d.text[d.ws[last].start:d.ws[last].end] + " " + d.text[d.ws[first].start:d.ws[first].end]
-	d.add(d.ws[first].start, d.ws[last].end, "also", src, alt)
+	kind := "also"
+	if w.low != "also" {
+		kind = "now-modal"
+	}
+	d.add(d.ws[first].start, d.ws[last].end, kind, src, alt)
 }
 
 // near reports whether is(k) holds for a word k other than i within n

@@ -230,6 +230,18 @@ var generalCases = []styleCase{
 	{"that", []string{"I have the satisfaction to inform you that the objections which had been urged by that Government were removed."}, nil}, // formal
 	{"that", []string{"Indeed, they remind us that what is really best about America is its compassion."}, nil},                                // no clause of ours
 	{"that", []string{"It reminds us that the road is long and that the work is hard."}, nil},                                                  // constructed: a pair
+
+	// "now" and "still" before or after the modal (Eisenhower, 1955;
+	// Reagan, 1982; FOMC minutes, 1994), never where the word before may
+	// end a clause of its own (Ford, 1975).
+	{"now-modal", []string{"and stocks are moving into use. We can now look forward to an easing of the influences depressing farm prices"},
+		[]string{"and stocks are moving into use. We now can look forward to an easing of the influences depressing farm prices"}},
+	{"now-modal", []string{"Already interest rates are down to 15 3/4 percent, but they must still go lower."},
+		[]string{"Already interest rates are down to 15 3/4 percent, but they still must go lower."}},
+	{"now-modal", []string{"but that the economy still would advance in 1994 at a rate somewhat in excess of the growth of potential"},
+		[]string{"but that the economy would still advance in 1994 at a rate somewhat in excess of the growth of potential"}},
+	{"now-modal", []string{"not only is it too high for this year but the decisions we make now will inevitably have a major and growing impact"}, nil},
+	{"also", []string{"the programs we cut also will be missed"}, nil}, // constructed: "also" may end the clause before
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
