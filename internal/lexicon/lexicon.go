@@ -11,7 +11,8 @@
 //
 // Find makes one pass over the words of a region (scan.go) with small
 // lookup tables. The families live in words.go (word and phrase swaps),
-// contractions.go, that.go (the optional complementizer), continue.go
+// contractions.go, that.go (the optional complementizer), relative.go
+// (the optional relative pronoun), general.go (general prose), continue.go
 // (continue to V / continue V-ing) and commas.go (optional commas);
 // style.go keeps a copy to the document's own style and formulas; the
 // family test (families_test.go) shows each on real sentences, with the
