@@ -31,6 +31,22 @@ func (d *doc) general(i int) {
 		d.everyone(i)
 	case "so":
 		d.soThat(i)
+	}
+	if d.f.catalogue >= V3 {
+		d.generalV3(i)
+	}
+	if w := d.low(i); w == "each" || w == "every" {
+		d.eachYear(i)
+	}
+	if reportedOn[d.low(i)] {
+		d.saidOn(i)
+	}
+}
+
+// generalV3 offers the general-prose families catalogue V3 adds at
+// word i.
+func (d *doc) generalV3(i int) {
+	switch d.low(i) {
 	case "that", "which", "whom":
 		d.relative(i)
 		if d.low(i) == "that" {
@@ -47,12 +63,6 @@ func (d *doc) general(i int) {
 		d.aLittle(i)
 	case "whole", "entire":
 		d.whole(i)
-	}
-	if w := d.low(i); w == "each" || w == "every" {
-		d.eachYear(i)
-	}
-	if reportedOn[d.low(i)] {
-		d.saidOn(i)
 	}
 }
 
@@ -458,7 +468,7 @@ func (d *doc) though(i int) {
 	d.add(w.start, w.end, "although", d.text[w.start:w.end], fitCase(w, "although"))
 }
 
-// modalAdverbs may stand before or after a modal (catalogue V2): "also",
+// modalAdverbs may stand before or after a modal (catalogue V3): "also",
 // and, as a family of their own, "now" and "still" ("we must now act" ↔
 // "we now must act", "it would still be" ↔ "it still would be"), which
 // keep their time and their contrast in either place.
@@ -555,9 +565,9 @@ func thatVerb(w string, before []string) bool {
 }
 
 // proposeVerbs take a that-clause with the subjunctive ("I propose that
-// we begin"); their "that" may go only before a subject pronoun, since
-// "I recommend the Congress enact" reads "the Congress" as the object
-// first.
+// we begin"); from catalogue V3 on, their "that" may go, only before a
+// subject pronoun, since "I recommend the Congress enact" reads "the
+// Congress" as the object first.
 var proposeVerbs = set("propose", "proposed", "recommend", "recommended")
 
 // thatAdjectives take a that-clause after a form of "be": "I am
@@ -599,10 +609,11 @@ func (d *doc) thatAdjective(i int) {
 	d.add(w.start, d.ws[i+1].start, "that", d.text[w.start:d.ws[i+1].start], "")
 }
 
-// moreThat reports whether word v is a thatVerb, under V2, in a verb's
-// place: right after a subject pronoun, a modal, "to", "also", "not" or
-// an adverb in -ly ("I sincerely hope that"), since most of these words
-// are nouns too ("strong hopes that", "the only means that").
+// moreThat reports whether word v is a thatVerb (from V2) or one of
+// proposeVerbs (from V3, see there) in a verb's place: right after a
+// subject pronoun, a modal, "to", "also", "not" or an adverb in -ly ("I
+// sincerely hope that"), since most of these words are nouns too
+// ("strong hopes that", "the only means that").
 func (d *doc) moreThat(v int) bool {
 	if d.f.catalogue < V2 || v == 0 || d.gapBefore(v) != " " {
 		return false
@@ -611,7 +622,7 @@ func (d *doc) moreThat(v int) bool {
 	if d.low(v) == "sure" {
 		return makeForms[p]
 	}
-	if proposeVerbs[d.low(v)] {
+	if proposeVerbs[d.low(v)] && d.f.catalogue >= V3 {
 		// Before a subject pronoun only, after "I" or "we".
 		n := d.low(v + 2)
 		return (p == "i" || p == "we" || p == "also" || p == "would" || p == "to") && (subjectPronouns[n] || n == "you")

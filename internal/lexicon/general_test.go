@@ -1,6 +1,12 @@
 package lexicon_test
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leaktrace/leaktrace/internal/lexicon"
+)
 
 // generalCases show the general-prose families on real sentences (State
 // of the Union addresses, FOMC minutes and the 2002 email corpus; the
@@ -245,3 +251,50 @@ var generalCases = []styleCase{
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
+
+// v3Kinds are the families catalogue V3 adds; the "that" family gains
+// the cases after propose/recommend, the adjectives and "tell you".
+var v3Kinds = map[string]bool{"relative": true, "although": true, "also": true, "now-modal": true,
+	"considerably": true, "a-little": true, "whole": true}
+
+func v3Case(c styleCase) bool {
+	if v3Kinds[c.kind] {
+		return true
+	}
+	for _, w := range []string{"propose that", "recommend that", "hopeful that", "confident that", "assure you that", "assured him that"} {
+		if c.kind == "that" && strings.Contains(c.texts[0], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCatalogueV3Only: documents registered under catalogue 1 or 2 never
+// see a rendering of the families catalogue V3 adds, so their copies stay
+// what the releases of those catalogues issued.
+func TestCatalogueV3Only(t *testing.T) {
+	n := 0
+	for _, c := range generalCases {
+		if c.want == nil || !v3Case(c) {
+			continue
+		}
+		n++
+		for v := lexicon.V1; v < lexicon.V3; v++ {
+			got := renderings(c.texts[0], c.kind, c.texts[1:], v)
+			for _, w := range c.want {
+				if slices.Contains(got, w) {
+					t.Errorf("catalogue %d offers %q", v, w)
+				}
+			}
+		}
+		got := renderings(c.texts[0], c.kind, c.texts[1:], lexicon.V3)
+		for _, w := range c.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("catalogue 3 does not offer %q (got %q)", w, got)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d cases of the V3 families", n)
+	}
+}

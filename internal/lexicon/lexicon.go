@@ -70,8 +70,13 @@ const (
 	V1 = 1
 	// V2 protects quotations and follows the document's own style.
 	V2 = 2
+	// V3 adds general-prose families: the optional relative pronoun,
+	// though → although, also/now/still around the modal, the optional
+	// "that" after propose/recommend, adjectives and "tell you",
+	// considerably ↔ substantially, a little ↔ slightly, whole ↔ entire.
+	V3 = 3
 	// Latest is the version new registrations get.
-	Latest = V2
+	Latest = V3
 )
 
 // NewFinder prepares a Finder for a document whose prose is texts, under

@@ -2,7 +2,7 @@ package lexicon
 
 import "strings"
 
-// The optional relative pronoun (catalogue V2 on): "the budget that I send
+// The optional relative pronoun (catalogue V3 on): "the budget that I send
 // you" ↔ "the budget I send you", "the people whom we serve" ↔ "the people
 // we serve". A relative pronoun that is the object of its clause may go in
 // every register without changing the meaning (Quirk et al. §17.15); it is

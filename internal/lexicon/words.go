@@ -33,7 +33,7 @@ var swaps = map[string]struct{ alt, kind string }{
 	// although → though: "though" is the same subordinating conjunction
 	// and is at home in formal prose. One way only: "though" is also an
 	// adverb ("it did, though") that "although" cannot replace; from
-	// catalogue V2 on, "though" opening a clause goes back (general.go).
+	// catalogue V3 on, "though" opening a clause goes back (general.go).
 	"although": {"though", "although"},
 
 	// moreover/furthermore and nevertheless/nonetheless: pairs of
