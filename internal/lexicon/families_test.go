@@ -455,6 +455,14 @@ func TestFold(t *testing.T) {
 		{"said on tuesday said tuesday", "said tuesday said tuesday"},
 		{"so that we can each year each other every day", "so we can every year each other every day"},
 		{"hope that it make sure that we made that", "hope it make sure we made that"},
+		{"the budget that i send the people whom we serve all that we've done", "the budget i send the people we serve all we have done"},
+		{"that the which is", "that the which is"},
+		{"we also must we must also also", "we must also we must also also"},
+		{"we now can it still would", "we can now it would still"},
+		{"i propose that we am confident that the", "i propose we am confident the"},
+		{"considerably a little higher slightly higher a little girl a bit more", "substantially slightly higher slightly higher a little girl slightly more"},
+		{"an entire generation a whole generation", "a whole generation a whole generation"},
+		{"assure you that the tell them that we you that the", "assure you the tell them we you that the"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

@@ -7,8 +7,14 @@ import "strings"
 // index was built with and rebuilds the index when the code's differs.
 // Version 1 is the form of the first releases; version 2 adds the
 // general-prose families (help to, more than, the coming, one another,
-// the -body pronouns, on + a day name, so that, each year).
-const FoldVersion = 2
+// the -body pronouns, on + a day name, so that, each year); version 3
+// drops a relative pronoun before a subject pronoun and "that" after
+// "propose" and adjectives such as "confident", puts "also", "now" and
+// "still" after a
+// modal, drops "that" after "tell you" and the like, folds
+// "considerably" into "substantially" and "a little" or "a bit"
+// before a comparative into "slightly", and "entire" into "whole".
+const FoldVersion = 3
 
 // Fold maps canonical tokens so that every variant of every family folds
 // to one form.
@@ -186,6 +192,28 @@ func Fold(tokens []string) []string {
 			if n := len(out); n > 0 && (reportVerbs[out[n-1]] || n > 1 && out[n-1] == "out" && out[n-2] == "pointed" || out[n-1] == "so" || thatVerb(out[n-1], out[:n-1])) {
 				continue
 			}
+			if foldRelSubjects[next(1)] {
+				continue // "the budget that I send" ↔ "the budget I send"
+			}
+			if n := len(out); n > 1 && objPronouns[out[n-1]] && tellObjVerbs[out[n-2]] {
+				continue // "assure you that the" ↔ "assure you the"
+			}
+		case "a":
+			if (next(1) == "little" || next(1) == "bit") && comparatives[next(2)] {
+				out = append(out, "slightly") // "a little higher" ↔ "slightly higher"
+				i++
+				continue
+			}
+		case "also", "now", "still":
+			if alsoModals[next(1)] {
+				out = append(out, next(1), t) // "also will" ↔ "will also"
+				i++
+				continue
+			}
+		case "which", "whom":
+			if foldRelSubjects[next(1)] {
+				continue
+			}
 		}
 		out = append(out, t)
 	}
@@ -258,6 +286,8 @@ var foldWord = func() map[string][]string {
 	m["anybody"] = []string{"anyone"}
 	m["nobody"] = []string{"no", "1"} // "no one", after the first pass
 	m["especially"] = []string{"particularly"}
+	m["considerably"] = []string{"substantially"}
+	m["entire"] = []string{"whole"}
 	return m
 }()
 
@@ -275,6 +305,11 @@ func pairCanon(a, b string) string {
 	}
 	return b
 }
+
+// foldRelSubjects are the canonical tokens of the subject pronouns
+// before which Fold drops a relative "that", "which" or "whom"
+// (relative.go); contractions are expanded by then.
+var foldRelSubjects = set("i", "we", "you", "they", "he", "she")
 
 // helpForms are the forms of "help" after which Fold drops "to".
 var helpForms = set("help", "helps", "helped", "helping")

@@ -11,7 +11,8 @@
 //
 // Find makes one pass over the words of a region (scan.go) with small
 // lookup tables. The families live in words.go (word and phrase swaps),
-// contractions.go, that.go (the optional complementizer), continue.go
+// contractions.go, that.go (the optional complementizer), relative.go
+// (the optional relative pronoun), general.go (general prose), continue.go
 // (continue to V / continue V-ing) and commas.go (optional commas);
 // style.go keeps a copy to the document's own style and formulas; the
 // family test (families_test.go) shows each on real sentences, with the
@@ -69,8 +70,13 @@ const (
 	V1 = 1
 	// V2 protects quotations and follows the document's own style.
 	V2 = 2
+	// V3 adds general-prose families: the optional relative pronoun,
+	// though → although, also/now/still around the modal, the optional
+	// "that" after propose/recommend, adjectives and "tell you",
+	// considerably ↔ substantially, a little ↔ slightly, whole ↔ entire.
+	V3 = 3
 	// Latest is the version new registrations get.
-	Latest = V2
+	Latest = V3
 )
 
 // NewFinder prepares a Finder for a document whose prose is texts, under

@@ -32,7 +32,8 @@ var swaps = map[string]struct{ alt, kind string }{
 
 	// although → though: "though" is the same subordinating conjunction
 	// and is at home in formal prose. One way only: "though" is also an
-	// adverb ("it did, though") that "although" cannot replace.
+	// adverb ("it did, though") that "although" cannot replace; from
+	// catalogue V3 on, "though" opening a clause goes back (general.go).
 	"although": {"though", "although"},
 
 	// moreover/furthermore and nevertheless/nonetheless: pairs of

@@ -23,13 +23,14 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/corpus"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
 var (
 	copies    = flag.Int("copies", 10, "random copies per document")
 	seed      = flag.Uint64("seed", 1, "seed of the random copies")
-	catalogue = flag.Int("catalogue", 2, "point catalogue version")
+	catalogue = flag.Int("catalogue", lexicon.Latest, "point catalogue version")
 	quiet     = flag.Bool("q", false, "print the summary only")
 )
 
