@@ -21,6 +21,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
+	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"github.com/spf13/cobra"
@@ -205,6 +206,18 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "trace the pages that leaked: cut them out of the PDF (e.g. with pdfseparate) and trace those"
 	case errors.Is(err, pdfread.ErrUnreadable):
 		return "the PDF may be damaged or encrypted; try its text (pdftotext leak.pdf leak.txt, or a paste) or a picture of its pages"
+	case errors.Is(err, pdfread.ErrNoText):
+		return "its pages are pictures (a scan, or a PDF made of images): render them with 'pdftoppm -r 300 -png leak.pdf page' and trace the pictures ('leaktrace trace page-*.png')"
+	case errors.Is(err, picture.ErrTooLarge):
+		return fmt.Sprintf("scale the picture down or crop it to the text that leaked (e.g. convert big.png -resize 50%% small.png): at most %d million pixels are read", picture.MaxPixels/1_000_000)
+	case errors.Is(err, picture.ErrMalformed):
+		return "the picture is damaged or cut short: copy it again from where it was found, or trace a screenshot of it saved as PNG"
+	case errors.Is(err, picture.ErrNoTesseract):
+		return "pictures are read with tesseract: install it with its English data (Debian and Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng; macOS: brew install tesseract), or trace the text typed into a .txt file"
+	case errors.Is(err, picture.ErrTimeout), errors.Is(err, picture.ErrTesseract), errors.Is(err, picture.ErrTSV):
+		return "tesseract could not read the picture: crop it to the text, or save it again as PNG, and trace that"
+	case errors.Is(err, picture.ErrNoText):
+		return "no words were found: trace a sharper, larger picture of the text (at least 150 dpi, in focus), or type the text into a .txt file"
 	case errors.Is(err, layout.ErrFormat):
 		return "leaktrace typesets .txt, .md and .eml documents as PDF; issue this one in its own format (without --format pdf)"
 	case errors.Is(err, service.ErrEpsilon):

@@ -41,6 +41,9 @@ var (
 	ErrNoPdftotext = errors.New("pdftotext (poppler-utils) is not installed")
 	// ErrUnreadable: pdftotext could not read the PDF, or took too long.
 	ErrUnreadable = errors.New("PDF could not be read")
+	// ErrNoText: the PDF has pages but no text on them, as a scan's
+	// pictures of pages have.
+	ErrNoText = errors.New("the PDF has no text layer")
 )
 
 // IsPDF reports whether data starts like a PDF: "%PDF-" within its
@@ -50,7 +53,8 @@ func IsPDF(data []byte) bool {
 }
 
 // Read returns a PDF's text, its words' boxes page by page (in points,
-// Ink false, Sigma 0), each page's Source "page N".
+// Ink false, Sigma 0), each page's Source "page N". A PDF without a
+// word on any page (pictures of pages) is [ErrNoText].
 func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 	if len(data) > MaxSize {
 		return "", nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, len(data))
@@ -94,7 +98,11 @@ func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 	if out.over {
 		return "", nil, fmt.Errorf("%w: pdftotext printed more than %d MiB", ErrUnreadable, maxOutput>>20)
 	}
-	return Parse(out.Bytes())
+	text, pages, err := Parse(out.Bytes())
+	if err == nil && strings.TrimSpace(text) == "" {
+		return "", nil, fmt.Errorf("%w (%d pages, no words on them)", ErrNoText, len(pages))
+	}
+	return text, pages, err
 }
 
 // limitedBuffer keeps at most limit bytes and notes whether more came.
