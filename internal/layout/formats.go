@@ -176,6 +176,24 @@ func (t *typesetter) mdBlock(c ast.Node, src []byte, fm int, indent float64, quo
 		t.inline(c, src, sansBold, size, bl)
 		return t.setBlock(bl)
 	case ast.KindParagraph, ast.KindTextBlock:
+		if lines := c.Lines(); table(lines, src) {
+			// A GFM table, which CommonMark reads as a paragraph: each
+			// row as it stands, in the mono face.
+			t.y += paraSkip
+			for i := 0; i < lines.Len(); i++ {
+				s := lines.At(i)
+				end := s.Stop
+				for end > s.Start && (src[end-1] == '\n' || src[end-1] == '\r') {
+					end--
+				}
+				bl := &block{region: 0, indent: indent, leading: codeLeading, pre: true,
+					pieces: []piece{{start: s.Start, end: end, st: mono, size: codeSize}}}
+				if err := t.setBlock(bl); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		bl := &block{region: 0, indent: indent, leading: bodyLeading, body: true, skip: paraSkip, marker: marker}
 		if c.Kind() == ast.KindTextBlock {
 			bl.skip = 2
@@ -254,6 +272,29 @@ func (t *typesetter) mdBlock(c ast.Node, src []byte, fm int, indent float64, quo
 	}
 	// Anything else with block children (a list item outside a list):
 	return t.mdBlocks(c, src, fm, indent, quote)
+}
+
+// table reports whether a paragraph's lines are a GFM pipe table: its
+// second line is a delimiter row (cells of dashes, optionally with
+// colons, between pipes) and its first line has a pipe.
+func table(lines *text.Segments, src []byte) bool {
+	if lines.Len() < 2 {
+		return false
+	}
+	head, delim := lines.At(0), lines.At(1)
+	if !strings.Contains(string(head.Value(src)), "|") {
+		return false
+	}
+	row := strings.TrimSpace(string(delim.Value(src)))
+	if !strings.Contains(row, "-") || !strings.Contains(row, "|") {
+		return false
+	}
+	for _, r := range row {
+		if r != '|' && r != '-' && r != ':' && r != ' ' && r != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // inline collects the inline content of n as pieces.

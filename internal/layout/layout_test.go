@@ -182,3 +182,21 @@ func TestPlainTextTableKeepsItsColumns(t *testing.T) {
 		t.Fatalf("table set in style %d, want mono", st)
 	}
 }
+
+// TestMarkdownTableKeepsItsRows: a GFM table (which the typesetter's
+// CommonMark reader takes for a paragraph) keeps a line per row, in the
+// mono face, instead of running its rows together into one line.
+func TestMarkdownTableKeepsItsRows(t *testing.T) {
+	p, err := plan(t, "a.md", "Totals for the quarter follow.\n\n| Item   | Amount |\n|--------|--------|\n| Apples | 3      |\n\nThat is all for now.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.lineTexts()
+	want := []string{"Totals for the quarter follow.", "| Item   | Amount |", "|--------|--------|", "| Apples | 3      |", "That is all for now."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("lines:\n%q\nwant\n%q", got, want)
+	}
+	if st := p.lines[1].boxes[0].runs[0].st; st != mono {
+		t.Fatalf("table set in style %d, want mono", st)
+	}
+}
