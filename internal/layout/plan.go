@@ -11,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/marks"
+	"golang.org/x/text/unicode/bidi"
 )
 
 // Version1 is the first layout scheme. Every typographic parameter of
@@ -23,6 +24,10 @@ const Version1 = 1
 var (
 	// ErrGlyph: the document holds a character none of the fonts can draw.
 	ErrGlyph = errors.New("character the PDF fonts cannot draw")
+	// ErrDirection: the document holds right-to-left text (Hebrew,
+	// Arabic), which the typesetter, laying words out left to right,
+	// would draw backwards.
+	ErrDirection = errors.New("right-to-left text, which the PDF typesetter cannot lay out")
 	// ErrVersion: a layout version this leaktrace does not know.
 	ErrVersion = errors.New("unknown layout version")
 	// ErrFormat: a document format the typesetter does not handle.
@@ -252,12 +257,30 @@ func (t *typesetter) advance(leading float64) {
 	t.y += leading
 }
 
-// check fails when a face can't draw a character of s.
+// check fails when a face can't draw a character of s, or s holds
+// right-to-left text.
 func (t *typesetter) check(s string, st style, where string) error {
 	if _, r, ok := faces[st].width(clean(s), 10); !ok {
 		return fmt.Errorf("%w: %q (U+%04X) in %s", ErrGlyph, r, r, where)
 	}
+	if r, ok := rightToLeft(s); ok {
+		return fmt.Errorf("%w: %q (U+%04X) in %s", ErrDirection, r, r, where)
+	}
 	return nil
+}
+
+// rightToLeft returns the first strong right-to-left letter of s
+// (bidirectional class R or AL), if any.
+func rightToLeft(s string) (rune, bool) {
+	for _, r := range s {
+		if r < 0x0590 {
+			continue
+		}
+		if p, _ := bidi.LookupRune(r); p.Class() == bidi.R || p.Class() == bidi.AL {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // clean drops what is never drawn: format characters (zero-width marks)
@@ -385,12 +408,18 @@ func (t *typesetter) boxes(bl *block) ([]box, []bool, error) {
 				if !ok {
 					return nil, nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrGlyph, bad, bad, s.text)
 				}
+				if bad, ok := rightToLeft(s.text); ok {
+					return nil, nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrDirection, bad, bad, s.text)
+				}
 				wm := w
 				if s.point >= 0 {
 					for _, v := range t.p.set.Points[s.point].Variants {
 						vw, bad, ok := f.width(clean(v), r.size)
 						if !ok {
 							return nil, nil, fmt.Errorf("%w: %q (U+%04X) in the variant %q", ErrGlyph, bad, bad, v)
+						}
+						if bad, ok := rightToLeft(v); ok {
+							return nil, nil, fmt.Errorf("%w: %q (U+%04X) in the variant %q", ErrDirection, bad, bad, v)
 						}
 						wm = max(wm, vw)
 					}
