@@ -83,7 +83,8 @@ func TestPictureErrorsHaveHints(t *testing.T) {
 }
 
 // TestImageOnlyPDFHasHint: a PDF whose pages are pictures (a scan) has
-// no text layer to read; the error says so and how to trace its pages.
+// no text layer to read, and an encrypted one can't be opened without
+// its password; each error says so, with what to do.
 func TestImageOnlyPDFHasHint(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
@@ -94,10 +95,40 @@ func TestImageOnlyPDFHasHint(t *testing.T) {
 		t.Fatalf("init: exit %d: %s", code, stderr)
 	}
 	// One empty Letter page: what pdftotext reads from a scanned page.
+	p := filepath.Join(dir, "scan.pdf")
+	if err := os.WriteFile(p, onePagePDF(""), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runCLI(t, "--home", home, "trace", p)
+	if code != 1 || !strings.Contains(stderr, "no text layer") || !strings.Contains(stderr, "leaktrace: hint: ") || !strings.Contains(stderr, "pdftoppm") {
+		t.Errorf("trace scan.pdf: exit %d, stderr:\n%s\nwant exit 1, \"no text layer\" and a hint naming pdftoppm", code, stderr)
+	}
+	// The same page behind a password it doesn't give: the error says
+	// so, not only that the file could not be read.
+	p = filepath.Join(dir, "locked.pdf")
+	enc := "<< /Filter /Standard /V 1 /R 2 /O <" + strings.Repeat("11", 32) + "> /U <" + strings.Repeat("22", 32) + "> /P -4 >>"
+	if err := os.WriteFile(p, onePagePDF(enc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr = runCLI(t, "--home", home, "trace", p)
+	if code != 1 || !strings.Contains(stderr, "password") || !strings.Contains(stderr, "leaktrace: hint: ") {
+		t.Errorf("trace locked.pdf: exit %d, stderr:\n%s\nwant exit 1, an error naming the password and a hint", code, stderr)
+	}
+}
+
+// onePagePDF is a PDF of one empty Letter page, encrypted with the
+// dictionary enc when it is not empty.
+func onePagePDF(enc string) []byte {
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+	}
+	trailer := "<< /Size 4 /Root 1 0 R >>"
+	if enc != "" {
+		objs = append(objs, enc)
+		id := "<" + strings.Repeat("33", 16) + ">"
+		trailer = "<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [" + id + " " + id + "] >>"
 	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
@@ -107,18 +138,11 @@ func TestImageOnlyPDFHasHint(t *testing.T) {
 		b.WriteString(strings.Join([]string{strconv.Itoa(i + 1), " 0 obj\n", o, "\nendobj\n"}, ""))
 	}
 	xref := b.Len()
-	b.WriteString("xref\n0 4\n0000000000 65535 f \n")
+	b.WriteString("xref\n0 " + strconv.Itoa(len(objs)+1) + "\n0000000000 65535 f \n")
 	for _, o := range offs {
 		s := strconv.Itoa(o)
 		b.WriteString(strings.Repeat("0", 10-len(s)) + s + " 00000 n \n")
 	}
-	b.WriteString("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n" + strconv.Itoa(xref) + "\n%%EOF\n")
-	p := filepath.Join(dir, "scan.pdf")
-	if err := os.WriteFile(p, b.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, stderr := runCLI(t, "--home", home, "trace", p)
-	if code != 1 || !strings.Contains(stderr, "no text layer") || !strings.Contains(stderr, "leaktrace: hint: ") || !strings.Contains(stderr, "pdftoppm") {
-		t.Errorf("trace scan.pdf: exit %d, stderr:\n%s\nwant exit 1, \"no text layer\" and a hint naming pdftoppm", code, stderr)
-	}
+	b.WriteString("trailer\n" + trailer + "\nstartxref\n" + strconv.Itoa(xref) + "\n%%EOF\n")
+	return b.Bytes()
 }

@@ -44,6 +44,8 @@ var (
 	// ErrNoText: the PDF has pages but no text on them, as a scan's
 	// pictures of pages have.
 	ErrNoText = errors.New("the PDF has no text layer")
+	// ErrPassword: the PDF is encrypted with a password it doesn't give.
+	ErrPassword = errors.New("the PDF is protected by a password")
 )
 
 // IsPDF reports whether data starts like a PDF: "%PDF-" within its
@@ -80,7 +82,8 @@ func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-q", "-bbox-layout", "-enc", "UTF-8", f.Name(), "-")
+	// Without -q: on failure, pdftotext's messages say why.
+	cmd := exec.CommandContext(ctx, bin, "-bbox-layout", "-enc", "UTF-8", f.Name(), "-")
 	var out limitedBuffer
 	out.limit = maxOutput
 	var stderr bytes.Buffer
@@ -89,11 +92,17 @@ func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 		if ctx.Err() != nil {
 			return "", nil, fmt.Errorf("%w: pdftotext took longer than %v", ErrUnreadable, Timeout)
 		}
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 200 {
-			msg = msg[:200]
+		if strings.Contains(stderr.String(), "Incorrect password") {
+			return "", nil, ErrPassword
 		}
-		return "", nil, fmt.Errorf("%w: pdftotext: %v %s", ErrUnreadable, err, msg)
+		msg := strings.Join(strings.Fields(stderr.String()), " ")
+		if len(msg) > 200 {
+			msg = strings.ToValidUTF8(msg[:200], "") + "…"
+		}
+		if msg != "" {
+			msg = ": " + msg
+		}
+		return "", nil, fmt.Errorf("%w: pdftotext: %v%s", ErrUnreadable, err, msg)
 	}
 	if out.over {
 		return "", nil, fmt.Errorf("%w: pdftotext printed more than %d MiB", ErrUnreadable, maxOutput>>20)
