@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -151,7 +152,23 @@ func (t *typesetter) markdown() error {
 	src := []byte(t.p.set.Doc.Regions()[0].Text)
 	fm := frontMatter(src)
 	root := goldmark.DefaultParser().Parse(text.NewReader(src))
-	return t.mdBlocks(root, src, fm, 0, 0)
+	for c := afterFrontMatter(root, fm); c != nil; c = c.NextSibling() {
+		if err := t.mdBlock(c, src, fm, 0, 0, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// afterFrontMatter returns root's first block after a front matter block
+// that ends at offset fm: goldmark reads front matter as thematic breaks
+// (which have no lines) and paragraphs or headings within it.
+func afterFrontMatter(root ast.Node, fm int) ast.Node {
+	c := root.FirstChild()
+	for fm > 0 && c != nil && (c.Lines().Len() == 0 && c.Kind() == ast.KindThematicBreak || c.Lines().Len() > 0 && c.Lines().At(0).Start < fm) {
+		c = c.NextSibling()
+	}
+	return c
 }
 
 // mdBlocks typesets the block children of n.
@@ -374,4 +391,31 @@ func frontMatter(src []byte) int {
 		return len(src)
 	}
 	return 0
+}
+
+// DocumentTitle is the title a copy shows when the document was
+// registered without one (under its file name, fallback): an email's
+// Subject; nothing for a Markdown document that opens with a heading,
+// which titles it; else fallback.
+func DocumentTitle(set *marks.Set, fallback string) string {
+	switch set.Doc.Format() {
+	case "eml":
+		if h, ok := set.Doc.(interface{ Header() []format.Field }); ok {
+			for _, f := range h.Header() {
+				if strings.EqualFold(f.Name, "subject") {
+					if sub := strings.Join(strings.Fields(clean(f.Value)), " "); sub != "" {
+						return sub
+					}
+				}
+			}
+		}
+	case "md":
+		src := []byte(set.Doc.Regions()[0].Text)
+		fm := frontMatter(src)
+		root := goldmark.DefaultParser().Parse(text.NewReader(src))
+		if c := afterFrontMatter(root, fm); c != nil && c.Kind() == ast.KindHeading {
+			return ""
+		}
+	}
+	return fallback
 }

@@ -165,9 +165,20 @@ func NewPlan(set *marks.Set, title string, version int) (*Plan, error) {
 	if err := t.check(title, sansBold, "the title"); err != nil {
 		return nil, err
 	}
-	t.y = margin + titleSize
-	t.p.decors = append(t.p.decors, decor{page: 1, x: margin, y: t.y, st: sansBold, size: titleSize, text: clean(title)})
-	t.y += 10
+	// The title, broken between words onto lines of the text block's
+	// width (a word wider than that stands alone); none when empty.
+	t.y = margin
+	if lines := t.titleLines(title); len(lines) > 0 {
+		for i, l := range lines {
+			if i > 0 {
+				t.y += titleSize * 1.2
+			} else {
+				t.y += titleSize
+			}
+			t.p.decors = append(t.p.decors, decor{page: 1, x: margin, y: t.y, st: sansBold, size: titleSize, text: l})
+		}
+		t.y += 10
+	}
 	var err error
 	switch set.Doc.Format() {
 	case "txt":
@@ -255,6 +266,27 @@ func (t *typesetter) advance(leading float64) {
 		return
 	}
 	t.y += leading
+}
+
+// titleLines breaks the title into lines that fit the text block.
+func (t *typesetter) titleLines(title string) []string {
+	var out []string
+	cur := ""
+	for _, w := range strings.Fields(clean(title)) {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if wd, _, _ := faces[sansBold].width(next, titleSize); cur != "" && wd > textW {
+			out = append(out, cur)
+			next = w
+		}
+		cur = next
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // check fails when a face can't draw a character of s, or s holds
