@@ -201,7 +201,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, layout.ErrGlyph):
 		return "the PDF fonts (Liberation Serif, Sans and Mono) cannot draw that character; issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, layout.ErrDirection):
-		return "PDF copies are typeset left to right only, so Hebrew or Arabic would be drawn backwards: issue the copy in the document's own format (without --format pdf), or, when it is the reader's name in the footer, without --footer"
+		return "PDF copies are typeset left to right only, so Hebrew or Arabic would be drawn backwards: issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, pdfread.ErrNoPdftotext):
 		return "install poppler's pdftotext (Debian and Ubuntu: apt-get install poppler-utils), or trace the PDF's text saved as a .txt file"
 	case errors.Is(err, pdfread.ErrTooLarge):

@@ -200,6 +200,20 @@ func (p *Plan) placeLine(li int, textSymbols []uint8, shift map[[2]int]float64) 
 	return out
 }
 
+// Drawable reports whether s can be drawn in a footer: the fonts have
+// every character, and none is written right to left.
+func Drawable(s string) bool {
+	if err := loadFaces(); err != nil {
+		return false
+	}
+	s = clean(s)
+	if _, _, ok := faces[serif].width(s, footerSize); !ok {
+		return false
+	}
+	_, rtl := rightToLeft(s)
+	return !rtl
+}
+
 // fitFooter shortens a footer wider than the text block by cutting
 // characters from its middle, marked by an ellipsis, so that its start
 // ("Issued to" and the name's beginning) and its end (the reader's id)

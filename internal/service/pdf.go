@@ -92,7 +92,9 @@ func (s *Service) pdfRenderer(ctx context.Context, m *leaktrace.Marker, opt Issu
 				return nil, err
 			}
 			po.Footer = "Issued to " + r
-			if rec.Name != "" {
+			// A name the fonts can't draw, or written right to left,
+			// gives way to the id alone.
+			if rec.Name != "" && layout.Drawable(rec.Name) {
 				po.Footer = "Issued to " + rec.Name + " (" + r + ")"
 			}
 		}
