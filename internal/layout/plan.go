@@ -268,8 +268,13 @@ func (t *typesetter) advance(leading float64) {
 	t.y += leading
 }
 
-// titleLines breaks the title into lines that fit the text block.
+// titleLines breaks the title into lines that fit the text block:
+// between words, and inside a word wider than a line (a file name).
 func (t *typesetter) titleLines(title string) []string {
+	fits := func(s string) bool {
+		w, _, _ := faces[sansBold].width(s, titleSize)
+		return w <= textW
+	}
 	var out []string
 	cur := ""
 	for _, w := range strings.Fields(clean(title)) {
@@ -277,9 +282,18 @@ func (t *typesetter) titleLines(title string) []string {
 		if cur != "" {
 			next = cur + " " + w
 		}
-		if wd, _, _ := faces[sansBold].width(next, titleSize); cur != "" && wd > textW {
+		if cur != "" && !fits(next) {
 			out = append(out, cur)
 			next = w
+		}
+		for !fits(next) {
+			rs := []rune(next)
+			n := len(rs) - 1
+			for n > 1 && !fits(string(rs[:n])) {
+				n--
+			}
+			out = append(out, string(rs[:n]))
+			next = string(rs[n:])
 		}
 		cur = next
 	}
