@@ -209,7 +209,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, pdfread.ErrUnreadable):
 		return "the PDF may be damaged or cut short; try its text (pdftotext leak.pdf leak.txt, or a paste) or a picture of its pages"
 	case errors.Is(err, pdfread.ErrPassword):
-		return "open it with its password and save or print it as a PDF without one (e.g. qpdf --password=PASSWORD --decrypt leak.pdf open.pdf), then trace that"
+		return "open it with its password and print it to a new PDF (or remove the password with qpdf), then trace that; or trace pictures of its pages"
 	case errors.Is(err, pdfread.ErrNoText):
 		return "its pages are pictures (a scan, or a PDF made of images): render them with 'pdftoppm -r 300 -png leak.pdf page' and trace the pictures ('leaktrace trace page-*.png')"
 	case errors.Is(err, picture.ErrTooLarge):
