@@ -21,6 +21,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
+	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"github.com/spf13/cobra"
@@ -199,12 +200,28 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "the document's stored row was changed, or another leaktrace version registered it: run 'leaktrace log verify', and restore the store from the backup if it reports tampering"
 	case errors.Is(err, layout.ErrGlyph):
 		return "the PDF fonts (Liberation Serif, Sans and Mono) cannot draw that character; issue the copy in the document's own format (without --format pdf)"
+	case errors.Is(err, layout.ErrDirection):
+		return "PDF copies are typeset left to right only, so Hebrew or Arabic would be drawn backwards: issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, pdfread.ErrNoPdftotext):
 		return "install poppler's pdftotext (Debian and Ubuntu: apt-get install poppler-utils), or trace the PDF's text saved as a .txt file"
 	case errors.Is(err, pdfread.ErrTooLarge):
 		return "trace the pages that leaked: cut them out of the PDF (e.g. with pdfseparate) and trace those"
 	case errors.Is(err, pdfread.ErrUnreadable):
-		return "the PDF may be damaged or encrypted; try its text (pdftotext leak.pdf leak.txt, or a paste) or a picture of its pages"
+		return "the PDF may be damaged or cut short; try its text (pdftotext leak.pdf leak.txt, or a paste) or a picture of its pages"
+	case errors.Is(err, pdfread.ErrPassword):
+		return "open it with its password and print it to a new PDF (or remove the password with qpdf), then trace that; or trace pictures of its pages"
+	case errors.Is(err, pdfread.ErrNoText):
+		return "its pages are pictures (a scan, or a PDF made of images): render them with 'pdftoppm -r 300 -png leak.pdf page' and trace the pictures ('leaktrace trace page-*.png')"
+	case errors.Is(err, picture.ErrTooLarge):
+		return fmt.Sprintf("scale the picture down or crop it to the text that leaked (e.g. convert big.png -resize 50%% small.png): at most %d million pixels are read", picture.MaxPixels/1_000_000)
+	case errors.Is(err, picture.ErrMalformed):
+		return "the picture is damaged or cut short: copy it again from where it was found, or trace a screenshot of it saved as PNG"
+	case errors.Is(err, picture.ErrNoTesseract):
+		return "pictures are read with tesseract: install it with its English data (Debian and Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng; macOS: brew install tesseract), or trace the text typed into a .txt file"
+	case errors.Is(err, picture.ErrTimeout), errors.Is(err, picture.ErrTesseract), errors.Is(err, picture.ErrTSV):
+		return "tesseract could not read the picture: crop it to the text, or save it again as PNG, and trace that"
+	case errors.Is(err, picture.ErrNoText):
+		return "no words were found: trace a sharper, larger picture of the text (at least 150 dpi, in focus), or type the text into a .txt file"
 	case errors.Is(err, layout.ErrFormat):
 		return "leaktrace typesets .txt, .md and .eml documents as PDF; issue this one in its own format (without --format pdf)"
 	case errors.Is(err, service.ErrEpsilon):

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -151,7 +152,23 @@ func (t *typesetter) markdown() error {
 	src := []byte(t.p.set.Doc.Regions()[0].Text)
 	fm := frontMatter(src)
 	root := goldmark.DefaultParser().Parse(text.NewReader(src))
-	return t.mdBlocks(root, src, fm, 0, 0)
+	for c := afterFrontMatter(root, fm); c != nil; c = c.NextSibling() {
+		if err := t.mdBlock(c, src, fm, 0, 0, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// afterFrontMatter returns root's first block after a front matter block
+// that ends at offset fm: goldmark reads front matter as thematic breaks
+// (which have no lines) and paragraphs or headings within it.
+func afterFrontMatter(root ast.Node, fm int) ast.Node {
+	c := root.FirstChild()
+	for fm > 0 && c != nil && (c.Lines().Len() == 0 && c.Kind() == ast.KindThematicBreak || c.Lines().Len() > 0 && c.Lines().At(0).Start < fm) {
+		c = c.NextSibling()
+	}
+	return c
 }
 
 // mdBlocks typesets the block children of n.
@@ -176,6 +193,24 @@ func (t *typesetter) mdBlock(c ast.Node, src []byte, fm int, indent float64, quo
 		t.inline(c, src, sansBold, size, bl)
 		return t.setBlock(bl)
 	case ast.KindParagraph, ast.KindTextBlock:
+		if lines := c.Lines(); table(lines, src) {
+			// A GFM table, which CommonMark reads as a paragraph: each
+			// row as it stands, in the mono face.
+			t.y += paraSkip
+			for i := 0; i < lines.Len(); i++ {
+				s := lines.At(i)
+				end := s.Stop
+				for end > s.Start && (src[end-1] == '\n' || src[end-1] == '\r') {
+					end--
+				}
+				bl := &block{region: 0, indent: indent, leading: codeLeading, pre: true,
+					pieces: []piece{{start: s.Start, end: end, st: mono, size: codeSize}}}
+				if err := t.setBlock(bl); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		bl := &block{region: 0, indent: indent, leading: bodyLeading, body: true, skip: paraSkip, marker: marker}
 		if c.Kind() == ast.KindTextBlock {
 			bl.skip = 2
@@ -256,6 +291,29 @@ func (t *typesetter) mdBlock(c ast.Node, src []byte, fm int, indent float64, quo
 	return t.mdBlocks(c, src, fm, indent, quote)
 }
 
+// table reports whether a paragraph's lines are a GFM pipe table: its
+// second line is a delimiter row (cells of dashes, optionally with
+// colons, between pipes) and its first line has a pipe.
+func table(lines *text.Segments, src []byte) bool {
+	if lines.Len() < 2 {
+		return false
+	}
+	head, delim := lines.At(0), lines.At(1)
+	if !strings.Contains(string(head.Value(src)), "|") {
+		return false
+	}
+	row := strings.TrimSpace(string(delim.Value(src)))
+	if !strings.Contains(row, "-") || !strings.Contains(row, "|") {
+		return false
+	}
+	for _, r := range row {
+		if r != '|' && r != '-' && r != ':' && r != ' ' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
 // inline collects the inline content of n as pieces.
 func (t *typesetter) inline(n ast.Node, src []byte, st style, size float64, bl *block) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
@@ -333,4 +391,31 @@ func frontMatter(src []byte) int {
 		return len(src)
 	}
 	return 0
+}
+
+// DocumentTitle is the title a copy shows when the document was
+// registered without one (under its file name, fallback): an email's
+// Subject; nothing for a Markdown document that opens with a heading,
+// which titles it; else fallback.
+func DocumentTitle(set *marks.Set, fallback string) string {
+	switch set.Doc.Format() {
+	case "eml":
+		if h, ok := set.Doc.(interface{ Header() []format.Field }); ok {
+			for _, f := range h.Header() {
+				if strings.EqualFold(f.Name, "subject") {
+					if sub := strings.Join(strings.Fields(clean(f.Value)), " "); sub != "" {
+						return sub
+					}
+				}
+			}
+		}
+	case "md":
+		src := []byte(set.Doc.Regions()[0].Text)
+		fm := frontMatter(src)
+		root := goldmark.DefaultParser().Parse(text.NewReader(src))
+		if c := afterFrontMatter(root, fm); c != nil && c.Kind() == ast.KindHeading {
+			return ""
+		}
+	}
+	return fallback
 }

@@ -182,3 +182,104 @@ func TestPlainTextTableKeepsItsColumns(t *testing.T) {
 		t.Fatalf("table set in style %d, want mono", st)
 	}
 }
+
+// TestMarkdownTableKeepsItsRows: a GFM table (which the typesetter's
+// CommonMark reader takes for a paragraph) keeps a line per row, in the
+// mono face, instead of running its rows together into one line.
+func TestMarkdownTableKeepsItsRows(t *testing.T) {
+	p, err := plan(t, "a.md", "Totals for the quarter follow.\n\n| Item   | Amount |\n|--------|--------|\n| Apples | 3      |\n\nThat is all for now.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.lineTexts()
+	want := []string{"Totals for the quarter follow.", "| Item   | Amount |", "|--------|--------|", "| Apples | 3      |", "That is all for now."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("lines:\n%q\nwant\n%q", got, want)
+	}
+	if st := p.lines[1].boxes[0].runs[0].st; st != mono {
+		t.Fatalf("table set in style %d, want mono", st)
+	}
+}
+
+// TestDocumentTitle: without a title of its own, an email's copy is
+// titled by its Subject, and a Markdown document that opens with a
+// heading by that heading alone (no second title above it); anything
+// else keeps the name it was registered under.
+func TestDocumentTitle(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"m.eml", "From: ann@example.org\r\nSubject: =?UTF-8?Q?Q3_review?=\r\n\r\nThe board met on Tuesday.\r\n", "Q3 review"},
+		{"m.eml", "From: ann@example.org\r\n\r\nThe board met on Tuesday.\r\n", "m.eml"},
+		{"a.md", "# Quarterly plan\n\nThe board met on Tuesday.\n", ""},
+		{"a.md", "---\ntitle: x\n---\nQuarterly plan\n==============\n\nThe board met on Tuesday.\n", ""},
+		{"a.md", "The board met on Tuesday.\n\n# Later\n", "a.md"},
+		{"a.txt", "The board met on Tuesday.\n", "a.txt"},
+	} {
+		doc, err := format.Parse(tc.name, []byte(tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := DocumentTitle(marks.Find(doc), tc.name); got != tc.want {
+			t.Errorf("%s %q: title %q, want %q", tc.name, tc.src, got, tc.want)
+		}
+	}
+}
+
+// TestTitleStaysOnThePage: a long title wraps onto lines of the text
+// block's width, and an empty one draws nothing.
+func TestTitleStaysOnThePage(t *testing.T) {
+	doc, err := format.Parse("a.txt", []byte("The board met on Tuesday and reached no decision about the budget.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, long := range []string{
+		strings.TrimSpace(strings.Repeat("Minutes of the Federal Open Market Committee ", 8)),
+		"Q3-financial-forecast-and-budget-review-for-the-board-final-v2.txt",
+	} {
+		checkTitle(t, marks.Find(doc), long)
+	}
+	p, err := NewPlan(marks.Find(doc), "", Version1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.decors) != 0 {
+		t.Errorf("an empty title draws %d decors", len(p.decors))
+	}
+}
+
+func checkTitle(t *testing.T, set *marks.Set, long string) {
+	t.Helper()
+	p, err := NewPlan(set, long, Version1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drawn []string
+	for _, d := range p.decors {
+		if d.st == sansBold && d.size == titleSize {
+			if w, _, _ := faces[d.st].width(d.text, d.size); d.x+w > pageW-margin+0.01 {
+				t.Errorf("title line %q ends at %.1f pt, past the right margin", d.text, d.x+w)
+			}
+			drawn = append(drawn, d.text)
+		}
+	}
+	if got := strings.Join(drawn, ""); strings.ReplaceAll(got, " ", "") != strings.ReplaceAll(long, " ", "") {
+		t.Errorf("title drawn as %q, want %q", drawn, long)
+	}
+	if p.lines[0].y <= p.decors[len(drawn)-1].y {
+		t.Errorf("text starts at %.1f, above the title's last line at %.1f", p.lines[0].y, p.decors[len(drawn)-1].y)
+	}
+}
+
+// TestFrontMatterDrawsNothing: a YAML front matter block is metadata:
+// its fences are not drawn as a horizontal rule, nor its fields as text.
+func TestFrontMatterDrawsNothing(t *testing.T) {
+	p, err := plan(t, "a.md", "---\ntitle: Front\nauthor: me\n---\n\nThe board met on Tuesday and reached no decision.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.rules) != 0 {
+		t.Errorf("front matter drawn as %d rules", len(p.rules))
+	}
+	if got := strings.Join(p.lineTexts(), "\n"); strings.Contains(got, "author") {
+		t.Errorf("front matter drawn as text:\n%s", got)
+	}
+}

@@ -12,7 +12,11 @@ import (
 // each seen line to the plan line on those pages whose words it shares, and its words to the plan's
 // by their normalized text, tolerating what OCR does to words (one
 // wrong, missing or extra character in a word of four or more; a word
-// split or merged simply matches nothing). A point is measured only when
+// split or merged simply matches nothing). A page whose lines break
+// elsewhere than the plan's (a seen line runs on into the plan's next
+// line, or starts with the end of its previous one, on a quarter of the
+// lines matched) was typeset by something else, and yields nothing; on
+// another page such a line is left out. A point is measured only when
 // its word and both neighbours were matched, side by side; everything
 // else is left out, never guessed.
 //
@@ -69,12 +73,25 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 	}
 	var ms []matched
 	var ratios []float64
+	matchedLines, broken := 0, 0
 	for si := range sp.Lines {
 		li := p.matchLine(pages, norms[si])
 		if li < 0 {
 			continue
 		}
-		ms = append(ms, matched{li, align(norms[si], p.lines[li].boxes), si})
+		matchedLines++
+		spans := align(norms[si], p.lines[li].boxes)
+		if p.runsOn(li, norms[si], spans) {
+			broken++
+			continue
+		}
+		ms = append(ms, matched{li, spans, si})
+	}
+	// A page whose lines break elsewhere than the plan's was typeset by
+	// something else (retyped, or the original from a word processor):
+	// its gaps are that typesetter's, not a copy's, so none is read.
+	if broken >= 2 && broken*4 >= matchedLines {
+		return nil
 	}
 	// Each line's scale, with the page's as a fallback for short lines.
 	scales := make([]float64, len(ms))
@@ -160,6 +177,31 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 		}
 	}
 	return out
+}
+
+// runsOn reports whether a seen line matched to plan line li (spans)
+// breaks elsewhere than the plan: after li's last word it goes on with
+// the first words of the next line, or before li's first word it has
+// the last words of the previous one. A copy's lines never do.
+func (p *Plan) runsOn(li int, seen []string, spans []span) bool {
+	if len(spans) == 0 {
+		return false
+	}
+	first, last := spans[0], spans[len(spans)-1]
+	if last.b1 == len(p.lines[li].boxes)-1 && last.s1+1 < len(seen) && li+1 < len(p.lines) {
+		next := align(seen[last.s1+1:], p.lines[li+1].boxes)
+		if len(next) >= 2 && next[0].s0 <= 1 && next[0].b0 <= 1 {
+			return true
+		}
+	}
+	if first.b0 == 0 && first.s0 > 0 && li > 0 {
+		prev := p.lines[li-1].boxes
+		before := align(seen[:first.s0], prev)
+		if n := len(before); n >= 2 && before[n-1].s1 >= first.s0-2 && before[n-1].b1 >= len(prev)-2 {
+			return true
+		}
+	}
+	return false
 }
 
 func sq(x float64) float64 { return x * x }

@@ -194,3 +194,41 @@ func TestObserveReadsAScreenshotAcrossAPageBreak(t *testing.T) {
 		t.Fatalf("read %d points of page 1 and %d of page 2", seen[1], seen[2])
 	}
 }
+
+// TestObserveIgnoresAPageSetWithOtherLineBreaks: a picture of the
+// document typeset by something else (retyped, or the original printed
+// from a word processor), with its lines broken elsewhere, shows none of
+// the copy's word shifts: its gaps are that typesetter's, and reading
+// them as marks would only add noise that buries the marks that did
+// survive (its wording). No point is measured on it.
+func TestObserveIgnoresAPageSetWithOtherLineBreaks(t *testing.T) {
+	set, p := memoPlan(t, 400, 41)
+	rng := rand.New(rand.NewPCG(7, 8))
+	ts, ls := symbols(set, p, rng)
+	const scale = 150.0 / 72
+	sp := picture(p, 1, ts, ls, damage{scale: scale, sigma: 0.2}, rng)
+	if n := len(Observe(p, []SeenPage{sp})); n < 40 {
+		t.Fatalf("the copy's own page: %d points read, want 40 or more", n)
+	}
+	// The same words, set in lines of 80% of the length, with plain
+	// spaces between them that vary as a typesetter's do.
+	var words []SeenWord
+	for _, l := range sp.Lines {
+		words = append(words, l.Words...)
+	}
+	other := SeenPage{Ink: true, Source: "retyped"}
+	x, line := 0.0, SeenLine{}
+	for _, w := range words {
+		width := w.Right - w.Left
+		if x > 0 && x+width > 0.8*textW*scale {
+			other.Lines = append(other.Lines, line)
+			x, line = 0, SeenLine{}
+		}
+		line.Words = append(line.Words, SeenWord{Text: w.Text, Left: x, Right: x + width, Sigma: 0.2})
+		x += width + (2.75+0.3*rng.NormFloat64())*scale
+	}
+	other.Lines = append(other.Lines, line)
+	if obs := Observe(p, []SeenPage{other}); len(obs) != 0 {
+		t.Fatalf("%d points measured on a page whose lines are broken elsewhere", len(obs))
+	}
+}

@@ -46,8 +46,15 @@ func (p *Plan) pdf(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptio
 		}
 	}
 	footer := clean(opt.Footer)
-	if _, r, ok := faces[serif].width(footer, footerSize); !ok {
+	fw, r, ok := faces[serif].width(footer, footerSize)
+	if !ok {
 		return fmt.Errorf("%w: %q (U+%04X) in the footer", ErrGlyph, r, r)
+	}
+	if r, ok := rightToLeft(footer); ok {
+		return fmt.Errorf("%w: %q (U+%04X) in the footer", ErrDirection, r, r)
+	}
+	if fw > textW {
+		footer = fitFooter(footer)
 	}
 	shift := map[[2]int]float64{}
 	for i, pt := range p.points {
@@ -191,4 +198,34 @@ func (p *Plan) placeLine(li int, textSymbols []uint8, shift map[[2]int]float64) 
 		x += b.pitch(w)
 	}
 	return out
+}
+
+// Drawable reports whether s can be drawn in a footer: the fonts have
+// every character, and none is written right to left.
+func Drawable(s string) bool {
+	if err := loadFaces(); err != nil {
+		return false
+	}
+	s = clean(s)
+	if _, _, ok := faces[serif].width(s, footerSize); !ok {
+		return false
+	}
+	_, rtl := rightToLeft(s)
+	return !rtl
+}
+
+// fitFooter shortens a footer wider than the text block by cutting
+// characters from its middle, marked by an ellipsis, so that its start
+// ("Issued to" and the name's beginning) and its end (the reader's id)
+// stay on the page.
+func fitFooter(footer string) string {
+	rs := []rune(footer)
+	for cut := 1; cut < len(rs); cut++ {
+		head := (len(rs) - cut) / 2
+		s := string(rs[:head]) + "…" + string(rs[head+cut:])
+		if w, _, _ := faces[serif].width(s, footerSize); w <= textW {
+			return s
+		}
+	}
+	return footer
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/marks"
+	"golang.org/x/text/unicode/bidi"
 )
 
 // Version1 is the first layout scheme. Every typographic parameter of
@@ -23,6 +24,10 @@ const Version1 = 1
 var (
 	// ErrGlyph: the document holds a character none of the fonts can draw.
 	ErrGlyph = errors.New("character the PDF fonts cannot draw")
+	// ErrDirection: the document holds right-to-left text (Hebrew,
+	// Arabic), which the typesetter, laying words out left to right,
+	// would draw backwards.
+	ErrDirection = errors.New("right-to-left text, which the PDF typesetter cannot lay out")
 	// ErrVersion: a layout version this leaktrace does not know.
 	ErrVersion = errors.New("unknown layout version")
 	// ErrFormat: a document format the typesetter does not handle.
@@ -160,9 +165,20 @@ func NewPlan(set *marks.Set, title string, version int) (*Plan, error) {
 	if err := t.check(title, sansBold, "the title"); err != nil {
 		return nil, err
 	}
-	t.y = margin + titleSize
-	t.p.decors = append(t.p.decors, decor{page: 1, x: margin, y: t.y, st: sansBold, size: titleSize, text: clean(title)})
-	t.y += 10
+	// The title, broken between words onto lines of the text block's
+	// width (a word wider than that stands alone); none when empty.
+	t.y = margin
+	if lines := t.titleLines(title); len(lines) > 0 {
+		for i, l := range lines {
+			if i > 0 {
+				t.y += titleSize * 1.2
+			} else {
+				t.y += titleSize
+			}
+			t.p.decors = append(t.p.decors, decor{page: 1, x: margin, y: t.y, st: sansBold, size: titleSize, text: l})
+		}
+		t.y += 10
+	}
 	var err error
 	switch set.Doc.Format() {
 	case "txt":
@@ -252,12 +268,65 @@ func (t *typesetter) advance(leading float64) {
 	t.y += leading
 }
 
-// check fails when a face can't draw a character of s.
+// titleLines breaks the title into lines that fit the text block:
+// between words, and inside a word wider than a line (a file name).
+func (t *typesetter) titleLines(title string) []string {
+	fits := func(s string) bool {
+		w, _, _ := faces[sansBold].width(s, titleSize)
+		return w <= textW
+	}
+	var out []string
+	cur := ""
+	for _, w := range strings.Fields(clean(title)) {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && !fits(next) {
+			out = append(out, cur)
+			next = w
+		}
+		for !fits(next) {
+			rs := []rune(next)
+			n := len(rs) - 1
+			for n > 1 && !fits(string(rs[:n])) {
+				n--
+			}
+			out = append(out, string(rs[:n]))
+			next = string(rs[n:])
+		}
+		cur = next
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// check fails when a face can't draw a character of s, or s holds
+// right-to-left text.
 func (t *typesetter) check(s string, st style, where string) error {
 	if _, r, ok := faces[st].width(clean(s), 10); !ok {
 		return fmt.Errorf("%w: %q (U+%04X) in %s", ErrGlyph, r, r, where)
 	}
+	if r, ok := rightToLeft(s); ok {
+		return fmt.Errorf("%w: %q (U+%04X) in %s", ErrDirection, r, r, where)
+	}
 	return nil
+}
+
+// rightToLeft returns the first strong right-to-left letter of s
+// (bidirectional class R or AL), if any.
+func rightToLeft(s string) (rune, bool) {
+	for _, r := range s {
+		if r < 0x0590 {
+			continue
+		}
+		if p, _ := bidi.LookupRune(r); p.Class() == bidi.R || p.Class() == bidi.AL {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // clean drops what is never drawn: format characters (zero-width marks)
@@ -385,12 +454,18 @@ func (t *typesetter) boxes(bl *block) ([]box, []bool, error) {
 				if !ok {
 					return nil, nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrGlyph, bad, bad, s.text)
 				}
+				if bad, ok := rightToLeft(s.text); ok {
+					return nil, nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrDirection, bad, bad, s.text)
+				}
 				wm := w
 				if s.point >= 0 {
 					for _, v := range t.p.set.Points[s.point].Variants {
 						vw, bad, ok := f.width(clean(v), r.size)
 						if !ok {
 							return nil, nil, fmt.Errorf("%w: %q (U+%04X) in the variant %q", ErrGlyph, bad, bad, v)
+						}
+						if bad, ok := rightToLeft(v); ok {
+							return nil, nil, fmt.Errorf("%w: %q (U+%04X) in the variant %q", ErrDirection, bad, bad, v)
 						}
 						wm = max(wm, vw)
 					}

@@ -41,6 +41,11 @@ var (
 	ErrNoPdftotext = errors.New("pdftotext (poppler-utils) is not installed")
 	// ErrUnreadable: pdftotext could not read the PDF, or took too long.
 	ErrUnreadable = errors.New("PDF could not be read")
+	// ErrNoText: the PDF has pages but no text on them, as a scan's
+	// pictures of pages have.
+	ErrNoText = errors.New("the PDF has no text layer")
+	// ErrPassword: the PDF is encrypted with a password it doesn't give.
+	ErrPassword = errors.New("the PDF is protected by a password")
 )
 
 // IsPDF reports whether data starts like a PDF: "%PDF-" within its
@@ -50,7 +55,8 @@ func IsPDF(data []byte) bool {
 }
 
 // Read returns a PDF's text, its words' boxes page by page (in points,
-// Ink false, Sigma 0), each page's Source "page N".
+// Ink false, Sigma 0), each page's Source "page N". A PDF without a
+// word on any page (pictures of pages) is [ErrNoText].
 func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 	if len(data) > MaxSize {
 		return "", nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, len(data))
@@ -76,7 +82,8 @@ func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-q", "-bbox-layout", "-enc", "UTF-8", f.Name(), "-")
+	// Without -q: on failure, pdftotext's messages say why.
+	cmd := exec.CommandContext(ctx, bin, "-bbox-layout", "-enc", "UTF-8", f.Name(), "-")
 	var out limitedBuffer
 	out.limit = maxOutput
 	var stderr bytes.Buffer
@@ -85,16 +92,26 @@ func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 		if ctx.Err() != nil {
 			return "", nil, fmt.Errorf("%w: pdftotext took longer than %v", ErrUnreadable, Timeout)
 		}
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 200 {
-			msg = msg[:200]
+		if strings.Contains(stderr.String(), "Incorrect password") {
+			return "", nil, ErrPassword
 		}
-		return "", nil, fmt.Errorf("%w: pdftotext: %v %s", ErrUnreadable, err, msg)
+		msg := strings.Join(strings.Fields(stderr.String()), " ")
+		if len(msg) > 200 {
+			msg = strings.ToValidUTF8(msg[:200], "") + "…"
+		}
+		if msg != "" {
+			msg = ": " + msg
+		}
+		return "", nil, fmt.Errorf("%w: pdftotext: %v%s", ErrUnreadable, err, msg)
 	}
 	if out.over {
 		return "", nil, fmt.Errorf("%w: pdftotext printed more than %d MiB", ErrUnreadable, maxOutput>>20)
 	}
-	return Parse(out.Bytes())
+	text, pages, err := Parse(out.Bytes())
+	if err == nil && strings.TrimSpace(text) == "" {
+		return "", nil, fmt.Errorf("%w (%d pages, no words on them)", ErrNoText, len(pages))
+	}
+	return text, pages, err
 }
 
 // limitedBuffer keeps at most limit bytes and notes whether more came.

@@ -36,7 +36,13 @@ func (s *Service) Layout(m *leaktrace.Marker) (*layout.Plan, error) {
 	if ok {
 		return p, nil
 	}
-	p, err := layout.NewPlan(m.Set(), d.Title, layout.Version1)
+	// Registered without a title, a document is titled by its file
+	// name; its copy is titled as the document titles itself.
+	title := d.Title
+	if title == d.Filename {
+		title = layout.DocumentTitle(m.Set(), title)
+	}
+	p, err := layout.NewPlan(m.Set(), title, layout.Version1)
 	if err != nil {
 		return nil, fmt.Errorf("typesetting %q: %w", d.ID, err)
 	}
@@ -86,7 +92,9 @@ func (s *Service) pdfRenderer(ctx context.Context, m *leaktrace.Marker, opt Issu
 				return nil, err
 			}
 			po.Footer = "Issued to " + r
-			if rec.Name != "" {
+			// A name the fonts can't draw, or written right to left,
+			// gives way to the id alone.
+			if rec.Name != "" && layout.Drawable(rec.Name) {
 				po.Footer = "Issued to " + rec.Name + " (" + r + ")"
 			}
 		}
