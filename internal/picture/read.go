@@ -3,6 +3,7 @@ package picture
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/leaktrace/leaktrace/internal/layout"
@@ -29,6 +30,10 @@ func Read(ctx context.Context, data []byte, name string) (text string, pages []l
 	// and then it finds next to no lines. The edges are always measured
 	// on the flattened picture, in the same coordinates.
 	flat := flatten(g)
+	if angle, ok := skewAngle(flat); ok && math.Abs(angle)*180/math.Pi >= minSkew {
+		g = rotate(g, angle, paperLevel(g))
+		flat = rotate(flat, angle, 1)
+	}
 	var (
 		outs [2]string
 		errs [2]error
