@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/leaktrace/leaktrace"
@@ -42,7 +43,7 @@ func DefaultFraction(atk string) float64 {
 // CheckPDFAttack reports whether atk is an attack on PDF copies.
 func CheckPDFAttack(atk string) error {
 	if !slices.Contains(PDFAttacks(), atk) {
-		return fmt.Errorf("unknown attack %q on PDF copies (known: %v)", atk, PDFAttacks())
+		return fmt.Errorf("unknown attack %q on PDF copies (known: %s)", atk, strings.Join(PDFAttacks(), ", "))
 	}
 	return nil
 }
