@@ -1,8 +1,15 @@
 package service
 
 import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"sync"
+
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/trace"
 )
@@ -42,8 +49,9 @@ func (s *Service) Capacity(id string, a *leaktrace.Analysis) *leaktrace.Capacity
 }
 
 // addSteps is how many steps AddDocument reports: finding points,
-// indexing, one capacity estimate per attack, saving.
-var addSteps = 3 + len(survivals)
+// indexing, one capacity estimate per attack, the layout channel's,
+// saving.
+var addSteps = 4 + len(survivals)
 
 // capacity is Capacity, calling step(0) before the first estimate and
 // step(k) after the k-th.
@@ -68,4 +76,125 @@ func (s *Service) capacity(id string, a *leaktrace.Analysis, step func(done int)
 		step(done)
 	}
 	return cp
+}
+
+// Capacity of the layout channel.
+
+// layoutReadings model how pictures of a PDF copy show its layout points,
+// for capacity estimates (see trace.LayoutReading): the read rate, bit
+// error rate and mean η of layout points on whole pages damaged as each
+// picture attack damages them, measured on random readers' copies of two
+// FOMC minutes and two State of the Union addresses of the test corpus
+// by
+//
+//	scripts/layout-ber -trials 2 -frame 1 -attacks photo,photo-hard,screenshot,print-scan
+//
+// (docs/robustness.md, "Layout bit errors"). Whole pages, so that the
+// read rate is that of the points in frame: a picture showing part of a
+// page reads the points of that part as well as a whole page's.
+var layoutReadings = map[string]trace.LayoutReading{
+	"photo":      {ReadRate: 0.73, BER: 0.021, Eta: 0.039},
+	"photo-hard": {ReadRate: 0.70, BER: 0.084, Eta: 0.058},
+	"screenshot": {ReadRate: 0.985, BER: 0.0088, Eta: 0.027},
+	"print-scan": {ReadRate: 1.0, BER: 0.0034, Eta: 0.012},
+}
+
+// LayoutAttacks are the picture attacks a layout capacity covers, in
+// report order.
+var LayoutAttacks = []string{"photo", "photo-hard", "screenshot", "print-scan"}
+
+// layoutCapacity takes a document as its PDF copies are typeset (plan)
+// and estimates, with the layout code key derives
+// for document id, how much of a page a picture of a copy must show under
+// each picture attack. It sets cp.Layout, and cp.PagesNeeded when the
+// document can be typeset.
+func layoutCapacity(key code.Key, id string, plan *layout.Plan, cp *leaktrace.Capacity) {
+	per := make([]int, plan.Pages())
+	for p := range per {
+		per[p] = plan.PointsOnPage(p + 1)
+	}
+	lc := &leaktrace.LayoutCapacity{Version: plan.Version, Pages: plan.Pages(), Points: plan.NumPoints(), FullPage: fullPage(per)}
+	if len(per) > 0 {
+		sorted := slices.Clone(per)
+		slices.Sort(sorted)
+		lc.PerPage = &leaktrace.Spread{Min: sorted[0], Median: sorted[len(sorted)/2], Max: sorted[len(sorted)-1]}
+	}
+	cp.Layout = lc
+	cp.PagesNeeded = map[string]*float64{}
+	code := trace.NewLayoutCode(key, id, plan.Version, plan.Specs(), plan.Delta())
+	// The estimates are independent (the code is only read): one per
+	// attack, side by side.
+	needed := make([]int, len(LayoutAttacks))
+	var wg sync.WaitGroup
+	for i, atk := range LayoutAttacks {
+		wg.Go(func() { needed[i] = code.PointsNeeded(CapacityRecipients, DefaultEpsilon, layoutReadings[atk]) })
+	}
+	wg.Wait()
+	for i, atk := range LayoutAttacks {
+		cp.PagesNeeded[atk] = nil
+		if n := needed[i]; n > 0 && lc.FullPage > 0 {
+			share := math.Ceil(100*float64(n)/float64(lc.FullPage)) / 100
+			cp.PagesNeeded[atk] = &share
+		}
+	}
+}
+
+// fullPage is the layout points of a typical full page: the median over
+// the pages holding at least half as many as the fullest one (a title
+// page or the last few lines are not what a picture shows).
+func fullPage(per []int) int {
+	most := slices.Max(append([]int{0}, per...))
+	var full []int
+	for _, n := range per {
+		if n > 0 && 2*n >= most {
+			full = append(full, n)
+		}
+	}
+	if len(full) == 0 {
+		return 0
+	}
+	slices.Sort(full)
+	return full[len(full)/2]
+}
+
+// typesetCapacity is layoutCapacity for a document being registered,
+// from its analysed set: a document the fonts can't typeset gets the
+// reason instead of a figure.
+func typesetCapacity(key code.Key, id, title string, set *marks.Set, cp *leaktrace.Capacity) {
+	plan, err := layout.NewPlan(set, title, layout.Version1)
+	if err != nil {
+		cp.Layout = &leaktrace.LayoutCapacity{Version: layout.Version1, Error: err.Error()}
+		return
+	}
+	layoutCapacity(key, id, plan, cp)
+}
+
+// WithLayoutCapacity returns d's capacity with its layout channel: the
+// one stored, or for a document registered before the layout channel was
+// estimated, one estimated now (marked ComputedNow; it needs the marking
+// key). A document with no capacity stored at all is returned as it is.
+func (s *Service) WithLayoutCapacity(ctx context.Context, d *leaktrace.Document) (*leaktrace.Capacity, error) {
+	if d.Capacity == nil || d.Capacity.Layout != nil {
+		return d.Capacity, nil
+	}
+	key, err := s.markingKey(ctx, OpEstimate)
+	if err != nil {
+		return d.Capacity, err
+	}
+	cp := *d.Capacity
+	m, _, err := s.Marker(ctx, d.ID)
+	if err != nil {
+		return d.Capacity, err
+	}
+	if plan, err := s.Layout(m); err != nil {
+		// The typesetter's own words, without "typesetting ID".
+		for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
+			err = u
+		}
+		cp.Layout = &leaktrace.LayoutCapacity{Version: layout.Version1, Error: err.Error()}
+	} else {
+		layoutCapacity(key, d.ID, plan, &cp)
+	}
+	cp.Layout.ComputedNow = true
+	return &cp, nil
 }
