@@ -99,7 +99,7 @@ func layoutLines(c *leaktrace.Capacity) [][2]string {
 	if l.Error != "" {
 		return [][2]string{{"PDF copies", "cannot be typeset: " + l.Error}}
 	}
-	desc := fmt.Sprintf("%d pages, %d layout points", l.Pages, l.Points)
+	desc := count(l.Pages, "page") + ", " + count(l.Points, "layout point")
 	if l.PerPage != nil {
 		desc += fmt.Sprintf(" (per page: min %d, median %d, max %d; a full page %d)", l.PerPage.Min, l.PerPage.Median, l.PerPage.Max, l.FullPage)
 	}
