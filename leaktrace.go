@@ -116,6 +116,10 @@ type LayoutCapacity struct {
 	// Error says why the document can't be typeset as a PDF (a character
 	// the fonts can't draw); the other fields are then zero.
 	Error string `json:"error,omitempty"`
+	// NotEstimated says why the layout channel was not estimated though
+	// the document can be issued as a PDF (it is too long to typeset at
+	// registration); the other fields are then zero.
+	NotEstimated string `json:"not_estimated,omitempty"`
 	// ComputedNow marks an estimate made when it was shown, for a
 	// document registered before estimates of the layout channel were
 	// stored; it is never stored.

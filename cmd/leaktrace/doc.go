@@ -99,6 +99,9 @@ func layoutLines(c *leaktrace.Capacity) [][2]string {
 	if l.Error != "" {
 		return [][2]string{{"PDF copies", "cannot be typeset: " + l.Error}}
 	}
+	if l.NotEstimated != "" {
+		return [][2]string{{"PDF copies", "layout channel not estimated: " + l.NotEstimated}}
+	}
 	desc := count(l.Pages, "page") + ", " + count(l.Points, "layout point")
 	if l.PerPage != nil {
 		desc += fmt.Sprintf(" (per page: min %d, median %d, max %d; a full page %d)", l.PerPage.Min, l.PerPage.Median, l.PerPage.Max, l.FullPage)

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -157,10 +158,29 @@ func fullPage(per []int) int {
 	return full[len(full)/2]
 }
 
+// LayoutEstimateMaxWords is the longest document whose layout channel is
+// estimated. Typesetting a megabyte of text takes about a second and
+// 65 MB of memory, and the estimates as long again: at the 8 MiB input
+// limit (about 1,900 pages) they would double the time and memory of a
+// registration. Its PDF copies are issued and traced all the same. A
+// variable for tests.
+var LayoutEstimateMaxWords = 250_000
+
+// tooLongToEstimate is the reason given for a document over
+// LayoutEstimateMaxWords.
+func tooLongToEstimate(words int) *leaktrace.LayoutCapacity {
+	return &leaktrace.LayoutCapacity{Version: layout.Version1,
+		NotEstimated: fmt.Sprintf("%d words is longer than the %d whose layout is estimated", words, LayoutEstimateMaxWords)}
+}
+
 // typesetCapacity is layoutCapacity for a document being registered,
 // from its analysed set: a document the fonts can't typeset gets the
-// reason instead of a figure.
+// reason instead of a figure, and so does one too long to estimate.
 func typesetCapacity(key code.Key, id, title string, set *marks.Set, cp *leaktrace.Capacity) {
+	if set.Words > LayoutEstimateMaxWords {
+		cp.Layout = tooLongToEstimate(set.Words)
+		return
+	}
 	plan, err := layout.NewPlan(set, title, layout.Version1)
 	if err != nil {
 		cp.Layout = &leaktrace.LayoutCapacity{Version: layout.Version1, Error: err.Error()}
@@ -172,7 +192,8 @@ func typesetCapacity(key code.Key, id, title string, set *marks.Set, cp *leaktra
 // WithLayoutCapacity returns d's capacity with its layout channel: the
 // one stored, or for a document registered before the layout channel was
 // estimated, one estimated now (marked ComputedNow; it needs the marking
-// key). A document with no capacity stored at all is returned as it is.
+// key), or the reason it is not estimated (LayoutEstimateMaxWords). A
+// document with no capacity stored at all is returned as it is.
 func (s *Service) WithLayoutCapacity(ctx context.Context, d *leaktrace.Document) (*leaktrace.Capacity, error) {
 	if d.Capacity == nil || d.Capacity.Layout != nil {
 		return d.Capacity, nil
@@ -182,6 +203,10 @@ func (s *Service) WithLayoutCapacity(ctx context.Context, d *leaktrace.Document)
 		return d.Capacity, err
 	}
 	cp := *d.Capacity
+	if d.Words > LayoutEstimateMaxWords {
+		cp.Layout = tooLongToEstimate(d.Words)
+		return &cp, nil
+	}
 	m, _, err := s.Marker(ctx, d.ID)
 	if err != nil {
 		return d.Capacity, err

@@ -175,3 +175,29 @@ func TestLayoutCapacityOfEarlierRegistration(t *testing.T) {
 		})
 	}
 }
+
+// A document longer than LayoutEstimateMaxWords is registered without
+// typesetting it, and its capacity says so, at registration and when an
+// earlier registration is shown.
+func TestLayoutCapacityTooLong(t *testing.T) {
+	defer func(n int) { service.LayoutEstimateMaxWords = n }(service.LayoutEstimateMaxWords)
+	service.LayoutEstimateMaxWords = 1000
+	s, _ := newHome(t)
+	ctx := t.Context()
+	d, err := s.AddDocument(ctx, "sotu.txt", sotu1999(t), "sotu", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := d.Capacity.Layout
+	if l == nil || !strings.Contains(l.NotEstimated, "longer than the 1000") || l.Error != "" || l.Points != 0 || d.Capacity.PagesNeeded != nil {
+		t.Fatalf("layout capacity %+v, pages needed %v: want the reason it was not estimated", l, d.Capacity.PagesNeeded)
+	}
+	old := *d
+	cp := *d.Capacity
+	cp.Layout = nil
+	old.Capacity = &cp
+	shown, err := s.WithLayoutCapacity(ctx, &old)
+	if err != nil || shown.Layout == nil || shown.Layout.NotEstimated != l.NotEstimated || shown.PagesNeeded != nil {
+		t.Fatalf("shown %+v, %v: want the same reason", shown, err)
+	}
+}
