@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,5 +200,36 @@ func TestLayoutCapacityTooLong(t *testing.T) {
 	shown, err := s.WithLayoutCapacity(ctx, &old)
 	if err != nil || shown.Layout == nil || shown.Layout.NotEstimated != l.NotEstimated || shown.PagesNeeded != nil {
 		t.Fatalf("shown %+v, %v: want the same reason", shown, err)
+	}
+}
+
+// In a home without the marking key (an auditor's), an earlier
+// registration's layout channel can't be estimated: the stored capacity
+// is returned with an error saying what is missing.
+func TestLayoutCapacityOfEarlierRegistrationNeedsKey(t *testing.T) {
+	release := compatReleases[0]
+	src := filepath.Join("testdata", "compat", release, "home")
+	dir := filepath.Join(t.TempDir(), "home")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{service.DBFile, service.LogPubFile} {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := open(t, dir)
+	defer s.Close()
+	d, err := s.Store.Document(t.Context(), "memo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := s.WithLayoutCapacity(t.Context(), d)
+	if !errors.Is(err, service.ErrNoMarkingKey) || cp != d.Capacity {
+		t.Fatalf("without the marking key: %+v, %v; want the stored capacity and ErrNoMarkingKey", cp, err)
 	}
 }
