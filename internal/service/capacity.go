@@ -105,10 +105,9 @@ var layoutReadings = map[string]trace.LayoutReading{
 var LayoutAttacks = []string{"photo", "photo-hard", "screenshot", "print-scan"}
 
 // layoutCapacity takes a document as its PDF copies are typeset (plan)
-// and estimates, with the layout code key derives
-// for document id, how much of a page a picture of a copy must show under
-// each picture attack. It sets cp.Layout, and cp.PagesNeeded when the
-// document can be typeset.
+// and estimates, with the layout code key derives for document id, how
+// much of a full page a picture of a copy must show under each picture
+// attack, rounded up to hundredths. It sets cp.Layout and cp.PagesNeeded.
 func layoutCapacity(key code.Key, id string, plan *layout.Plan, cp *leaktrace.Capacity) {
 	per := make([]int, plan.Pages())
 	for p := range per {
@@ -122,13 +121,13 @@ func layoutCapacity(key code.Key, id string, plan *layout.Plan, cp *leaktrace.Ca
 	}
 	cp.Layout = lc
 	cp.PagesNeeded = map[string]*float64{}
-	code := trace.NewLayoutCode(key, id, plan.Version, plan.Specs(), plan.Delta())
+	lcode := trace.NewLayoutCode(key, id, plan.Version, plan.Specs(), plan.Delta())
 	// The estimates are independent (the code is only read): one per
 	// attack, side by side.
 	needed := make([]int, len(LayoutAttacks))
 	var wg sync.WaitGroup
 	for i, atk := range LayoutAttacks {
-		wg.Go(func() { needed[i] = code.PointsNeeded(CapacityRecipients, DefaultEpsilon, layoutReadings[atk]) })
+		wg.Go(func() { needed[i] = lcode.PointsNeeded(CapacityRecipients, DefaultEpsilon, layoutReadings[atk]) })
 	}
 	wg.Wait()
 	for i, atk := range LayoutAttacks {
