@@ -81,6 +81,56 @@ type Capacity struct {
 	Recipients  int             `json:"recipients"`
 	Epsilon     float64         `json:"epsilon"`
 	WordsNeeded map[string]*int `json:"words_needed"`
+	// PagesNeeded is, per picture attack on a PDF copy ("photo",
+	// "photo-hard", "screenshot", "print-scan"), the share of a full page
+	// (Layout.FullPage layout points) a picture must show for its reader
+	// to be named, from the layout channel alone; above 1, more than a
+	// page. A nil entry means no share of the document would do. It is
+	// absent when PDF copies can't be typeset (Layout.Error says why) and
+	// for documents registered before it was estimated.
+	PagesNeeded map[string]*float64 `json:"pages_needed,omitempty"`
+	// Layout describes the layout channel of the document's PDF copies.
+	Layout *LayoutCapacity `json:"layout,omitempty"`
+}
+
+// Pages returns the share of a page a picture needs under an attack, and
+// false if none is known or no share would do.
+func (c *Capacity) Pages(attack string) (float64, bool) {
+	if p := c.PagesNeeded[attack]; p != nil {
+		return *p, true
+	}
+	return 0, false
+}
+
+// LayoutCapacity is the layout channel of a document's PDF copies, under
+// one layout version: its pages and layout points.
+type LayoutCapacity struct {
+	Version int `json:"version"`
+	Pages   int `json:"pages,omitempty"`
+	Points  int `json:"points"`
+	// PerPage spreads the layout points over the pages; FullPage is the
+	// points of a typical full page, the median over the pages holding at
+	// least half as many as the fullest one.
+	PerPage  *Spread `json:"points_per_page,omitempty"`
+	FullPage int     `json:"full_page,omitempty"`
+	// Error says why the document can't be typeset as a PDF (a character
+	// the fonts can't draw); the other fields are then zero.
+	Error string `json:"error,omitempty"`
+	// NotEstimated says why the layout channel was not estimated though
+	// the document can be issued as a PDF (it is too long to typeset at
+	// registration); the other fields are then zero.
+	NotEstimated string `json:"not_estimated,omitempty"`
+	// ComputedNow marks an estimate made when it was shown, for a
+	// document registered before estimates of the layout channel were
+	// stored; it is never stored.
+	ComputedNow bool `json:"computed_now,omitempty"`
+}
+
+// Spread is the least, median and greatest of some counts.
+type Spread struct {
+	Min    int `json:"min"`
+	Median int `json:"median"`
+	Max    int `json:"max"`
 }
 
 // Words returns the words needed under an attack, and false if no length

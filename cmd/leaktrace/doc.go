@@ -88,6 +88,39 @@ func capacityLine(c *leaktrace.Capacity) string {
 	return strings.Join(parts, ", ")
 }
 
+// layoutLines describes the layout channel of a document's PDF copies
+// and the share of a page a picture must show, as labelled lines; none
+// when its capacity holds no layout estimate.
+func layoutLines(c *leaktrace.Capacity) [][2]string {
+	if c == nil || c.Layout == nil {
+		return nil
+	}
+	l := c.Layout
+	if l.Error != "" {
+		return [][2]string{{"PDF copies", "cannot be typeset: " + l.Error}}
+	}
+	if l.NotEstimated != "" {
+		return [][2]string{{"PDF copies", "layout channel not estimated: " + l.NotEstimated}}
+	}
+	desc := count(l.Pages, "page") + ", " + count(l.Points, "layout point")
+	if l.PerPage != nil {
+		desc += fmt.Sprintf(" (per page: min %d, median %d, max %d; a full page %d)", l.PerPage.Min, l.PerPage.Median, l.PerPage.Max, l.FullPage)
+	}
+	var parts []string
+	for _, a := range service.LayoutAttacks {
+		if p, ok := c.Pages(a); ok {
+			parts = append(parts, fmt.Sprintf("%s %.2f", a, p))
+		} else {
+			parts = append(parts, a+" —")
+		}
+	}
+	need := strings.Join(parts, ", ") + " (share of a full page, from the layout marks alone)"
+	if l.ComputedNow {
+		need += "; estimated now, not stored when the document was registered"
+	}
+	return [][2]string{{"PDF copies", desc}, {"page a picture needs", need}}
+}
+
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -189,6 +222,9 @@ the README for the file's format); the report shows what they gain.`,
 			fmt.Fprintf(a.stdout, "added %s: %d words, %d variation points (%s)\n", termSafe(d.ID), d.Words, d.Marks.Total, channelSummary(d.Marks))
 			if d.Capacity != nil {
 				fmt.Fprintf(a.stdout, "words a leak needs to name its reader among %d (ε = %g): %s\n", d.Capacity.Recipients, d.Capacity.Epsilon, capacityLine(d.Capacity))
+			}
+			for _, l := range layoutLines(d.Capacity) {
+				fmt.Fprintf(a.stdout, "%s: %s\n", l[0], termSafe(l[1]))
 			}
 			for _, l := range registrationLines(d) {
 				fmt.Fprintln(a.stdout, l)
@@ -314,9 +350,20 @@ func (a *app) docShowCommand() *cobra.Command {
 				return err
 			}
 			n := len(copies)
+			// A document registered before the layout channel's capacity
+			// was stored gets it estimated now, when the key allows.
+			var notes []string
+			if cp, err := s.WithLayoutCapacity(cmd.Context(), d); err != nil {
+				notes = append(notes, fmt.Sprintf("the capacity of %s's PDF copies was not stored when it was registered, and can't be estimated now: %v", d.ID, err))
+			} else {
+				shown := *d
+				shown.Capacity = cp
+				d = &shown
+			}
 			if asJSON {
 				j := toDocJSON(d)
 				j.Copies = &n
+				j.Warnings = append(j.Warnings, notes...)
 				return writeJSON(a.stdout, j)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
@@ -335,6 +382,9 @@ func (a *app) docShowCommand() *cobra.Command {
 			if d.Capacity != nil {
 				fmt.Fprintf(tw, "words a leak needs:\t%s (to name 9 readers in 10 among %d, ε = %g)\n", capacityLine(d.Capacity), d.Capacity.Recipients, d.Capacity.Epsilon)
 			}
+			for _, l := range layoutLines(d.Capacity) {
+				fmt.Fprintf(tw, "%s:\t%s\n", l[0], termSafe(l[1]))
+			}
 			for _, l := range registrationLines(d) {
 				k, v, _ := strings.Cut(l, ": ")
 				fmt.Fprintf(tw, "%s:\t%s\n", k, v)
@@ -343,7 +393,7 @@ func (a *app) docShowCommand() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			for _, w := range capacityWarnings(d) {
+			for _, w := range append(capacityWarnings(d), notes...) {
 				fmt.Fprintf(a.stdout, "warning: %s\n", termSafe(w))
 			}
 			return nil

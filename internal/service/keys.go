@@ -99,6 +99,7 @@ const (
 	OpAddRecipients Op = "registering readers"
 	OpIssue         Op = "issuing a copy"
 	OpTrace         Op = "tracing a leak"
+	OpEstimate      Op = "estimating a document's capacity"
 )
 
 // keyNeeds is the one table of key roles: which key each operation needs,
@@ -106,6 +107,7 @@ const (
 var keyNeeds = map[Op]struct{ marking, log string }{
 	OpAddDocument:   {marking: "a document's capacity is estimated with the code the key derives", log: "every registration is recorded in the custody log"},
 	OpAddRecipients: {log: "every new reader is recorded in the custody log"},
+	OpEstimate:      {marking: "a document's capacity is estimated with the code the key derives"},
 	OpIssue:         {marking: "copies are derived from it", log: "every copy is recorded in the custody log before it is written"},
 	OpTrace:         {marking: "the marks in a leak are read with it", log: "every trace is recorded in the custody log"},
 }
