@@ -45,6 +45,20 @@ func TestUndrawableCharacterIsAnError(t *testing.T) {
 	}
 }
 
+// TestNonBreakingHyphenIsDrawn: the non-breaking hyphen (U+2011), which
+// the fonts lack, is drawn as a hyphen rather than refused (FOMC minutes
+// use it), and no line breaks at it.
+func TestNonBreakingHyphenIsDrawn(t *testing.T) {
+	p, err := plan(t, "memo.txt", "The well\u2011known result holds for the long\u2011run rate of growth in this quarter.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Join(p.lineTexts(), "\n")
+	if !strings.Contains(lines, "well-known") || !strings.Contains(lines, "long-run") || strings.ContainsRune(lines, '\u2011') {
+		t.Errorf("lines = %q, want the hyphens drawn as -", lines)
+	}
+}
+
 func TestUnknownVersion(t *testing.T) {
 	doc, _ := format.Parse("a.txt", []byte("some words here\n"))
 	if _, err := NewPlan(marks.Find(doc), "T", 2); !errors.Is(err, ErrVersion) {

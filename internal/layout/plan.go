@@ -332,7 +332,9 @@ func rightToLeft(s string) (rune, bool) {
 // clean drops what is never drawn: format characters (zero-width marks)
 // and controls, with tabs made spaces.
 func clean(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || unicode.Is(unicode.Cf, r) }) {
+	if !strings.ContainsFunc(s, func(r rune) bool {
+		return r < 0x20 || r == 0x7f || r == '\u2011' || unicode.Is(unicode.Cf, r)
+	}) {
 		return s
 	}
 	var b strings.Builder
@@ -340,6 +342,10 @@ func clean(s string) string {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			b.WriteByte(' ')
+		case r == '\u2011':
+			// The non-breaking hyphen, which the fonts lack, is drawn
+			// as the hyphen it looks like; lines never break at either.
+			b.WriteByte('-')
 		case r < 0x20 || r == 0x7f || unicode.Is(unicode.Cf, r):
 		default:
 			b.WriteRune(r)
@@ -397,7 +403,7 @@ func (t *typesetter) boxes(bl *block) ([]box, []bool, error) {
 			if r < 0x20 || r == 0x7f || unicode.Is(unicode.Cf, r) {
 				continue
 			}
-			add(st, size, string(r), -1)
+			add(st, size, clean(string(r)), -1)
 		}
 	}
 	pi := 0
