@@ -70,6 +70,10 @@ func TestSniff(t *testing.T) {
 		{[]byte("%PDF-1.7\n"), "pdf"},
 		{[]byte("\xef\xbb\xbf%PDF-1.4\n"), "pdf"},
 		{[]byte("Dear reader,\n"), ""},
+		{[]byte("\n  %PDF-1.4\n"), "pdf"},
+		{[]byte("\x00\x05\x16\x07binary junk %PDF-1.3\n"), "pdf"},
+		// A pasted leak that quotes the header is text, as it always was.
+		{[]byte("The attachment began\nwith %PDF-1.7 and nothing else.\n"), ""},
 		{[]byte("GIF89a"), ""},
 		{nil, ""},
 		{[]byte("\x89PN"), ""},

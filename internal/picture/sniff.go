@@ -1,6 +1,9 @@
 package picture
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // Sniff names the format of data from its first bytes: "png", "jpeg",
 // "tiff", "pdf", or "" for anything else.
@@ -19,15 +22,21 @@ func Sniff(data []byte) string {
 }
 
 // pdfHead skips what PDF readers tolerate before the header: a byte
-// order mark and up to 1024 bytes of junk (the header must start within
-// the first 1024 bytes).
+// order mark, white space, and up to 1024 bytes of binary junk (the
+// header must start within the first 1024 bytes). Text before it is not
+// junk: a pasted leak that quotes "%PDF-" is text, as it always was.
 func pdfHead(data []byte) []byte {
 	head := data
 	if len(head) > 1024+5 {
 		head = head[:1024+5]
 	}
-	if i := bytes.Index(head, []byte("%PDF-")); i >= 0 {
-		return data[i:]
+	i := bytes.Index(head, []byte("%PDF-"))
+	if i < 0 {
+		return nil
 	}
-	return nil
+	junk := bytes.TrimLeft(bytes.TrimPrefix(data[:i], []byte("\xEF\xBB\xBF")), " \t\r\n")
+	if len(junk) > 0 && utf8.Valid(junk) && bytes.IndexByte(junk, 0) < 0 {
+		return nil
+	}
+	return data[i:]
 }

@@ -37,7 +37,43 @@ const (
 	etaFloor      = 0.01
 	etaFloorExact = 0.001
 	etaErase      = 0.4
+	// inconsistent is how far from ±δ, as a share of δ, beyond four
+	// standard errors, a reading may lie and still be read as a mark.
+	inconsistent = 0.1
+	// exactSpread is the largest spread of a PDF page's exact readings
+	// around ±δ (rms, pt) that is taken for glyph positions as written:
+	// a PDF's own positions are rounded to 1/100 pt. A text layer an OCR
+	// program made is far more spread, and its page's spread becomes its
+	// readings' standard error.
+	exactSpread = 0.02
 )
+
+// calibrateExact gives the exact readings (σ = 0) of each page whose
+// readings lie farther from ±δ than a PDF's positions allow the spread
+// they show as their standard error. It depends on the measurements
+// alone.
+func calibrateExact(obs []layout.Observation, delta float64) []layout.Observation {
+	sq := map[string]float64{}
+	n := map[string]int{}
+	for _, o := range obs {
+		if o.Sigma == 0 && !math.IsNaN(o.Shift) && !math.IsInf(o.Shift, 0) {
+			d := math.Abs(o.Shift) - delta
+			sq[o.Source] += d * d
+			n[o.Source]++
+		}
+	}
+	out := make([]layout.Observation, len(obs))
+	copy(out, obs)
+	for i, o := range out {
+		if o.Sigma != 0 || n[o.Source] == 0 {
+			continue
+		}
+		if r := math.Sqrt(sq[o.Source] / float64(n[o.Source])); r > exactSpread {
+			out[i].Sigma = r
+		}
+	}
+	return out
+}
 
 // FromLayout turns a measured layout point into an observation. ok is
 // false when the point is erased: no usable shift, or a misread
@@ -48,6 +84,11 @@ func FromLayout(o layout.Observation, delta float64) (obs Observation, ok bool) 
 		return Observation{}, false
 	}
 	var e float64
+	if math.Abs(math.Abs(s)-delta) > 4*sigma+inconsistent*delta {
+		// Neither mark would read so: two colluders' exact readings
+		// pooled to nothing, or a word the plan does not place there.
+		return Observation{}, false
+	}
 	if sigma == 0 {
 		e = etaFloorExact
 	} else {
@@ -159,7 +200,7 @@ func joinSources(s []string) string { return strings.Join(s, sourceSep) }
 // unreadable. It must be called before Score, at most once.
 func (m *Match) AddLayout(lc *LayoutCode, measured []layout.Observation) {
 	m.layout = lc
-	for _, o := range CombineLayout(measured) {
+	for _, o := range CombineLayout(calibrateExact(measured, lc.Delta)) {
 		if o.Point < 0 || o.Point >= lc.Points {
 			continue
 		}

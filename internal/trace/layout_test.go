@@ -27,6 +27,10 @@ func TestFromLayout(t *testing.T) {
 		{-0.2, 0.4, true, 0, 1 / (1 + math.Exp(2*0.2*0.5/0.16))},
 		{0.01, 0.4, false, 0, 0},        // η ≈ 0.48: erased
 		{math.NaN(), 0.3, false, 0, 0},  // unmeasured
+		{0.02, 0, false, 0, 0},          // exact, but no mark reads so (colluders' PDFs pooled): erased
+		{0.9, 0, false, 0, 0},           // exact, but twice the shift: not a mark
+		{0.54, 0, true, 1, 0.001},       // within the positions' rounding
+		{1.9, 0.3, false, 0, 0},         // far beyond either mark and the noise: erased
 		{0.5, math.Inf(1), false, 0, 0}, // unmeasurable
 	} {
 		o, ok := trace.FromLayout(layout.Observation{Point: 7, Shift: c.shift, Sigma: c.sigma, Source: "p.png"}, delta)
@@ -40,6 +44,51 @@ func TestFromLayout(t *testing.T) {
 		if o.Point != 7 || !o.Layout || o.Source != "p.png" || len(o.Symbols) != 1 || o.Symbols[0] != c.sym || math.Abs(o.Eta-c.eta) > 1e-12 {
 			t.Errorf("shift %g σ %g: %+v, want symbol %d η %g", c.shift, c.sigma, o, c.sym, c.eta)
 		}
+	}
+}
+
+// TestOCRTextLayerIsNotExact: a PDF whose text layer an OCR program made
+// gives jittery word boxes; its page's spread around ±δ becomes its
+// readings' standard error, instead of their being taken as exact.
+func TestOCRTextLayerIsNotExact(t *testing.T) {
+	const delta = 0.35
+	rng := rand.New(rand.NewPCG(5, 5))
+	var exact, ocr []layout.Observation
+	for i := range 200 {
+		sign := float64(2*rng.IntN(2) - 1)
+		exact = append(exact, layout.Observation{Point: i, Shift: sign * (delta + 0.004*rng.NormFloat64()), Source: "copy.pdf page 1"})
+		ocr = append(ocr, layout.Observation{Point: i, Shift: sign*delta + 0.4*rng.NormFloat64(), Source: "scan.pdf page 1"})
+	}
+	for _, o := range trace.CalibrateExactForTest(exact, delta) {
+		if o.Sigma != 0 {
+			t.Fatalf("a PDF's own positions got σ %g", o.Sigma)
+		}
+	}
+	cal := trace.CalibrateExactForTest(ocr, delta)
+	var n, wrong int
+	var etaSum float64
+	for i, o := range cal {
+		if o.Sigma < 0.2 {
+			t.Fatalf("an OCR text layer's reading kept σ %g", o.Sigma)
+		}
+		ob, ok := trace.FromLayout(o, delta)
+		if !ok {
+			continue
+		}
+		n++
+		etaSum += ob.Eta
+		if (ob.Symbols[0] == 1) != (exact[i].Shift > 0) {
+			wrong++
+		}
+	}
+	// The readings' misread probabilities are what their noise makes
+	// them, not the 0.001 of exact positions, and the misreadings they
+	// predict are about the misreadings there are.
+	if mean := etaSum / float64(n); mean < 0.05 {
+		t.Errorf("mean η %.3f over %d jittery readings, want ≥ 0.05", mean, n)
+	}
+	if float64(wrong) > 1.5*etaSum+3*math.Sqrt(etaSum)+2 {
+		t.Errorf("%d of %d readings misread, expected about %.1f", wrong, n, etaSum)
 	}
 }
 

@@ -1,0 +1,4 @@
+package trace
+
+// CalibrateExactForTest exposes calibrateExact to the external tests.
+var CalibrateExactForTest = calibrateExact
