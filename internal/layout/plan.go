@@ -11,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/marks"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/bidi"
 )
 
@@ -18,6 +19,8 @@ import (
 // this file (page, margins, fonts and sizes, leading, the break rules,
 // where layout points go and Delta) belongs to it: a copy issued under
 // version 1 is typeset the same way by every later leaktrace.
+// TestVersion1IsPinned holds version 1's PDFs of fixed documents to
+// their SHA-256s; a change that moves them needs a new version.
 const Version1 = 1
 
 // Errors.
@@ -333,7 +336,7 @@ func rightToLeft(s string) (rune, bool) {
 // and controls, with tabs made spaces.
 func clean(s string) string {
 	if !strings.ContainsFunc(s, func(r rune) bool {
-		return r < 0x20 || r == 0x7f || r == '\u2011' || unicode.Is(unicode.Cf, r)
+		return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2011' || unicode.Is(unicode.Cf, r)
 	}) {
 		return s
 	}
@@ -342,6 +345,13 @@ func clean(s string) string {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			b.WriteByte(' ')
+		case r >= 0x80 && r <= 0x9f:
+			// A C1 control in text is a Windows-1252 character decoded
+			// as Latin-1 (U+0092 for ’): it is drawn as that character,
+			// and dropped where Windows-1252 has none.
+			if c := charmap.Windows1252.DecodeByte(byte(r)); c != utf8.RuneError && c >= 0xa0 {
+				b.WriteRune(c)
+			}
 		case r == '\u2011':
 			// The non-breaking hyphen, which the fonts lack, is drawn
 			// as the hyphen it looks like; lines never break at either.
