@@ -211,8 +211,9 @@ func (s *Service) WithLayoutCapacity(ctx context.Context, d *leaktrace.Document)
 		return d.Capacity, err
 	}
 	if plan, err := s.Layout(m); err != nil {
-		// The typesetter's own words, without "typesetting ID".
-		for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
+		// The typesetter's own words, without "typesetting ID": one
+		// layer, which keeps the character it could not draw.
+		if u := errors.Unwrap(err); u != nil {
 			err = u
 		}
 		cp.Layout = &leaktrace.LayoutCapacity{Version: layout.Version1, Error: err.Error()}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,13 +116,13 @@ func TestLayoutCapacityFewerPointsPerPageNeedMoreOfAPage(t *testing.T) {
 // says why its PDF copies can't be typeset instead of giving a figure.
 func TestLayoutCapacityUntypesettable(t *testing.T) {
 	s, _ := newHome(t)
-	text := strings.Repeat("The ten\u2011year yield fell as the Committee met and weighed the outlook. ", 40)
+	text := strings.Repeat("The yield fell in 北京 as the Committee met and weighed the outlook. ", 40)
 	d, err := s.AddDocument(t.Context(), "hyphen.txt", []byte(text), "hyphen", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	l := d.Capacity.Layout
-	if l == nil || !strings.Contains(l.Error, "U+2011") || d.Capacity.PagesNeeded != nil {
+	if l == nil || !strings.Contains(l.Error, "U+5317") || d.Capacity.PagesNeeded != nil {
 		t.Fatalf("capacity %+v, layout %+v: want the reason the fonts can't typeset it, and no figure", d.Capacity, l)
 	}
 	if _, ok := d.Capacity.Words("paste"); !ok {
@@ -231,5 +232,46 @@ func TestLayoutCapacityOfEarlierRegistrationNeedsKey(t *testing.T) {
 	cp, err := s.WithLayoutCapacity(t.Context(), d)
 	if !errors.Is(err, service.ErrNoMarkingKey) || cp != d.Capacity {
 		t.Fatalf("without the marking key: %+v, %v; want the stored capacity and ErrNoMarkingKey", cp, err)
+	}
+}
+
+// The capacity doc add reports is that of the PDF copies as they are
+// typeset: a Markdown document registered without a title, which opens
+// with its heading, is titled by that heading alone in its copies, and
+// so in its estimate (with its file name as a title besides, the pages
+// would break elsewhere).
+func TestLayoutCapacityIsTheCopies(t *testing.T) {
+	s, _ := newHome(t)
+	ctx := t.Context()
+	var md strings.Builder
+	md.WriteString("# The State of the Union\n\n")
+	for _, para := range strings.Split(string(sotu1999(t)), "\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			md.WriteString(para + "\n\n")
+		}
+	}
+	d, err := s.AddDocument(ctx, "speech.md", []byte(md.String()), "speech", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := s.Marker(ctx, "speech")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.Layout(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc := d.Capacity.Layout
+	if lc == nil || lc.Pages != plan.Pages() || lc.Points != plan.NumPoints() {
+		t.Fatalf("estimate %+v, copies: %d pages, %d points", lc, plan.Pages(), plan.NumPoints())
+	}
+	per := make([]int, plan.Pages())
+	for p := range per {
+		per[p] = plan.PointsOnPage(p + 1)
+	}
+	slices.Sort(per)
+	if lc.PerPage.Min != per[0] || lc.PerPage.Max != per[len(per)-1] || lc.PerPage.Median != per[len(per)/2] {
+		t.Errorf("estimate per page %+v, copies' pages %v", *lc.PerPage, per)
 	}
 }

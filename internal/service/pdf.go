@@ -9,6 +9,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/layout"
+	"github.com/leaktrace/leaktrace/internal/marks"
 )
 
 // ErrIssueFormat: a copy format leaktrace does not issue.
@@ -36,13 +37,7 @@ func (s *Service) Layout(m *leaktrace.Marker) (*layout.Plan, error) {
 	if ok {
 		return p, nil
 	}
-	// Registered without a title, a document is titled by its file
-	// name; its copy is titled as the document titles itself.
-	title := d.Title
-	if title == d.Filename {
-		title = layout.DocumentTitle(m.Set(), title)
-	}
-	p, err := layout.NewPlan(m.Set(), title, layout.Version1)
+	p, err := layout.NewPlan(m.Set(), copyTitle(d.Title, d.Filename, m.Set()), layout.Version1)
 	if err != nil {
 		return nil, fmt.Errorf("typesetting %q: %w", d.ID, err)
 	}
@@ -108,4 +103,14 @@ func (s *Service) pdfRenderer(ctx context.Context, m *leaktrace.Marker, opt Issu
 		}
 		return buf.Bytes(), nil
 	}, nil
+}
+
+// copyTitle is the title a PDF copy is typeset with. Registered without a
+// title, a document is titled by its file name; its copy is titled as the
+// document titles itself (an email's subject, a Markdown heading).
+func copyTitle(title, filename string, set *marks.Set) string {
+	if title == filename {
+		return layout.DocumentTitle(set, title)
+	}
+	return title
 }
