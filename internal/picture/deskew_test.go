@@ -89,3 +89,24 @@ func TestReadTurnedPage(t *testing.T) {
 		}
 	}
 }
+
+func TestReduce(t *testing.T) {
+	g := newPlane(10, 7)
+	for i := range g.p {
+		g.p[i] = float32(i%10) / 10
+	}
+	if reduce(g, 70) != g {
+		t.Error("a picture within the limit is not reduced")
+	}
+	r := reduce(g, 20) // 5×3 at factor 2
+	if r.w != 5 || r.h != 3 {
+		t.Fatalf("reduced to %dx%d, want 5x3", r.w, r.h)
+	}
+	// Each pixel is the mean of its block: columns 2x and 2x+1.
+	for x := 0; x < r.w; x++ {
+		want := (float32(2*x) + float32(2*x+1)) / 20
+		if d := r.p[r.w+x] - want; d > 1e-6 || d < -1e-6 {
+			t.Errorf("pixel %d = %g, want %g", x, r.p[r.w+x], want)
+		}
+	}
+}
