@@ -2,6 +2,7 @@ package attack
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 )
@@ -51,4 +52,37 @@ func PictureAttackByName(name string) (PictureAttack, bool) {
 		return PictureAttack{}, false
 	}
 	return PictureAttacks[i], true
+}
+
+// PictureOf leaks page (1-based) of pdf through the picture attack name
+// at its defaults, except that the picture shows the share frac of the
+// page's height: the photo's frame, the screenshot's band, the scan's
+// crop.
+func PictureOf(ctx context.Context, name string, pdf []byte, page int, frac float64, rng *rand.Rand) ([]byte, error) {
+	switch name {
+	case "photo", "photo-hard":
+		opt := PhotoDefault
+		if name == "photo-hard" {
+			opt = PhotoHard
+		}
+		opt.FrameFraction = frac
+		img, err := Rasterize(ctx, pdf, page, opt.DPI)
+		if err != nil {
+			return nil, err
+		}
+		return Photo(img, rng, opt), nil
+	case "screenshot":
+		opt := DefaultScreenshotOptions
+		opt.Fraction = frac
+		return Screenshot(ctx, pdf, page, rng, opt)
+	case "print-scan":
+		opt := DefaultPrintScanOptions
+		opt.Fraction = frac
+		img, err := Rasterize(ctx, pdf, page, opt.PageDPI)
+		if err != nil {
+			return nil, err
+		}
+		return PrintScan(img, rng, opt), nil
+	}
+	return nil, fmt.Errorf("unknown picture attack %q", name)
 }

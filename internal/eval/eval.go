@@ -186,11 +186,9 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	done := 0
 	var rows []Row
 	for _, atk := range cfg.Attacks {
-		for _, c := range cfg.Colluders {
+		for _, col := range cfg.Colluders {
 			for _, w := range cfg.Words {
-				row := Row{Attack: atk, Words: w, Colluders: c, Trials: cfg.Trials, OtherKey: cfg.OtherKey}
-				var times []float64
-				identified, found := 0, 0
+				c := &cell{r: Row{Attack: atk, Words: w, Colluders: col, Trials: cfg.Trials, OtherKey: cfg.OtherKey}}
 				for t := 0; t < cfg.Trials; t++ {
 					if err := ctx.Err(); err != nil {
 						return nil, err
@@ -198,12 +196,12 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 					d := docs[t%len(docs)]
 					guilty := map[string]bool{}
 					var copies []string
-					for _, k := range rng.Perm(len(readers))[:c] {
+					for _, k := range rng.Perm(len(readers))[:col] {
 						guilty[readers[k]] = !cfg.OtherKey
 						copies = append(copies, d.copies[readers[k]])
 					}
 					base := copies[0]
-					if c > 1 {
+					if col > 1 {
 						base = attack.Collude(copies, rng)
 					}
 					leak := attack.Excerpt(base, w, rng)
@@ -217,23 +215,13 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 					if err != nil && !unreadable(err) {
 						return nil, err
 					}
-					times = append(times, float64(time.Since(start).Microseconds())/1000)
-					named, f := tally(rep, d.id, guilty, &row)
-					if named {
-						identified++
-					}
-					if f {
-						found++
-					}
+					c.add(rep, d.id, guilty, time.Since(start))
 					done++
 					if cfg.Progress != nil {
 						cfg.Progress(done, total)
 					}
 				}
-				row.Identified = float64(identified) / float64(cfg.Trials)
-				row.DocFound = float64(found) / float64(cfg.Trials)
-				row.TraceMsMedian = median(times)
-				rows = append(rows, row)
+				rows = append(rows, c.row())
 			}
 		}
 	}
@@ -292,6 +280,36 @@ func register(ctx context.Context, cfg Config, s *service.Service, readers []str
 	}
 
 	return docs, pdfDocs, nil
+}
+
+// cell gathers the trials of one row.
+type cell struct {
+	r                 Row
+	identified, found int
+	times             []float64
+}
+
+// add counts one trial's trace: its report (nil if the leak showed
+// nothing to read), the document leaked, the leakers, and how long the
+// trace took.
+func (c *cell) add(rep *service.TraceReport, id string, guilty map[string]bool, took time.Duration) {
+	c.times = append(c.times, float64(took.Microseconds())/1000)
+	named, found := tally(rep, id, guilty, &c.r)
+	if named {
+		c.identified++
+	}
+	if found {
+		c.found++
+	}
+}
+
+// row is the cell's row, its rates over its trials.
+func (c *cell) row() Row {
+	r := c.r
+	r.Identified = float64(c.identified) / float64(r.Trials)
+	r.DocFound = float64(c.found) / float64(r.Trials)
+	r.TraceMsMedian = median(c.times)
+	return r
 }
 
 // tally reads a trace's report: whether it named a leaker of document

@@ -48,38 +48,6 @@ func CheckPDFAttack(atk string) error {
 	return nil
 }
 
-// leakPicture leaks page (1-based) of a PDF copy through the picture attack
-// atk, showing the fraction frac of the page's height.
-func leakPicture(ctx context.Context, atk string, pdf []byte, page int, frac float64, rng *rand.Rand) (string, []byte, error) {
-	switch atk {
-	case "photo", "photo-hard":
-		opt := attack.PhotoDefault
-		if atk == "photo-hard" {
-			opt = attack.PhotoHard
-		}
-		opt.FrameFraction = frac
-		img, err := attack.Rasterize(ctx, pdf, page, opt.DPI)
-		if err != nil {
-			return "", nil, err
-		}
-		return "photo.jpg", attack.Photo(img, rng, opt), nil
-	case "screenshot":
-		opt := attack.DefaultScreenshotOptions
-		opt.Fraction = frac
-		data, err := attack.Screenshot(ctx, pdf, page, rng, opt)
-		return "screenshot.png", data, err
-	case "print-scan":
-		opt := attack.DefaultPrintScanOptions
-		opt.Fraction = frac
-		img, err := attack.Rasterize(ctx, pdf, page, opt.PageDPI)
-		if err != nil {
-			return "", nil, err
-		}
-		return "scan.img", attack.PrintScan(img, rng, opt), nil
-	}
-	return "", nil, fmt.Errorf("unknown picture attack %q", atk)
-}
-
 // fractions returns the page fractions attack atk is run at.
 func (cfg *Config) fractions(atk string) []float64 {
 	if atk == "pdf" {
@@ -155,9 +123,7 @@ func runPDF(ctx context.Context, cfg Config, s *service.Service, docs []*pdfDoc,
 	for _, atk := range cfg.Attacks {
 		for _, c := range cfg.Colluders {
 			for _, frac := range fracs(atk) {
-				row := Row{Format: FormatPDF, Attack: atk, Fraction: frac, Colluders: c, Trials: cfg.Trials, OtherKey: cfg.OtherKey}
-				var times []float64
-				identified, found := 0, 0
+				cl := &cell{r: Row{Format: FormatPDF, Attack: atk, Fraction: frac, Colluders: c, Trials: cfg.Trials, OtherKey: cfg.OtherKey}}
 				for t := 0; t < cfg.Trials; t++ {
 					if err := ctx.Err(); err != nil {
 						return nil, err
@@ -178,34 +144,24 @@ func runPDF(ctx context.Context, cfg Config, s *service.Service, docs []*pdfDoc,
 							continue
 						}
 						page := d.pages[pages[k%len(pages)]]
-						name, img, err := leakPicture(ctx, atk, pdf, page, frac, rng)
+						img, err := attack.PictureOf(ctx, atk, pdf, page, frac, rng)
 						if err != nil {
 							return nil, fmt.Errorf("attack %s: %w", atk, err)
 						}
-						inputs = append(inputs, service.TraceInput{Name: fmt.Sprintf("leak%d-%s", k+1, name), Data: img})
+						inputs = append(inputs, service.TraceInput{Name: fmt.Sprintf("leak%d-%s", k+1, atk), Data: img})
 					}
 					start := time.Now()
 					rep, err := s.TraceInputs(ctx, inputs, cfg.Epsilon, 5)
-					times = append(times, float64(time.Since(start).Microseconds())/1000)
 					if err != nil && !unreadable(err) {
 						return nil, err
 					}
-					named, f := tally(rep, d.id, guilty, &row)
-					if named {
-						identified++
-					}
-					if f {
-						found++
-					}
+					cl.add(rep, d.id, guilty, time.Since(start))
 					done++
 					if cfg.Progress != nil {
 						cfg.Progress(done, total)
 					}
 				}
-				row.Identified = float64(identified) / float64(cfg.Trials)
-				row.DocFound = float64(found) / float64(cfg.Trials)
-				row.TraceMsMedian = median(times)
-				rows = append(rows, row)
+				rows = append(rows, cl.row())
 			}
 		}
 	}

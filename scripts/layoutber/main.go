@@ -138,7 +138,7 @@ func main() {
 					page := d.pages[rng.IntN(len(d.pages))]
 					onPage = d.plan.PointsOnPage(page)
 					var img []byte
-					if img, err = leak(ctx, atk, pdf, page, row.Fraction, rng); err != nil {
+					if img, err = attack.PictureOf(ctx, atk, pdf, page, row.Fraction, rng); err != nil {
 						fail("%s: %s: %v", d.name, atk, err)
 					}
 					_, pages, err = picture.Read(ctx, img, atk)
@@ -209,37 +209,6 @@ func fraction(atk string) float64 {
 		return attack.DefaultScreenshotOptions.Fraction
 	}
 	return 1
-}
-
-// leak takes a picture of page (1-based) of a PDF copy through the picture
-// attack atk at its defaults, showing the share frac of the page's height.
-func leak(ctx context.Context, atk string, pdf []byte, page int, frac float64, rng *rand.Rand) ([]byte, error) {
-	switch atk {
-	case "photo", "photo-hard":
-		opt := attack.PhotoDefault
-		if atk == "photo-hard" {
-			opt = attack.PhotoHard
-		}
-		opt.FrameFraction = frac
-		img, err := attack.Rasterize(ctx, pdf, page, opt.DPI)
-		if err != nil {
-			return nil, err
-		}
-		return attack.Photo(img, rng, opt), nil
-	case "screenshot":
-		opt := attack.DefaultScreenshotOptions
-		opt.Fraction = frac
-		return attack.Screenshot(ctx, pdf, page, rng, opt)
-	case "print-scan":
-		opt := attack.DefaultPrintScanOptions
-		opt.Fraction = frac
-		img, err := attack.Rasterize(ctx, pdf, page, opt.PageDPI)
-		if err != nil {
-			return nil, err
-		}
-		return attack.PrintScan(img, rng, opt), nil
-	}
-	return nil, fmt.Errorf("unknown picture attack %q", atk)
 }
 
 func load(path string) (*doc, error) {
