@@ -23,18 +23,20 @@ func Read(ctx context.Context, data []byte, name string) (text string, pages []l
 		return "", nil, err
 	}
 	g = reduce(g, WorkingPixels)
-	// Tesseract reads two versions of the picture at once, and the one
-	// it reads more words from is kept: the picture as taken, and with
-	// its light flattened. Flattening rescues a page under strongly
-	// uneven light, but turns a desk around a photographed page into a
-	// texture that tesseract's page layout analysis can take for text,
-	// and then it finds next to no lines. The edges are always measured
-	// on the flattened picture, in the same coordinates.
 	flat := flatten(g)
+	// A page turned by a few degrees or more is set upright first
+	// (deskew.go): tesseract reads next to nothing of it as it is.
 	if angle, ok := skewAngle(flat); ok && math.Abs(angle)*180/math.Pi >= minSkew {
 		g = rotate(g, angle, paperLevel(g))
 		flat = rotate(flat, angle, 1)
 	}
+	// Tesseract reads two versions of the picture at once, and the
+	// reading with more confident words is kept: the picture as taken,
+	// and with its light flattened. Flattening rescues a page under
+	// strongly uneven light, but turns a desk around a photographed page
+	// into a texture that tesseract's page layout analysis can take for
+	// text, and then it finds next to no lines. The edges are always
+	// measured on the flattened picture, in the same coordinates.
 	var (
 		outs [2]string
 		errs [2]error
