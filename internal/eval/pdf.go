@@ -33,9 +33,9 @@ func PDFAttacks() []string {
 func DefaultFraction(atk string) float64 {
 	switch atk {
 	case "photo-hard":
-		return 2.0 / 3
+		return attack.PhotoHard.FrameFraction
 	case "screenshot":
-		return 0.5
+		return attack.DefaultScreenshotOptions.Fraction
 	}
 	return 1
 }
