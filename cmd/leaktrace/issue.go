@@ -163,6 +163,12 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	if err := fsutil.Outside(dir, a.output(dir, force).Protect); err != nil {
 		return err
 	}
+	if opt.Format == leaktrace.FormatPDF {
+		// A document the fonts can't draw fails here, before DIR is made.
+		if _, err := s.Layout(m); err != nil {
+			return err
+		}
+	}
 	if err := fsutil.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
