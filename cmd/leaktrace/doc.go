@@ -130,26 +130,12 @@ func writeJSON(w io.Writer, v any) error {
 // readInput reads a document file, or standard input for "-", refusing
 // anything larger than the format limit before reading it all.
 func (a *app) readInput(name string) ([]byte, error) {
-	var r io.Reader = a.stdin
 	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
+		if st, err := os.Stat(name); err == nil && st.IsDir() {
 			return nil, withHint(fmt.Errorf("%s is a directory", name), "pass a .txt, .md or .eml file")
 		}
-		r = f
 	}
-	b, err := io.ReadAll(io.LimitReader(r, format.MaxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > format.MaxSize {
-		return nil, fmt.Errorf("%s: %w", name, format.ErrTooLarge)
-	}
-	return b, nil
+	return a.readLimited(name, format.MaxSize, format.ErrTooLarge)
 }
 
 func (a *app) docAddCommand() *cobra.Command {

@@ -251,7 +251,8 @@ the log key.`,
 			var auditor []byte
 			if checkpoint != "" {
 				var err error
-				if auditor, err = a.readLimited(checkpoint, custody.MaxCheckpointSize); err != nil {
+				if auditor, err = a.readLimited(checkpoint, custody.MaxCheckpointSize,
+					fmt.Errorf("%w: larger than %d bytes", custody.ErrCheckpoint, custody.MaxCheckpointSize)); err != nil {
 					return err
 				}
 			}
@@ -293,9 +294,10 @@ the log key.`,
 	return cmd
 }
 
-// readLimited reads a small file given on the command line ("-" is
-// standard input), refusing one larger than limit.
-func (a *app) readLimited(name string, limit int64) ([]byte, error) {
+// readLimited reads a file given on the command line ("-" is standard
+// input), refusing one larger than limit bytes, before reading it all,
+// with tooLarge.
+func (a *app) readLimited(name string, limit int64, tooLarge error) ([]byte, error) {
 	r := a.stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -310,7 +312,7 @@ func (a *app) readLimited(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: %w: larger than %d bytes", name, custody.ErrCheckpoint, limit)
+		return nil, fmt.Errorf("%s: %w", name, tooLarge)
 	}
 	return b, nil
 }

@@ -143,23 +143,7 @@ func (a *app) traceInputs(argv []string) ([]service.TraceInput, []string, error)
 // any document leaktrace registers (the text of a leak is held to the
 // documents' limit when it is read).
 func (a *app) readLeak(name string) ([]byte, error) {
-	var r io.Reader = a.stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, service.MaxLeakInput+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > service.MaxLeakInput {
-		return nil, fmt.Errorf("%s: %w", name, service.ErrLeakTooLarge)
-	}
-	return b, nil
+	return a.readLimited(name, service.MaxLeakInput, service.ErrLeakTooLarge)
 }
 
 type suspectJSON struct {
