@@ -5,7 +5,6 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 )
 
@@ -59,20 +58,7 @@ func TestReadTurnedPage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%g°: %v", deg, err)
 		}
-		read := map[string]int{}
-		for _, w := range strings.Fields(text) {
-			read[w]++
-		}
-		total, found := 0, 0
-		for _, ln := range pg.lines {
-			for _, w := range ln.words {
-				total++
-				if read[w] > 0 {
-					read[w]--
-					found++
-				}
-			}
-		}
+		found, total := wordsRead(pg, text)
 		if found < total*9/10 {
 			t.Errorf("%g°: OCR read %d of %d words:\n%s", deg, found, total, text)
 		}

@@ -36,20 +36,7 @@ func TestReadTesseract(t *testing.T) {
 		t.Fatalf("pages = %d, want one Ink page from page.jpg", len(pages))
 	}
 	// Tesseract reads nearly every word.
-	read := map[string]int{}
-	for _, w := range strings.Fields(text) {
-		read[w]++
-	}
-	total, found := 0, 0
-	for _, ln := range pg.lines {
-		for _, w := range ln.words {
-			total++
-			if read[w] > 0 {
-				read[w]--
-				found++
-			}
-		}
-	}
+	found, total := wordsRead(pg, text)
 	if found < total*9/10 {
 		t.Errorf("OCR read %d of %d words:\n%s", found, total, text)
 	}
@@ -161,4 +148,23 @@ func requireTesseract(t testing.TB) {
 		}
 		t.Skip(msg)
 	}
+}
+
+// wordsRead counts the words of pg that text holds, each once, and the
+// words pg has.
+func wordsRead(pg synthPage, text string) (found, total int) {
+	read := map[string]int{}
+	for _, w := range strings.Fields(text) {
+		read[w]++
+	}
+	for _, ln := range pg.lines {
+		for _, w := range ln.words {
+			total++
+			if read[w] > 0 {
+				read[w]--
+				found++
+			}
+		}
+	}
+	return found, total
 }
