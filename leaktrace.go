@@ -41,7 +41,7 @@ type Document struct {
 	ID       string
 	Title    string
 	Filename string // base name of the file it was registered from
-	Format   string // "txt", "md" or "eml"
+	Format   string // the format's kind (format.Descriptor.Kind): "txt", "md", "eml"…
 	Content  []byte
 	SHA256   string // hex of the content
 	Words    int

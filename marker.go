@@ -11,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
@@ -36,6 +37,15 @@ func AnalyzeWith(name string, data []byte, opts marks.Options) (*Analysis, error
 		return nil, err
 	}
 	return &Analysis{Set: marks.FindWith(doc, opts)}, nil
+}
+
+// Parse reads the document's content as the format it was registered
+// as (by its recorded kind; by its file name for a record without one).
+func (d *Document) Parse() (format.Document, error) {
+	if d.Format == "" {
+		return format.Parse(d.Filename, d.Content)
+	}
+	return format.ParseKind(d.Format, d.Content)
 }
 
 // Options are the options doc was registered with.
@@ -75,10 +85,11 @@ func NewMarker(key code.Key, doc *Document) (*Marker, error) {
 	if v := doc.CatalogueVersion(); v > lexicon.Latest {
 		return nil, fmt.Errorf("document %q was registered under point catalogue %d; this leaktrace knows up to %d (use a newer leaktrace)", doc.ID, v, lexicon.Latest)
 	}
-	a, err := AnalyzeWith(doc.Filename, doc.Content, doc.Options())
+	parsed, err := doc.Parse()
 	if err != nil {
 		return nil, fmt.Errorf("document %q: %w", doc.ID, err)
 	}
+	a := &Analysis{Set: marks.FindWith(parsed, doc.Options())}
 	// The point catalogue is part of the scheme: a document registered by
 	// a leaktrace whose catalogue found other points cannot be issued or
 	// traced by this one.
@@ -145,14 +156,64 @@ func (m *Marker) SymbolsAt(recipient string, points []int) []uint8 {
 	return m.SymbolsGiven(recipient, points, m.Biases(points))
 }
 
-// Copy renders recipient's copy.
+// Copy renders recipient's copy in the document's own format. A format
+// that carries layout points of its own ([format.Shifter]) moves each of
+// its slots' words as recipient's layout code says ([Marker.Shifts]).
 func (m *Marker) Copy(recipient string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(m.doc.Content) + len(m.doc.Content)/4)
-	if err := m.set.Doc.Render(&buf, m.set.Edits(m.Symbols(recipient))); err != nil {
+	edits := m.set.Edits(m.Symbols(recipient))
+	var err error
+	if sh, ok := m.set.Doc.(format.Shifter); ok {
+		err = sh.RenderShifted(&buf, edits, m.Shifts(recipient))
+	} else {
+		err = m.set.Doc.Render(&buf, edits)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("rendering copy of %q for %q: %w", m.doc.ID, recipient, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// ShiftScheme returns the native layout points of the document's own
+// format, and false for a format without them.
+func (m *Marker) ShiftScheme() (format.ShiftScheme, bool) {
+	sh, ok := m.set.Doc.(format.Shifter)
+	if !ok {
+		return format.ShiftScheme{}, false
+	}
+	return sh.Shifts(), true
+}
+
+// ShiftDomain is the code domain of the document's native layout points
+// (see [layout.NativeDomain]), prefixed to its id.
+func (m *Marker) ShiftDomain() string {
+	s, _ := m.ShiftScheme()
+	return layout.NativeDomain(m.set.Doc.Format(), s.Version) + m.doc.ID
+}
+
+// ShiftSpecs describes the native layout points to the code: binary,
+// spread biases, as the typeset layout points.
+func ShiftSpecs(n int) []code.Spec {
+	out := make([]code.Spec, n)
+	for i := range out {
+		out[i] = code.Spec{Arity: 2, Class: code.Spread}
+	}
+	return out
+}
+
+// Shifts returns which way each native layout slot's word moves in
+// recipient's copy (0: by -Delta, 1: by +Delta); nil for a format
+// without slots. Its code is derived from the marking key under
+// [Marker.ShiftDomain], independent of the text points'.
+func (m *Marker) Shifts(recipient string) []uint8 {
+	s, ok := m.ShiftScheme()
+	if !ok || len(s.Slots) == 0 {
+		return nil
+	}
+	out := make([]uint8, len(s.Slots))
+	code.SymbolsOnce(m.key, m.ShiftDomain(), ShiftSpecs(len(out)), recipient, out)
+	return out
 }
 
 // Document returns the document the marker issues copies of.

@@ -132,7 +132,7 @@ func writeJSON(w io.Writer, v any) error {
 func (a *app) readInput(name string) ([]byte, error) {
 	if name != "-" {
 		if st, err := os.Stat(name); err == nil && st.IsDir() {
-			return nil, withHint(fmt.Errorf("%s is a directory", name), "pass a .txt, .md or .eml file")
+			return nil, withHint(fmt.Errorf("%s is a directory", name), "pass a document file: "+format.SupportedNames())
 		}
 	}
 	return a.readLimited(name, format.MaxSize, format.ErrTooLarge)
@@ -143,14 +143,15 @@ func (a *app) docAddCommand() *cobra.Command {
 	var asJSON, verbatim bool
 	cmd := &cobra.Command{
 		Use:   "add FILE",
-		Short: "Register a document (.txt, .md or .eml)",
+		Short: "Register a document (" + strings.Join(format.Supported(), ", ") + ")",
 		Long: `add registers a document and reports its variation points: the spots
 where readers' copies will differ, by channel. The id defaults to the file
 name without its extension.
 
-The format follows the extension: .txt or .text, .md or .markdown, .eml.
-Other formats (HTML, PDF, RTF, DOCX…) are refused until they are supported,
-and so is a file without one of these extensions: leaktrace does not guess.
+The format follows the extension: ` + extensionsHelp() + `.
+Other formats are refused until they are supported, and so is a file without
+one of these extensions, or whose content is in another format than its
+extension says: leaktrace does not guess.
 
 --verbatim registers a document whose wording must never move (transcripts,
 legal text): no lexical points, so only the typographic channel marks it and
@@ -396,4 +397,16 @@ func sortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// extensionsHelp lists the extensions of each marked format for help
+// texts: ".txt or .text (plain text), .md or .markdown (Markdown)…".
+func extensionsHelp() string {
+	var out []string
+	for _, f := range format.Formats() {
+		if f.Marked() {
+			out = append(out, strings.Join(f.Exts, " or ")+" ("+f.Name+")")
+		}
+	}
+	return strings.Join(out, ", ")
 }

@@ -163,13 +163,13 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, format.ErrInvalidUTF8):
 		return "convert the file to UTF-8 first, e.g. iconv -f latin1 -t utf-8"
 	case errors.Is(err, format.ErrUnsupported):
-		return "leaktrace marks plain text (.txt), Markdown (.md) and email (.eml) so far; save the document in one of them"
+		return "leaktrace marks " + format.SupportedNames() + " so far; save the document in one of them"
 	case errors.Is(err, format.ErrUnknownFormat):
-		return "name the file for its format: .txt (plain text), .md (Markdown) or .eml (email)"
+		return "name the file with its format's extension: " + format.SupportedNames()
 	case errors.Is(err, service.ErrBinaryLeak):
-		return "trace reads text (.txt, .md, .eml), PDF files and PNG, JPEG or TIFF pictures, told apart by their content, and this is none of them: convert it to one (e.g. a PNG of the page), or paste its text into a .txt file, and trace that"
+		return "trace reads text, the formats leaktrace marks (" + format.SupportedNames() + "), PDF files and PNG, JPEG or TIFF pictures, told apart by their content, and this is none of them: convert it to one (e.g. a PNG of the page), or paste its text into a .txt file, and trace that"
 	case errors.Is(err, format.ErrBinary), errors.Is(err, format.ErrFormat):
-		return "leaktrace marks .txt, .md and .eml documents"
+		return "leaktrace marks " + format.SupportedNames() + " documents"
 	case errors.Is(err, service.ErrRecipientExists):
 		return "recipient ids are unique: remove the duplicate or give the reader another id; 'leaktrace recipient list' shows the ids in use"
 	case errors.Is(err, service.ErrDocumentExists):
@@ -223,7 +223,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, picture.ErrNoText):
 		return "no words were found: trace a sharper, larger picture of the text (at least 150 dpi, in focus), or type the text into a .txt file"
 	case errors.Is(err, layout.ErrFormat):
-		return "leaktrace typesets .txt, .md and .eml documents as PDF; issue this one in its own format (without --format pdf)"
+		return "leaktrace typesets " + typesetNames() + " documents as PDF; issue this one in its own format (without --format pdf)"
 	case errors.Is(err, service.ErrEpsilon):
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
@@ -380,4 +380,15 @@ neither key.`,
 	}
 	cmd.Flags().StringVar(&origin, "origin", "", "the custody log's name (default leaktrace.local/<random hex>)")
 	return cmd
+}
+
+// typesetNames lists the formats 'issue --format pdf' typesets.
+func typesetNames() string {
+	var out []string
+	for _, f := range format.Formats() {
+		if f.Typeset && f.Marked() {
+			out = append(out, f.Name+" ("+f.Exts[0]+")")
+		}
+	}
+	return strings.Join(out, ", ")
 }

@@ -14,9 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -63,7 +61,7 @@ type Edit struct {
 
 // Document is a parsed document.
 type Document interface {
-	// Format names the format: "txt", "md" or "eml".
+	// Format names the format: its descriptor's Kind.
 	Format() string
 	// Regions returns the markable text of the document.
 	Regions() []Region
@@ -78,32 +76,51 @@ type Document interface {
 	Render(w io.Writer, edits []Edit) error
 }
 
-// Parse reads a document, choosing the format from the file name's
-// extension (.txt, .text, .md, .markdown, .eml). Other extensions are read
+// Parse reads a new document, choosing the format from the file name's
+// extension (see [Formats]). A name that selects no marked format is read
 // as plain text if the content is text: new documents are first checked
-// with [CheckSupported], and this keeps reading those registered before.
+// with [CheckSupported]. A registered document is read with [ParseKind]
+// and the kind it was recorded with.
 func Parse(name string, data []byte) (Document, error) {
-	if err := checkText(data, strings.EqualFold(filepath.Ext(name), ".eml")); err != nil {
-		return nil, err
-	}
-	switch Kind(name) {
-	case "md":
-		return parseMarkdown(data)
-	case "eml":
-		return parseEmail(data)
-	default:
-		return parseText(data), nil
-	}
+	return ParseKind(Kind(name), data)
 }
 
-// Kind returns the format a file name selects: "md", "eml" or "txt".
-// Any name that selects no format it marks is read as "txt": that is how
+// ParseKind reads a document of the given kind ("txt", "md", "eml", or a
+// registered format's). Text formats are first checked to be text.
+func ParseKind(kind string, data []byte) (Document, error) {
+	d := ByKind(kind)
+	if d == nil {
+		return nil, fmt.Errorf("%w: %q", ErrFormat, kind)
+	}
+	if d.Binary {
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil, ErrEmpty
+		}
+		if len(data) > MaxSize {
+			return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, len(data))
+		}
+	} else if err := checkText(data, d.AnyCharset); err != nil {
+		return nil, err
+	}
+	return d.Parse(data)
+}
+
+// Kind returns the kind of the marked format a file name selects. Any
+// name that selects no marked format is read as "txt": that is how
 // documents registered before [CheckSupported] were read.
 func Kind(name string) string {
-	if f, ok := byExt(name); ok && f.kind != "" {
-		return f.kind
+	if d := ByName(name); d != nil && d.Marked() {
+		return d.Kind
 	}
 	return "txt"
+}
+
+// Of returns the descriptor of a parsed document's format.
+func Of(doc Document) *Descriptor {
+	if d := ByKind(doc.Format()); d != nil {
+		return d
+	}
+	return &Descriptor{Name: doc.Format(), Kind: doc.Format()}
 }
 
 // checkText rejects empty, huge, binary and non-UTF-8 input. Email is

@@ -22,39 +22,8 @@ var (
 	ErrUTF16 = fmt.Errorf("%w: it is UTF-16", ErrInvalidUTF8)
 )
 
-// formatInfo describes a format by name: the extensions that select it,
-// and kind, what [Parse] reads it as ("" when it cannot be marked yet).
-type formatInfo struct {
-	name string
-	kind string
-	exts []string
-}
-
-// formats is the one table of the formats leaktrace knows.
-var formats = []formatInfo{
-	{"plain text", "txt", []string{".txt", ".text"}},
-	{"Markdown", "md", []string{".md", ".markdown"}},
-	{"email", "eml", []string{".eml"}},
-	{"HTML", "", []string{".html", ".htm", ".xhtml"}},
-	{"PDF", "", []string{".pdf"}},
-	{"RTF", "", []string{".rtf"}},
-	{"DOCX", "", []string{".docx"}},
-	{"Word 97-2003 (.doc)", "", []string{".doc"}},
-	{"OpenDocument text", "", []string{".odt"}},
-}
-
-// byExt returns the format a file name's extension names.
-func byExt(name string) (formatInfo, bool) {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, f := range formats {
-		for _, e := range f.exts {
-			if e == ext {
-				return f, true
-			}
-		}
-	}
-	return formatInfo{}, false
-}
+// zipArchive is what [sniff] calls a ZIP file it can't tell more of.
+const zipArchive = "a ZIP archive (DOCX, ODT and other zipped documents)"
 
 // sniff names the unsupported format data is in, judging by how it
 // begins, or returns "".
@@ -62,7 +31,7 @@ func sniff(data []byte) string {
 	head := data[:min(len(data), 512)]
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return "a ZIP archive (DOCX, ODT and other zipped documents)"
+		return zipArchive
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
 		return "Word 97-2003 (.doc)"
 	}
@@ -124,24 +93,31 @@ func (e *UnsupportedError) Is(target error) bool {
 }
 
 // CheckSupported refuses to register a document that leaktrace cannot
-// mark yet, rather than mark it as something else: one whose extension
-// names an unsupported format (.html, .pdf, .rtf, .docx…), whose content
-// begins like one (%PDF-, {\rtf, a ZIP or OLE header, <!DOCTYPE html,
-// <html), that is UTF-16 text ([ErrUTF16]), or whose name has no
-// extension or an unknown one ("-" for standard input has none). It does not check that the content is a
-// valid document of its format: [Parse] does that.
+// mark, rather than mark it as something else: one whose extension names
+// a format leaktrace does not mark (.rtf, .doc…), whose content is in
+// another format than its extension says (%PDF-, {\rtf, a ZIP or OLE
+// header, <!DOCTYPE html, <html, or a marked format's own signature),
+// that is UTF-16 text ([ErrUTF16]), or whose name has no extension or an
+// unknown one ("-" for standard input has none). It does not check that
+// the content is a valid document of its format: [Parse] does that.
 //
-// Documents registered before this check are still parsed by [Parse], as
-// plain text, so their copies stay the same.
+// Documents registered before this check are still parsed as the kind
+// they were recorded with ([ParseKind]), so their copies stay the same.
 func CheckSupported(name string, data []byte) error {
-	f, known := byExt(name)
-	if known && f.kind == "" {
-		return &UnsupportedError{Name: name, Format: f.name}
+	d := ByName(name)
+	if d != nil && !d.Marked() {
+		return &UnsupportedError{Name: name, Format: d.Name}
 	}
-	if s := sniff(data); s != "" {
+	if c := ByContent(data); c != nil && c != d {
+		return &MismatchError{Name: name, Content: c}
+	}
+	if s := sniff(data); s != "" && (d == nil || !d.Binary && s != d.Name) {
+		if c := byFormatName(s); c != nil && c.Marked() {
+			return &MismatchError{Name: name, Content: c}
+		}
 		return &UnsupportedError{Name: name, Format: s, Sniffed: true}
 	}
-	if utf16(data) {
+	if (d == nil || !d.Binary) && utf16(data) {
 		return fmt.Errorf("%s: %w", name, ErrUTF16)
 	}
 	switch {
@@ -149,19 +125,62 @@ func CheckSupported(name string, data []byte) error {
 		return fmt.Errorf("standard input has no file name to tell its format (%w)", ErrUnknownFormat)
 	case filepath.Ext(name) == "":
 		return fmt.Errorf("%s has no extension to tell its format (%w)", name, ErrUnknownFormat)
-	case !known:
+	case d == nil:
 		return fmt.Errorf("%s: the extension %s names no format leaktrace marks (%w)", name, filepath.Ext(name), ErrUnknownFormat)
 	}
 	return nil
 }
 
+func byFormatName(name string) *Descriptor {
+	for _, d := range Formats() {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// MismatchError is returned for a document whose content is in a marked
+// format other than the one its extension names. It matches
+// [ErrUnknownFormat].
+type MismatchError struct {
+	Name    string
+	Content *Descriptor
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("%s: the content is %s; name the file %s", e.Name, e.Content.Name, e.Content.Exts[0])
+}
+
+func (e *MismatchError) Is(target error) bool { return target == ErrUnknownFormat }
+
 // Supported lists the extensions of the formats leaktrace marks.
 func Supported() []string {
 	var out []string
-	for _, f := range formats {
-		if f.kind != "" {
-			out = append(out, f.exts...)
+	for _, f := range Formats() {
+		if f.Marked() {
+			out = append(out, f.Exts...)
 		}
 	}
 	return out
+}
+
+// SupportedNames says which formats leaktrace marks, for messages:
+// "plain text (.txt), Markdown (.md) and email (.eml)".
+func SupportedNames() string {
+	var parts []string
+	for _, f := range Formats() {
+		if f.Marked() {
+			parts = append(parts, f.Name+" ("+f.Exts[0]+")")
+		}
+	}
+	return andList(parts)
+}
+
+// andList joins "a", "b" and "c" as "a, b and c".
+func andList(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }

@@ -49,13 +49,57 @@ func TestCheckSupported(t *testing.T) {
 }
 
 // TestParseKeepsReadingOldDocuments: documents registered before
-// CheckSupported, whatever their name, are still read as plain text, so
-// their copies stay the same.
+// CheckSupported, whatever their name, were recorded as plain text and
+// are read as such, so their copies stay the same.
 func TestParseKeepsReadingOldDocuments(t *testing.T) {
 	for _, name := range []string{"memo", "memo.html", "memo.log"} {
-		d, err := Parse(name, []byte("<p>Some words.</p>\n"))
+		d, err := ParseKind(Kind(name), []byte("<p>Some words.</p>\n"))
+		if name == "memo.html" {
+			d, err = ParseKind("txt", []byte("<p>Some words.</p>\n"))
+		}
 		if err != nil || d.Format() != "txt" {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestRegistry: every format is named once, every extension selects one
+// format, and the built-in ones are found by kind, name and extension.
+func TestRegistry(t *testing.T) {
+	exts := map[string]string{}
+	names := map[string]bool{}
+	for _, d := range Formats() {
+		if names[d.Name] {
+			t.Errorf("%s registered twice", d.Name)
+		}
+		names[d.Name] = true
+		for _, e := range d.Exts {
+			if e != strings.ToLower(e) || !strings.HasPrefix(e, ".") {
+				t.Errorf("%s: extension %q is not lower case with a dot", d.Name, e)
+			}
+			if o, dup := exts[e]; dup {
+				t.Errorf("%s and %s both claim %s", o, d.Name, e)
+			}
+			exts[e] = d.Name
+		}
+		if d.Marked() && ByKind(d.Kind) != d {
+			t.Errorf("ByKind(%q) is not %s", d.Kind, d.Name)
+		}
+	}
+	for kind, name := range map[string]string{"txt": "memo.TXT", "md": "a/b.markdown", "eml": "m.eml"} {
+		d := ByName(name)
+		if d == nil || d.Kind != kind || Kind(name) != kind {
+			t.Errorf("%s: %v, want kind %s", name, d, kind)
+		}
+		doc, err := ParseKind(kind, []byte("Subject: s\n\nSome words.\n"))
+		if err != nil || doc.Format() != kind || Of(doc) != ByKind(kind) {
+			t.Errorf("ParseKind(%s): %v", kind, err)
+		}
+	}
+	if _, err := ParseKind("nonesuch", []byte("x")); !errors.Is(err, ErrFormat) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if !strings.Contains(SupportedNames(), "Markdown (.md)") {
+		t.Errorf("SupportedNames: %q", SupportedNames())
 	}
 }

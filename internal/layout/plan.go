@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/code"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/bidi"
@@ -691,4 +692,14 @@ func (p *Plan) PointInfo(i int) (page int, context string) {
 		}
 	}
 	return l.page, b.String()
+}
+
+// NewReferencePlan makes the plan of a document laid out by something
+// else than the typesetter (a word processor, a browser, the source PDF
+// itself): ref is what a reader saw of its unmarked rendering, and
+// scheme's slots, the document's native layout points, are located on it
+// by their words and neighbours. Point i of the plan is slot i; a slot
+// not found on ref is never measured.
+func NewReferencePlan(set *marks.Set, scheme format.ShiftScheme, ref []SeenPage) (*Plan, error) {
+	return nil, fmt.Errorf("%w: reference layouts are not read yet", ErrFormat)
 }

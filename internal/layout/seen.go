@@ -19,6 +19,14 @@ func CodeDomain(version int) string {
 	return "leaktrace/layout/v" + itoa(version) + "\x00"
 }
 
+// NativeDomain is prefixed to a document's id to derive the code of the
+// layout points its own format carries (format.Shifter): kind is the
+// format's, version its ShiftScheme's. It differs from every CodeDomain,
+// so a document's native and typeset layout codes are independent.
+func NativeDomain(kind string, version int) string {
+	return "leaktrace/layout/" + kind + "/v" + itoa(version) + "\x00"
+}
+
 func itoa(n int) string {
 	if n == 0 {
 		return "0"

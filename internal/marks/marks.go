@@ -179,6 +179,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 	// Under catalogue 2, quoted text is never changed visibly, and the
 	// document's own style is read from the author's prose only: a quoted
 	// "don't" does not license contracting the author's words.
+	desc := format.Of(doc)
 	quoted := make([][]format.Span, len(regions))
 	styleTexts := texts
 	style := quoteStyle{apostrophes: true, quotes: true, ellipses: true}
@@ -186,7 +187,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 		style = documentQuoteStyle(texts)
 		styleTexts = make([]string, len(texts))
 		for i, t := range texts {
-			quoted[i] = quotedSpans(t, doc.Format() == "md")
+			quoted[i] = quotedSpans(t, desc.MarkdownSyntax)
 			styleTexts[i] = blank(t, quoted[i])
 		}
 	}
@@ -207,7 +208,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 		if !opts.Verbatim {
 			lexical = withAuthor(r.Text, lex.Find(r.Text), author[ri])
 		}
-		typo := typographic(r.Text, prot, doc.Format() != "md", style)
+		typo := typographic(r.Text, prot, desc.LineEndSpaces, style)
 		cands := make([]candidate, 0, len(lexical)+len(typo))
 		taken := make([]format.Span, 0, len(lexical))
 		for _, c := range lexical {

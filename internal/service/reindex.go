@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/leaktrace/leaktrace"
-	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
@@ -23,7 +22,7 @@ var ErrIndex = errors.New("lookup index does not match the documents")
 // tokens of its regions, region after region (leaktrace.Analysis.Canonical
 // without finding the variation points, which the index doesn't need).
 func fingerprints(d *leaktrace.Document) ([]index.Fingerprint, error) {
-	doc, err := format.Parse(d.Filename, d.Content)
+	doc, err := d.Parse()
 	if err != nil {
 		return nil, fmt.Errorf("document %q: %w", d.ID, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/leaktrace/leaktrace"
-	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
@@ -63,7 +62,7 @@ func (s *Service) SameText(ctx context.Context, d *leaktrace.Document) ([]Twin, 
 			continue
 		}
 		if mine == nil {
-			if mine, err = canonicalText(d.Filename, d.Content); err != nil {
+			if mine, err = canonicalText(d); err != nil {
 				return nil, err
 			}
 		}
@@ -71,7 +70,7 @@ func (s *Service) SameText(ctx context.Context, d *leaktrace.Document) ([]Twin, 
 		if err != nil {
 			return nil, err
 		}
-		theirs, err := canonicalText(o.Filename, o.Content)
+		theirs, err := canonicalText(o)
 		if err != nil {
 			return nil, err
 		}
@@ -85,8 +84,8 @@ func (s *Service) SameText(ctx context.Context, d *leaktrace.Document) ([]Twin, 
 
 // canonicalText returns a document's canonical tokens, as the index sees
 // them.
-func canonicalText(filename string, content []byte) ([]string, error) {
-	doc, err := format.Parse(filename, content)
+func canonicalText(d *leaktrace.Document) ([]string, error) {
+	doc, err := d.Parse()
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
@@ -465,6 +466,11 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 	if err := s.logKey(OpIssue); err != nil {
 		return nil, err
 	}
+	// A copy in the document's own format is that format's, whatever
+	// its name ("pdf" of a PDF source is its own, not a typeset one).
+	if opt.Format == m.Document().Format && !ownFormatOnly(opt.Format) {
+		opt.Format = ""
+	}
 	var render func(r string) ([]byte, error)
 	var format string
 	var version int
@@ -513,4 +519,11 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 		return nil, err
 	}
 	return out, nil
+}
+
+// ownFormatOnly reports whether kind is a marked format that is not
+// typeset: a copy "as kind" of such a document is one in its own format.
+func ownFormatOnly(kind string) bool {
+	d := format.ByKind(kind)
+	return d != nil && !d.Typeset
 }

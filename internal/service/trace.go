@@ -89,23 +89,32 @@ type TraceReport struct {
 	Channels []string
 }
 
-// LeakText extracts the text to trace from an input file: the text parts
-// of an email, the text of anything else. Invalid UTF-8 is replaced, not
-// refused: leaks arrive mangled.
+// LeakText extracts the text to trace from an input file: the prose of a
+// file in a format that has its own (told by its content, or else by its
+// name: the text parts of an email, the text of a DOCX), the text of
+// anything else. Invalid UTF-8 is replaced, not refused: leaks arrive
+// mangled.
 func LeakText(name string, data []byte) (string, []string, error) {
 	var warnings []string
 	if len(data) > format.MaxSize {
 		return "", nil, fmt.Errorf("%w (%d bytes)", format.ErrTooLarge, len(data))
 	}
-	if strings.EqualFold(format.Kind(name), "eml") {
-		if doc, err := format.Parse(name, data); err == nil && len(doc.Regions()) > 0 {
-			var parts []string
-			for _, r := range doc.Regions() {
-				parts = append(parts, r.Text)
-			}
-			return strings.Join(parts, "\n\n"), nil, nil
+	d := format.ByContent(data)
+	if d == nil {
+		d = format.ByName(name)
+	}
+	if d != nil && d.Marked() && d.LeakText != nil {
+		text, err := d.LeakText(data)
+		if err == nil && strings.TrimSpace(text) != "" {
+			return text, nil, nil
 		}
-		warnings = append(warnings, "could not read the email's text parts; tracing the raw file")
+		if err == nil {
+			err = errors.New("it holds no text")
+		}
+		if d.Binary {
+			return "", nil, fmt.Errorf("%w: reading it as %s: %w", ErrBinaryLeak, d.Name, err)
+		}
+		warnings = append(warnings, fmt.Sprintf("could not read the %s's text; tracing the raw file", d.Name))
 	}
 	if i := strings.IndexByte(string(data), 0); i >= 0 {
 		return "", nil, fmt.Errorf("%w: %w: NUL byte at offset %d", ErrBinaryLeak, format.ErrBinary, i)
@@ -253,7 +262,7 @@ func (s *Service) TraceInputs(ctx context.Context, inputs []TraceInput, epsilon 
 			continue
 		}
 		if len(src.Readers) > 0 {
-			if err := s.addLayout(ctx, m, aligned, pages); err != nil {
+			if err := s.addLayout(ctx, m, aligned, pages, inputs); err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}

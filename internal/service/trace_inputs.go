@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
@@ -144,7 +145,14 @@ func inputsHash(reads []InputRead) string {
 // matched document, against its typeset plan, and adds them to its
 // match. pages[i] are input i's pages; only the inputs whose text
 // aligned to the document (aligned) are measured.
-func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, pages [][]layout.SeenPage) error {
+func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, pages [][]layout.SeenPage, inputs []TraceInput) error {
+	mk, d, err := s.Marker(ctx, m.Source.ID)
+	if err != nil {
+		return err
+	}
+	if scheme, ok := mk.ShiftScheme(); ok {
+		return s.addNativeLayout(ctx, m, mk, scheme, aligned, pages, inputs)
+	}
 	seen := false
 	for _, i := range aligned {
 		seen = seen || len(pages[i]) > 0
@@ -153,10 +161,6 @@ func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, 
 		return nil
 	}
 	key, err := s.markingKey(ctx, OpTrace)
-	if err != nil {
-		return err
-	}
-	mk, d, err := s.Marker(ctx, m.Source.ID)
 	if err != nil {
 		return err
 	}
@@ -177,4 +181,82 @@ func (s *Service) addLayout(ctx context.Context, m *trace.Match, aligned []int, 
 	}
 	m.AddLayout(lc, measured)
 	return nil
+}
+
+// ErrNoReference is returned when a document's native layout marks can't
+// be read from a picture or PDF because nothing can lay out its format
+// here (see [RegisterReference]).
+var ErrNoReference = errors.New("no reference layout for this format")
+
+// A Reference lays out a document's unmarked source as a reader would
+// see it (a DOCX as a word processor prints it, a PDF as it is): the
+// pages against which a picture or PDF of a copy is measured.
+type Reference func(ctx context.Context, source []byte) ([]layout.SeenPage, error)
+
+var references = map[string]Reference{}
+
+// RegisterReference sets how documents of a format kind are laid out for
+// reading their native layout marks from pictures and PDFs.
+func RegisterReference(kind string, r Reference) { references[kind] = r }
+
+// addNativeLayout reads the layout points a document's own format
+// carries (format.Shifter): exactly, from an input in that format
+// (format.ShiftReader), and by measurement, from pictures and PDFs,
+// against the reference layout of the unmarked source.
+func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leaktrace.Marker, scheme format.ShiftScheme,
+	aligned []int, pages [][]layout.SeenPage, inputs []TraceInput) error {
+	if len(scheme.Slots) == 0 {
+		return nil
+	}
+	doc := mk.Set().Doc
+	own := format.Of(doc)
+	reader, canRead := doc.(format.ShiftReader)
+	var measured []layout.Observation
+	var seen []layout.SeenPage
+	for _, i := range aligned {
+		seen = append(seen, pages[i]...)
+		if !canRead || format.ByContent(inputs[i].Data) != own {
+			continue
+		}
+		rs, err := reader.ReadShifts(inputs[i].Data)
+		if err != nil {
+			return fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+		}
+		for _, r := range rs {
+			measured = append(measured, layout.Observation{Point: r.Slot, Shift: r.Shift, Sigma: r.Sigma, Source: inputs[i].Name})
+		}
+	}
+	if len(measured) == 0 && len(seen) == 0 {
+		return nil
+	}
+	key, err := s.markingKey(ctx, OpTrace)
+	if err != nil {
+		return err
+	}
+	if len(seen) > 0 {
+		plan, err := s.referencePlan(ctx, mk, scheme)
+		if err != nil {
+			return err
+		}
+		measured = append(measured, layout.Observe(plan, seen)...)
+	}
+	lc := trace.NewLayoutCodeIn(key, mk.ShiftDomain(), scheme.Version, leaktrace.ShiftSpecs(len(scheme.Slots)), scheme.Delta)
+	m.AddLayout(lc, measured)
+	return nil
+}
+
+// referencePlan is the plan a picture or PDF of a copy of mk's document is
+// measured against: its format's reference layout of the unmarked source,
+// with the native slots located on it.
+func (s *Service) referencePlan(ctx context.Context, mk *leaktrace.Marker, scheme format.ShiftScheme) (*layout.Plan, error) {
+	d := mk.Document()
+	ref := references[d.Format]
+	if ref == nil {
+		return nil, fmt.Errorf("%w (%s)", ErrNoReference, format.Of(mk.Set().Doc).Name)
+	}
+	pages, err := ref(ctx, d.Content)
+	if err != nil {
+		return nil, err
+	}
+	return layout.NewReferencePlan(mk.Set(), scheme, pages)
 }

@@ -120,7 +120,13 @@ type LayoutCode struct {
 // document docID whose plan (under layout scheme version) has points
 // specs, marked with shifts of ±delta.
 func NewLayoutCode(key code.Key, docID string, version int, specs []code.Spec, delta float64) *LayoutCode {
-	lazy := code.NewLazy(key, layout.CodeDomain(version)+docID, specs)
+	return NewLayoutCodeIn(key, layout.CodeDomain(version)+docID, version, specs, delta)
+}
+
+// NewLayoutCodeIn is NewLayoutCode for the code derived under domain (a
+// document's native layout points: layout.NativeDomain and its id).
+func NewLayoutCodeIn(key code.Key, domain string, version int, specs []code.Spec, delta float64) *LayoutCode {
+	lazy := code.NewLazy(key, domain, specs)
 	return &LayoutCode{Version: version, Delta: delta, Points: len(specs), Biases: lazy.Points,
 		Symbols: func(reader string, points []int, biases []code.Point) []uint8 {
 			out := make([]uint8, len(points))
