@@ -11,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/format"
+	_ "github.com/leaktrace/leaktrace/internal/formats" // every format registers itself
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
