@@ -55,16 +55,11 @@ func (d *doc) regarding(i int) {
 		return
 	}
 	noun := aboutNouns[p.low]
-	switch w.low {
-	case "about":
-		if !noun || !d.uses(formRegarding) {
-			return
-		}
-	default:
-		if !noun && (functionWords[p.low] || determiners[p.low] || beForms[p.low] || haveForms[p.low] || modals[p.low] ||
-			strings.HasSuffix(p.low, "ly") || notBeforeRegarding[p.low]) {
-			return
-		}
+	if !noun && (w.low == "about" || !regardingNouns[p.low]) {
+		return
+	}
+	if w.low == "about" && !d.uses(formRegarding) {
+		return
 	}
 	// "uncertainty about the stance of policy and about the factors": a
 	// pair keeps its two halves alike.
@@ -78,13 +73,16 @@ func (d *doc) regarding(i int) {
 	d.add(w.start, w.end, "regarding", d.text[w.start:w.end], alts...)
 }
 
-// notBeforeRegarding make a following "concerning" an adjective ("remained
-// concerning", "most concerning") or "regarding" a verb ("began
-// regarding").
-var notBeforeRegarding = set("remained", "remain", "remains", "seemed", "seem", "seems", "appeared", "appear",
-	"appears", "became", "become", "becomes", "found", "find", "finds", "very", "more", "most", "less", "least",
-	"quite", "rather", "so", "too", "particularly", "especially", "somewhat", "deeply", "increasingly",
-	"began", "begin", "start", "started", "stop", "stopped", "without", "while", "by", "not", "also", "still")
+// regardingNouns take "regarding" and "concerning" alike, but not
+// "about" ("developments regarding the dollar"). Only after a noun of
+// aboutNouns or of these is either word a point: elsewhere "concerning"
+// may be an adjective ("remained concerning") and "regarding" a verb,
+// and the formal texts the minutes reproduce ("keep the Secretary fully
+// advised concerning") keep their words.
+var regardingNouns = set("developments", "anticipations", "rules", "policies", "practices", "procedures",
+	"issues", "matters", "statement", "statements", "language", "principles", "considerations", "arrangements",
+	"proposals", "recommendations", "negotiations", "understandings", "confidence", "fears", "remarks",
+	"skepticism", "caution", "speculation", "debate", "disagreement", "disagreements", "concerns")
 
 // seenAs: "was seen as likely" ↔ "was viewed as likely" ↔ "was
 // regarded as likely": the passive of "see/view/regard X as Y" says the
@@ -130,6 +128,12 @@ func (d *doc) expectedTo(i int) {
 		return
 	}
 	if v := d.ws[i+2]; !v.alpha || v.cap || functionWords[v.low] && v.low != "be" && v.low != "have" {
+		return
+	}
+	// "The contemplated reserve conditions are expected to be
+	// consistent with…" is the directive's own sentence, which the
+	// minutes of the 1990s give without quotation marks.
+	if d.low(i+2) == "be" && d.low(i+3) == "consistent" {
 		return
 	}
 	b := i - 1

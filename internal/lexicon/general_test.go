@@ -283,9 +283,11 @@ var generalCases = []styleCase{
 	// was expected to ↔ was anticipated to (FOMC minutes, 1995).
 	{"expected", []string{"optimistic attitudes on the part of businesses and households were expected to support further solid gains"},
 		[]string{"optimistic attitudes on the part of businesses and households were anticipated to support further solid gains"}},
-	{"expected", []string{"Growth was faster than expected to many observers."}, nil},                       // constructed
-	{"expected", []string{"the expected path of policy"}, nil},                                              // constructed
-	{"expected", []string{"output was expected to rise and prices were anticipated to remain stable"}, nil}, // constructed: a pair
+	{"expected", []string{"The contemplated reserve conditions are expected to be consistent with moderate growth in M2 and M3."}, nil}, // the directive
+	{"regarding", []string{"keep the Secretary of the Treasury fully advised concerning System foreign currency operations"}, nil},      // the authorization
+	{"expected", []string{"Growth was faster than expected to many observers."}, nil},                                                   // constructed
+	{"expected", []string{"the expected path of policy"}, nil},                                                                          // constructed
+	{"expected", []string{"output was expected to rise and prices were anticipated to remain stable"}, nil},                             // constructed: a pair
 
 	// in the months ahead ↔ in the coming months ↔ in the months to
 	// come, each where the document writes it (FOMC minutes, 1995;
