@@ -284,6 +284,13 @@ func (d *doc) timeComma(i int) {
 	if last < 0 || !d.commaSpaced(last) || !d.uses(formTimeBare) || !d.prose(i, last) {
 		return
 	}
+	// "This year, we must begin… This year, we must extend…": an opening
+	// the speech repeats is its rhetoric, and keeps its commas.
+	if d.near(i, 80, func(k int) bool {
+		return d.ws[k].cap && d.low(k) == d.low(i) && (last == i || d.low(k+1) == d.low(last))
+	}) {
+		return
+	}
 	n := d.ws[last+1]
 	if !n.alpha || n.cap && n.low != "i" || timeOpeners[n.low] || !clauseStarters[n.low] && n.low != "you" {
 		return

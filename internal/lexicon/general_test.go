@@ -311,7 +311,9 @@ var generalCases = []styleCase{
 		[]string{"Last year the Congress passed a law enabling workers to get a skills grant."}},
 	{"time-comma", []string{"Last year, the Congress passed a law enabling workers to get a skills grant."}, nil},
 	{"time-comma", []string{"Tonight, my fellow Americans, we are summoned to answer a question.", "Tonight I come"}, nil}, // a vocative
-	{"time-comma", []string{"Today, tomorrow and always we stand together.", "Tonight I come"}, nil},                       // constructed: a list
+	{"time-comma", []string{"This year, we must begin the effort to reform our regulatory process. This year, we must extend major reorganization efforts.",
+		"Tonight I come"}, nil}, // Carter, 1979: a repeated opening
+	{"time-comma", []string{"Today, tomorrow and always we stand together.", "Tonight I come"}, nil}, // constructed: a list
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
