@@ -105,7 +105,9 @@ func (d *doc) seenAs(i int) {
 	if l := d.low(b); l != "is" && l != "was" && l != "were" && l != "are" && l != "be" && l != "been" && l != "being" {
 		return
 	}
-	if n := d.low(i + 2); notAfterSeenAs[n] || n == "" {
+	// "was seen as it happened": a clause after "as" makes it a
+	// conjunction of time.
+	if n := d.low(i + 2); notAfterSeenAs[n] || n == "" || subjectPronouns[n] || n == "it" || n == "you" {
 		return
 	}
 	if d.near(i, 10, func(k int) bool { l := d.low(k); return k != i+1 && (l == "seen" || l == "viewed" || l == "regarded") }) {
@@ -127,7 +129,7 @@ func (d *doc) expectedTo(i int) {
 	if w.cap || !d.spaced(i) || d.low(i+1) != "to" || !d.spaced(i+1) || !d.prose(i, i) || i == 0 || d.gapBefore(i) != " " {
 		return
 	}
-	if v := d.ws[i+2]; !v.alpha || v.cap || functionWords[v.low] && v.low != "be" && v.low != "have" {
+	if v := d.ws[i+2]; !v.alpha || v.cap || !forecastVerbs[v.low] && !changeVerbs[v.low] {
 		return
 	}
 	// "The contemplated reserve conditions are expected to be
@@ -146,11 +148,33 @@ func (d *doc) expectedTo(i int) {
 	if l := d.low(b); l != "is" && l != "was" && l != "were" && l != "are" && l != "be" && l != "been" && l != "being" {
 		return
 	}
+	// "You are expected to pay", "Banks are expected to hold": of a
+	// person or an institution, "expected" may be a duty, which
+	// "anticipated" is not.
+	if s := d.low(b - 1); subjectPronouns[s] || s == "you" || dutyBearers[s] {
+		return
+	}
 	if d.near(i, 10, func(k int) bool { l := d.low(k); return l == "expected" || l == "anticipated" }) {
 		return
 	}
 	d.swapWord(i, "expected", w.low, "expected", "anticipated")
 }
+
+// forecastVerbs follow "was expected to" in a forecast ("inflation was
+// expected to remain", "spending was expected to provide support"),
+// beside the verbs of change. Left out: "have", and the verbs of the
+// directive's instructions to the Desk ("purchase", "place", "hold").
+var forecastVerbs = set("be", "remain", "converge", "continue", "prevail", "support", "foster", "provide",
+	"contribute", "begin", "exert", "lead", "help", "persist", "become", "weigh", "keep", "damp", "advance",
+	"trim", "stay", "return", "stabilize", "peak", "reach", "add", "subtract", "restrain", "turn", "show",
+	"level", "average", "abate", "diminish", "boost", "result", "resume", "spur", "stimulate", "restore",
+	"offset", "outpace", "exceed", "lag", "bolster", "sustain", "push", "pull", "drag", "produce", "generate",
+	"yield", "bring", "cause", "create", "save", "cost", "buttress", "affect", "benefit", "hurt", "prompt")
+
+// dutyBearers are subjects of whom "expected to" may state a duty.
+var dutyBearers = set("members", "participants", "people", "americans", "citizens", "employees", "officials",
+	"workers", "students", "children", "parents", "everyone", "everybody", "banks", "institutions", "agencies",
+	"employers", "contractors", "applicants", "recipients", "states", "desk", "manager", "staff", "who")
 
 // notAfterSeenAs make "seen as" something else: "as much as", "as well
 // as", "as soon as".

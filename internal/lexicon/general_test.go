@@ -277,17 +277,21 @@ var generalCases = []styleCase{
 		[]string{"the consumer sector was seen as likely to play a key role in sustaining the expansion",
 			"the consumer sector was regarded as likely to play a key role in sustaining the expansion"}},
 	{"seen-as", []string{"The market had seen as many as five new issues in a week."}, nil}, // constructed: not the passive
-	{"seen-as", []string{"Participants saw the risks as balanced."}, nil},                   // constructed: active
-	{"seen-as", []string{"was seen as likely and was viewed as welcome"}, nil},              // constructed: a pair
+	{"seen-as", []string{"Participants saw the risks as balanced."}, nil},
+	{"seen-as", []string{"The comet was seen as it passed over the city."}, nil}, // constructed: "as" of time                   // constructed: active
+	{"seen-as", []string{"was seen as likely and was viewed as welcome"}, nil},   // constructed: a pair
 
 	// was expected to ↔ was anticipated to (FOMC minutes, 1995).
 	{"expected", []string{"optimistic attitudes on the part of businesses and households were expected to support further solid gains"},
 		[]string{"optimistic attitudes on the part of businesses and households were anticipated to support further solid gains"}},
 	{"expected", []string{"The contemplated reserve conditions are expected to be consistent with moderate growth in M2 and M3."}, nil}, // the directive
 	{"regarding", []string{"keep the Secretary of the Treasury fully advised concerning System foreign currency operations"}, nil},      // the authorization
-	{"expected", []string{"Growth was faster than expected to many observers."}, nil},                                                   // constructed
-	{"expected", []string{"the expected path of policy"}, nil},                                                                          // constructed
-	{"expected", []string{"output was expected to rise and prices were anticipated to remain stable"}, nil},                             // constructed: a pair
+	{"expected", []string{"Growth was faster than expected to many observers."}, nil},
+	{"expected", []string{"Every American is expected to pay his fair share."}, nil},                        // constructed: a duty
+	{"expected", []string{"Banks are expected to hold enough capital."}, nil},                               // constructed: a duty
+	{"expected", []string{"The Desk is expected to purchase securities at a pace of $80 billion."}, nil},    // constructed: an instruction                                                   // constructed
+	{"expected", []string{"the expected path of policy"}, nil},                                              // constructed
+	{"expected", []string{"output was expected to rise and prices were anticipated to remain stable"}, nil}, // constructed: a pair
 
 	// in the months ahead ↔ in the coming months ↔ in the months to
 	// come, each where the document writes it (FOMC minutes, 1995;
