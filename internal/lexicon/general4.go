@@ -162,9 +162,11 @@ func (d *doc) expectedTo(i int) {
 
 // forecastVerbs follow "was expected to" in a forecast ("inflation was
 // expected to remain", "spending was expected to provide support"),
-// beside the verbs of change. Left out: "have", and the verbs of the
-// directive's instructions to the Desk ("purchase", "place", "hold").
-var forecastVerbs = set("be", "remain", "converge", "continue", "prevail", "support", "foster", "provide",
+// beside the verbs of change. Left out: "have", the verbs of the
+// directive's instructions to the Desk ("purchase", "place", "hold"),
+// and "converge", whose "the rate to which each variable would be
+// expected to converge" is the projections' own definition.
+var forecastVerbs = set("be", "remain", "continue", "prevail", "support", "foster", "provide",
 	"contribute", "begin", "exert", "lead", "help", "persist", "become", "weigh", "keep", "damp", "advance",
 	"trim", "stay", "return", "stabilize", "peak", "reach", "add", "subtract", "restrain", "turn", "show",
 	"level", "average", "abate", "diminish", "boost", "result", "resume", "spur", "stimulate", "restore",

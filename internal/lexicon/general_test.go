@@ -287,11 +287,12 @@ var generalCases = []styleCase{
 	{"expected", []string{"The contemplated reserve conditions are expected to be consistent with moderate growth in M2 and M3."}, nil}, // the directive
 	{"regarding", []string{"keep the Secretary of the Treasury fully advised concerning System foreign currency operations"}, nil},      // the authorization
 	{"expected", []string{"Growth was faster than expected to many observers."}, nil},
-	{"expected", []string{"Every American is expected to pay his fair share."}, nil},                        // constructed: a duty
-	{"expected", []string{"Banks are expected to hold enough capital."}, nil},                               // constructed: a duty
-	{"expected", []string{"The Desk is expected to purchase securities at a pace of $80 billion."}, nil},    // constructed: an instruction                                                   // constructed
-	{"expected", []string{"the expected path of policy"}, nil},                                              // constructed
-	{"expected", []string{"output was expected to rise and prices were anticipated to remain stable"}, nil}, // constructed: a pair
+	{"expected", []string{"the rate to which each variable would be expected to converge, over time, under appropriate monetary policy"}, nil}, // a definition
+	{"expected", []string{"Every American is expected to pay his fair share."}, nil},                                                           // constructed: a duty
+	{"expected", []string{"Banks are expected to hold enough capital."}, nil},                                                                  // constructed: a duty
+	{"expected", []string{"The Desk is expected to purchase securities at a pace of $80 billion."}, nil},                                       // constructed: an instruction                                                   // constructed
+	{"expected", []string{"the expected path of policy"}, nil},                                                                                 // constructed
+	{"expected", []string{"output was expected to rise and prices were anticipated to remain stable"}, nil},                                    // constructed: a pair
 
 	// in the months ahead ↔ in the coming months ↔ in the months to
 	// come, each where the document writes it (FOMC minutes, 1995;
