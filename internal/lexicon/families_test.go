@@ -463,6 +463,10 @@ func TestFold(t *testing.T) {
 		{"considerably a little higher slightly higher a little girl a bit more", "substantially slightly higher slightly higher a little girl slightly more"},
 		{"an entire generation a whole generation", "a whole generation a whole generation"},
 		{"assure you that the tell them that we you that the", "assure you the tell them we you that the"},
+		{"uncertainty regarding the concerning about", "uncertainty about the about about"},
+		{"was viewed as was regarded as was seen as was anticipated to", "was seen as was seen as was seen as was expected to"},
+		{"in the months ahead in the months to come in the coming months in the year ahead the coming year", "in coming months in coming months in coming months in the coming year the coming year"},
+		{"months ahead years to come the way ahead", "months ahead years to come the way ahead"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(lexicon.Fold(strings.Fields(c.in)), " "); got != c.want {

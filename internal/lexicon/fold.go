@@ -13,8 +13,11 @@ import "strings"
 // "still" after a
 // modal, drops "that" after "tell you" and the like, folds
 // "considerably" into "substantially" and "a little" or "a bit"
-// before a comparative into "slightly", and "entire" into "whole".
-const FoldVersion = 3
+// before a comparative into "slightly", and "entire" into "whole";
+// version 4 folds "regarding" and "concerning" into "about", "viewed"
+// and "regarded" into "seen", and "the months ahead" and "the months to
+// come" into "coming months" ("the year ahead" into "the coming year").
+const FoldVersion = 4
 
 // Fold maps canonical tokens so that every variant of every family folds
 // to one form.
@@ -107,7 +110,17 @@ func Fold(tokens []string) []string {
 			if weekdays[next(1)] {
 				continue // "said on Tuesday" ↔ "said Tuesday"
 			}
+		case "ahead":
+			if n := len(out); n > 1 && out[n-2] == "the" && aheadUnits[out[n-1]] {
+				out = comingFold(out)
+				continue // "the months ahead" ↔ "the coming months"
+			}
 		case "to":
+			if n := len(out); n > 1 && next(1) == "come" && out[n-2] == "the" && comingUnits[out[n-1]] {
+				out = comingFold(out)
+				i++
+				continue // "the months to come" ↔ "the coming months"
+			}
 			if n := len(out); n > 0 && helpForms[out[n-1]] {
 				continue // "help to build" ↔ "help build"
 			}
@@ -288,8 +301,24 @@ var foldWord = func() map[string][]string {
 	m["especially"] = []string{"particularly"}
 	m["considerably"] = []string{"substantially"}
 	m["entire"] = []string{"whole"}
+	m["regarding"] = []string{"about"}
+	m["concerning"] = []string{"about"}
+	m["viewed"] = []string{"seen"}
+	m["regarded"] = []string{"seen"}
 	return m
 }()
+
+// comingFold rewrites out, which ends in "the" and a unit of time, as
+// Fold renders "the coming" and the unit: "coming months" (Fold drops
+// "the" before "coming" and a plural unit), "the coming year".
+func comingFold(out []string) []string {
+	n := len(out)
+	unit := out[n-1]
+	if comingUnits[unit] {
+		return append(out[:n-2], "coming", unit)
+	}
+	return append(out[:n-1], "coming", unit)
+}
 
 // pairCanon picks the canonical member of a two-way pair: the shorter
 // word, or for equal lengths the first in alphabetical order, so the

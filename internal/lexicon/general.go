@@ -35,6 +35,9 @@ func (d *doc) general(i int) {
 	if d.f.catalogue >= V3 {
 		d.generalV3(i)
 	}
+	if d.f.catalogue >= V4 {
+		d.generalV4(i)
+	}
 	if w := d.low(i); w == "each" || w == "every" {
 		d.eachYear(i)
 	}

@@ -248,6 +248,77 @@ var generalCases = []styleCase{
 		[]string{"but that the economy would still advance in 1994 at a rate somewhat in excess of the growth of potential"}},
 	{"now-modal", []string{"not only is it too high for this year but the decisions we make now will inevitably have a major and growing impact"}, nil},
 	{"also", []string{"the programs we cut also will be missed"}, nil}, // constructed: "also" may end the clause before
+
+	// Catalogue V4. "regarding" ↔ "concerning", and "about" after a noun
+	// of thinking or telling, where the document writes "regarding" or
+	// "concerning" itself (FOMC minutes, 1993–1999).
+	{"regarding", []string{"owing to the considerable uncertainty about the evolving relationship of money to income",
+		"information regarding the reasons for policy decisions"},
+		[]string{"owing to the considerable uncertainty regarding the evolving relationship of money to income",
+			"owing to the considerable uncertainty concerning the evolving relationship of money to income"}},
+	{"regarding", []string{"owing to the considerable uncertainty about the evolving relationship of money to income"}, nil},
+	{"regarding", []string{"conveying clearly to the public information regarding the reasons for policy decisions"},
+		[]string{"conveying clearly to the public information concerning the reasons for policy decisions",
+			"conveying clearly to the public information about the reasons for policy decisions"}},
+	// After another noun, "about" does not fit.
+	{"regarding", []string{"careful attention would need to be paid to developments regarding unit labor costs and profit margins"},
+		[]string{"careful attention would need to be paid to developments concerning unit labor costs and profit margins"}},
+	{"regarding", []string{"Such information could reduce uncertainty about the stance of policy and about the factors the Committee would take into account.",
+		"information regarding the reasons"}, nil}, // a pair
+	{"regarding", []string{"the rise in delinquencies remained concerning to several participants", "regarding the"}, nil}, // constructed: the adjective
+	{"regarding", []string{"a concerning rise in delinquencies", "regarding the"}, nil},                                    // constructed: the adjective
+	{"regarding", []string{"there was uncertainty about 10 percent of the loans", "regarding the"}, nil},                   // constructed: a figure
+
+	// was seen as ↔ viewed as ↔ regarded as (FOMC minutes, 1993–1995).
+	{"seen-as", []string{"Nonetheless, the relative weakness in money growth was seen as likely to persist to a marked extent."},
+		[]string{"Nonetheless, the relative weakness in money growth was viewed as likely to persist to a marked extent.",
+			"Nonetheless, the relative weakness in money growth was regarded as likely to persist to a marked extent."}},
+	{"seen-as", []string{"the consumer sector was viewed as likely to play a key role in sustaining the expansion"},
+		[]string{"the consumer sector was seen as likely to play a key role in sustaining the expansion",
+			"the consumer sector was regarded as likely to play a key role in sustaining the expansion"}},
+	{"seen-as", []string{"The market had seen as many as five new issues in a week."}, nil}, // constructed: not the passive
+	{"seen-as", []string{"Participants saw the risks as balanced."}, nil},
+	{"seen-as", []string{"The comet was seen as it passed over the city."}, nil}, // constructed: "as" of time                   // constructed: active
+	{"seen-as", []string{"was seen as likely and was viewed as welcome"}, nil},   // constructed: a pair
+
+	// was expected to ↔ was anticipated to (FOMC minutes, 1995).
+	{"expected", []string{"optimistic attitudes on the part of businesses and households were expected to support further solid gains"},
+		[]string{"optimistic attitudes on the part of businesses and households were anticipated to support further solid gains"}},
+	{"expected", []string{"The contemplated reserve conditions are expected to be consistent with moderate growth in M2 and M3."}, nil}, // the directive
+	{"regarding", []string{"keep the Secretary of the Treasury fully advised concerning System foreign currency operations"}, nil},      // the authorization
+	{"expected", []string{"Growth was faster than expected to many observers."}, nil},
+	{"expected", []string{"the rate to which each variable would be expected to converge, over time, under appropriate monetary policy"}, nil}, // a definition
+	{"expected", []string{"Every American is expected to pay his fair share."}, nil},                                                           // constructed: a duty
+	{"expected", []string{"Banks are expected to hold enough capital."}, nil},                                                                  // constructed: a duty
+	{"expected", []string{"The Desk is expected to purchase securities at a pace of $80 billion."}, nil},                                       // constructed: an instruction                                                   // constructed
+	{"expected", []string{"the expected path of policy"}, nil},                                                                                 // constructed
+	{"expected", []string{"output was expected to rise and prices were anticipated to remain stable"}, nil},                                    // constructed: a pair
+
+	// in the months ahead ↔ in the coming months ↔ in the months to
+	// come, each where the document writes it (FOMC minutes, 1995;
+	// Eisenhower, 1955).
+	{"ahead", []string{"could reduce the chances that monetary policy might be tightened in the months ahead",
+		"in the coming months", "in the years to come"},
+		[]string{"could reduce the chances that monetary policy might be tightened in the coming months",
+			"could reduce the chances that monetary policy might be tightened in the months to come"}},
+	{"ahead", []string{"could reduce the chances that monetary policy might be tightened in the months ahead"}, nil},
+	{"ahead", []string{"the needs of our fast-growing population in the years to come", "in the years ahead"},
+		[]string{"the needs of our fast-growing population in the years ahead"}},
+	{"ahead", []string{"the housing sector was likely to weaken slightly over the coming year", "in the year ahead"},
+		[]string{"the housing sector was likely to weaken slightly over the year ahead"}},
+	{"ahead", []string{"a tax cut in the year ahead of the election", "the coming year"}, nil}, // constructed: "ahead of"
+	{"ahead", []string{"prices set two years ahead", "the coming years"}, nil},                 // constructed: no "the"
+
+	// The comma after an opening "Today" or "Last year", where the
+	// document writes one without it (Clinton, 1998 and 1999).
+	{"time-comma", []string{"Last year, the Congress passed a law enabling workers to get a skills grant.",
+		"Tonight I come before this House."},
+		[]string{"Last year the Congress passed a law enabling workers to get a skills grant."}},
+	{"time-comma", []string{"Last year, the Congress passed a law enabling workers to get a skills grant."}, nil},
+	{"time-comma", []string{"Tonight, my fellow Americans, we are summoned to answer a question.", "Tonight I come"}, nil}, // a vocative
+	{"time-comma", []string{"This year, we must begin the effort to reform our regulatory process. This year, we must extend major reorganization efforts.",
+		"Tonight I come"}, nil}, // Carter, 1979: a repeated opening
+	{"time-comma", []string{"Today, tomorrow and always we stand together.", "Tonight I come"}, nil}, // constructed: a list
 }
 
 func TestGeneralFamilies(t *testing.T) { checkStyleCases(t, generalCases) }
@@ -267,6 +338,44 @@ func v3Case(c styleCase) bool {
 		}
 	}
 	return false
+}
+
+// v4Kinds are the families catalogue V4 adds.
+var v4Kinds = map[string]bool{"regarding": true, "seen-as": true, "expected": true, "ahead": true, "time-comma": true}
+
+// TestCatalogueV4Only: documents registered under catalogue 1, 2 or 3
+// never see a rendering of the families catalogue V4 adds, so their
+// copies stay what the releases of those catalogues issued.
+func TestCatalogueV4Only(t *testing.T) {
+	n := 0
+	for _, c := range generalCases {
+		if c.want == nil || !v4Kinds[c.kind] {
+			continue
+		}
+		n++
+		for v := lexicon.V1; v < lexicon.V4; v++ {
+			// Any family of the earlier catalogue: "the coming year" →
+			// "the year ahead" must not come from the "coming" family
+			// either.
+			for _, k := range []string{c.kind, "coming"} {
+				got := renderings(c.texts[0], k, c.texts[1:], v)
+				for _, w := range c.want {
+					if slices.Contains(got, w) {
+						t.Errorf("catalogue %d offers %q (family %s)", v, w, k)
+					}
+				}
+			}
+		}
+		got := renderings(c.texts[0], c.kind, c.texts[1:], lexicon.V4)
+		for _, w := range c.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("catalogue 4 does not offer %q (got %q)", w, got)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d cases of the V4 families", n)
+	}
 }
 
 // TestCatalogueV3Only: documents registered under catalogue 1 or 2 never

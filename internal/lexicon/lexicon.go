@@ -75,8 +75,15 @@ const (
 	// "that" after propose/recommend, adjectives and "tell you",
 	// considerably ↔ substantially, a little ↔ slightly, whole ↔ entire.
 	V3 = 3
+	// V4 adds the wording of minutes, briefings and speeches: "regarding"
+	// ↔ "concerning" ↔ "about" after a noun of thinking or telling, "was
+	// seen as" ↔ "viewed as" ↔ "regarded as", "was expected to" ↔
+	// "anticipated to", "the months ahead" ↔ "the
+	// coming months" ↔ "the months to come", and the comma after an
+	// opening "Today" or "Last year".
+	V4 = 4
 	// Latest is the version new registrations get.
-	Latest = V3
+	Latest = V4
 )
 
 // NewFinder prepares a Finder for a document whose prose is texts, under

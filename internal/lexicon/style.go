@@ -109,6 +109,7 @@ func (c *census) add(t string, ws []word) {
 			c.forms[closedPrefix+key]++
 		}
 		c.addGeneral(t, ws, i)
+		c.addGeneralV4(t, ws, i)
 	}
 	eachGram(t, ws, func(h uint64, _ int) { c.grams = append(c.grams, h) })
 }

@@ -134,7 +134,7 @@ func TestLayoutCapacityUntypesettable(t *testing.T) {
 // stored; it is estimated when shown, marked so, the same every time, and
 // the store is not changed.
 func TestLayoutCapacityOfEarlierRegistration(t *testing.T) {
-	for _, release := range compatReleases {
+	for _, release := range releasesBeforeLayoutEstimate {
 		t.Run(release, func(t *testing.T) {
 			ctx := t.Context()
 			s, _ := openCompatHome(t, release)

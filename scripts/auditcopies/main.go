@@ -48,7 +48,7 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	a := &audit{seen: map[string]bool{}, count: map[string]int{}, distinct: map[string]int{}}
+	a := &audit{seen: map[string]bool{}, count: map[string]int{}, distinct: map[string]int{}, corpus: map[string]*[2]int{}}
 	rng := rand.New(rand.NewPCG(*seed, 0xa0d17))
 	for _, path := range docs {
 		if err := a.doc(path, rng); err != nil {
@@ -117,6 +117,9 @@ type audit struct {
 	words    int
 	lexical  int
 	points   int
+	// corpus holds the words and lexical points per corpus folder
+	// (sotu, email, fomc; "other" for documents outside the corpus).
+	corpus map[string]*[2]int
 }
 
 func nameFor(path string) string {
@@ -139,9 +142,16 @@ func (a *audit) doc(path string, rng *rand.Rand) error {
 	set := marks.FindWith(doc, marks.Options{Catalogue: *catalogue})
 	a.words += set.Words
 	a.points += len(set.Points)
+	c := a.corpus[corpusOf(path)]
+	if c == nil {
+		c = new([2]int)
+		a.corpus[corpusOf(path)] = c
+	}
+	c[0] += set.Words
 	for _, p := range set.Points {
 		if p.Channel == marks.Lexical {
 			a.lexical++
+			c[1]++
 		}
 	}
 	var origs []*text
@@ -207,6 +217,24 @@ func (a *audit) summary(docs int) {
 	fmt.Printf("words %d, points %d, lexical %d: %.1f lexical points per 1,000 words (%.1f all channels)\n",
 		a.words, a.points, a.lexical, 1000*float64(a.lexical)/float64(max(1, a.words)),
 		1000*float64(a.points)/float64(max(1, a.words)))
+	var names []string
+	for n := range a.corpus {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := a.corpus[n]
+		fmt.Printf("  %-6s words %6d, lexical %5d: %.1f per 1,000 words\n", n, c[0], c[1], 1000*float64(c[1])/float64(max(1, c[0])))
+	}
+}
+
+// corpusOf names the corpus folder a document comes from.
+func corpusOf(path string) string {
+	switch d := filepath.Base(filepath.Dir(path)); d {
+	case "sotu", "email", "fomc":
+		return d
+	}
+	return "other"
 }
 
 // text is a region's text with zero-width (format) characters removed,
