@@ -1,0 +1,222 @@
+package pdfsrc
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/leaktrace/leaktrace/internal/format"
+)
+
+func mustParse(t *testing.T, data []byte) *Document {
+	t.Helper()
+	d, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func render(t *testing.T, d *Document, shifts []uint8) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := d.RenderShifted(&b, nil, shifts); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// alternate is a shift pattern: 0 1 0 1 ... or its opposite.
+func alternate(n int, first uint8) []uint8 {
+	out := make([]uint8, n)
+	for i := range out {
+		out[i] = first ^ uint8(i%2)
+	}
+	return out
+}
+
+func TestRegisteredForPDF(t *testing.T) {
+	src := spec{pages: memo}.build()
+	if d := format.ByContent(src); d == nil || d.Kind != Kind || !d.Binary {
+		t.Fatalf("content sniffs as %+v", d)
+	}
+	if format.Kind("memo.PDF") != Kind {
+		t.Fatalf("a .pdf name selects %q", format.Kind("memo.PDF"))
+	}
+	doc, err := format.ParseKind(Kind, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc.(format.ShiftReader); !ok {
+		t.Fatal("a PDF document does not read its own shifts")
+	}
+	if format.ByContent([]byte("PDF-1.4 is a version\n")) != nil {
+		t.Fatal("text that merely mentions PDF sniffs as a PDF")
+	}
+}
+
+// TestTextAndSlots: the regions are the pages' words in drawing order;
+// every slot is a plain word with a neighbour on each side on its line,
+// never next to another slot; the text takes no text points.
+func TestTextAndSlots(t *testing.T) {
+	for _, s := range []spec{{pages: memo}, {pages: memo, xrefStream: true, compress: true}} {
+		d := mustParse(t, s.build())
+		rs := d.Regions()
+		want := []string{
+			"The committee met on Tuesday and agreed to wait\nPrices rose in most regions during the quarter\nThe next step is a vote",
+			"Members noted that (growth) had slowed again\nand a quiet summer was expected by most analysts",
+		}
+		if len(rs) != 2 || rs[0].Text != want[0] || rs[1].Text != want[1] {
+			t.Fatalf("regions %+v", rs)
+		}
+		if got := d.Fit(0, []format.Candidate{{Start: 0, End: 3, Variants: []string{"The", "the"}}}); len(got) != 0 {
+			t.Fatalf("Fit kept %v", got)
+		}
+		sc := d.Shifts()
+		if sc.Delta != Delta || sc.Version != Version || len(sc.Slots) < 8 {
+			t.Fatalf("scheme %+v", sc)
+		}
+		for i, sl := range sc.Slots {
+			text := rs[sl.Region].Text
+			w := text[sl.Start:sl.End]
+			if !plain(w) || sl.Start == 0 || text[sl.Start-1] != ' ' || sl.End >= len(text) || text[sl.End] != ' ' {
+				t.Errorf("slot %d %q is not a word between two on its line", i, w)
+			}
+			if i > 0 && sc.Slots[i-1].Region == sl.Region && !strings.Contains(text[sc.Slots[i-1].End:sl.Start], " ") {
+				t.Errorf("slots %d and %d are neighbours", i-1, i)
+			}
+		}
+		// "expected" is drawn by ', which moves to the next line: its
+		// words never move; "(growth)" is not a plain word.
+		for _, sl := range sc.Slots {
+			if sl.Region == 1 && !strings.Contains(rs[1].Text[sl.Start:], "\n") {
+				t.Errorf("a word drawn by ' is a slot: %q", rs[1].Text[sl.Start:sl.End])
+			}
+			if w := rs[sl.Region].Text[sl.Start:sl.End]; w == "(growth)" {
+				t.Error("a word with punctuation is a slot")
+			}
+		}
+	}
+}
+
+// TestCopyMovesOnlyTheSlots: a copy is the source followed by an update;
+// each slot's word moves by exactly ±Delta and every other word stays
+// where it was; the copy's text is the source's, and reading the copy's
+// shifts gives back every slot's.
+func TestCopyMovesOnlyTheSlots(t *testing.T) {
+	for _, s := range []spec{{pages: memo}, {pages: memo, xrefStream: true, compress: true}} {
+		src := s.build()
+		d := mustParse(t, src)
+		var b bytes.Buffer
+		if err := d.Render(&b, nil); err != nil || !bytes.Equal(b.Bytes(), src) {
+			t.Fatalf("Render without edits changed the PDF (%v)", err)
+		}
+		if err := d.Render(&b, []format.Edit{{Region: 0, Start: 0, End: 3, Text: "A"}}); err == nil {
+			t.Fatal("Render took an edit")
+		}
+		n := len(d.Shifts().Slots)
+		for _, first := range []uint8{0, 1} {
+			shifts := alternate(n, first)
+			cp := render(t, d, shifts)
+			if !bytes.HasPrefix(cp, src) || len(cp) == len(src) {
+				t.Fatal("the copy does not keep the source and append an update")
+			}
+			c := mustParse(t, cp)
+			moved := map[[2]int]float64{}
+			for i, sl := range d.slots {
+				moved[[2]int{sl.Region, d.slotWord[i]}] = Delta * (2*float64(shifts[i]) - 1)
+			}
+			for p, pt := range d.pages {
+				if c.regions[p].Text != d.regions[p].Text {
+					t.Fatalf("page %d's text changed:\n%q\n%q", p, c.regions[p].Text, d.regions[p].Text)
+				}
+				for i, w := range pt.words {
+					cw := c.pages[p].words[i]
+					want := moved[[2]int{p, i}]
+					if math.Abs(cw.x0-w.x0-want) > 1e-3 || math.Abs(cw.x1-w.x1-want) > 1e-3 || cw.y != w.y {
+						t.Errorf("page %d word %q moved by %.4f, want %.4f", p, w.text, cw.x0-w.x0, want)
+					}
+				}
+			}
+			rs, err := d.ReadShifts(cp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != n {
+				t.Fatalf("read %d of %d slots", len(rs), n)
+			}
+			for _, r := range rs {
+				if r.Sigma != 0 || r.Shift != Delta*(2*float64(shifts[r.Slot])-1) {
+					t.Fatalf("slot %d read %+v, shifted %d", r.Slot, r, shifts[r.Slot])
+				}
+			}
+		}
+	}
+}
+
+// TestReadShiftsOfTheSource: the unmarked source shows no shift, and a
+// PDF of other text shows none either: nothing is guessed.
+func TestReadShiftsOfTheSource(t *testing.T) {
+	src := spec{pages: memo}.build()
+	d := mustParse(t, src)
+	rs, err := d.ReadShifts(src)
+	if err != nil || len(rs) != 0 {
+		t.Fatalf("the source reads %v (%v)", rs, err)
+	}
+	other := spec{pages: []string{"BT /F1 12 Tf 72 700 Td (Something else was said here today) Tj ET"}}.build()
+	if rs, err := d.ReadShifts(other); err != nil || len(rs) != 0 {
+		t.Fatalf("another PDF reads %v (%v)", rs, err)
+	}
+	if _, err := d.ReadShifts([]byte("%PDF-1.4 nothing")); err == nil {
+		t.Fatal("a broken copy reads without error")
+	}
+}
+
+// TestUnsafeTextDoesNotMove: a Type3 font, glyphs placed one by one and
+// a font without a known encoding leave their words unmoved.
+func TestUnsafeTextDoesNotMove(t *testing.T) {
+	line := "BT /F1 12 Tf 72 700 Td (The committee met on Tuesday and agreed to wait) Tj ET"
+	for name, s := range map[string]spec{
+		"Type3": {pages: []string{line}, font: "<</Type/Font/Subtype/Type3/FontMatrix[0.001 0 0 0.001 0 0]/FontBBox[0 0 1 1]/CharProcs<<>>/Encoding<</Differences[32/space 65/A]>>/FirstChar 32/LastChar 126/Widths[]/Resources<<>>>>"},
+		"per glyph": {pages: []string{"BT /F1 12 Tf 1 0 0 1 72 700 Tm (a) Tj 1 0 0 1 78 700 Tm (b) Tj 1 0 0 1 84 700 Tm ( ) Tj 1 0 0 1 87 700 Tm (c) Tj 1 0 0 1 93 700 Tm (d) Tj " +
+			"1 0 0 1 99 700 Tm ( ) Tj 1 0 0 1 102 700 Tm (e) Tj 1 0 0 1 108 700 Tm (f) Tj ET"}},
+		"symbolic": {pages: []string{line}, font: "<</Type/Font/Subtype/TrueType/BaseFont/Sym/FirstChar 32/LastChar 126/Widths[250]/FontDescriptor<</Flags 4>>>>"},
+		"turned":   {pages: []string{"BT /F1 12 Tf 0 1 -1 0 300 300 Tm (The committee met on Tuesday and agreed to wait) Tj ET"}},
+	} {
+		d, err := Parse(s.build())
+		if err != nil {
+			if name == "Type3" || name == "symbolic" {
+				if errors.Is(err, ErrNoText) {
+					continue // no text known: no slot either
+				}
+			}
+			t.Fatalf("%s: %v", name, err)
+		}
+		if n := len(d.Shifts().Slots); n != 0 {
+			t.Errorf("%s: %d slots", name, n)
+		}
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	img := spec{pages: []string{"q 612 0 0 792 0 0 cm /Im0 Do Q"}}.build()
+	if _, err := Parse(img); !errors.Is(err, ErrNoText) {
+		t.Errorf("an image-only PDF: %v", err)
+	}
+	enc := spec{pages: memo, trailer: "/Encrypt<</Filter/Standard/V 1/R 2/O<00>/U<00>/P -4>>"}.build()
+	if _, err := Parse(enc); !errors.Is(err, ErrEncrypted) {
+		t.Errorf("an encrypted PDF: %v", err)
+	}
+	src := spec{pages: memo}.build()
+	for name, data := range map[string][]byte{
+		"not a PDF": []byte("hello world"),
+		"truncated": src[:len(src)/2],
+		"no xref":   bytes.Replace(src, []byte("startxref"), []byte("startxrex"), 1),
+	} {
+		if _, err := Parse(data); !errors.Is(err, ErrMalformed) || !errors.Is(err, format.ErrMalformed) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
