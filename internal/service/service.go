@@ -472,7 +472,7 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 	}
 	// A copy in the document's own format is that format's, whatever
 	// its name ("pdf" of a PDF source is its own, not a typeset one).
-	if opt.Format == m.Document().Format && !ownFormatOnly(opt.Format) {
+	if opt.Format == m.Document().Format {
 		opt.Format = ""
 	}
 	var render func(r string) ([]byte, error)

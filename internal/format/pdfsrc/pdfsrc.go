@@ -131,7 +131,7 @@ func Parse(data []byte) (doc *Document, err error) {
 		return nil, err
 	}
 	if doc.words() == 0 {
-		return nil, fmt.Errorf("%w: %d pages and no words (a scanned or image-only PDF)", ErrNoText, len(doc.pages))
+		return nil, fmt.Errorf("%w: no word on any page (a scanned or image-only PDF)", ErrNoText)
 	}
 	return doc, nil
 }
