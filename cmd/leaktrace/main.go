@@ -168,7 +168,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, format.ErrUnknownFormat):
 		return "name the file with its format's extension: " + format.SupportedNames()
 	case errors.Is(err, pdfsrc.ErrEncrypted):
-		return "leaktrace registers PDFs without a password: save an unprotected copy (e.g. qpdf --decrypt in.pdf out.pdf, with its password) and register that"
+		return "leaktrace registers PDFs without a password: save an unprotected copy (qpdf can, given the password) and register that"
 	case errors.Is(err, pdfsrc.ErrNoText):
 		return "its pages are pictures (a scan, or a PDF made of images), so there are no words to mark: register the document it was made from (its text, DOCX or a PDF with a text layer), or run OCR on it first (e.g. ocrmypdf)"
 	case errors.Is(err, pdfsrc.ErrMalformed):
