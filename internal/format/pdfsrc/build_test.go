@@ -17,6 +17,8 @@ type spec struct {
 	// compress Flate-encodes the content streams.
 	xrefStream, compress bool
 	trailer              string // extra trailer entries
+	// extra objects, numbered from 5 on (the pages come after them).
+	extra []string
 }
 
 const simpleFont = `<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding/FirstChar 32/LastChar 126/Widths[250 ` +
@@ -37,6 +39,7 @@ func (s spec) build() []byte {
 		font,
 		"<</Title(A test)/Producer(leaktrace tests)>>",
 	}
+	objs = append(objs, s.extra...)
 	var kids []string
 	for _, c := range s.pages {
 		n := len(objs) + 1
@@ -93,4 +96,29 @@ var memo = []string{
 		"<546865206e6578742073746570206973206120766f7465> Tj ET",
 	"q 1 0 0 1 10 20 cm BT /F1 10 Tf 1 0 0 1 72 600 Tm (Members noted that (growth) had slowed again) Tj " +
 		"T* 12 TL (and a quiet summer was expected by most analysts) ' ET Q",
+}
+
+// asciiCMap is a ToUnicode CMap mapping one-byte codes 32-126 to ASCII
+// (codes 0x0020-0x007E for two-byte fonts with twoByte).
+func asciiCMap(twoByte bool) string {
+	lo, hi := "<20>", "<7E>"
+	space := "<00> <FF>"
+	if twoByte {
+		lo, hi, space = "<0020>", "<007E>", "<0000> <FFFF>"
+	}
+	cm := "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange\n" + space +
+		"\nendcodespacerange\n1 beginbfrange\n" + lo + " " + hi + " <0020>\nendbfrange\n1 beginbfchar\n" +
+		map[bool]string{false: "<41>", true: "<0041>"}[twoByte] + " <0041>\nendbfchar\nendcmap end end\n"
+	return fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(cm), cm)
+}
+
+// cidLine is a line of text for a Type0 font with two-byte codes.
+func cidLine(text string) string {
+	var b strings.Builder
+	b.WriteByte('<')
+	for _, c := range []byte(text) {
+		fmt.Fprintf(&b, "00%02X", c)
+	}
+	b.WriteByte('>')
+	return b.String()
 }

@@ -146,6 +146,9 @@ type glyph struct {
 	// x, y: its origin on the page; adv its advance along x, size
 	// the font's height on the page.
 	x, y, adv, size float64
+	// along and across: its origin in the frame of its line's direction
+	// (x and y for upright text); adv is along that direction.
+	along, across float64
 	// kscale is how far (in page units) one unit of a TJ number moves
 	// the glyphs after it, towards the left.
 	kscale float64
@@ -328,9 +331,19 @@ func (in *interpreter) show(s []byte, gs *gstate, tm matrix, si, oi, ei int, sho
 		}
 		text, known := ft.text(c.code)
 		upright := math.Abs(trm[1]) < 1e-9 && math.Abs(trm[2]) < 1e-9 && trm[0] > 0 && trm[3] > 0
-		size := gs.size * trm[3]
+		// Lines are told apart along the text's own direction (along,
+		// across), which is x and y for upright text.
+		dx, dy := trm[0], trm[1]
+		scale := math.Hypot(dx, dy)
+		if scale == 0 || math.IsNaN(scale) || math.IsInf(scale, 0) {
+			dx, dy, scale = 1, 0, 0
+		} else {
+			dx, dy = dx/scale, dy/scale
+		}
+		size := gs.size * math.Hypot(trm[2], trm[3])
 		g := glyph{
-			text: text, x: x, y: y, adv: tx * trm[0], size: math.Abs(size),
+			text: text, x: x, y: y, adv: tx * scale, size: math.Abs(size),
+			along: x*dx + y*dy, across: y*dx - x*dy,
 			kscale: gs.size * gs.th * trm[0] / 1000,
 			stream: si, op: oi, elem: ei, bstart: c.start, bend: c.end,
 			movable: shown && ft.safe && known && upright && gs.size > 0 && gs.th > 0,

@@ -227,10 +227,10 @@ func (pt *pageText) layout() {
 		g := &pt.glyphs[i]
 		if prev != nil {
 			size := math.Max(prev.size, 1)
-			end := prev.x + prev.adv
-			if math.Abs(g.y-prev.y) > 0.3*size || g.x < end-0.5*size || g.x > end+4*size {
+			end := prev.along + prev.adv
+			if math.Abs(g.across-prev.across) > 0.3*size || g.along < end-0.5*size || g.along > end+4*size {
 				newLine = true
-			} else if g.x > end+0.15*size && cur != nil {
+			} else if g.along > end+0.15*size && cur != nil {
 				flush()
 			}
 		}

@@ -174,28 +174,63 @@ func TestReadShiftsOfTheSource(t *testing.T) {
 	}
 }
 
-// TestUnsafeTextDoesNotMove: a Type3 font, glyphs placed one by one and
-// a font without a known encoding leave their words unmoved.
+// TestUnsafeTextDoesNotMove: a Type3 font, glyphs placed one by one, a
+// symbolic font without widths and turned text keep their words where
+// they are, though their text is read.
 func TestUnsafeTextDoesNotMove(t *testing.T) {
 	line := "BT /F1 12 Tf 72 700 Td (The committee met on Tuesday and agreed to wait) Tj ET"
+	tu := []string{asciiCMap(false)}
 	for name, s := range map[string]spec{
-		"Type3": {pages: []string{line}, font: "<</Type/Font/Subtype/Type3/FontMatrix[0.001 0 0 0.001 0 0]/FontBBox[0 0 1 1]/CharProcs<<>>/Encoding<</Differences[32/space 65/A]>>/FirstChar 32/LastChar 126/Widths[]/Resources<<>>>>"},
-		"per glyph": {pages: []string{"BT /F1 12 Tf 1 0 0 1 72 700 Tm (a) Tj 1 0 0 1 78 700 Tm (b) Tj 1 0 0 1 84 700 Tm ( ) Tj 1 0 0 1 87 700 Tm (c) Tj 1 0 0 1 93 700 Tm (d) Tj " +
-			"1 0 0 1 99 700 Tm ( ) Tj 1 0 0 1 102 700 Tm (e) Tj 1 0 0 1 108 700 Tm (f) Tj ET"}},
-		"symbolic": {pages: []string{line}, font: "<</Type/Font/Subtype/TrueType/BaseFont/Sym/FirstChar 32/LastChar 126/Widths[250]/FontDescriptor<</Flags 4>>>>"},
-		"turned":   {pages: []string{"BT /F1 12 Tf 0 1 -1 0 300 300 Tm (The committee met on Tuesday and agreed to wait) Tj ET"}},
+		"Type3": {pages: []string{line}, extra: tu,
+			font: "<</Type/Font/Subtype/Type3/FontMatrix[0.001 0 0 0.001 0 0]/FontBBox[0 0 1 1]/CharProcs<<>>/Encoding<</Differences[32/space]>>/FirstChar 32/LastChar 32/Widths[250]/Resources<<>>/ToUnicode 5 0 R>>"},
+		"per glyph": {pages: []string{"BT /F1 12 Tf 1 0 0 1 72 700 Tm (ab) Tj 1 0 0 1 87 700 Tm (cd) Tj 1 0 0 1 102 700 Tm (ef) Tj " +
+			"1 0 0 1 117 700 Tm (gh) Tj ET"}},
+		"no widths": {pages: []string{line}, extra: tu, font: "<</Type/Font/Subtype/TrueType/BaseFont/Sym/ToUnicode 5 0 R>>"},
+		"turned":    {pages: []string{"BT /F1 12 Tf 0 1 -1 0 300 300 Tm (The committee met on Tuesday and agreed to wait) Tj ET"}},
 	} {
-		d, err := Parse(s.build())
-		if err != nil {
-			if name == "Type3" || name == "symbolic" {
-				if errors.Is(err, ErrNoText) {
-					continue // no text known: no slot either
-				}
-			}
-			t.Fatalf("%s: %v", name, err)
+		d := mustParse(t, s.build())
+		if text := d.Regions()[0].Text; !strings.Contains(text, "committee") && !strings.Contains(text, "cd") {
+			t.Errorf("%s: text %q", name, text)
 		}
 		if n := len(d.Shifts().Slots); n != 0 {
 			t.Errorf("%s: %d slots", name, n)
+		}
+	}
+}
+
+// TestCIDFont: a Type0 font with two-byte codes, its widths from /W and
+// its text from ToUnicode, as Word and LibreOffice embed fonts, moves
+// its words like a simple font.
+func TestCIDFont(t *testing.T) {
+	font := "<</Type/Font/Subtype/Type0/BaseFont/X/Encoding/Identity-H/DescendantFonts[<</Type/Font/Subtype/CIDFontType2/BaseFont/X/DW 500/W[32 [250] 33 126 520]>>]/ToUnicode 5 0 R>>"
+	s := spec{font: font, extra: []string{asciiCMap(true)}, compress: true, pages: []string{
+		"BT /F1 12 Tf 72 700 Td " + cidLine("The committee met on Tuesday and agreed to wait") + " Tj ET"}}
+	d := mustParse(t, s.build())
+	if got := d.Regions()[0].Text; got != "The committee met on Tuesday and agreed to wait" {
+		t.Fatalf("text %q", got)
+	}
+	n := len(d.Shifts().Slots)
+	if n < 3 {
+		t.Fatalf("%d slots", n)
+	}
+	for _, first := range []uint8{0, 1} {
+		shifts := alternate(n, first)
+		cp := render(t, d, shifts)
+		c := mustParse(t, cp)
+		for i, w := range d.pages[0].words {
+			want := 0.0
+			for k, si := range d.slotWord {
+				if si == i {
+					want = Delta * (2*float64(shifts[k]) - 1)
+				}
+			}
+			if got := c.pages[0].words[i].x0 - w.x0; math.Abs(got-want) > 1e-3 {
+				t.Errorf("%q moved by %.4f, want %.4f", w.text, got, want)
+			}
+		}
+		rs, err := d.ReadShifts(cp)
+		if err != nil || len(rs) != n {
+			t.Fatalf("read %d of %d (%v)", len(rs), n, err)
 		}
 	}
 }
