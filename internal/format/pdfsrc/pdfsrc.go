@@ -505,33 +505,36 @@ func writeString(out *bytes.Buffer, s []byte, hex bool) {
 }
 
 // ReadShifts reads the shift of each slot's word in a PDF copy of the
-// document: exactly, from the copy's content streams. A slot whose word
-// (with the same neighbours, the neighbours where they are in the
-// source) is not found once and only once on its page, or has moved by
-// anything but about ±Delta, is left out.
+// document: exactly, from the copy's content streams. The copy may hold
+// only some of the pages, in any order. A slot whose word, between the
+// same neighbours, where the source has them, is not found once and only
+// once in the copy, or has moved by anything but about ±Delta, is left
+// out.
 func (d *Document) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
 	c, err := Parse(copy)
 	if err != nil {
 		return nil, err
 	}
+	type at struct{ page, word int }
+	where := map[string][]at{}
+	for p, pt := range c.pages {
+		for i := 1; i+1 < len(pt.words); i++ {
+			where[pt.words[i].text] = append(where[pt.words[i].text], at{p, i})
+		}
+	}
 	const tol = 0.02
 	var out []format.ShiftReading
 	for i, s := range d.slots {
-		if s.Region >= len(c.pages) {
-			continue
-		}
-		sp, cp := d.pages[s.Region], c.pages[s.Region]
+		sp := d.pages[s.Region]
 		wi := d.slotWord[i]
 		a, w, b := sp.words[wi-1], sp.words[wi], sp.words[wi+1]
 		found := 0
 		var shift float64
-		for j := 1; j+1 < len(cp.words); j++ {
-			cw := cp.words[j]
-			if cw.text != w.text || math.Abs(cw.y-w.y) > tol || math.Abs(cw.x0-w.x0) > 2*Delta {
-				continue
-			}
-			ca, cb := cp.words[j-1], cp.words[j+1]
-			if ca.text != a.text || cb.text != b.text || math.Abs(ca.x0-a.x0) > tol || math.Abs(cb.x0-b.x0) > tol {
+		for _, x := range where[w.text] {
+			cp := c.pages[x.page]
+			cw, ca, cb := cp.words[x.word], cp.words[x.word-1], cp.words[x.word+1]
+			if math.Abs(cw.y-w.y) > tol || math.Abs(cw.x0-w.x0) > 2*Delta ||
+				ca.text != a.text || cb.text != b.text || math.Abs(ca.x0-a.x0) > tol || math.Abs(cb.x0-b.x0) > tol {
 				continue
 			}
 			found++

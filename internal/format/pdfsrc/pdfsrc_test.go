@@ -255,3 +255,35 @@ func TestRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestReadShiftsOfSomePages: a copy cut down to its second page (as
+// pdfseparate leaves it) reads that page's slots, and only those.
+func TestReadShiftsOfSomePages(t *testing.T) {
+	d := mustParse(t, spec{pages: memo}.build())
+	shifts := alternate(len(d.slots), 0)
+	full := mustParse(t, render(t, d, shifts))
+	// The second page alone: its content, as the copy draws it.
+	var page2 []byte
+	for _, raw := range full.pages[1].raw {
+		page2 = append(page2, raw...)
+	}
+	cut := spec{pages: []string{string(page2)}}.build()
+	rs, err := d.ReadShifts(cut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, s := range d.slots {
+		if s.Region == 1 {
+			want++
+		}
+	}
+	if want == 0 || len(rs) != want {
+		t.Fatalf("read %d slots of the second page's %d", len(rs), want)
+	}
+	for _, r := range rs {
+		if d.slots[r.Slot].Region != 1 || r.Shift != Delta*(2*float64(shifts[r.Slot])-1) {
+			t.Fatalf("read %+v", r)
+		}
+	}
+}
