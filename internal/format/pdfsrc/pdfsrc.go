@@ -5,8 +5,8 @@
 // (one per page, the page's words in drawing order, a line per line)
 // take no candidate ([Document.Fit] drops them all), and the document
 // carries layout points only. Each point
-// is a word drawn in the same text-showing operation (Tj or TJ) as a word
-// on either side of it; a copy moves it along its line by ±[Delta]
+// is a word drawn by one text-showing operation (Tj or TJ), between two
+// words of its line; a copy moves it along its line by ±[Delta]
 // points with a pair of TJ kerning numbers, one before the word and the
 // opposite one after it, so nothing else on the line moves. Words the
 // package can't place exactly (a Type3 font, an unknown encoding, turned
@@ -299,9 +299,13 @@ func neighbour(s string) bool {
 // reads as a space (0.1 of the size) is still wider than Delta.
 const minSize = 6
 
-// findSlots chooses the slots: a plain word whose neighbours on both sides
-// are on its line and in the same text-showing operation, at least two
-// words from the previous slot.
+// findSlots chooses the slots: a plain word drawn by one text-showing
+// operation, with a neighbour on each side on its line, at least two
+// words from the previous slot. Its neighbours may be drawn by other
+// operations: the number after the word undoes the one before it within
+// the word's own operation, and an operation that follows either goes on
+// from there or places its text anew (Td, Tm, T*), from the line matrix,
+// which kerning never moves.
 func (d *Document) findSlots() {
 	for pi, pt := range d.pages {
 		if !pt.markable {
@@ -316,13 +320,10 @@ func (d *Document) findSlots() {
 			if pt.lineOf[i-1] != pt.lineOf[i] || pt.lineOf[i+1] != pt.lineOf[i] {
 				continue
 			}
-			if !a.sameOp || !w.sameOp || !b.sameOp || !plain(w.text) || !neighbour(a.text) || !neighbour(b.text) {
+			if !w.sameOp || !plain(w.text) || !neighbour(a.text) || !neighbour(b.text) {
 				continue
 			}
-			ga, gw, gb := &pt.glyphs[a.glyphs[0]], &pt.glyphs[w.glyphs[0]], &pt.glyphs[b.glyphs[0]]
-			if ga.stream != gw.stream || ga.op != gw.op || gb.stream != gw.stream || gb.op != gw.op {
-				continue
-			}
+			gw := &pt.glyphs[w.glyphs[0]]
 			if w.size < minSize || gw.kscale <= 0 {
 				continue
 			}

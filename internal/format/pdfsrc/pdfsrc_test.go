@@ -3,6 +3,7 @@ package pdfsrc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -183,8 +184,7 @@ func TestUnsafeTextDoesNotMove(t *testing.T) {
 	for name, s := range map[string]spec{
 		"Type3": {pages: []string{line}, extra: tu,
 			font: "<</Type/Font/Subtype/Type3/FontMatrix[0.001 0 0 0.001 0 0]/FontBBox[0 0 1 1]/CharProcs<<>>/Encoding<</Differences[32/space]>>/FirstChar 32/LastChar 32/Widths[250]/Resources<<>>/ToUnicode 5 0 R>>"},
-		"per glyph": {pages: []string{"BT /F1 12 Tf 1 0 0 1 72 700 Tm (ab) Tj 1 0 0 1 87 700 Tm (cd) Tj 1 0 0 1 102 700 Tm (ef) Tj " +
-			"1 0 0 1 117 700 Tm (gh) Tj ET"}},
+		"per glyph": {pages: []string{perGlyph("ab cd ef gh ij")}},
 		"no widths": {pages: []string{line}, extra: tu, font: "<</Type/Font/Subtype/TrueType/BaseFont/Sym/ToUnicode 5 0 R>>"},
 		"turned":    {pages: []string{"BT /F1 12 Tf 0 1 -1 0 300 300 Tm (The committee met on Tuesday and agreed to wait) Tj ET"}},
 	} {
@@ -286,4 +286,66 @@ func TestReadShiftsOfSomePages(t *testing.T) {
 			t.Fatalf("read %+v", r)
 		}
 	}
+}
+
+// TestWordPerOperation: text drawn a word per operation, each placed
+// anew (as Word draws runs), moves its words like a line drawn at once:
+// only the slots' words move, by exactly ±Delta.
+func TestWordPerOperation(t *testing.T) {
+	var c strings.Builder
+	c.WriteString("BT /F1 12 Tf 72 700 Td")
+	x := 0.0
+	for i, w := range strings.Fields("The committee met on Tuesday and agreed to wait for more data") {
+		if i > 0 {
+			fmt.Fprintf(&c, " %g 0 Td", x)
+		}
+		if i%2 == 0 {
+			fmt.Fprintf(&c, " (%s) Tj", w)
+		} else {
+			fmt.Fprintf(&c, " [(%s)] TJ", w)
+		}
+		x = 6*float64(len(w)) + 3 // 500/1000 of 12 pt a letter, then 3 pt
+	}
+	c.WriteString(" ET")
+	d := mustParse(t, spec{pages: []string{c.String()}}.build())
+	if got := d.Regions()[0].Text; got != "The committee met on Tuesday and agreed to wait for more data" {
+		t.Fatalf("text %q", got)
+	}
+	n := len(d.slots)
+	if n < 4 {
+		t.Fatalf("%d slots", n)
+	}
+	shifts := alternate(n, 1)
+	cp := render(t, d, shifts)
+	cd := mustParse(t, cp)
+	for i, w := range d.pages[0].words {
+		want := 0.0
+		for k, si := range d.slotWord {
+			if si == i {
+				want = Delta * (2*float64(shifts[k]) - 1)
+			}
+		}
+		if got := cd.pages[0].words[i].x0 - w.x0; math.Abs(got-want) > 1e-3 {
+			t.Errorf("%q moved by %.4f, want %.4f", w.text, got, want)
+		}
+	}
+	if rs, err := d.ReadShifts(cp); err != nil || len(rs) != n {
+		t.Fatalf("read %d of %d (%v)", len(rs), n, err)
+	}
+}
+
+// perGlyph draws a line a glyph per operation, each placed with Tm.
+func perGlyph(line string) string {
+	var b strings.Builder
+	b.WriteString("BT /F1 12 Tf")
+	x := 72.0
+	for _, c := range line {
+		if c != ' ' {
+			fmt.Fprintf(&b, " 1 0 0 1 %g 700 Tm (%c) Tj", x, c)
+			x += 6
+		} else {
+			x += 3
+		}
+	}
+	return b.String() + " ET"
 }
