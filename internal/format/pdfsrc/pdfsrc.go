@@ -410,7 +410,8 @@ func (d *Document) RenderShifted(w io.Writer, edits []format.Edit, shifts []uint
 				if len(list) == 0 {
 					continue
 				}
-				out.Write(raw[at:o.start])
+				// Only the text operand and the operator change.
+				out.Write(raw[at:o.args[len(o.args)-1].start])
 				writeShifted(&out, o, raw, list)
 				at = o.end
 				changed = true
