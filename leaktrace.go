@@ -124,6 +124,12 @@ type LayoutCapacity struct {
 	// document registered before estimates of the layout channel were
 	// stored; it is never stored.
 	ComputedNow bool `json:"computed_now,omitempty"`
+	// Native marks layout points the document's own format carries
+	// (a registered PDF's word shifts), not its typeset PDF copies'.
+	// ExactPointsNeeded is then how many of them a copy in that format
+	// must hold for its reader to be named, read exactly (0: never).
+	Native            bool `json:"native,omitempty"`
+	ExactPointsNeeded int  `json:"exact_points_needed,omitempty"`
 }
 
 // Spread is the least, median and greatest of some counts.

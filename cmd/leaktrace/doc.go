@@ -63,6 +63,17 @@ func capacityWarnings(d *leaktrace.Document) []string {
 		return nil
 	}
 	var out []string
+	if l := d.Capacity.Layout; nativeLayout(d.Capacity) {
+		if d.Marks.Total == 0 {
+			out = append(out, fmt.Sprintf("the text of %s carries no marks: its copies are marked in their layout only, so a leak of its words alone (a paste, a retyped copy) cannot name its reader", d.ID))
+		}
+		if l.ExactPointsNeeded == 0 || l.ExactPointsNeeded > l.Points {
+			out = append(out, fmt.Sprintf("%s has too few layout points (%d) for even a whole copy to name its reader among %d with confidence", d.ID, l.Points, d.Capacity.Recipients))
+		}
+		if d.Marks.Total == 0 {
+			return out
+		}
+	}
 	_, pasteOK := d.Capacity.Words("paste")
 	if !pasteOK {
 		out = append(out, fmt.Sprintf("%s is too short to trace reliably: even a paste of the whole document would not name its reader among %d with confidence", d.ID, d.Capacity.Recipients))
@@ -73,6 +84,12 @@ func capacityWarnings(d *leaktrace.Document) []string {
 		}
 	}
 	return out
+}
+
+// nativeLayout reports whether a capacity counts layout points the
+// document's own format carries.
+func nativeLayout(c *leaktrace.Capacity) bool {
+	return c != nil && c.Layout != nil && c.Layout.Native
 }
 
 // capacityLine describes a capacity estimate in one line.
@@ -102,6 +119,9 @@ func layoutLines(c *leaktrace.Capacity) [][2]string {
 	if l.NotEstimated != "" {
 		return [][2]string{{"PDF copies", "layout channel not estimated: " + l.NotEstimated}}
 	}
+	if l.Native {
+		return nativeLayoutLines(l)
+	}
 	desc := count(l.Pages, "page") + ", " + count(l.Points, "layout point")
 	if l.PerPage != nil {
 		desc += fmt.Sprintf(" (per page: min %d, median %d, max %d; a full page %d)", l.PerPage.Min, l.PerPage.Median, l.PerPage.Max, l.FullPage)
@@ -119,6 +139,23 @@ func layoutLines(c *leaktrace.Capacity) [][2]string {
 		need += "; estimated now, not stored when the document was registered"
 	}
 	return [][2]string{{"PDF copies", desc}, {"page a picture needs", need}}
+}
+
+// nativeLayoutLines describes layout points the document's own format
+// carries (a registered PDF's word shifts).
+func nativeLayoutLines(l *leaktrace.LayoutCapacity) [][2]string {
+	desc := count(l.Points, "layout point") + " in the document's own format"
+	if l.Pages > 0 {
+		desc += ", on " + count(l.Pages, "page")
+	}
+	if l.PerPage != nil {
+		desc += fmt.Sprintf(" (per page: min %d, median %d, max %d; a full page %d)", l.PerPage.Min, l.PerPage.Median, l.PerPage.Max, l.FullPage)
+	}
+	need := "— (too few layout points to name a reader)"
+	if l.ExactPointsNeeded > 0 {
+		need = count(l.ExactPointsNeeded, "layout point") + ", read exactly"
+	}
+	return [][2]string{{"layout", desc}, {"a copy file needs", need}}
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -216,7 +253,7 @@ the README for the file's format); the report shows what they gain.`,
 			for _, l := range registrationLines(d) {
 				fmt.Fprintln(a.stdout, l)
 			}
-			if d.Marks.Total == 0 {
+			if d.Marks.Total == 0 && !nativeLayout(d.Capacity) {
 				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", termSafe(d.ID))
 			}
 			for _, w := range capacityWarnings(d) {

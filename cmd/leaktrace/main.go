@@ -18,6 +18,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/format/pdfsrc"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
@@ -166,6 +167,12 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "leaktrace marks " + format.SupportedNames() + " so far; save the document in one of them"
 	case errors.Is(err, format.ErrUnknownFormat):
 		return "name the file with its format's extension: " + format.SupportedNames()
+	case errors.Is(err, pdfsrc.ErrEncrypted):
+		return "leaktrace registers PDFs without a password: save an unprotected copy (qpdf can, given the password) and register that"
+	case errors.Is(err, pdfsrc.ErrNoText):
+		return "its pages are pictures (a scan, or a PDF made of images), so there are no words to mark: register the document it was made from (its text, DOCX or a PDF with a text layer), or run OCR on it first (e.g. ocrmypdf)"
+	case errors.Is(err, pdfsrc.ErrMalformed):
+		return "the PDF is damaged or uses a structure leaktrace does not read: open it and save or print it to a new PDF, and register that"
 	case errors.Is(err, service.ErrBinaryLeak):
 		return "trace reads text, the formats leaktrace marks (" + format.SupportedNames() + "), PDF files and PNG, JPEG or TIFF pictures, told apart by their content, and this is none of them: convert it to one (e.g. a PNG of the page), or paste its text into a .txt file, and trace that"
 	case errors.Is(err, format.ErrBinary), errors.Is(err, format.ErrFormat):

@@ -10,6 +10,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/code"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/trace"
@@ -170,6 +171,32 @@ var LayoutEstimateMaxWords = 250_000
 func tooLongToEstimate(words int) *leaktrace.LayoutCapacity {
 	return &leaktrace.LayoutCapacity{Version: layout.Version1,
 		NotEstimated: fmt.Sprintf("%d words is longer than the %d whose layout is estimated", words, LayoutEstimateMaxWords)}
+}
+
+// nativeCapacity is the layout channel of a document whose own format
+// carries layout points (format.Shifter): how many it has and, when
+// the format is paged, how they spread over the pages, and how many a
+// copy in the format must hold when they are read exactly. How much of a
+// picture of such a copy is needed is not estimated (PagesNeeded stays
+// empty): the picture readings above were measured on typeset copies.
+func nativeCapacity(key code.Key, id string, sh format.Shifter, cp *leaktrace.Capacity) {
+	scheme := sh.Shifts()
+	lc := &leaktrace.LayoutCapacity{Version: scheme.Version, Points: len(scheme.Slots), Native: true}
+	if pg, ok := sh.(interface{ SlotsPerPage() []int }); ok {
+		per := pg.SlotsPerPage()
+		lc.Pages, lc.FullPage = len(per), fullPage(per)
+		if len(per) > 0 {
+			sorted := slices.Clone(per)
+			slices.Sort(sorted)
+			lc.PerPage = &leaktrace.Spread{Min: sorted[0], Median: sorted[len(sorted)/2], Max: sorted[len(sorted)-1]}
+		}
+	}
+	if len(scheme.Slots) > 0 {
+		domain := layout.NativeDomain(sh.Format(), scheme.Version) + id
+		lcode := trace.NewLayoutCodeIn(key, domain, scheme.Version, leaktrace.ShiftSpecs(len(scheme.Slots)), scheme.Delta)
+		lc.ExactPointsNeeded = lcode.PointsNeeded(CapacityRecipients, DefaultEpsilon, trace.LayoutReading{ReadRate: 1})
+	}
+	cp.Layout = lc
 }
 
 // typesetCapacity is layoutCapacity for a document being registered,

@@ -354,7 +354,11 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 		Capacity: s.capacity(id, a, func(done int) { report("estimating capacity", 2+done, addSteps) }),
 	}
 	report("estimating the layout channel's capacity", addSteps-2, addSteps)
-	typesetCapacity(s.key, id, copyTitle(title, d.Filename, a.Set), a.Set, d.Capacity)
+	if sh, ok := a.Set.Doc.(format.Shifter); ok {
+		nativeCapacity(s.key, id, sh, d.Capacity)
+	} else {
+		typesetCapacity(s.key, id, copyTitle(title, d.Filename, a.Set), a.Set, d.Capacity)
+	}
 	if len(opts.Variants) > 0 {
 		d.Variants = opts.Variants
 		if d.VariantsSHA256, err = VariantsSHA256(opts.Variants); err != nil {
@@ -468,7 +472,7 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 	}
 	// A copy in the document's own format is that format's, whatever
 	// its name ("pdf" of a PDF source is its own, not a typeset one).
-	if opt.Format == m.Document().Format && !ownFormatOnly(opt.Format) {
+	if opt.Format == m.Document().Format {
 		opt.Format = ""
 	}
 	var render func(r string) ([]byte, error)

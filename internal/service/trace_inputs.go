@@ -214,13 +214,21 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 	var measured []layout.Observation
 	var seen []layout.SeenPage
 	for _, i := range aligned {
-		seen = append(seen, pages[i]...)
 		if !canRead || format.ByContent(inputs[i].Data) != own {
+			seen = append(seen, pages[i]...)
 			continue
 		}
+		// A file in the document's own format (a forwarded copy) states
+		// its shifts exactly; its pages (a PDF copy's text layer) are not
+		// measured again, which would count the same marks twice. One
+		// whose shifts can't be found (a PDF that another program wrote
+		// anew) is measured like a picture of a copy.
 		rs, err := reader.ReadShifts(inputs[i].Data)
 		if err != nil {
 			return fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+		}
+		if len(rs) == 0 {
+			seen = append(seen, pages[i]...)
 		}
 		for _, r := range rs {
 			measured = append(measured, layout.Observation{Point: r.Slot, Shift: r.Shift, Sigma: r.Sigma, Source: inputs[i].Name})

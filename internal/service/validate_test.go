@@ -129,8 +129,9 @@ func TestAddDocumentValidates(t *testing.T) {
 		{"memo.txt", "MEMO", "", shortMemo, service.ErrIDCase},
 		{"memo.txt", "", "", shortMemo, service.ErrDocumentExists},
 		{"memo.html", "m2", "", "<p>" + shortMemo + "</p>", format.ErrUnsupported},
-		{"memo.pdf", "m2", "", shortMemo, format.ErrUnsupported},
-		{"memo.txt", "m2", "", "%PDF-1.7\n" + shortMemo, format.ErrUnsupported},
+		{"memo.pdf", "m2", "", shortMemo, format.ErrMalformed},
+		{"memo.txt", "m2", "", "%PDF-1.7\n" + shortMemo, format.ErrUnknownFormat}, // "the content is PDF; name the file .pdf"
+		{"memo.rtf", "m2", "", shortMemo, format.ErrUnsupported},
 		{"memo", "m2", "", shortMemo, format.ErrUnknownFormat},
 		{"-", "m2", "", shortMemo, format.ErrUnknownFormat},
 	} {
