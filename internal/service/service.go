@@ -524,10 +524,3 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 	}
 	return out, nil
 }
-
-// ownFormatOnly reports whether kind is a marked format that is not
-// typeset: a copy "as kind" of such a document is one in its own format.
-func ownFormatOnly(kind string) bool {
-	d := format.ByKind(kind)
-	return d != nil && !d.Typeset
-}
