@@ -122,7 +122,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "restore marking.key from the home's backup; without it a home can list, show and verify, but not register documents, issue or trace"
 	case errors.Is(err, service.ErrLogKey):
 		return "restore log.key and log.pub from the home's backup; they must be the pair 'init' wrote"
-	case errors.Is(err, service.ErrNoLogKey), errors.Is(err, store.ErrNoSigner):
+	case errors.Is(err, service.ErrNoLogKey), errors.Is(err, leaktrace.ErrNoSigner):
 		return "restore log.key from the home's backup; without it a home can be read and verified but not changed"
 	case errors.Is(err, custody.ErrOrigin):
 		return "pass --origin a name like example.org/leaktrace (no spaces or '+')"

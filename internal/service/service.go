@@ -58,8 +58,10 @@ var (
 
 // Service is an open home.
 type Service struct {
-	Dir   string
-	Store *store.Store
+	Dir string
+	// Store is the home's store: the SQLite store of the home's
+	// leaktrace.db, behind the interface every backend implements.
+	Store leaktrace.Store
 	// Actor is who the custody log records as making changes; it
 	// defaults to [DefaultActor].
 	Actor    string
@@ -223,10 +225,11 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 	if s.signer != nil {
 		signer = s.signer
 	}
-	var err error
-	if s.Store, err = store.Open(ctx, db, signer); err != nil {
+	st, err := store.Open(ctx, db, signer)
+	if err != nil {
 		return nil, err
 	}
+	s.Store = st
 	if pubErr != nil {
 		// Without log.pub nothing in the log can be checked. Which hint
 		// helps depends on whether the home has a log at all.
