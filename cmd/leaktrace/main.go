@@ -287,6 +287,11 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentFlags().StringVar(&a.home, "home", "", "home directory (default $LEAKTRACE_HOME, else ~/.local/share/leaktrace)")
 	root.PersistentFlags().StringVar(&a.actor, "actor", "", "who the custody log records as making changes (default $LEAKTRACE_ACTOR, else the OS user)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	// Every command's changes are the actor's: the service reads it from
+	// the command's context.
+	root.PersistentPreRun = func(c *cobra.Command, _ []string) {
+		c.SetContext(service.WithActor(c.Context(), a.actorName()))
+	}
 	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.demoCommand())
 	return root
 }
@@ -328,7 +333,6 @@ func (a *app) open(ctx context.Context) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Actor = a.actorName()
 	for _, w := range s.Warnings() {
 		fmt.Fprintf(a.stderr, "leaktrace: warning: %s\n", w)
 	}
