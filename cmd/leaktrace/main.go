@@ -156,6 +156,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return fmt.Sprintf("pass --actor (or set $LEAKTRACE_ACTOR to) a plain name of at most %d bytes, without escapes, newlines, tabs or invisible characters", service.MaxActor)
 	case errors.Is(err, service.ErrInvalidEmail):
 		return "give the address alone, e.g. ann@example.org, and the person's name as the name (--name or the CSV's name column)"
+	case errors.Is(err, service.ErrCSVHeader):
+		return "the first line must be: id,name,email"
+	case errors.Is(err, service.ErrCSVRow):
+		return "every row has the header's columns, in its order, an empty field where there is nothing to say (r1,,ann@example.org); quote a field that holds a comma (\"Smith, Ann\")"
 	case errors.Is(err, service.ErrIDCase):
 		return "choose an id that differs in more than upper and lower case; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
 	case errors.Is(err, format.ErrUTF16):

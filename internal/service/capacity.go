@@ -43,6 +43,29 @@ var survivals = map[string]trace.Survival{
 	},
 }
 
+// CapacityAttacks are the text attacks a capacity estimate covers, in
+// report order.
+var CapacityAttacks = []string{"paste", "normalize", "retype"}
+
+// CapacityWarnings says, in plain words, which leaks of a document are too
+// short to trace reliably; none when its capacity was not estimated.
+func CapacityWarnings(d *leaktrace.Document) []string {
+	if d.Capacity == nil {
+		return nil
+	}
+	var out []string
+	_, pasteOK := d.Capacity.Words("paste")
+	if !pasteOK {
+		out = append(out, fmt.Sprintf("%s is too short to trace reliably: even a paste of the whole document would not name its reader among %d with confidence", d.ID, d.Capacity.Recipients))
+	}
+	for _, a := range CapacityAttacks[1:] {
+		if _, ok := d.Capacity.Words(a); !ok && pasteOK {
+			out = append(out, fmt.Sprintf("a %s leak of %s cannot be traced reliably, however long: too few marks survive it", a, d.ID))
+		}
+	}
+	return out
+}
+
 // Capacity estimates, with the scoring's own maths, how many words a leak
 // of the analysed document must hold for its reader to be named.
 func (s *Service) Capacity(id string, a *leaktrace.Analysis) *leaktrace.Capacity {
