@@ -22,6 +22,7 @@ package leaktrace
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"time"
 
@@ -34,6 +35,15 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrExists   = errors.New("already exists")
+	// ErrNoStore is returned when opening a store that does not exist.
+	ErrNoStore = errors.New("no store")
+	// ErrNoSigner is returned by changes to a store opened without a
+	// checkpoint signer: a change without a signed checkpoint would leave
+	// the log unverifiable.
+	ErrNoSigner = errors.New("no checkpoint signer")
+	// ErrLogCorrupt is returned when the log tables disagree with each
+	// other (for example fewer stored hashes than the entries need).
+	ErrLogCorrupt = errors.New("custody log tables are inconsistent")
 )
 
 // Document is a registered source document.
@@ -217,42 +227,27 @@ type CheckpointSigner interface {
 	SignCheckpoint(size int64, root tlog.Hash) ([]byte, error)
 }
 
-// Store persists documents, recipients, issued copies and the custody log
-// that records them. Every method is atomic: it either commits entirely or
-// changes nothing.
-//
-// The custody log is append-only. Each method that changes state takes the
-// log records describing the change and appends them, with their tlog
-// stored hashes and a new signed checkpoint, in the same transaction as
-// the change itself: the store never holds a change that is not in the
-// log, nor a log entry whose change did not commit.
-type Store interface {
-	// AddDocument adds d and appends rec. ErrExists if the id is taken.
-	AddDocument(ctx context.Context, d *Document, rec LogRecord) error
+// StoreReader is the read side of a [Store]. A Store is one, reading the
+// latest committed state afresh with every call; the StoreReader that
+// [Store.Snapshot] passes reads one state throughout.
+type StoreReader interface {
 	Document(ctx context.Context, id string) (*Document, error) // ErrNotFound
 	// Documents lists all documents without their content.
 	Documents(ctx context.Context) ([]*Document, error)
 	// DocumentCount returns the number of registered documents.
 	DocumentCount(ctx context.Context) (int, error)
-	// AddRecipients adds all recipients or none (ErrExists names the first
-	// duplicate) and appends recs.
-	AddRecipients(ctx context.Context, rs []Recipient, recs []LogRecord) error
 	Recipient(ctx context.Context, id string) (*Recipient, error) // ErrNotFound
 	Recipients(ctx context.Context) ([]Recipient, error)
-	// RecordCopies records issued copies, all or none, and appends recs.
-	// Re-issuing a copy keeps its first issue time; the log keeps every
-	// issue.
-	RecordCopies(ctx context.Context, cs []Copy, recs []LogRecord) error
 	// Copies lists the copies issued of a document, or of every document
 	// when doc is "".
 	Copies(ctx context.Context, doc string) ([]Copy, error)
 	// Lookup returns the postings of the given k-gram hashes, leaving out
 	// hashes so common that they say nothing about the source.
 	Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error)
+	// IndexDigests reads the whole lookup index and digests it per
+	// document.
+	IndexDigests(ctx context.Context) (*IndexState, error)
 
-	// AppendLog appends records that change nothing else (the log's own
-	// start, traces) and returns the index of the first.
-	AppendLog(ctx context.Context, recs []LogRecord) (first int64, err error)
 	// LogSize returns the number of entries in the log.
 	LogSize(ctx context.Context) (int64, error)
 	// LogEntries returns entries [start, end), ErrNotFound past the end.
@@ -270,8 +265,101 @@ type Store interface {
 	Checkpoint(ctx context.Context) (LogCheckpoint, error)
 	// Checkpoints returns every stored checkpoint, oldest first.
 	Checkpoints(ctx context.Context) ([]LogCheckpoint, error)
+}
+
+// Store persists documents, recipients, issued copies and the custody log
+// that records them. Every method is atomic: it either commits entirely or
+// changes nothing.
+//
+// The custody log is append-only. Each method that changes state takes the
+// log records describing the change and appends them, with their tlog
+// stored hashes and a new signed checkpoint, in the same transaction as
+// the change itself: the store never holds a change that is not in the
+// log, nor a log entry whose change did not commit. A store opened
+// without a [CheckpointSigner] refuses such changes with [ErrNoSigner].
+type Store interface {
+	StoreReader
+
+	// Snapshot runs fn with a StoreReader that sees one consistent state
+	// of the store, for reads that must agree with each other (a log's
+	// size and its latest checkpoint). Changes that commit while fn runs
+	// are not seen.
+	Snapshot(ctx context.Context, fn func(StoreReader) error) error
+
+	// AddDocument adds d and appends rec. ErrExists if the id is taken.
+	AddDocument(ctx context.Context, d *Document, rec LogRecord) error
+	// DocumentIDs lists the ids of the registered documents, sorted.
+	DocumentIDs(ctx context.Context) ([]string, error)
+	// AddRecipients adds all recipients or none (ErrExists names the first
+	// duplicate) and appends recs.
+	AddRecipients(ctx context.Context, rs []Recipient, recs []LogRecord) error
+	// RecipientIDs lists the ids of the registered recipients, sorted.
+	RecipientIDs(ctx context.Context) ([]string, error)
+	// RecordCopies records issued copies, all or none, and appends recs.
+	// Re-issuing a copy keeps its first issue time; the log keeps every
+	// issue.
+	RecordCopies(ctx context.Context, cs []Copy, recs []LogRecord) error
+	// Issued returns which of docs have at least one issued copy.
+	Issued(ctx context.Context, docs []string) (map[string]bool, error)
+	// SampleCopies returns one issued copy of each of up to n documents,
+	// those of the smallest documents first.
+	SampleCopies(ctx context.Context, n int) ([]Copy, error)
+
+	// AppendLog appends records that change nothing else (the log's own
+	// start, traces) and returns the index of the first.
+	AppendLog(ctx context.Context, recs []LogRecord) (first int64, err error)
+
+	// Reindex rebuilds the lookup index in one transaction: it stores
+	// fingerprints(d) as the rows of every document d, and drops every
+	// other row. progress, if not nil, is called after each document. It
+	// appends nothing to the custody log: the index is derived from the
+	// documents' content, which the log records.
+	Reindex(ctx context.Context, fingerprints func(*Document) ([]index.Fingerprint, error), progress func(done, total int)) (*Reindexed, error)
+
+	// Meta returns the fact about the home stored under name, and
+	// whether there is one. Facts describe the home rather than change
+	// what it records: they are not custody-log entries, and setting one
+	// needs no signer.
+	Meta(ctx context.Context, name string) (string, bool, error)
+	// SetMeta stores value under name, replacing any value there.
+	SetMeta(ctx context.Context, name, value string) error
+	// SetMetaOnce stores value under name unless one is there already,
+	// and returns the value stored after it, atomically.
+	SetMetaOnce(ctx context.Context, name, value string) (string, error)
 
 	Close() error
+}
+
+// IndexDigest sums up a document's rows in the lookup index.
+type IndexDigest struct {
+	Count int
+	// Digest is the SHA-256 of the rows in (hash, pos) order, each as
+	// two big-endian int64s.
+	Digest [sha256.Size]byte
+}
+
+// IndexState is the lookup index as stored.
+type IndexState struct {
+	// Documents holds the digest of every document that has an index
+	// number, by id; a document without one has no rows.
+	Documents map[string]IndexDigest
+	// Rows is the number of fingerprint rows.
+	Rows int
+	// Orphans counts the rows that belong to no registered document:
+	// fingerprints without an index number, and index numbers of
+	// documents that are not in the store.
+	Orphans int
+}
+
+// Reindexed is what [Store.Reindex] did.
+type Reindexed struct {
+	Documents    int `json:"documents"`
+	Fingerprints int `json:"fingerprints"`
+	// Rebuilt lists the documents whose index rows changed, by id.
+	Rebuilt []string `json:"rebuilt"`
+	// Removed counts the rows dropped because they belonged to no
+	// document.
+	Removed int `json:"removed"`
 }
 
 // CatalogueVersion is the point catalogue version d was registered under.

@@ -50,52 +50,14 @@ type docJSON struct {
 func toDocJSON(d *leaktrace.Document) docJSON {
 	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
 		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
-		registrationJSON: toRegistrationJSON(d), Warnings: capacityWarnings(d)}
+		registrationJSON: toRegistrationJSON(d), Warnings: service.CapacityWarnings(d)}
 }
 
-// capacityAttacks are the attacks a capacity report covers, in order.
-var capacityAttacks = []string{"paste", "normalize", "retype"}
-
-// capacityWarnings says, in plain words, which leaks of a document are
-// too short to trace.
-func capacityWarnings(d *leaktrace.Document) []string {
-	if d.Capacity == nil {
-		return nil
-	}
-	var out []string
-	if l := d.Capacity.Layout; nativeLayout(d.Capacity) {
-		if d.Marks.Total == 0 {
-			out = append(out, fmt.Sprintf("the text of %s carries no marks: its copies are marked in their layout only, so a leak of its words alone (a paste, a retyped copy) cannot name its reader", d.ID))
-		}
-		if l.ExactPointsNeeded == 0 || l.ExactPointsNeeded > l.Points {
-			out = append(out, fmt.Sprintf("%s has too few layout points (%d) for even a whole copy to name its reader among %d with confidence", d.ID, l.Points, d.Capacity.Recipients))
-		}
-		if d.Marks.Total == 0 {
-			return out
-		}
-	}
-	_, pasteOK := d.Capacity.Words("paste")
-	if !pasteOK {
-		out = append(out, fmt.Sprintf("%s is too short to trace reliably: even a paste of the whole document would not name its reader among %d with confidence", d.ID, d.Capacity.Recipients))
-	}
-	for _, a := range capacityAttacks[1:] {
-		if _, ok := d.Capacity.Words(a); !ok && pasteOK {
-			out = append(out, fmt.Sprintf("a %s leak of %s cannot be traced reliably, however long: too few marks survive it", a, d.ID))
-		}
-	}
-	return out
-}
-
-// nativeLayout reports whether a capacity counts layout points the
-// document's own format carries.
-func nativeLayout(c *leaktrace.Capacity) bool {
-	return c != nil && c.Layout != nil && c.Layout.Native
-}
 
 // capacityLine describes a capacity estimate in one line.
 func capacityLine(c *leaktrace.Capacity) string {
 	var parts []string
-	for _, a := range capacityAttacks {
+	for _, a := range service.CapacityAttacks {
 		if w, ok := c.Words(a); ok {
 			parts = append(parts, fmt.Sprintf("%s %d", a, w))
 		} else {
@@ -253,10 +215,10 @@ the README for the file's format); the report shows what they gain.`,
 			for _, l := range registrationLines(d) {
 				fmt.Fprintln(a.stdout, l)
 			}
-			if d.Marks.Total == 0 && !nativeLayout(d.Capacity) {
+			if d.Marks.Total == 0 && !service.NativeLayout(d.Capacity) {
 				fmt.Fprintf(a.stdout, "warning: %s has no variation points; its copies will all be identical\n", termSafe(d.ID))
 			}
-			for _, w := range capacityWarnings(d) {
+			for _, w := range service.CapacityWarnings(d) {
 				fmt.Fprintf(a.stdout, "warning: %s\n", termSafe(w))
 			}
 			return nil
@@ -417,7 +379,7 @@ func (a *app) docShowCommand() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			for _, w := range append(capacityWarnings(d), notes...) {
+			for _, w := range append(service.CapacityWarnings(d), notes...) {
 				fmt.Fprintf(a.stdout, "warning: %s\n", termSafe(w))
 			}
 			return nil

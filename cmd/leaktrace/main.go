@@ -123,7 +123,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "restore marking.key from the home's backup; without it a home can list, show and verify, but not register documents, issue or trace"
 	case errors.Is(err, service.ErrLogKey):
 		return "restore log.key and log.pub from the home's backup; they must be the pair 'init' wrote"
-	case errors.Is(err, service.ErrNoLogKey), errors.Is(err, store.ErrNoSigner):
+	case errors.Is(err, service.ErrNoLogKey), errors.Is(err, leaktrace.ErrNoSigner):
 		return "restore log.key from the home's backup; without it a home can be read and verified but not changed"
 	case errors.Is(err, custody.ErrOrigin):
 		return "pass --origin a name like example.org/leaktrace (no spaces or '+')"
@@ -157,6 +157,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return fmt.Sprintf("pass --actor (or set $LEAKTRACE_ACTOR to) a plain name of at most %d bytes, without escapes, newlines, tabs or invisible characters", service.MaxActor)
 	case errors.Is(err, service.ErrInvalidEmail):
 		return "give the address alone, e.g. ann@example.org, and the person's name as the name (--name or the CSV's name column)"
+	case errors.Is(err, service.ErrCSVHeader):
+		return "the first line must be: id,name,email"
+	case errors.Is(err, service.ErrCSVRow):
+		return "every row has the header's columns, in its order, an empty field where there is nothing to say (r1,,ann@example.org); quote a field that holds a comma (\"Smith, Ann\")"
 	case errors.Is(err, service.ErrIDCase):
 		return "choose an id that differs in more than upper and lower case; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
 	case errors.Is(err, format.ErrUTF16):
@@ -294,6 +298,11 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentFlags().StringVar(&a.home, "home", "", "home directory (default $LEAKTRACE_HOME, else ~/.local/share/leaktrace)")
 	root.PersistentFlags().StringVar(&a.actor, "actor", "", "who the custody log records as making changes (default $LEAKTRACE_ACTOR, else the OS user)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	// Every command's changes are the actor's: the service reads it from
+	// the command's context.
+	root.PersistentPreRun = func(c *cobra.Command, _ []string) {
+		c.SetContext(service.WithActor(c.Context(), a.actorName()))
+	}
 	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.demoCommand())
 	return root
 }
@@ -335,7 +344,6 @@ func (a *app) open(ctx context.Context) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Actor = a.actorName()
 	for _, w := range s.Warnings() {
 		fmt.Fprintf(a.stderr, "leaktrace: warning: %s\n", w)
 	}

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/spf13/cobra"
 )
 
@@ -49,58 +47,6 @@ func (a *app) recipientAddCommand() *cobra.Command {
 	return cmd
 }
 
-// readRecipientsCSV parses a CSV with the header id,name,email (name and
-// email optional, any column order).
-func readRecipientsCSV(r io.Reader) ([]leaktrace.Recipient, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, errors.New("the CSV file is empty")
-	}
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		col[h] = i
-	}
-	idCol, ok := col["id"]
-	if !ok {
-		return nil, withHint(fmt.Errorf("the CSV header %q has no id column", strings.Join(header, ",")), "the first line must be: id,name,email")
-	}
-	field := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	var out []leaktrace.Recipient
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != len(header) {
-			return nil, withHint(fmt.Errorf("line %d has %d fields, but the header has %d (%s)", line, len(rec), len(header), strings.Join(header, ",")),
-				"every row has the header's columns, in its order, an empty field where there is nothing to say (r1,,ann@example.org); quote a field that holds a comma (\"Smith, Ann\")")
-		}
-		if idCol >= len(rec) || strings.TrimSpace(rec[idCol]) == "" {
-			return nil, fmt.Errorf("line %d: no id", line)
-		}
-		out = append(out, leaktrace.Recipient{ID: strings.TrimSpace(rec[idCol]), Name: field(rec, "name"), Email: field(rec, "email")})
-	}
-	return out, nil
-}
-
 func (a *app) recipientImportCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "import FILE.csv",
@@ -116,7 +62,7 @@ func (a *app) recipientImportCommand() *cobra.Command {
 				defer f.Close()
 				in = f
 			}
-			rs, err := readRecipientsCSV(in)
+			rs, err := service.ParseRecipientsCSV(in)
 			if err != nil {
 				return fmt.Errorf("%s: %w", argv[0], err)
 			}

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/service"
@@ -57,23 +52,15 @@ to be named.`,
 				return err
 			}
 			defer s.Close()
-			if err := s.Need(cmd.Context(), service.OpTrace); err != nil {
-				return err
-			}
-			rep, err := s.TraceInputs(cmd.Context(), inputs, epsilon, keep)
+			rep, out, err := s.TraceAndLog(cmd.Context(), inputs, service.TraceOptions{Epsilon: epsilon, Suspects: keep, Warnings: skipped})
 			if err != nil {
-				return err
-			}
-			rep.Warnings = append(skipped, rep.Warnings...)
-			out := reportJSON(rep)
-			if err := cite(cmd.Context(), s, &out); err != nil {
 				return err
 			}
 			if asJSON {
 				return writeJSON(a.stdout, out)
 			}
 			writeReport(a.stdout, rep)
-			writeCitations(a.stdout, &out)
+			writeCitations(a.stdout, out)
 			return nil
 		},
 	}
@@ -146,131 +133,7 @@ func (a *app) readLeak(name string) ([]byte, error) {
 	return a.readLimited(name, service.MaxLeakInput, service.ErrLeakTooLarge)
 }
 
-type suspectJSON struct {
-	Recipient string  `json:"recipient"`
-	Score     float64 `json:"score"`
-	LLRBits   float64 `json:"llr_bits"`
-	Agree     int     `json:"marks_agreeing"`
-	PValue    float64 `json:"p_value"`
-	Accused   bool    `json:"accused"`
-	// Custody cites the custody-log entry recording the accused reader's
-	// copy, with its inclusion proof against the report's checkpoint.
-	Custody *service.Inclusion `json:"custody,omitempty"`
-}
-
-type evidenceJSON struct {
-	Channel string `json:"channel"`
-	Kind    string `json:"kind"`
-	Variant string `json:"variant"`
-	Context string `json:"context"`
-	// Input names the input the mark was read in, when there are several.
-	Input string `json:"input,omitempty"`
-}
-
-// layoutEvidenceJSON sums up the layout marks read against the top
-// suspect's copy: one entry, not one per word shift.
-type layoutEvidenceJSON struct {
-	Recipient string   `json:"recipient"`
-	Read      int      `json:"read"`
-	Agreeing  int      `json:"agreeing"`
-	Sources   []string `json:"sources"`
-}
-
-type inputJSON struct {
-	Name   string `json:"name"`
-	Kind   string `json:"kind"`
-	Format string `json:"format"`
-	Words  int    `json:"words"`
-	Pages  int    `json:"pages,omitempty"`
-	SHA256 string `json:"sha256"`
-}
-
-type matchJSON struct {
-	Document      string `json:"document"`
-	Title         string `json:"title"`
-	MatchedWords  int    `json:"matched_words"`
-	DocumentWords int    `json:"document_words"`
-	// ProseWords is the document's registered word count, as doc show
-	// gives it; DocumentWords and CoveredWords count every word of the
-	// text, as the leak's words are counted.
-	ProseWords    int            `json:"document_prose_words"`
-	CoveredWords  int            `json:"covered_words"`
-	MarksObserved int            `json:"marks_observed"`
-	MarksCovered  int            `json:"marks_covered"`
-	ByChannel     map[string]int `json:"marks_by_channel"`
-	Unreadable    map[string]int `json:"unreadable_by_channel"`
-	Readers       int            `json:"readers"`
-	// EqualMatches are the other matched documents that align with
-	// exactly the same words of the leak: its text cannot tell them
-	// apart. Each has its own entry, scored.
-	EqualMatches []string `json:"equal_matches,omitempty"`
-	// PValueAllAgree is the p-value a reader whose copy agreed with every
-	// mark read would get: above epsilon, the marks read cannot name
-	// anyone.
-	PValueAllAgree *float64            `json:"p_value_if_all_agree,omitempty"`
-	Suspects       []suspectJSON       `json:"suspects"`
-	Evidence       []evidenceJSON      `json:"evidence,omitempty"`
-	LayoutEvidence *layoutEvidenceJSON `json:"layout_evidence,omitempty"`
-}
-
-type reportOut struct {
-	Epsilon   float64 `json:"epsilon"`
-	LeakWords int     `json:"leak_words"`
-	LeakHash  string  `json:"leak_sha256"`
-	Documents int     `json:"documents_searched"`
-	// ReadersScored is the number of readers every p-value is corrected
-	// for: every reader issued a copy of any matched document.
-	ReadersScored int `json:"readers_scored"`
-	// Inputs are the files read, in order; ChannelsRead the channels
-	// they can carry, in report order.
-	Inputs       []inputJSON `json:"inputs"`
-	ChannelsRead []string    `json:"channels_read"`
-	Matches      []matchJSON `json:"matches"`
-	Warnings     []string    `json:"warnings,omitempty"`
-	// LogEntry is the custody-log entry recording this trace, and
-	// Checkpoint the signed checkpoint the citations are proved against.
-	LogEntry   *int64 `json:"log_entry,omitempty"`
-	Checkpoint string `json:"checkpoint,omitempty"`
-}
-
-// cite records the trace in the custody log and cites, for every accused
-// reader, the log entry of the copy they were issued, proved against the
-// checkpoint that includes the trace itself.
-func cite(ctx context.Context, s *service.Service, out *reportOut) error {
-	result, err := json.Marshal(out)
-	if err != nil {
-		return err
-	}
-	idx, err := s.LogTrace(ctx, out.LeakHash, result)
-	if err != nil {
-		return err
-	}
-	out.LogEntry = &idx
-	for i := range out.Matches {
-		for j := range out.Matches[i].Suspects {
-			su := &out.Matches[i].Suspects[j]
-			if !su.Accused {
-				continue
-			}
-			cr, err := s.CopyRecord(ctx, out.Matches[i].Document, su.Recipient)
-			if err != nil {
-				return fmt.Errorf("citing the custody record of %s's copy: %w", su.Recipient, err)
-			}
-			su.Custody = &cr.Inclusion
-			out.Checkpoint = string(cr.Checkpoint)
-		}
-	}
-	if out.Checkpoint == "" {
-		note, _, err := s.Checkpoint(ctx)
-		if err != nil {
-			return err
-		}
-		out.Checkpoint = string(note)
-	}
-	return nil
-}
-
-func writeCitations(w io.Writer, out *reportOut) {
+func writeCitations(w io.Writer, out *service.TraceJSON) {
 	fmt.Fprintln(w)
 	for _, m := range out.Matches {
 		for _, su := range m.Suspects {
@@ -283,129 +146,6 @@ func writeCitations(w io.Writer, out *reportOut) {
 	if out.LogEntry != nil {
 		fmt.Fprintf(w, "This trace is recorded as custody-log entry %d.\n", *out.LogEntry)
 	}
-}
-
-// finite keeps JSON encodable: scores of readers with no evidence are 0.
-func finite(x float64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0
-	}
-	return x
-}
-
-func reportJSON(rep *service.TraceReport) reportOut {
-	out := reportOut{Epsilon: rep.Epsilon, LeakWords: rep.LeakWords, LeakHash: rep.LeakSHA256,
-		Documents: rep.Documents, ReadersScored: rep.Readers, Matches: []matchJSON{}, Warnings: rep.Warnings,
-		Inputs: []inputJSON{}, ChannelsRead: rep.Channels}
-	for _, in := range rep.Inputs {
-		out.Inputs = append(out.Inputs, inputJSON{in.Name, in.Kind, in.Format, in.Words, in.Pages, in.SHA256})
-	}
-	for _, m := range rep.Matches {
-		mj := matchJSON{Document: m.Source.ID, Title: rep.Titles[m.Source.ID], MatchedWords: m.MatchedWords,
-			DocumentWords: m.SourceWords, ProseWords: m.Source.ProseWords, CoveredWords: m.CoveredWords, MarksObserved: len(m.Observations),
-			MarksCovered: m.PointsCovered, ByChannel: marks.Named(m.ByChannel), Unreadable: marks.Named(m.Erased),
-			Readers: len(m.Source.Readers), EqualMatches: rep.Equal[m.Source.ID], Suspects: []suspectJSON{}}
-		if len(m.Source.Readers) > 0 {
-			p := m.Decisive
-			mj.PValueAllAgree = &p
-		}
-		for _, s := range m.Suspects {
-			mj.Suspects = append(mj.Suspects, suspectJSON{Recipient: s.Recipient, Score: finite(s.Score), LLRBits: finite(s.LLR), Agree: s.Agree, PValue: s.PValue, Accused: s.Accused})
-		}
-		if len(m.Suspects) > 0 {
-			for _, e := range evidence(rep, m, m.Suspects[0].Recipient, 8) {
-				mj.Evidence = append(mj.Evidence, evidenceJSON{e.channel, e.kind, e.variant, e.context, e.input})
-			}
-			if sum := m.LayoutFor(m.Suspects[0].Recipient); sum.Read > 0 {
-				mj.LayoutEvidence = &layoutEvidenceJSON{m.Suspects[0].Recipient, sum.Read, sum.Agree, sum.Sources}
-			}
-		}
-		out.Matches = append(out.Matches, mj)
-	}
-	return out
-}
-
-type evidenceItem struct {
-	channel, kind, variant, context, input string
-}
-
-// evidence quotes, in context, up to n text marks of the leak that agree
-// with a reader's copy, preferring a mix of kinds.
-func evidence(rep *service.TraceReport, m *trace.Match, reader string, n int) []evidenceItem {
-	obs := m.Agreeing(reader)
-	// Round-robin over kinds so that one kind does not crowd out others.
-	byKind := map[string][]trace.Observation{}
-	var kinds []string
-	for _, o := range obs {
-		k := m.Source.Points[o.Point].Kind
-		if byKind[k] == nil {
-			kinds = append(kinds, k)
-		}
-		byKind[k] = append(byKind[k], o)
-	}
-	sort.Strings(kinds)
-	var picked []trace.Observation
-	for len(picked) < n {
-		added := false
-		for _, k := range kinds {
-			if len(byKind[k]) > 0 && len(picked) < n {
-				picked = append(picked, byKind[k][0])
-				byKind[k] = byKind[k][1:]
-				added = true
-			}
-		}
-		if !added {
-			break
-		}
-	}
-	sort.Slice(picked, func(i, j int) bool {
-		if picked[i].Input != picked[j].Input {
-			return picked[i].Input < picked[j].Input
-		}
-		return picked[i].LeakStart < picked[j].LeakStart
-	})
-	// The reader's variants at the quoted points only: a long document's
-	// whole copy is not needed to quote a few of its marks.
-	pts := make([]int, len(picked))
-	for i, o := range picked {
-		pts[i] = o.Point
-	}
-	syms := m.Source.SymbolsAt(reader, pts)
-	var out []evidenceItem
-	for i, o := range picked {
-		p := m.Source.Points[o.Point]
-		v := p.Variants[syms[i]]
-		if v == "" {
-			v = "(none)"
-		}
-		in := ""
-		if len(rep.Inputs) > 1 {
-			in = rep.Inputs[o.Input].Name
-		}
-		out = append(out, evidenceItem{p.Channel.String(), p.Kind, marks.Reveal(v), quote(rep.Leaks[o.Input].Text, o.LeakStart, o.LeakEnd), in})
-	}
-	return out
-}
-
-// quote returns text[start:end] with some context, marks revealed, on one
-// line.
-func quote(text string, start, end int) string {
-	lo, hi := max(0, start-28), min(len(text), end+28)
-	for lo > 0 && !utf8.RuneStart(text[lo]) {
-		lo--
-	}
-	for hi < len(text) && !utf8.RuneStart(text[hi]) {
-		hi++
-	}
-	q := marks.Reveal(text[lo:start]) + "[" + marks.Reveal(text[start:end]) + "]" + marks.Reveal(text[end:hi])
-	q = strings.Join(strings.Fields(strings.ReplaceAll(q, "\n", " ⏎ ")), " ")
-	if lo > 0 {
-		q = "…" + q
-	}
-	if hi < len(text) {
-		q += "…"
-	}
-	return q
 }
 
 func formatP(p float64) string {
@@ -488,20 +228,20 @@ func writeReport(w io.Writer, rep *service.TraceReport) {
 				accused = append(accused, s.Recipient)
 				worst = max(worst, s.PValue)
 			}
-			fmt.Fprintf(tw, "    %s\t%.1f\t%d/%d\t%s\t%s\n", termSafe(s.Recipient), finite(s.Score), s.Agree, len(m.Observations), formatP(s.PValue), verdict)
+			fmt.Fprintf(tw, "    %s\t%.1f\t%d/%d\t%s\t%s\n", termSafe(s.Recipient), service.Finite(s.Score), s.Agree, len(m.Observations), formatP(s.PValue), verdict)
 		}
 		tw.Flush()
 		top := m.Suspects[0]
 		fmt.Fprint(w, verdict(rep, m, accused, worst))
-		ev := evidence(rep, m, top.Recipient, 6)
+		ev := rep.Evidence(m, top.Recipient, 6)
 		if len(ev) > 0 {
 			fmt.Fprintf(w, "  Evidence: marks in the leak that agree with %s's copy ([…] is where the mark was read):\n", top.Recipient)
 			for _, e := range ev {
 				in := ""
-				if e.input != "" {
-					in = termSafe(e.input) + ": "
+				if e.Input != "" {
+					in = termSafe(e.Input) + ": "
 				}
-				fmt.Fprintf(w, "    %s %s = %s: %s%s\n", e.channel, e.kind, termSafe(e.variant), in, termSafe(e.context))
+				fmt.Fprintf(w, "    %s %s = %s: %s%s\n", e.Channel, e.Kind, termSafe(e.Variant), in, termSafe(e.Context))
 			}
 		}
 		if sum := m.LayoutFor(top.Recipient); sum.Read > 0 {

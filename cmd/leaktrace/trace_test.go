@@ -160,7 +160,7 @@ func TestTraceReportsBothWordCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := reportJSON(rep)
+	out := service.NewTraceJSON(rep)
 	if len(out.Matches) == 0 || out.Matches[0].Document != "mail" {
 		t.Fatalf("the text did not match its document: %+v", out.Matches)
 	}

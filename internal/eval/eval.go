@@ -105,7 +105,9 @@ type doc struct {
 }
 
 // Run performs the evaluation in a scratch home that is removed after.
+// Its custody log records every change as made by "leaktrace-eval".
 func Run(ctx context.Context, cfg Config) ([]Row, error) {
+	ctx = service.WithActor(ctx, "leaktrace-eval")
 	cfg.ctx = ctx
 	for _, a := range cfg.Attacks {
 		check := CheckAttack
@@ -135,7 +137,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	}
 	defer os.RemoveAll(dir)
 	home := filepath.Join(dir, "home")
-	if err := service.Init(ctx, home, service.InitOptions{Actor: "leaktrace-eval"}); err != nil {
+	if err := service.Init(ctx, home, service.InitOptions{}); err != nil {
 		return nil, err
 	}
 	s, err := service.Open(ctx, home)
@@ -162,7 +164,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		// same documents, ids and readers. Nobody in the first home
 		// leaked, so every accusation is false.
 		other := filepath.Join(dir, "other")
-		if err := service.Init(ctx, other, service.InitOptions{Actor: "leaktrace-eval"}); err != nil {
+		if err := service.Init(ctx, other, service.InitOptions{}); err != nil {
 			return nil, err
 		}
 		s2, err := service.Open(ctx, other)

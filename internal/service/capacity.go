@@ -44,6 +44,46 @@ var survivals = map[string]trace.Survival{
 	},
 }
 
+// CapacityAttacks are the text attacks a capacity estimate covers, in
+// report order.
+var CapacityAttacks = []string{"paste", "normalize", "retype"}
+
+// CapacityWarnings says, in plain words, which leaks of a document are too
+// short to trace reliably; none when its capacity was not estimated.
+func CapacityWarnings(d *leaktrace.Document) []string {
+	if d.Capacity == nil {
+		return nil
+	}
+	var out []string
+	if l := d.Capacity.Layout; NativeLayout(d.Capacity) {
+		if d.Marks.Total == 0 {
+			out = append(out, fmt.Sprintf("the text of %s carries no marks: its copies are marked in their layout only, so a leak of its words alone (a paste, a retyped copy) cannot name its reader", d.ID))
+		}
+		if l.ExactPointsNeeded == 0 || l.ExactPointsNeeded > l.Points {
+			out = append(out, fmt.Sprintf("%s has too few layout points (%d) for even a whole copy to name its reader among %d with confidence", d.ID, l.Points, d.Capacity.Recipients))
+		}
+		if d.Marks.Total == 0 {
+			return out
+		}
+	}
+	_, pasteOK := d.Capacity.Words("paste")
+	if !pasteOK {
+		out = append(out, fmt.Sprintf("%s is too short to trace reliably: even a paste of the whole document would not name its reader among %d with confidence", d.ID, d.Capacity.Recipients))
+	}
+	for _, a := range CapacityAttacks[1:] {
+		if _, ok := d.Capacity.Words(a); !ok && pasteOK {
+			out = append(out, fmt.Sprintf("a %s leak of %s cannot be traced reliably, however long: too few marks survive it", a, d.ID))
+		}
+	}
+	return out
+}
+
+// NativeLayout reports whether a capacity counts layout points the
+// document's own format carries.
+func NativeLayout(c *leaktrace.Capacity) bool {
+	return c != nil && c.Layout != nil && c.Layout.Native
+}
+
 // Capacity estimates, with the scoring's own maths, how many words a leak
 // of the analysed document must hold for its reader to be named.
 func (s *Service) Capacity(id string, a *leaktrace.Analysis) *leaktrace.Capacity {

@@ -22,10 +22,10 @@ var (
 	ErrRolledBack = errors.New("custody log is older than a checkpoint it signed")
 )
 
-// entry starts a custody-log entry of the given kind made now by s.Actor;
-// fill sets the kind's own fields.
-func (s *Service) entry(kind string, at time.Time, fill func(*custody.Entry)) *custody.Entry {
-	e := &custody.Entry{V: custody.Version, Kind: kind, Time: custody.FormatTime(at), Actor: s.Actor}
+// entry starts a custody-log entry of the given kind made at a time by
+// the actor ctx names (see [WithActor]); fill sets the kind's own fields.
+func (s *Service) entry(ctx context.Context, kind string, at time.Time, fill func(*custody.Entry)) *custody.Entry {
+	e := &custody.Entry{V: custody.Version, Kind: kind, Time: custody.FormatTime(at), Actor: ActorFrom(ctx)}
 	if fill != nil {
 		fill(e)
 	}
@@ -52,7 +52,7 @@ func (s *Service) LogTrace(ctx context.Context, leakHash string, result []byte) 
 	if err := s.logKey(OpTrace); err != nil {
 		return 0, err
 	}
-	rec, err := record(s.entry(custody.KindTrace, s.now(), func(e *custody.Entry) {
+	rec, err := record(s.entry(ctx, custody.KindTrace, s.now(), func(e *custody.Entry) {
 		e.LeakSHA256, e.Result = leakHash, result
 	}))
 	if err != nil {

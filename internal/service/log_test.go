@@ -39,7 +39,7 @@ func newHome(t *testing.T) (*Service, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	s.Actor = "ann"
+	ctx = WithActor(ctx, "ann")
 	if _, err := s.AddDocument(ctx, "memo.txt", []byte(memo), "", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestEveryChangeIsLogged(t *testing.T) {
 
 func TestLogTrace(t *testing.T) {
 	s, _ := newHome(t)
-	ctx := t.Context()
+	ctx := WithActor(t.Context(), "ann")
 	leak := leaktrace.Hash([]byte("a leaked paragraph"))
 	i, err := s.LogTrace(ctx, leak, []byte(`{"epsilon": 1e-6,
 		"matches": [{"document": "memo", "suspects": [{"recipient": "r2", "accused": true}]}]}`))

@@ -44,7 +44,7 @@ func fingerprints(d *leaktrace.Document) ([]index.Fingerprint, error) {
 //
 // It then records the canonical-form version the index was built with
 // (see [lexicon.FoldVersion]).
-func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) (*store.Reindexed, error) {
+func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) (*leaktrace.Reindexed, error) {
 	r, err := s.Store.Reindex(ctx, fingerprints, progress)
 	if err != nil {
 		return nil, err

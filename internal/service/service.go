@@ -58,11 +58,10 @@ var (
 
 // Service is an open home.
 type Service struct {
-	Dir   string
-	Store *store.Store
-	// Actor is who the custody log records as making changes; it
-	// defaults to [DefaultActor].
-	Actor    string
+	Dir string
+	// Store is the home's store: the SQLite store of the home's
+	// leaktrace.db, behind the interface every backend implements.
+	Store    leaktrace.Store
 	verifier note.Verifier
 	vkey     string
 	now      func() time.Time
@@ -91,7 +90,8 @@ type InitOptions struct {
 	// Origin names the custody log (its checkpoints' first line and its
 	// key's name); default custody.DefaultOrigin().
 	Origin string
-	// Actor is recorded in the log's init entry; default DefaultActor().
+	// Actor is recorded in the log's init entry; default
+	// ActorFrom(ctx).
 	Actor string
 }
 
@@ -109,7 +109,7 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 		opts.Origin = custody.DefaultOrigin()
 	}
 	if opts.Actor == "" {
-		opts.Actor = DefaultActor()
+		opts.Actor = ActorFrom(ctx)
 	}
 	skey, vkey, err := custody.GenerateKey(opts.Origin)
 	if err != nil {
@@ -211,7 +211,7 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w in %s", ErrNoHome, dir)
 	}
-	s := &Service{Dir: dir, Actor: DefaultActor(), now: time.Now}
+	s := &Service{Dir: dir, now: time.Now}
 	s.warnWritable(dir, "anyone who can write it can replace the keys and the store")
 	s.warnWritable(db, "anyone who can write it can destroy the record")
 	s.loadMarkingKey()
@@ -223,10 +223,11 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 	if s.signer != nil {
 		signer = s.signer
 	}
-	var err error
-	if s.Store, err = store.Open(ctx, db, signer); err != nil {
+	st, err := store.Open(ctx, db, signer)
+	if err != nil {
 		return nil, err
 	}
+	s.Store = st
 	if pubErr != nil {
 		// Without log.pub nothing in the log can be checked. Which hint
 		// helps depends on whether the home has a log at all.
@@ -377,7 +378,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 		d.Baseline = &leaktrace.Baseline{Without: without, Marks: b.Marks(), Capacity: s.Capacity(id, b)}
 	}
 	report("saving", addSteps-1, addSteps)
-	rec, err := record(s.entry(custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
+	rec, err := record(s.entry(ctx, custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
 		e.Document, e.DocumentSHA256 = d.ID, d.SHA256
 	}))
 	if err != nil {
@@ -409,7 +410,7 @@ func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) e
 		seen[rs[i].ID] = true
 		rs[i].AddedAt = now
 		var err error
-		if recs[i], err = record(s.entry(custody.KindRecipient, now, func(e *custody.Entry) { e.Recipient = rs[i].ID })); err != nil {
+		if recs[i], err = record(s.entry(ctx, custody.KindRecipient, now, func(e *custody.Entry) { e.Recipient = rs[i].ID })); err != nil {
 			return err
 		}
 	}
@@ -508,7 +509,7 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 		}
 		c := leaktrace.Copy{Document: d.ID, Recipient: r, Format: format, Layout: version, Footer: opt.Footer,
 			SHA256: leaktrace.Hash(b), IssuedAt: now}
-		rec, err := record(s.entry(custody.KindCopy, now, func(e *custody.Entry) {
+		rec, err := record(s.entry(ctx, custody.KindCopy, now, func(e *custody.Entry) {
 			e.Document, e.DocumentSHA256, e.Recipient, e.CopySHA256 = d.ID, d.SHA256, r, c.SHA256
 			e.Format, e.Layout, e.Footer = format, version, opt.Footer
 		}))

@@ -182,7 +182,7 @@ func (s *Service) checkRecipients(ctx context.Context, rs []leaktrace.Recipient)
 // [format.CheckSupported]), and its id and title (given or defaulted)
 // against the store.
 func (s *Service) checkDocument(ctx context.Context, filename string, data []byte, id, title string) error {
-	if err := CheckActor(s.Actor); err != nil {
+	if err := CheckActor(ActorFrom(ctx)); err != nil {
 		return err // before analysing the document; record checks it again
 	}
 	if err := format.CheckSupported(filename, data); err != nil {

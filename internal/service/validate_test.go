@@ -90,11 +90,11 @@ func TestAddRecipientsValidates(t *testing.T) {
 			t.Errorf("%+v: %v, want %v", c.rs, err, c.want)
 		}
 	}
-	s.Actor = "eve\x1b[31m\nforged: line"
+	ctx = service.WithActor(ctx, "eve\x1b[31m\nforged: line")
 	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "a1"}}); !errors.Is(err, service.ErrInvalidActor) {
 		t.Errorf("actor with control characters: %v, want ErrInvalidActor", err)
 	}
-	s.Actor = strings.Repeat("a", 100<<10)
+	ctx = service.WithActor(ctx, strings.Repeat("a", 100<<10))
 	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "a1"}}); !errors.Is(err, service.ErrInvalidActor) {
 		t.Errorf("100 KB actor: %v, want ErrInvalidActor", err)
 	}
@@ -105,7 +105,7 @@ func TestAddRecipientsValidates(t *testing.T) {
 	if len(rs) != 1 || rs[0].ID != "x1" {
 		t.Fatalf("after refused batches the store holds %+v, want only x1", rs)
 	}
-	s.Actor = "Zoë Ångström"
+	ctx = service.WithActor(ctx, "Zoë Ångström")
 	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "zoe", Name: "Zoë Ångström", Email: "zoe@example.org"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestEveryChangeChecksTheActor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Actor = "eve\r\nforged: line"
+	ctx = service.WithActor(ctx, "eve\r\nforged: line")
 	if _, err := s.Issue(ctx, m, []string{"r1"}); !errors.Is(err, service.ErrInvalidActor) {
 		t.Errorf("Issue: %v, want ErrInvalidActor", err)
 	}

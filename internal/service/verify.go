@@ -133,7 +133,7 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 		auditorCP = &c
 		rep.Auditor = auditorCP
 	}
-	err := s.Store.Snapshot(ctx, func(r store.Reader) error {
+	err := s.Store.Snapshot(ctx, func(r leaktrace.StoreReader) error {
 		return s.verify(ctx, r, rep, auditorCP)
 	})
 	if err != nil {
@@ -153,14 +153,14 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 }
 
 // verify fills rep from one snapshot r.
-func (s *Service) verify(ctx context.Context, r store.Reader, rep *Report, auditorCP *custody.Checkpoint) error {
+func (s *Service) verify(ctx context.Context, r leaktrace.StoreReader, rep *Report, auditorCP *custody.Checkpoint) error {
 	size, err := r.LogSize(ctx)
 	if err != nil {
 		return err
 	}
 	rep.Size = size
 	recs, err := r.LogEntries(ctx, 0, size)
-	if errors.Is(err, store.ErrLogCorrupt) {
+	if errors.Is(err, leaktrace.ErrLogCorrupt) {
 		rep.problem("%v", err)
 		return nil
 	}
@@ -246,7 +246,7 @@ func (s *Service) verify(ctx context.Context, r store.Reader, rep *Report, audit
 }
 
 // checkStoredHashes compares the store's hashes with the recomputed ones.
-func checkStoredHashes(ctx context.Context, r store.Reader, rep *Report, mem memHashes) {
+func checkStoredHashes(ctx context.Context, r leaktrace.StoreReader, rep *Report, mem memHashes) {
 	n, err := r.LogHashCount(ctx)
 	if err != nil {
 		rep.problem("counting stored hashes: %v", err)
@@ -297,7 +297,7 @@ func (k copyKey) String() string {
 
 // crossCheck checks that the entries and the store's rows describe the
 // same documents, readers and copies.
-func (s *Service) crossCheck(ctx context.Context, r store.Reader, rep *Report, recs []leaktrace.LogRecord) error {
+func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *Report, recs []leaktrace.LogRecord) error {
 	// What the log says, in log order.
 	docs := map[string][]*custody.Entry{} // every document entry per id
 	readers := map[string]*custody.Entry{}
@@ -453,7 +453,7 @@ func loggedBefore(es []*custody.Entry, sha string) bool {
 // checkIndex compares the lookup index with what every document's content
 // gives. A document whose rows differ is not found by trace, or not where
 // it should be.
-func checkIndex(ctx context.Context, r store.Reader, rep *Report) error {
+func checkIndex(ctx context.Context, r leaktrace.StoreReader, rep *Report) error {
 	st, err := r.IndexDigests(ctx)
 	if err != nil {
 		return err

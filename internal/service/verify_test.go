@@ -26,7 +26,6 @@ func TestVerifyWhileAnotherHandleWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	w.Actor = "writer"
 	m, _, err := w.Marker(ctx, "memo")
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +36,7 @@ func TestVerifyWhileAnotherHandleWrites(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- func() error {
+			ctx := WithActor(ctx, "writer")
 			for i := 0; ; i++ {
 				select {
 				case <-stop:

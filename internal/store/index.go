@@ -18,13 +18,12 @@ import (
 // log. These methods let a verifier compare it with what the documents
 // give, and rebuild it.
 
-// IndexDigest sums up a document's rows in the lookup index.
-type IndexDigest struct {
-	Count int
-	// Digest is the SHA-256 of the rows in (hash, pos) order, each as
-	// two big-endian int64s.
-	Digest [sha256.Size]byte
-}
+// IndexDigest, IndexState and Reindexed are the root package's.
+type (
+	IndexDigest = leaktrace.IndexDigest
+	IndexState  = leaktrace.IndexState
+	Reindexed   = leaktrace.Reindexed
+)
 
 // DigestFingerprints returns the IndexDigest of a document whose index
 // rows are exactly fps (a fingerprint listed twice is stored once).
@@ -60,19 +59,6 @@ func (d *digester) sum() IndexDigest {
 	out := IndexDigest{Count: d.n}
 	d.h.Sum(out.Digest[:0])
 	return out
-}
-
-// IndexState is the lookup index as stored.
-type IndexState struct {
-	// Documents holds the digest of every document that has an index
-	// number, by id; a document without one has no rows.
-	Documents map[string]IndexDigest
-	// Rows is the number of fingerprint rows.
-	Rows int
-	// Orphans counts the rows that belong to no registered document:
-	// fingerprints without an index number, and index numbers of
-	// documents that are not in the store.
-	Orphans int
 }
 
 // IndexDigests reads the whole lookup index once, in its primary-key
@@ -140,17 +126,6 @@ func (s reads) IndexDigests(ctx context.Context) (*IndexState, error) {
 		}
 	}
 	return st, nil
-}
-
-// Reindexed is what [Store.Reindex] did.
-type Reindexed struct {
-	Documents    int `json:"documents"`
-	Fingerprints int `json:"fingerprints"`
-	// Rebuilt lists the documents whose index rows changed, by id.
-	Rebuilt []string `json:"rebuilt"`
-	// Removed counts the rows dropped because they belonged to no
-	// document.
-	Removed int `json:"removed"`
 }
 
 // Reindex rebuilds the lookup index in one transaction: it stores

@@ -134,20 +134,16 @@ var migrations = []string{
 
 // Errors.
 var (
-	// ErrNoStore is returned by Open when the database file does not exist.
-	ErrNoStore = errors.New("no store")
+	// ErrNoStore is returned by Open when the database file does not
+	// exist; ErrNoSigner and ErrLogCorrupt are as in the root package.
+	ErrNoStore    = leaktrace.ErrNoStore
+	ErrNoSigner   = leaktrace.ErrNoSigner
+	ErrLogCorrupt = leaktrace.ErrLogCorrupt
 	// ErrNotStore is returned by Open when the file is there but holds no
 	// leaktrace store: it is empty (truncated), not an SQLite database,
 	// or a database without leaktrace's schema. Only [Create] makes a
 	// store; Open never takes such a file for a new one.
 	ErrNotStore = errors.New("the file is empty or not a leaktrace store")
-	// ErrNoSigner is returned by changes to a store opened without a
-	// checkpoint signer: a change without a signed checkpoint would leave
-	// the log unverifiable.
-	ErrNoSigner = errors.New("no checkpoint signer")
-	// ErrLogCorrupt is returned when the log tables disagree with each
-	// other (for example fewer stored hashes than the entries need).
-	ErrLogCorrupt = errors.New("custody log tables are inconsistent")
 	// ErrBusy is returned when another connection held the database
 	// locked for longer than the busy timeout (10 s).
 	ErrBusy = errors.New("the store is busy")

@@ -1,21 +1,27 @@
-package main
+package service_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/leaktrace/leaktrace/internal/service"
 )
 
-func TestReadRecipientsCSV(t *testing.T) {
-	rs, err := readRecipientsCSV(strings.NewReader("\ufeffEmail,ID,Name\nb@x.org, r2 ,\"Bo, Jr.\"\n\n,r3,\n"))
+func TestParseRecipientsCSV(t *testing.T) {
+	rs, err := service.ParseRecipientsCSV(strings.NewReader("\ufeffEmail,ID,Name\nb@x.org, r2 ,\"Bo, Jr.\"\n\n,r3,\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rs) != 2 || rs[0].ID != "r2" || rs[0].Name != "Bo, Jr." || rs[0].Email != "b@x.org" || rs[1].ID != "r3" {
 		t.Fatalf("got %+v", rs)
 	}
+	if _, err := service.ParseRecipientsCSV(strings.NewReader("name,email\nA,a@x\n")); !errors.Is(err, service.ErrCSVHeader) {
+		t.Errorf("no id column: %v, want ErrCSVHeader", err)
+	}
 	for _, bad := range []string{"", "name,email\nA,a@x\n", "id,name\n,nobody\n", "id\n\"unterminated\n"} {
-		if _, err := readRecipientsCSV(strings.NewReader(bad)); err == nil {
+		if _, err := service.ParseRecipientsCSV(strings.NewReader(bad)); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}
@@ -26,8 +32,8 @@ func TestReadRecipientsCSV(t *testing.T) {
 		{"id,name,email\nr1,Ann,a@x.org\nr2,Smith, Bo,b@x.org\n", "line 3 has 4 fields, but the header has 3"},
 		{"id,name,email\nr1,Ann,a@x.org\n\nr2,Bo\n", "line 4 has 2 fields, but the header has 3"},
 	} {
-		if _, err := readRecipientsCSV(strings.NewReader(c.csv)); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%q: %v, want %q", c.csv, err, c.want)
+		if _, err := service.ParseRecipientsCSV(strings.NewReader(c.csv)); err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, service.ErrCSVRow) {
+			t.Errorf("%q: %v, want %q (ErrCSVRow)", c.csv, err, c.want)
 		}
 	}
 }
@@ -39,7 +45,7 @@ func FuzzRecipientsCSV(f *testing.F) {
 	f.Add("ID;Name\nr1;x\n")
 	f.Add("id,name,email\n\"r1\"\"x\",\"multi\nline\",\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		rs, err := readRecipientsCSV(strings.NewReader(s))
+		rs, err := service.ParseRecipientsCSV(strings.NewReader(s))
 		if err != nil {
 			return
 		}
