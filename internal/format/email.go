@@ -25,6 +25,10 @@ type emailDoc struct {
 	data    []byte
 	parts   []*textPart // one per region, in message order
 	regions []Region
+	// reencode: 7-bit US-ASCII text parts may be re-encoded as UTF-8
+	// quoted-printable (ParseOptions.Reencode).
+	reencode bool
+	topBody  int // offset of the top-level body: data[:topBody] is the header block
 }
 
 // parseEmail reads an RFC 5322 message and finds its markable text parts.
@@ -33,23 +37,29 @@ type emailDoc struct {
 // block has no header field at all, because then the input is not a
 // message and reading its body as one would be a guess.
 func parseEmail(data []byte) (Document, error) {
+	return parseEmailWith(data, ParseOptions{})
+}
+
+// parseEmailWith is parseEmail with options: with Reencode, a 7-bit
+// US-ASCII text part may be re-encoded (see reencodable).
+func parseEmailWith(data []byte, opts ParseOptions) (Document, error) {
 	h, body := readHeader(data, 0, len(data))
 	if h.fields == 0 {
 		return nil, fmt.Errorf("%w: no header field before the body", ErrMalformed)
 	}
 	// Keep a copy: Render splices into these bytes long after the
 	// caller may have reused its buffer.
-	d := &emailDoc{data: bytes.Clone(data)}
-	d.walk(h, body, len(data), "text/plain", 0)
+	d := &emailDoc{data: bytes.Clone(data), reencode: opts.Reencode, topBody: body}
+	d.walk(h, 0, body, len(data), "text/plain", 0)
 	return d, nil
 }
 
 func (d *emailDoc) Format() string    { return "eml" }
 func (d *emailDoc) Regions() []Region { return d.regions }
 
-// walk visits the entity whose header is h and whose body is
-// data[body:end], adding a region for every text/plain leaf.
-func (d *emailDoc) walk(h header, body, end int, defaultType string, depth int) {
+// walk visits the entity whose header is h, read from data[hdr:body], and
+// whose body is data[body:end], adding a region for every text/plain leaf.
+func (d *emailDoc) walk(h header, hdr, body, end int, defaultType string, depth int) {
 	mediaType, params := defaultType, map[string]string{}
 	if ct, ok := h.content["content-type"]; ok {
 		mt, ps, err := mime.ParseMediaType(ct)
@@ -78,10 +88,10 @@ func (d *emailDoc) walk(h header, body, end int, defaultType string, depth int) 
 		}
 		for _, s := range splitMultipart(d.data, body, end, boundary) {
 			ph, pb := readHeader(d.data, s.Start, s.End)
-			d.walk(ph, pb, s.End, child, depth+1)
+			d.walk(ph, s.Start, pb, s.End, child, depth+1)
 		}
 	case mediaType == "text/plain":
-		d.addText(h, params, body, end)
+		d.addText(h, params, hdr, body, end)
 	}
 	// Everything else, message/rfc822 included, is carried through as is.
 }
@@ -98,6 +108,7 @@ func isAttachment(v string) bool {
 
 // textPart is a text/plain body that became a region.
 type textPart struct {
+	hdr        int // the start of the part's header block
 	start, end int // the body in the message
 	te         transferEncoding
 	ascii      bool // declared 7bit: written bytes must be ASCII
@@ -111,17 +122,21 @@ type textPart struct {
 	qpTo       []int32 // QP: end of each dec byte's encoding, relative to start
 	b64        b64Layout
 	sig        int // start of the signature block in text, len(text) if none
+	// reencode: an edited copy writes the part whole as UTF-8
+	// quoted-printable and rewrites its header (see reencodable).
+	reencode bool
+	params   map[string]string // the Content-Type parameters, for a rewritten header
 }
 
-// addText adds a region for the text/plain body data[body:end] if it can be
-// decoded exactly and is not empty; a part it cannot decode is left
-// unmarked rather than failing the message.
-func (d *emailDoc) addText(h header, params map[string]string, body, end int) {
+// addText adds a region for the text/plain body data[body:end], whose
+// header starts at hdr, if it can be decoded exactly and is not empty; a
+// part it cannot decode is left unmarked rather than failing the message.
+func (d *emailDoc) addText(h header, params map[string]string, hdr, body, end int) {
 	cs, ok := lookupCharset(params["charset"])
 	if !ok {
 		return
 	}
-	p := &textPart{start: body, end: end, cs: cs, flowed: strings.EqualFold(params["format"], "flowed")}
+	p := &textPart{hdr: hdr, start: body, end: end, cs: cs, flowed: strings.EqualFold(params["format"], "flowed"), params: params}
 	raw := d.data[body:end]
 	switch strings.ToLower(strings.TrimSpace(h.content["content-transfer-encoding"])) {
 	case "", "7bit":
@@ -146,6 +161,11 @@ func (d *emailDoc) addText(h header, params map[string]string, body, end int) {
 	if p.text, p.t2d, ok = cs.decode(p.dec); !ok || p.text == "" {
 		return
 	}
+	if d.reencode && p.reencodable() {
+		// Its text is ASCII, so it reads the same in UTF-8; written
+		// whole as quoted-printable, its lines always fit.
+		p.reencode, p.cs, p.ascii, p.lineLimit = true, charset{name: "utf-8", kind: csUTF8}, false, 0
+	}
 	p.sig = signatureStart(p.text)
 	r := Region{Text: p.text}
 	if p.sig < len(p.text) {
@@ -153,6 +173,15 @@ func (d *emailDoc) addText(h header, params map[string]string, body, end int) {
 	}
 	d.parts = append(d.parts, p)
 	d.regions = append(d.regions, r)
+}
+
+// reencodable reports whether the part is one a document registered with
+// ParseOptions.Reencode may re-encode: declared 7bit (or nothing, which
+// is 7bit), written in US-ASCII bytes that its charset reads as the same
+// ASCII text. Such a part could carry only ASCII edits; written as UTF-8
+// quoted-printable it carries any.
+func (p *textPart) reencodable() bool {
+	return p.te == teIdentity && p.ascii && isASCII(p.dec) && p.t2d == nil && p.text == string(p.dec)
 }
 
 // signatureStart returns the offset of the first line that is exactly
