@@ -40,6 +40,9 @@ func registrationLines(d *leaktrace.Document) []string {
 	var out []string
 	b := d.Baseline
 	lexical := d.Marks.ByChannel[marks.Lexical.String()]
+	if d.Reencode {
+		out = append(out, "reencode: copies may write its 7-bit text parts as UTF-8 quoted-printable")
+	}
 	if d.Verbatim {
 		out = append(out, "verbatim: no lexical points, so a normalized or retyped leak cannot be traced")
 		if b != nil && b.Without == "verbatim" {

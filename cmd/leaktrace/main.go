@@ -158,6 +158,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "give the address alone, e.g. ann@example.org, and the person's name as the name (--name or the CSV's name column)"
 	case errors.Is(err, service.ErrIDCase):
 		return "choose an id that differs in more than upper and lower case; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
+	case errors.Is(err, format.ErrOption):
+		return "--reencode applies to email (.eml) documents only: register this one without it"
 	case errors.Is(err, format.ErrUTF16):
 		return "convert the file to UTF-8 first, e.g. iconv -f utf-16 -t utf-8"
 	case errors.Is(err, format.ErrInvalidUTF8):
