@@ -181,7 +181,8 @@ func (d *emailDoc) addText(h header, params map[string]string, hdr, body, end in
 // ASCII text. Such a part could carry only ASCII edits; written as UTF-8
 // quoted-printable it carries any.
 func (p *textPart) reencodable() bool {
-	return p.te == teIdentity && p.ascii && isASCII(p.dec) && p.t2d == nil && p.text == string(p.dec)
+	return p.te == teIdentity && p.ascii && isASCII(p.dec) && p.t2d == nil && p.text == string(p.dec) &&
+		reencodedContentType(p.params) != ""
 }
 
 // signatureStart returns the offset of the first line that is exactly

@@ -44,12 +44,7 @@ func rewriteHeader(dst, hdr []byte, contentType bool, params map[string]string, 
 	eol := reencodeEOL(hdr)
 	var ct, cte string
 	if contentType {
-		ps := maps.Clone(params)
-		if ps == nil {
-			ps = map[string]string{}
-		}
-		ps["charset"] = "utf-8"
-		ct = "Content-Type: " + mime.FormatMediaType("text/plain", ps)
+		ct = "Content-Type: " + reencodedContentType(params)
 		cte = "Content-Transfer-Encoding: quoted-printable"
 	}
 	var seenCT, seenCTE, seenMIME, skipping bool
@@ -98,6 +93,19 @@ func rewriteHeader(dst, hdr []byte, contentType bool, params map[string]string, 
 		at = next
 	}
 	return dst // not reached: a part's header block ends with an empty line
+}
+
+// reencodedContentType is the Content-Type of a re-encoded part whose
+// parameters were params: text/plain with charset=utf-8 and the others
+// kept. It is "" if they can't be written back (mime.FormatMediaType
+// refuses them), and then the part is not re-encodable.
+func reencodedContentType(params map[string]string) string {
+	ps := maps.Clone(params)
+	if ps == nil {
+		ps = map[string]string{}
+	}
+	ps["charset"] = "utf-8"
+	return mime.FormatMediaType("text/plain", ps)
 }
 
 // fieldName returns the lower-case name of the header field line starts,
