@@ -6,7 +6,9 @@
 // document back with the edits applied. The invariant every format keeps:
 // with no edits, Render reproduces the source byte for byte, and with edits,
 // every byte outside the edited spans is unchanged and the line structure is
-// the same.
+// the same. The one exception is asked for at registration: an email parsed
+// with [ParseOptions] Reencode writes an edited 7-bit text part whole as
+// quoted-printable under a rewritten header.
 package format
 
 import (
