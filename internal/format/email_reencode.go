@@ -21,10 +21,10 @@ import (
 //   - MIME-Version: 1.0 is added to the message's header if it has none.
 //
 // Replaced fields keep their place; added ones go last in their header.
-// Encoded lines are at most 76 characters (soft line breaks), hard line
-// breaks stay as the text has them, and a line starting "From " is
-// written "=46rom " so that no mbox file quotes it. A part with no changed
-// edit, like every other part, is left byte for byte.
+// Encoded lines are at most 76 characters (soft line breaks, never inside
+// a character), hard line breaks stay as the text has them, and a line
+// starting "From " is written "=46rom " so that no mbox file quotes it. A
+// part with no changed edit, like every other part, is left byte for byte.
 
 // reencodeEOL is the line ending of a header block: that of its last,
 // empty line.
