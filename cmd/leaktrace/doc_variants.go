@@ -34,8 +34,9 @@ func toRegistrationJSON(d *leaktrace.Document) registrationJSON {
 	return r
 }
 
-// registrationLines says, as "key: value" lines, what registering d
-// verbatim cost or what its author variants gained.
+// registrationLines says, as "key: value" lines, whether d's email parts
+// may be re-encoded, and what registering d verbatim cost or what its
+// author variants gained.
 func registrationLines(d *leaktrace.Document) []string {
 	var out []string
 	b := d.Baseline
