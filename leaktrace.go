@@ -64,6 +64,11 @@ type Document struct {
 	// Verbatim documents have no lexical points: their wording never
 	// moves.
 	Verbatim bool
+	// Reencode: copies may re-encode the email's 7-bit US-ASCII text
+	// parts as UTF-8 quoted-printable (format.ParseOptions.Reencode), so
+	// that they carry every channel. Part of the registration: the
+	// document is read so for ever.
+	Reencode bool
 	// Variants are the author's own variants, each a lexical point
 	// (see marks.AuthorVariant); VariantsSHA256 is the hex SHA-256 of
 	// their canonical JSON, "" when there are none. They are part of the

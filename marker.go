@@ -40,13 +40,39 @@ func AnalyzeWith(name string, data []byte, opts marks.Options) (*Analysis, error
 	return &Analysis{Set: marks.FindWith(doc, opts)}, nil
 }
 
+// AnalyzeDocument is AnalyzeWith for a document parsed with popts, the
+// options it is registered with.
+func AnalyzeDocument(name string, data []byte, popts format.ParseOptions, opts marks.Options) (*Analysis, error) {
+	doc, err := format.ParseWith(name, data, popts)
+	if err != nil {
+		return nil, err
+	}
+	return &Analysis{Set: marks.FindWith(doc, opts)}, nil
+}
+
 // Parse reads the document's content as the format it was registered
-// as (by its recorded kind; by its file name for a record without one).
+// as (by its recorded kind; by its file name for a record without one),
+// with the options it was registered with.
 func (d *Document) Parse() (format.Document, error) {
 	if d.Format == "" {
-		return format.Parse(d.Filename, d.Content)
+		return format.ParseWith(d.Filename, d.Content, d.ParseOptions())
 	}
-	return format.ParseKind(d.Format, d.Content)
+	return format.ParseKindWith(d.Format, d.Content, d.ParseOptions())
+}
+
+// ParseOptions are the format options doc was registered with.
+func (d *Document) ParseOptions() format.ParseOptions {
+	return format.ParseOptions{Reencode: d.Reencode}
+}
+
+// Analyze finds the registered document's points again, as it was
+// registered.
+func (d *Document) Analyze() (*Analysis, error) {
+	doc, err := d.Parse()
+	if err != nil {
+		return nil, err
+	}
+	return &Analysis{Set: marks.FindWith(doc, d.Options())}, nil
 }
 
 // Options are the options doc was registered with.

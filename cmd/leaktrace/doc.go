@@ -40,6 +40,7 @@ type docJSON struct {
 	// Catalogue is the point catalogue version the document keeps.
 	Catalogue int                 `json:"catalogue"`
 	Verbatim  bool                `json:"verbatim"`
+	Reencode  bool                `json:"reencode,omitempty"`
 	AddedAt   time.Time           `json:"added_at"`
 	Copies    *int                `json:"copies,omitempty"`
 	Capacity  *leaktrace.Capacity `json:"capacity,omitempty"`
@@ -49,7 +50,7 @@ type docJSON struct {
 
 func toDocJSON(d *leaktrace.Document) docJSON {
 	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
-		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
+		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, Reencode: d.Reencode, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
 		registrationJSON: toRegistrationJSON(d), Warnings: service.CapacityWarnings(d)}
 }
 
@@ -139,7 +140,7 @@ func (a *app) readInput(name string) ([]byte, error) {
 
 func (a *app) docAddCommand() *cobra.Command {
 	var id, title, variantsFile string
-	var asJSON, verbatim bool
+	var asJSON, verbatim, reencode bool
 	cmd := &cobra.Command{
 		Use:   "add FILE",
 		Short: "Register a document (" + strings.Join(format.Supported(), ", ") + ")",
@@ -156,7 +157,14 @@ extension says: leaktrace does not guess.
 legal text): no lexical points, so only the typographic channel marks it and
 a normalized or retyped leak cannot be traced; the report says what that
 costs. --variants FILE adds the author's own variants (see 'doc suggest' and
-the README for the file's format); the report shows what they gain.`,
+the README for the file's format); the report shows what they gain.
+
+--reencode (email only) lets copies write the message's 7-bit US-ASCII text
+parts as UTF-8 quoted-printable, so that they carry every channel rather than
+only spaces at line ends: an edited part gets Content-Type charset=utf-8 and
+Content-Transfer-Encoding: quoted-printable, and the message MIME-Version: 1.0
+if it has none. Without it, copies keep every part's encoding byte for byte.
+The choice is part of the registration.`,
 		Args: args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			if verbatim && variantsFile != "" {
@@ -171,7 +179,7 @@ the README for the file's format); the report shows what they gain.`,
 				return err
 			}
 			defer s.Close()
-			opts := service.AddOptions{ID: id, Title: title, Verbatim: verbatim}
+			opts := service.AddOptions{ID: id, Title: title, Verbatim: verbatim, Reencode: reencode}
 			if variantsFile != "" {
 				if opts.Variants, err = a.readVariants(variantsFile); err != nil {
 					return err
@@ -228,6 +236,7 @@ the README for the file's format); the report shows what they gain.`,
 	cmd.Flags().StringVar(&title, "title", "", "title (default: the file name)")
 	cmd.Flags().BoolVar(&verbatim, "verbatim", false, "never change the wording: no lexical points")
 	cmd.Flags().StringVar(&variantsFile, "variants", "", "the author's own variants, from `FILE`")
+	cmd.Flags().BoolVar(&reencode, "reencode", false, "email: let copies re-encode 7-bit text parts as UTF-8 quoted-printable")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

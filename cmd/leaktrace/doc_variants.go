@@ -34,12 +34,16 @@ func toRegistrationJSON(d *leaktrace.Document) registrationJSON {
 	return r
 }
 
-// registrationLines says, as "key: value" lines, what registering d
-// verbatim cost or what its author variants gained.
+// registrationLines says, as "key: value" lines, whether d's email parts
+// may be re-encoded, and what registering d verbatim cost or what its
+// author variants gained.
 func registrationLines(d *leaktrace.Document) []string {
 	var out []string
 	b := d.Baseline
 	lexical := d.Marks.ByChannel[marks.Lexical.String()]
+	if d.Reencode {
+		out = append(out, "reencode: copies may write its 7-bit text parts as UTF-8 quoted-printable")
+	}
 	if d.Verbatim {
 		out = append(out, "verbatim: no lexical points, so a normalized or retyped leak cannot be traced")
 		if b != nil && b.Without == "verbatim" {

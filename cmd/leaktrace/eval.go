@@ -47,6 +47,7 @@ installed); combine them with +, e.g. edit+normalize. --colluders C mixes C
 readers' copies before the attack. --other-key leaks copies that another
 home, with another marking key, issued to readers with the same ids: the
 leaker is nobody here, and every accusation is counted as false.
+--reencode registers emails as 'doc add --reencode' does.
 
 --format pdf evaluates PDF copies instead (issue --format pdf), read back
 through the layout channel as well as the text: the attacks are pdf (the
@@ -206,6 +207,7 @@ tesseract.`,
 	f.StringVar(&words, "words", "40,100,300,600", "excerpt lengths in words, comma-separated")
 	f.StringVar(&col, "colluders", "1", "numbers of colluding readers, comma-separated")
 	f.StringVar(&cfg.Format, "format", "", "pdf: evaluate PDF copies and pictures of their pages")
+	f.BoolVar(&cfg.Reencode, "reencode", false, "register emails with --reencode: their 7-bit text parts may be re-encoded as UTF-8 quoted-printable")
 	f.BoolVar(&cfg.OtherKey, "other-key", false, "leak copies another home (another key) issued to readers with the same ids: every accusation is false")
 	f.StringVar(&fractions, "fractions", "", "with --format pdf: shares of a page a picture shows, e.g. 0.25,0.5,1")
 	f.IntVar(&cfg.Trials, "trials", 20, "leaks per attack, length and collusion size")

@@ -163,6 +163,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "every row has the header's columns, in its order, an empty field where there is nothing to say (r1,,ann@example.org); quote a field that holds a comma (\"Smith, Ann\")"
 	case errors.Is(err, service.ErrIDCase):
 		return "choose an id that differs in more than upper and lower case; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
+	case errors.Is(err, format.ErrOption):
+		return "--reencode applies to email (.eml) documents only: register this one without it"
 	case errors.Is(err, format.ErrUTF16):
 		return "convert the file to UTF-8 first, e.g. iconv -f utf-16 -t utf-8"
 	case errors.Is(err, format.ErrInvalidUTF8):

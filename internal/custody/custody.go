@@ -28,6 +28,8 @@
 //	origin           init: the log's origin (its checkpoints' first line)
 //	document         document, copy: the document's id
 //	document_sha256  document, copy: SHA-256 of the document's content
+//	reencode         document only: true if its email's 7-bit text parts
+//	                 may be re-encoded (doc add --reencode)
 //	recipient        recipient, copy: the reader's id
 //	copy_sha256      copy: SHA-256 of the issued copy's bytes
 //	format, layout   copy, typeset only: "pdf" and the layout version (>= 1)
@@ -117,8 +119,11 @@ type Entry struct {
 	Origin         string `json:"origin,omitempty"`
 	Document       string `json:"document,omitempty"`
 	DocumentSHA256 string `json:"document_sha256,omitempty"`
-	Recipient      string `json:"recipient,omitempty"`
-	CopySHA256     string `json:"copy_sha256,omitempty"`
+	// Reencode: a document registered with --reencode (its points are
+	// found so).
+	Reencode   bool   `json:"reencode,omitempty"`
+	Recipient  string `json:"recipient,omitempty"`
+	CopySHA256 string `json:"copy_sha256,omitempty"`
 	// Format and Layout say a copy was typeset: "pdf" under layout
 	// version Layout. A copy in the document's own format has neither.
 	Format     string          `json:"format,omitempty"`
@@ -234,6 +239,8 @@ func (e *Entry) check() error {
 		}
 	}
 	switch {
+	case e.Reencode && e.Kind != KindDocument:
+		return bad("unexpected reencode")
 	case e.Format == "" && (e.Layout != 0 || e.Footer):
 		return bad("layout or footer without a format")
 	case e.Format != "" && e.Kind != KindCopy:

@@ -34,6 +34,8 @@ var golden = []struct {
 	{Entry{V: 1, Kind: KindCopy, Time: "2026-03-03T00:00:00Z", Actor: "ann", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash,
 		Format: "pdf", Layout: 1, Footer: true},
 		`{"v":1,"kind":"copy","time":"2026-03-03T00:00:00Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","format":"pdf","layout":1,"footer":true}`},
+	{Entry{V: 1, Kind: KindDocument, Time: "2026-03-04T00:00:00Z", Actor: "ann", Document: "mail", DocumentSHA256: docHash, Reencode: true},
+		`{"v":1,"kind":"document","time":"2026-03-04T00:00:00Z","actor":"ann","document":"mail","document_sha256":"` + docHash + `","reencode":true}`},
 }
 
 func TestEntryGolden(t *testing.T) {
@@ -85,6 +87,8 @@ func TestDecodeRejects(t *testing.T) {
 		"layout without format":    strings.Replace(copyEntry, `}`, `,"layout":1}`, 1),
 		"footer without format":    strings.Replace(copyEntry, `}`, `,"footer":true}`, 1),
 		"format on a trace":        strings.Replace(golden[4].want, `"leak_sha256"`, `"format":"pdf","layout":1,"leak_sha256"`, 1),
+		"reencode on a copy":       strings.Replace(copyEntry, `"recipient"`, `"reencode":true,"recipient"`, 1),
+		"reencode false":           strings.Replace(golden[1].want, `}`, `,"reencode":false}`, 1),
 		"empty":                    ``,
 		"array":                    `[]`,
 	} {

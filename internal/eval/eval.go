@@ -18,6 +18,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/attack"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/service"
 )
@@ -40,6 +41,9 @@ type Config struct {
 	// OtherKey leaks copies issued by another home (another marking
 	// key) to readers with the same ids: every accusation is false.
 	OtherKey bool
+	// Reencode registers emails with their 7-bit text parts open to
+	// re-encoding (doc add --reencode); other files as usual.
+	Reencode bool
 	// Progress, if set, is called after every trace.
 	Progress func(done, total int)
 
@@ -245,7 +249,8 @@ func register(ctx context.Context, cfg Config, s *service.Service, readers []str
 		if len(id) > 100 {
 			id = id[:100]
 		}
-		if _, err := s.AddDocument(ctx, f, data, id, ""); err != nil {
+		opts := service.AddOptions{ID: id, Reencode: cfg.Reencode && format.Kind(f) == "eml"}
+		if _, err := s.AddDocumentWith(ctx, f, data, opts); err != nil {
 			return nil, nil, err
 		}
 		m, _, err := s.Marker(ctx, id)

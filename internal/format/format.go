@@ -6,7 +6,9 @@
 // document back with the edits applied. The invariant every format keeps:
 // with no edits, Render reproduces the source byte for byte, and with edits,
 // every byte outside the edited spans is unchanged and the line structure is
-// the same.
+// the same. The one exception is asked for at registration: an email parsed
+// with [ParseOptions] Reencode writes an edited 7-bit text part whole as
+// quoted-printable under a rewritten header.
 package format
 
 import (
@@ -30,6 +32,7 @@ var (
 	ErrBinary      = errors.New("document looks like a binary file")
 	ErrFormat      = errors.New("unsupported document format")
 	ErrMalformed   = errors.New("malformed document")
+	ErrOption      = errors.New("option the format does not take")
 )
 
 // Span is a half-open byte range [Start, End).
@@ -85,12 +88,40 @@ func Parse(name string, data []byte) (Document, error) {
 	return ParseKind(Kind(name), data)
 }
 
+// ParseWith is [Parse] with the options a document was registered with.
+func ParseWith(name string, data []byte, opts ParseOptions) (Document, error) {
+	return ParseKindWith(Kind(name), data, opts)
+}
+
+// ParseOptions are choices made when a document is registered that
+// change how its format reads it, and so which points it has. They are
+// part of the registration: a document is read with the same options at
+// every issue and trace. The zero value is the default, byte-exact
+// reading every format takes.
+type ParseOptions struct {
+	// Reencode lets a copy re-encode a 7-bit US-ASCII text part of an
+	// email as UTF-8 quoted-printable, so that it can carry every
+	// channel, not only trailing spaces (see the README's email section
+	// for the header changes).
+	Reencode bool
+}
+
 // ParseKind reads a document of the given kind ("txt", "md", "eml", or a
 // registered format's). Text formats are first checked to be text.
 func ParseKind(kind string, data []byte) (Document, error) {
+	return ParseKindWith(kind, data, ParseOptions{})
+}
+
+// ParseKindWith is [ParseKind] with options. A format whose descriptor
+// has no ParseWith takes only the zero options; others fail with
+// [ErrOption].
+func ParseKindWith(kind string, data []byte, opts ParseOptions) (Document, error) {
 	d := ByKind(kind)
 	if d == nil {
 		return nil, fmt.Errorf("%w: %q", ErrFormat, kind)
+	}
+	if opts != (ParseOptions{}) && d.ParseWith == nil {
+		return nil, fmt.Errorf("%w: %s documents can't be re-encoded", ErrOption, d.Name)
 	}
 	if d.Binary {
 		if len(bytes.TrimSpace(data)) == 0 {
@@ -101,6 +132,9 @@ func ParseKind(kind string, data []byte) (Document, error) {
 		}
 	} else if err := checkText(data, d.AnyCharset); err != nil {
 		return nil, err
+	}
+	if d.ParseWith != nil {
+		return d.ParseWith(data, opts)
 	}
 	return d.Parse(data)
 }

@@ -34,6 +34,9 @@ type Descriptor struct {
 	// Parse reads a document of this format; nil for a format that is
 	// not marked.
 	Parse func(data []byte) (Document, error)
+	// ParseWith, if set, is Parse for a format that takes
+	// [ParseOptions]; with the zero options it reads exactly as Parse.
+	ParseWith func(data []byte, opts ParseOptions) (Document, error)
 	// LeakText extracts the text of a leak in this format (a forwarded
 	// file): its prose in reading order, with the words as a reader of
 	// the file sees them. nil for formats read as text.
@@ -190,7 +193,7 @@ func init() {
 		{Name: "Markdown", Kind: "md", Exts: []string{".md", ".markdown"}, MarkdownSyntax: true, Typeset: true,
 			Parse: parseMarkdown},
 		{Name: "email", Kind: "eml", Exts: []string{".eml"}, AnyCharset: true, LineEndSpaces: true, Typeset: true,
-			Parse: parseEmail, LeakText: emailText},
+			Parse: parseEmail, ParseWith: parseEmailWith, LeakText: emailText},
 		// Known, not marked until a package registers them.
 		{Name: "HTML", Exts: []string{".html", ".htm", ".xhtml"}},
 		{Name: "PDF", Exts: []string{".pdf"}, Binary: true},

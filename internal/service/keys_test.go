@@ -168,7 +168,7 @@ func makeLegacy(t *testing.T, dir string) {
 	for _, q := range []string{`DROP TABLE meta`, `DROP TABLE pdf_copies`, `ALTER TABLE documents DROP COLUMN catalogue`,
 		`ALTER TABLE documents DROP COLUMN verbatim`, `ALTER TABLE documents DROP COLUMN variants`,
 		`ALTER TABLE documents DROP COLUMN variants_sha256`, `ALTER TABLE documents DROP COLUMN baseline`,
-		`PRAGMA user_version = 4`} {
+		`ALTER TABLE documents DROP COLUMN reencode`, `PRAGMA user_version = 4`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

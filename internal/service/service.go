@@ -313,6 +313,11 @@ type AddOptions struct {
 	Verbatim bool
 	// Variants are the author's own variants (see [ParseVariants]).
 	Variants []marks.AuthorVariant
+	// Reencode lets copies of an email re-encode its 7-bit US-ASCII text
+	// parts as UTF-8 quoted-printable, so that they carry every channel
+	// (see [format.ParseOptions]). Other formats refuse it with
+	// [format.ErrOption].
+	Reencode bool
 }
 
 // AddDocumentWith registers a document read from filename, as opts say.
@@ -336,7 +341,8 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	report := progressFrom(ctx)
 	report("finding variation points", 0, addSteps)
 	mopts := marks.Options{Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, Author: opts.Variants}
-	a, err := leaktrace.AnalyzeWith(filename, data, mopts)
+	popts := format.ParseOptions{Reencode: opts.Reencode}
+	a, err := leaktrace.AnalyzeDocument(filename, data, popts, mopts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filename, err)
 	}
@@ -351,7 +357,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	d := &leaktrace.Document{
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
-		Scheme: code.Scheme, Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, AddedAt: s.now(), Fingerprints: fingerprints,
+		Scheme: code.Scheme, Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, Reencode: opts.Reencode, AddedAt: s.now(), Fingerprints: fingerprints,
 		Capacity: s.capacity(id, a, func(done int) { report("estimating capacity", 2+done, addSteps) }),
 	}
 	report("estimating the layout channel's capacity", addSteps-2, addSteps)
@@ -371,7 +377,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 		if len(opts.Variants) > 0 {
 			without = "variants"
 		}
-		b, err := leaktrace.AnalyzeWith(filename, data, marks.Options{Catalogue: lexicon.Latest})
+		b, err := leaktrace.AnalyzeDocument(filename, data, popts, marks.Options{Catalogue: lexicon.Latest})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", filename, err)
 		}
@@ -379,7 +385,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	}
 	report("saving", addSteps-1, addSteps)
 	rec, err := record(s.entry(ctx, custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
-		e.Document, e.DocumentSHA256 = d.ID, d.SHA256
+		e.Document, e.DocumentSHA256, e.Reencode = d.ID, d.SHA256, d.Reencode
 	}))
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/marks"
 )
@@ -66,7 +65,7 @@ func (s *Service) Suggest(ctx context.Context, docID string, n int) (*SuggestRep
 	if err != nil {
 		return nil, err
 	}
-	a, err := leaktrace.AnalyzeWith(d.Filename, d.Content, d.Options())
+	a, err := d.Analyze()
 	if err != nil {
 		return nil, fmt.Errorf("document %q: %w", d.ID, err)
 	}

@@ -186,7 +186,7 @@ func (s *Service) Changes(ctx context.Context, docID string, ch marks.Channel) (
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := leaktrace.AnalyzeWith(d.Filename, d.Content, d.Options())
+	a, err := d.Analyze()
 	if err != nil {
 		return nil, nil, fmt.Errorf("document %q: %w", d.ID, err)
 	}

@@ -358,6 +358,9 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 		if e.DocumentSHA256 != row.SHA256 || e.Time != custody.FormatTime(row.AddedAt) {
 			rep.problem("document %q: store has sha256 %s added %s, the log %s added %s", row.ID, row.SHA256, custody.FormatTime(row.AddedAt), e.DocumentSHA256, e.Time)
 		}
+		if e.Reencode != row.Reencode {
+			rep.problem("document %q: store has reencode %t, the log %t", row.ID, row.Reencode, e.Reencode)
+		}
 		full, err := r.Document(ctx, row.ID)
 		if err != nil {
 			return err

@@ -130,6 +130,9 @@ var migrations = []string{
 		issued_at TEXT NOT NULL,
 		PRIMARY KEY (document, recipient, layout, footer)
 	);`,
+	// Whether a document was registered with its email's 7-bit text
+	// parts open to re-encoding (format.ParseOptions.Reencode).
+	`ALTER TABLE documents ADD COLUMN reencode INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // Errors.
@@ -337,11 +340,11 @@ func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document, rec leak
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO documents
 			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim,
-			 variants, variants_sha256, baseline)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			 variants, variants_sha256, baseline, reencode)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			d.ID, d.Title, d.Filename, d.Format, d.Content, d.SHA256, d.Words,
 			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat), capacity, d.CatalogueVersion(), d.Verbatim,
-			variants, d.VariantsSHA256, baseline)
+			variants, d.VariantsSHA256, baseline, d.Reencode)
 		if isUnique(err) {
 			return fmt.Errorf("document %q: %w", d.ID, leaktrace.ErrExists)
 		}
@@ -416,14 +419,14 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	return out, nil
 }
 
-const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline`
+const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline, reencode`
 
 func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.Document, error) {
 	var d leaktrace.Document
 	var bc, added, capacity, variants, baseline string
 	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
 		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity, &d.Catalogue, &d.Verbatim,
-		&variants, &d.VariantsSHA256, &baseline}, extra...)
+		&variants, &d.VariantsSHA256, &baseline, &d.Reencode}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
