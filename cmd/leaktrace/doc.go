@@ -54,7 +54,6 @@ func toDocJSON(d *leaktrace.Document) docJSON {
 		registrationJSON: toRegistrationJSON(d), Warnings: service.CapacityWarnings(d)}
 }
 
-
 // capacityLine describes a capacity estimate in one line.
 func capacityLine(c *leaktrace.Capacity) string {
 	var parts []string
