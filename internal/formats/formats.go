@@ -3,3 +3,7 @@
 // (format.Register) when imported. Import this package, with a blank
 // identifier, wherever documents are parsed; the root package does.
 package formats
+
+import (
+	_ "github.com/leaktrace/leaktrace/internal/format/html" // HTML pages
+)
