@@ -403,9 +403,11 @@ func (d *Doc) span(r, a, b int) (s0, s1 int, ok bool) {
 // that would change a layout slot's word or spaces.
 func (d *Doc) Fit(r int, cands []format.Candidate) []format.Candidate {
 	var slots []format.Slot
+	spaces := map[int]bool{} // offsets of the slots' spaces
 	for _, s := range d.slots {
 		if s.Region == r {
 			slots = append(slots, s)
+			spaces[s.Start-1], spaces[s.End] = true, true
 		}
 	}
 	out := cands[:0:0]
@@ -415,6 +417,13 @@ func (d *Doc) Fit(r int, cands []format.Candidate) []format.Candidate {
 		}
 		if touchesSlot(slots, c) {
 			continue
+		}
+		if c.Start == c.End && spaces[c.Start] {
+			// A zero-width space before a slot's space would let a line
+			// break there and start the next line with a visible space.
+			if c = withoutBreaks(c); len(c.Variants) < 2 {
+				continue
+			}
 		}
 		out = append(out, c)
 	}
@@ -438,6 +447,24 @@ func touchesSlot(slots []format.Slot, c format.Candidate) bool {
 		}
 	}
 	return false
+}
+
+// withoutBreaks drops c's variants that hold a zero-width space (a line
+// break opportunity); the source's variant stays.
+func withoutBreaks(c format.Candidate) format.Candidate {
+	vs := make([]string, 0, len(c.Variants))
+	orig := 0
+	for i, v := range c.Variants {
+		if i != c.Orig && strings.Contains(v, "\u200B") {
+			continue
+		}
+		if i == c.Orig {
+			orig = len(vs)
+		}
+		vs = append(vs, v)
+	}
+	c.Variants, c.Orig = vs, orig
+	return c
 }
 
 // Render writes the page with edits applied to its text. Edit text is

@@ -324,3 +324,38 @@ func TestLeakText(t *testing.T) {
 		t.Errorf("page without text: %v, want ErrNoText", err)
 	}
 }
+
+// No zero-width space goes just before a slot's space: a line could
+// break there, and the next line would start with a visible space (a
+// four-per-em space, unlike a plain one, is not removed at a line's
+// start).
+func TestNoBreakBeforeSlotSpaces(t *testing.T) {
+	page := memoPage(t, 900, 12)
+	d, err := Parse(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spaces := map[[2]int]bool{}
+	for _, s := range d.Shifts().Slots {
+		spaces[[2]int{s.Region, s.Start - 1}], spaces[[2]int{s.Region, s.End}] = true, true
+	}
+	set := marks.Find(d)
+	at := 0
+	for _, p := range set.Points {
+		if p.Start != p.End || !spaces[[2]int{p.Region, p.Start}] {
+			continue
+		}
+		at++
+		if len(p.Variants) < 2 || p.Variants[p.Orig] != "" {
+			t.Fatalf("point before a slot's space: %q", p.Variants)
+		}
+		for _, v := range p.Variants {
+			if strings.Contains(v, "\u200B") {
+				t.Fatalf("point before a slot's space may insert a zero-width space: %q", p.Variants)
+			}
+		}
+	}
+	if at < len(d.Shifts().Slots) {
+		t.Errorf("%d points before %d slots' spaces: they should still carry marks", at, len(d.Shifts().Slots))
+	}
+}

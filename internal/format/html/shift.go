@@ -21,15 +21,17 @@ import (
 const (
 	// ShiftVersion numbers the way slots are found and drawn.
 	ShiftVersion = 1
-	// Wide and Narrow are the two spaces: FOUR-PER-EM SPACE (1/4 em)
-	// and THIN SPACE (1/5 em).
-	Wide   = "\u2005"
-	Narrow = "\u2009"
+	// Wide and Narrow are the two spaces: THREE-PER-EM SPACE (1/3 em)
+	// and FOUR-PER-EM SPACE (1/4 em). A plain space is 0.28 em in
+	// Arial and Liberation Sans, 0.32 em in DejaVu Sans and 0.25 em in
+	// Times: the two together are about as wide as two plain spaces.
+	Wide   = "\u2004"
+	Narrow = "\u2005"
 	// DeltaEm is how far a slot's word moves, in em: half the
 	// difference of the two spaces' widths.
-	DeltaEm = (0.25 - 0.2) / 2
+	DeltaEm = (1.0/3 - 1.0/4) / 2
 	// Delta is DeltaEm in points at a browser's default text size
-	// (16 px, 12 pt): 0.3 pt, 0.4 px.
+	// (16 px, 12 pt): 0.5 pt, 2/3 px.
 	Delta = DeltaEm * 12
 	// slotGap is the least number of words between two slots' words.
 	slotGap = 2
