@@ -110,6 +110,8 @@ type Doc struct {
 	regions []format.Region
 	segs    [][]seg
 	slots   []format.Slot
+	// big: the region is a heading's text, drawn large (no slots).
+	big []bool
 }
 
 // Element classes.
@@ -159,14 +161,16 @@ func Parse(data []byte) (*Doc, error) {
 		text           strings.Builder
 		pos, node      int
 		protectedSpans []format.Span
+		heading        bool // the region being built is in a heading
 	)
 	flush := func() {
 		t := text.String()
 		if strings.TrimSpace(t) != "" {
 			d.regions = append(d.regions, format.Region{Text: t, Protected: unite(protectedSpans)})
 			d.segs = append(d.segs, cur)
+			d.big = append(d.big, heading)
 		}
-		cur, protectedSpans = nil, nil
+		cur, protectedSpans, heading = nil, nil, false
 		text.Reset()
 	}
 	recount := func() {
@@ -201,6 +205,9 @@ func Parse(data []byte) (*Doc, error) {
 				continue
 			}
 			node++
+			if len(cur) == 0 {
+				heading = inHeading(stack)
+			}
 			d.addText(&cur, &text, &protectedSpans, start, pos, node, nProt > 0)
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -246,6 +253,16 @@ func Parse(data []byte) (*Doc, error) {
 			flush()
 		}
 	}
+}
+
+// inHeading reports whether an h1…h6 element is open.
+func inHeading(stack []open) bool {
+	for _, o := range stack {
+		if len(o.name) == 2 && o.name[0] == 'h' && o.name[1] >= '1' && o.name[1] <= '6' {
+			return true
+		}
+	}
+	return false
 }
 
 // addText adds the text token src[s0:s1] to the region being built:
@@ -418,9 +435,12 @@ func (d *Doc) Fit(r int, cands []format.Candidate) []format.Candidate {
 		if touchesSlot(slots, c) {
 			continue
 		}
-		if c.Start == c.End && spaces[c.Start] {
+		if c.Start == c.End && (spaces[c.Start] || d.bySegmentBreak(r, c.Start)) {
 			// A zero-width space before a slot's space would let a line
-			// break there and start the next line with a visible space.
+			// break there and start the next line with a visible space;
+			// next to a line break in the source, it would remove the
+			// space the line break shows (CSS removes a segment break
+			// next to a zero-width space).
 			if c = withoutBreaks(c); len(c.Variants) < 2 {
 				continue
 			}
@@ -443,6 +463,22 @@ func touchesSlot(slots []format.Slot, c format.Candidate) bool {
 			continue
 		}
 		if c.Start < a+1 && c.End > b {
+			return true
+		}
+	}
+	return false
+}
+
+// bySegmentBreak reports whether text offset p of region r is next to
+// white space that holds a line break in the source.
+func (d *Doc) bySegmentBreak(r, p int) bool {
+	segs := d.segs[r]
+	i := d.segAt(r, p)
+	for _, k := range []int{i - 1, i} {
+		if k < 0 || k >= len(segs) || !segs[k].ws || segs[k].t1 != p && segs[k].t0 != p {
+			continue
+		}
+		if bytes.ContainsAny(d.src[segs[k].s0:segs[k].s1], "\r\n") {
 			return true
 		}
 	}

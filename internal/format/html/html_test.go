@@ -359,3 +359,54 @@ func TestNoBreakBeforeSlotSpaces(t *testing.T) {
 		t.Errorf("%d points before %d slots' spaces: they should still carry marks", at, len(d.Shifts().Slots))
 	}
 }
+
+// No zero-width space goes next to a line break of the source: CSS
+// removes a segment break next to one, and the words either side would
+// run together.
+func TestNoZeroWidthSpaceByLineBreaks(t *testing.T) {
+	page := []byte("<!doctype html><p>The committee declined\n  appreciably on balance and\nthe dollar rose</p>")
+	d, err := Parse(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := marks.Find(d)
+	n := 0
+	for _, p := range set.Points {
+		if p.Channel != marks.Typographic || p.Start != p.End {
+			continue
+		}
+		n++
+		for i, v := range p.Variants {
+			if !strings.Contains(v, "\u200B") {
+				continue
+			}
+			var buf bytes.Buffer
+			e := set.Edits(make([]uint8, len(set.Points)))
+			e = append(e, format.Edit{Region: p.Region, Start: p.Start, End: p.End, Text: p.Variants[i]})
+			_ = d.Render(&buf, e)
+			if strings.Contains(buf.String(), "\u200B\n") || strings.Contains(buf.String(), "\n\u200B") {
+				t.Fatalf("a zero-width space may go next to a line break: %q", buf.String())
+			}
+		}
+	}
+	if n < 4 {
+		t.Fatalf("%d space points, want the line breaks' too", n)
+	}
+}
+
+// Headings, drawn large, hold no slots; paragraphs do.
+func TestNoSlotsInHeadings(t *testing.T) {
+	d, err := Parse([]byte("<!doctype html><h1>The committee met on Tuesday again</h1>\n<p>The committee met on Tuesday again</p>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slots := d.Shifts().Slots
+	if len(slots) == 0 {
+		t.Fatal("no slots in the paragraph")
+	}
+	for _, s := range slots {
+		if s.Region != 1 {
+			t.Errorf("slot %q in region %d, the heading", d.Regions()[s.Region].Text[s.Start:s.End], s.Region)
+		}
+	}
+}

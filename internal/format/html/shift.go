@@ -41,10 +41,14 @@ const (
 // (two or more) between single plain spaces, its neighbours words that
 // start and end with a letter or digit (so that the spaces sit between
 // words), the word and both spaces in one unprotected literal run of one
-// text node, and at least slotGap words after the previous slot's word.
+// text node, and at least slotGap words after the previous slot's word;
+// none in headings.
 func (d *Doc) findSlots() []format.Slot {
 	var out []format.Slot
 	for ri, r := range d.regions {
+		if d.big[ri] {
+			continue // a heading's large type would show the spaces
+		}
 		text := r.Text
 		fs := fields(text)
 		last := -slotGap - 1
