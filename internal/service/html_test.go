@@ -78,10 +78,12 @@ func shown(t *testing.T, page []byte) string {
 }
 
 // A 40-word paste of an HTML copy's text names its reader, among 300,
-// every time, and accuses nobody else.
+// every time, and accuses nobody else; the layout points it keeps (the
+// copy's spaces) are read, and agree with the reader's copy.
 func TestHTMLPasteNamesTheReader(t *testing.T) {
 	s, _, copies := htmlHome(t, 300)
 	rng := rand.New(rand.NewPCG(12, 40))
+	layoutRead := 0
 	for trial := range 12 {
 		reader := fmt.Sprintf("r%03d", rng.IntN(300))
 		paste := attack.Excerpt(shown(t, copies[reader]), 40, rng)
@@ -101,6 +103,14 @@ func TestHTMLPasteNamesTheReader(t *testing.T) {
 				t.Errorf("trial %d: innocent %s accused", trial, sus.Recipient)
 			}
 		}
+		lay := m.LayoutFor(reader)
+		if lay.Agree != lay.Read {
+			t.Errorf("trial %d: %d of %d layout points agree with the reader's copy", trial, lay.Agree, lay.Read)
+		}
+		layoutRead += lay.Read
+	}
+	if layoutRead < 12*3 {
+		t.Errorf("%d layout points read from 12 pastes of 40 words", layoutRead)
 	}
 }
 

@@ -211,16 +211,24 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 	doc := mk.Set().Doc
 	own := format.Of(doc)
 	reader, canRead := doc.(format.ShiftReader)
+	// A format whose shifts are characters (HTML's spaces) reads them
+	// from a paste of a copy's text too.
+	texts, readsText := doc.(interface {
+		ReadTextShifts(text string) []format.ShiftReading
+	})
 	var measured []layout.Observation
 	var seen []layout.SeenPage
 	for _, i := range aligned {
 		seen = append(seen, pages[i]...)
-		if !canRead || format.ByContent(inputs[i].Data) != own {
-			continue
-		}
-		rs, err := reader.ReadShifts(inputs[i].Data)
-		if err != nil {
-			return fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+		var rs []format.ShiftReading
+		switch {
+		case canRead && format.ByContent(inputs[i].Data) == own:
+			var err error
+			if rs, err = reader.ReadShifts(inputs[i].Data); err != nil {
+				return fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+			}
+		case readsText && len(pages[i]) == 0 && picture.Sniff(inputs[i].Data) == "" && format.ByContent(inputs[i].Data) == nil:
+			rs = texts.ReadTextShifts(string(inputs[i].Data))
 		}
 		for _, r := range rs {
 			measured = append(measured, layout.Observation{Point: r.Slot, Shift: r.Shift, Sigma: r.Sigma, Source: inputs[i].Name})

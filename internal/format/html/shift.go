@@ -120,18 +120,27 @@ func (d *Doc) RenderShifted(w io.Writer, edits []format.Edit, shifts []uint8) er
 // copy, between a Wide and a Narrow space. A slot found elsewhere, or
 // twice, or between other spaces, is left out.
 func (d *Doc) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
-	var texts []string
-	if Sniff(copy) {
-		c, err := Parse(copy)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range c.regions {
-			texts = append(texts, r.Text)
-		}
-	} else {
-		texts = []string{string(copy)}
+	if !Sniff(copy) {
+		return d.ReadTextShifts(string(copy)), nil
 	}
+	c, err := Parse(copy)
+	if err != nil {
+		return nil, err
+	}
+	var texts []string
+	for _, r := range c.regions {
+		texts = append(texts, r.Text)
+	}
+	return d.readShifts(texts), nil
+}
+
+// ReadTextShifts reads the slots' shifts from text pasted from a copy, as
+// ReadShifts does: the copy's spaces are characters, which a paste keeps.
+func (d *Doc) ReadTextShifts(text string) []format.ShiftReading {
+	return d.readShifts([]string{text})
+}
+
+func (d *Doc) readShifts(texts []string) []format.ShiftReading {
 	// Where each context occurs in the copy, and the separators either
 	// side of its middle word.
 	type seen struct {
@@ -151,15 +160,15 @@ func (d *Doc) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
 		s.before, s.after = cs.sep(k-1, k), cs.sep(k, k+1)
 	}
 	// Contexts that occur more than once in this page can't name a slot.
-	texts = texts[:0]
-	for _, r := range d.regions {
-		texts = append(texts, r.Text)
+	own := make([]string, len(d.regions))
+	for i, r := range d.regions {
+		own[i] = r.Text
 	}
-	ds := stream(texts)
-	own := make(map[string]int, len(ds))
+	ds := stream(own)
+	once := make(map[string]int, len(ds))
 	at := make(map[[2]int]int, len(ds))
 	for k, w := range ds {
-		own[ds.key(k)]++
+		once[ds.key(k)]++
 		at[[2]int{w.region, w.Start}] = k
 	}
 	var out []format.ShiftReading
@@ -170,7 +179,7 @@ func (d *Doc) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
 		}
 		key := ds.key(k)
 		s := found[key]
-		if own[key] != 1 || s == nil || s.n != 1 {
+		if once[key] != 1 || s == nil || s.n != 1 {
 			continue
 		}
 		switch {
@@ -180,7 +189,7 @@ func (d *Doc) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
 			out = append(out, format.ShiftReading{Slot: i, Shift: -Delta})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // word is one word of a stream of texts.
