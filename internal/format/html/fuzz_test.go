@@ -52,6 +52,13 @@ func FuzzParse(f *testing.F) {
 		if a, b := strings.Join(nonText(t, data), "\x00"), strings.Join(nonText(t, cp), "\x00"); a != b {
 			t.Fatalf("markup changed:\n%q\n%q", data, cp)
 		}
+		// No zero-width space next to a line break or before a slot's
+		// space that the source did not have.
+		for _, bad := range []string{"\u200B\n", "\u200B\r", "\n\u200B", "\u200B" + Wide, "\u200B" + Narrow} {
+			if strings.Count(string(cp), bad) > strings.Count(string(data), bad) {
+				t.Fatalf("the copy has %q the source has not:\n%q\n%q", bad, data, cp)
+			}
+		}
 		c, err := Parse(cp)
 		if err != nil {
 			t.Fatalf("the copy does not parse: %v", err)

@@ -419,13 +419,13 @@ func (d *Doc) span(r, a, b int) (s0, s1 int, ok bool) {
 // Fit drops candidates that cross a tag or touch a reference, and those
 // that would change a layout slot's word or spaces.
 func (d *Doc) Fit(r int, cands []format.Candidate) []format.Candidate {
-	var slots []format.Slot
-	spaces := map[int]bool{} // offsets of the slots' spaces
-	for _, s := range d.slots {
-		if s.Region == r {
-			slots = append(slots, s)
-			spaces[s.Start-1], spaces[s.End] = true, true
-		}
+	// The region's slots (d.slots is in region order).
+	lo := sort.Search(len(d.slots), func(i int) bool { return d.slots[i].Region >= r })
+	hi := sort.Search(len(d.slots), func(i int) bool { return d.slots[i].Region > r })
+	slots := d.slots[lo:hi]
+	spaces := make(map[int]bool, 2*len(slots)) // offsets of the slots' spaces
+	for _, s := range slots {
+		spaces[s.Start-1], spaces[s.End] = true, true
 	}
 	out := cands[:0:0]
 	for _, c := range cands {
