@@ -15,7 +15,7 @@ func TestHintForMissingChromium(t *testing.T) {
 		t.Errorf("hint %q does not say how to install Chromium", h)
 	}
 	err = fmt.Errorf("drawing the page's reference layout: %w: exit status 1", browser.ErrScreenshot)
-	if h := hintFor(err, nil); !strings.Contains(h, "chromium --headless") {
+	if h := hintFor(err, nil); !strings.Contains(h, "Chromium runs headless") {
 		t.Errorf("hint %q does not say how to check Chromium", h)
 	}
 }

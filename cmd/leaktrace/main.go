@@ -224,7 +224,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, browser.ErrNotInstalled):
 		return "pictures of an HTML page's copies are measured against the page as Chromium draws it: install it (Debian and Ubuntu: apt-get install chromium), or trace the page's text pasted into a .txt file"
 	case errors.Is(err, browser.ErrScreenshot):
-		return "Chromium could not draw the page to read the picture against: check that 'chromium --headless --screenshot=x.png file:///tmp/x.html' works here, or trace the page's text pasted into a .txt file"
+		return "Chromium could not draw the page to read the picture against: check that Chromium runs headless here (its error is above), or trace the page's text pasted into a .txt file"
 	case errors.Is(err, picture.ErrNoText):
 		return "no words were found: trace a sharper, larger picture of the text (at least 150 dpi, in focus), or type the text into a .txt file"
 	case errors.Is(err, layout.ErrFormat):
