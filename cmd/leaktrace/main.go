@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/browser"
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/format/pdfsrc"
@@ -233,6 +234,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "pictures are read with tesseract: install it with its English data (Debian and Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng; macOS: brew install tesseract), or trace the text typed into a .txt file"
 	case errors.Is(err, picture.ErrTimeout), errors.Is(err, picture.ErrTesseract), errors.Is(err, picture.ErrTSV):
 		return "tesseract could not read the picture: crop it to the text, or save it again as PNG, and trace that"
+	case errors.Is(err, browser.ErrNotInstalled):
+		return "pictures of an HTML page's copies are measured against the page as Chromium draws it: install it (Debian and Ubuntu: apt-get install chromium), or trace the page's text pasted into a .txt file"
+	case errors.Is(err, browser.ErrScreenshot):
+		return "Chromium could not draw the page to read the picture against: check that Chromium runs headless here (its error is above), or trace the page's text pasted into a .txt file"
 	case errors.Is(err, picture.ErrNoText):
 		return "no words were found: trace a sharper, larger picture of the text (at least 150 dpi, in focus), or type the text into a .txt file"
 	case errors.Is(err, layout.ErrFormat):

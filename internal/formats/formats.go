@@ -4,4 +4,7 @@
 // identifier, wherever documents are parsed; the root package does.
 package formats
 
-import _ "github.com/leaktrace/leaktrace/internal/format/pdfsrc"
+import (
+	_ "github.com/leaktrace/leaktrace/internal/format/html"   // HTML pages
+	_ "github.com/leaktrace/leaktrace/internal/format/pdfsrc" // existing PDFs
+)

@@ -211,21 +211,29 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 	doc := mk.Set().Doc
 	own := format.Of(doc)
 	reader, canRead := doc.(format.ShiftReader)
+	// A format whose shifts are characters (HTML's spaces) reads them
+	// from a paste of a copy's text too.
+	texts, readsText := doc.(interface {
+		ReadTextShifts(text string) []format.ShiftReading
+	})
 	var measured []layout.Observation
 	var seen []layout.SeenPage
 	for _, i := range aligned {
-		if !canRead || format.ByContent(inputs[i].Data) != own {
-			seen = append(seen, pages[i]...)
-			continue
-		}
 		// A file in the document's own format (a forwarded copy) states
-		// its shifts exactly; its pages (a PDF copy's text layer) are not
+		// its shifts exactly, and so does a paste of a copy whose shifts
+		// are characters; their pages (a PDF copy's text layer) are not
 		// measured again, which would count the same marks twice. One
 		// whose shifts can't be found (a PDF that another program wrote
 		// anew) is measured like a picture of a copy.
-		rs, err := reader.ReadShifts(inputs[i].Data)
-		if err != nil {
-			return fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+		var rs []format.ShiftReading
+		switch {
+		case canRead && format.ByContent(inputs[i].Data) == own:
+			var err error
+			if rs, err = reader.ReadShifts(inputs[i].Data); err != nil {
+				return fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+			}
+		case readsText && len(pages[i]) == 0 && picture.Sniff(inputs[i].Data) == "" && format.ByContent(inputs[i].Data) == nil:
+			rs = texts.ReadTextShifts(string(inputs[i].Data))
 		}
 		if len(rs) == 0 {
 			seen = append(seen, pages[i]...)
