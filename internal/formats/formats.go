@@ -3,3 +3,5 @@
 // (format.Register) when imported. Import this package, with a blank
 // identifier, wherever documents are parsed; the root package does.
 package formats
+
+import _ "github.com/leaktrace/leaktrace/internal/format/docx" // DOCX

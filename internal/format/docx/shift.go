@@ -1,0 +1,356 @@
+package docx
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/leaktrace/leaktrace/internal/format"
+)
+
+// Layout points of a DOCX (scheme version 1).
+//
+// A slot is a word of letters between two single spaces, each in the w:t
+// of a run without character spacing of its own, with a word on each
+// side. A copy moves it by widening one of its two spaces by 2·Delta
+// (w:spacing, in a run of its own with the run's other properties): the
+// space before it for +Delta, the space after it for -Delta. Word and
+// LibreOffice both honour positive character spacing on a space;
+// LibreOffice 7.4 ignores negative spacing on the last character of a
+// run, so a space is never narrowed. Every copy's line is 2·Delta longer
+// per slot than the source's, the same in every copy, so every copy
+// breaks its lines alike, and the word sits Delta off the middle of the
+// gap between its neighbours, one way or the other. [Neutral] renders
+// the source with every slot in that middle: the reference a picture of
+// a copy is measured against.
+const (
+	// Version numbers the way slots are found and drawn.
+	Version = 1
+	// Delta is how far a slot's word moves from the middle, in points.
+	Delta = 0.35
+	// wide is the spacing that widens a space by 2·Delta, in
+	// twentieths of a point.
+	wide = 14
+)
+
+// slot is a layout point: the word text[start:end] of a region, with
+// the spaces before and after it and the words around it.
+type slot struct {
+	region      int
+	start, end  int
+	before      int // offset of the space before the word
+	after       int // offset of the space after it
+	key         string
+	occurrence  int // how many times key occurs before it in its region
+	occurrences int // how many times key occurs in its region
+}
+
+// spaceAt is the space at off in a region's text.
+type spaceAt struct{ region, off int }
+
+// piece returns the index of the piece of p holding the space.
+func (a spaceAt) piece(p *para) int {
+	i := sort.Search(len(p.pieces), func(i int) bool { return p.pieces[i].end > a.off })
+	if i < len(p.pieces) && p.pieces[i].start <= a.off {
+		return i
+	}
+	return -1
+}
+
+// plainWord reports whether s is a word of letters of two or more.
+func plainWord(s string) bool {
+	if utf8.RuneCountInString(s) < 2 {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// neighbour reports whether s can stand beside a slot: letters and
+// plain punctuation, with a letter next to the slot's space (its last
+// rune when it comes before, first when after).
+func neighbour(s string, before bool) bool {
+	if s == "" {
+		return false
+	}
+	var edge rune
+	if before {
+		edge, _ = utf8.DecodeLastRuneInString(s)
+	} else {
+		edge, _ = utf8.DecodeRuneInString(s)
+	}
+	if !unicode.IsLetter(edge) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !strings.ContainsRune(",.;:!?()-", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// stripZW removes zero-width characters (what a copy's text marks
+// insert) and returns, for each byte of the result, its offset in s.
+func stripZW(s string) (string, []int) {
+	var b strings.Builder
+	at := make([]int, 0, len(s)+1)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\u2060' || r == '\uFEFF' {
+			i += n
+			continue
+		}
+		for k := 0; k < n; k++ {
+			at = append(at, i+k)
+		}
+		b.WriteString(s[i : i+n])
+		i += n
+	}
+	at = append(at, len(s))
+	return b.String(), at
+}
+
+// findSlots chooses the document's slots from its text alone.
+func (d *Document) findSlots() {
+	for ri, r := range d.regions {
+		p := d.paraOf(ri)
+		text := r.Text
+		// Words are the text between single spaces.
+		type tok struct{ start, end int }
+		var toks []tok
+		for i := 0; i < len(text); {
+			j := strings.IndexByte(text[i:], ' ')
+			if j < 0 {
+				toks = append(toks, tok{i, len(text)})
+				break
+			}
+			toks = append(toks, tok{i, i + j})
+			i += j + 1
+		}
+		last := -10
+		var mine []slot
+		for k := 1; k+1 < len(toks); k++ {
+			pt, w, nt := toks[k-1], toks[k], toks[k+1]
+			if k-1 <= last+1 || !plainWord(text[w.start:w.end]) ||
+				!neighbour(text[pt.start:pt.end], true) || !neighbour(text[nt.start:nt.end], false) {
+				continue
+			}
+			s := slot{region: ri, start: w.start, end: w.end, before: w.start - 1, after: w.end}
+			if !d.slotSpace(p, s.before) || !d.slotSpace(p, s.after) {
+				continue
+			}
+			if _, _, ok := d.editable(p, s.start, s.end); !ok {
+				continue
+			}
+			s.key, s.occurrence = text[pt.start:nt.end], pt.start // occurrence: set below
+			mine = append(mine, s)
+			last = k
+		}
+		stripped, _ := stripZW(text)
+		for i := range mine {
+			key, _ := stripZW(mine[i].key)
+			mine[i].key = key
+			mine[i].occurrences = countAll(stripped, key)
+			before, _ := stripZW(text[:mine[i].occurrence])
+			mine[i].occurrence = countBefore(stripped, key, len(before))
+		}
+		d.slots = append(d.slots, mine...)
+	}
+}
+
+// countBefore counts the occurrences of key in s that start before at.
+func countBefore(s, key string, at int) int {
+	n := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], key)
+		if j < 0 || i+j >= at {
+			return n
+		}
+		n++
+		i += j + 1
+	}
+}
+
+// countAll counts the occurrences of key in s, overlapping ones too.
+func countAll(s, key string) int { return countBefore(s, key, len(s)+1) }
+
+// slotSpace reports whether the space at off can be widened: a single
+// space in the w:t of a run that has no character spacing of its own and
+// no tracked format change, written with a namespace prefix.
+func (d *Document) slotSpace(p *para, off int) bool {
+	i := spaceAt{off: off}.piece(p)
+	if i < 0 || p.pieces[i].fixed {
+		return false
+	}
+	s := &d.segs[p.pieces[i].seg]
+	r := &d.runs[s.run]
+	return p.text[off] == ' ' && !r.hasSpace && !r.tracked && r.prefix != ""
+}
+
+// Shifts describes the document's layout points.
+func (d *Document) Shifts() format.ShiftScheme {
+	out := format.ShiftScheme{Version: Version, Delta: Delta, Slots: make([]format.Slot, len(d.slots))}
+	for i, s := range d.slots {
+		out.Slots[i] = format.Slot{Region: s.region, Start: s.start, End: s.end}
+	}
+	return out
+}
+
+// RenderShifted is Render with slot i's word moved by -Delta
+// (shifts[i] == 0: the space after it widened) or +Delta (1: the space
+// before it).
+func (d *Document) RenderShifted(w io.Writer, edits []format.Edit, shifts []uint8) error {
+	if len(shifts) != len(d.slots) {
+		return fmt.Errorf("%d shifts for %d layout slots", len(shifts), len(d.slots))
+	}
+	spacing := make(map[spaceAt]int, len(d.slots))
+	for i, s := range d.slots {
+		b, a := 0, wide
+		if shifts[i] == 1 {
+			b, a = wide, 0
+		}
+		spacing[spaceAt{s.region, s.before}] = b
+		spacing[spaceAt{s.region, s.after}] = a
+	}
+	return d.render(w, edits, spacing)
+}
+
+// Neutral renders the document with every slot's word in the middle of
+// its gap (both spaces widened by Delta): how a copy looks but for its
+// layout code, the reference a picture of a copy is measured against.
+func (d *Document) Neutral(w io.Writer) error {
+	spacing := make(map[spaceAt]int, 2*len(d.slots))
+	for _, s := range d.slots {
+		spacing[spaceAt{s.region, s.before}] = wide / 2
+		spacing[spaceAt{s.region, s.after}] = wide / 2
+	}
+	return d.render(w, nil, spacing)
+}
+
+// Neutral is [Document.Neutral] of a DOCX source.
+func Neutral(source []byte) ([]byte, error) {
+	d, err := Parse(source)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := d.Neutral(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// ReadShifts reads the layout points of a DOCX copy of the document
+// exactly, from the spacing of its runs. A slot is read when its words
+// are found in the copy unambiguously (the same occurrence of the same
+// three words, ignoring zero-width characters) and exactly one of its
+// spaces carries the copy's spacing; other slots are left out.
+func (d *Document) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
+	c, err := Parse(copy)
+	if err != nil {
+		return nil, err
+	}
+	type loc struct {
+		para     int
+		stripped string
+		at       []int
+	}
+	locs := make([]loc, len(c.regions))
+	for i, r := range c.regions {
+		s, at := stripZW(r.Text)
+		locs[i] = loc{c.regPara[i], s, at}
+	}
+	var whole strings.Builder
+	starts := make([]int, len(locs))
+	for i, l := range locs {
+		starts[i] = whole.Len()
+		whole.WriteString(l.stripped)
+		whole.WriteByte('\n')
+	}
+	all := whole.String()
+	srcCount := map[string]int{}
+	for _, s := range d.slots {
+		if _, ok := srcCount[s.key]; !ok {
+			n := 0
+			for _, r := range d.regions {
+				st, _ := stripZW(r.Text)
+				n += countAll(st, s.key)
+			}
+			srcCount[s.key] = n
+		}
+	}
+	var out []format.ShiftReading
+	for i, s := range d.slots {
+		ri, at := -1, -1
+		if len(c.regions) == len(d.regions) && countAll(locs[s.region].stripped, s.key) == s.occurrences {
+			ri, at = s.region, nthIndex(locs[s.region].stripped, s.key, s.occurrence)
+		} else if srcCount[s.key] == 1 && countAll(all, s.key) == 1 {
+			g := strings.Index(all, s.key)
+			for ri = len(starts) - 1; starts[ri] > g; ri-- {
+			}
+			at = g - starts[ri]
+		}
+		if ri < 0 || at < 0 {
+			continue
+		}
+		l := locs[ri]
+		sp1 := at + strings.IndexByte(s.key, ' ')
+		sp2 := sp1 + 1 + (s.end - s.start)
+		p := &c.paras[l.para]
+		b, okb := c.spacingAt(p, l.at[sp1])
+		a, oka := c.spacingAt(p, l.at[sp2])
+		if !okb || !oka {
+			continue
+		}
+		switch {
+		case b == wide && a == 0:
+			out = append(out, format.ShiftReading{Slot: i, Shift: Delta})
+		case b == 0 && a == wide:
+			out = append(out, format.ShiftReading{Slot: i, Shift: -Delta})
+		}
+	}
+	return out, nil
+}
+
+// nthIndex returns the offset of the n-th (from 0) occurrence of key in
+// s, or -1.
+func nthIndex(s, key string, n int) int {
+	at := 0
+	for {
+		j := strings.Index(s[at:], key)
+		if j < 0 {
+			return -1
+		}
+		if n == 0 {
+			return at + j
+		}
+		n--
+		at += j + 1
+	}
+}
+
+// spacingAt returns the character spacing of the run holding the space
+// at off of p (0 for none), and false when off is not a space in a w:t.
+func (d *Document) spacingAt(p *para, off int) (int, bool) {
+	if off >= len(p.text) || p.text[off] != ' ' {
+		return 0, false
+	}
+	i := spaceAt{off: off}.piece(p)
+	if i < 0 || p.pieces[i].fixed {
+		return 0, false
+	}
+	r := &d.runs[d.segs[p.pieces[i].seg].run]
+	if !r.hasSpace {
+		return 0, true
+	}
+	return r.spacing, true
+}
