@@ -442,3 +442,62 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// replacePart returns data with a part's content replaced.
+func replacePart(t *testing.T, data []byte, name, content string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, f := range zr.File {
+		w, _ := zw.Create(f.Name)
+		if f.Name == name {
+			io.WriteString(w, content)
+			continue
+		}
+		rc, _ := f.Open()
+		io.Copy(w, rc)
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+// TestShiftsOfAnEditedCopy: a copy that lost a paragraph is read where
+// its slots' words are found once in the source and once in the copy,
+// and never wrongly.
+func TestShiftsOfAnEditedCopy(t *testing.T) {
+	d := mustParse(t, pkg(t, prose(4)))
+	shifts := make([]uint8, len(d.slots))
+	for i := range shifts {
+		shifts[i] = uint8(i % 3 % 2)
+	}
+	var b bytes.Buffer
+	if err := d.RenderShifted(&b, nil, shifts); err != nil {
+		t.Fatal(err)
+	}
+	x := part(t, b.Bytes(), mainPart)
+	first := strings.Index(x, "<w:p>")
+	second := strings.Index(x[first+1:], "<w:p>") + first + 1
+	edited := replacePart(t, b.Bytes(), mainPart, x[:first]+x[second:])
+	rs, err := d.ReadShifts(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFirst := 0
+	for _, s := range d.slots {
+		if s.region == 0 {
+			inFirst++
+		}
+	}
+	if len(rs) == 0 || len(rs) > len(shifts)-inFirst {
+		t.Errorf("read %d slots of %d, %d of them in the removed paragraph", len(rs), len(shifts), inFirst)
+	}
+	for _, r := range rs {
+		if d.slots[r.Slot].region == 0 || (r.Shift > 0) != (shifts[r.Slot] == 1) {
+			t.Errorf("slot %d (region %d) read as %v", r.Slot, d.slots[r.Slot].region, r.Shift)
+		}
+	}
+}

@@ -42,11 +42,12 @@ const (
 type slot struct {
 	region      int
 	start, end  int
-	before      int // offset of the space before the word
-	after       int // offset of the space after it
-	key         string
-	occurrence  int // how many times key occurs before it in its region
-	occurrences int // how many times key occurs in its region
+	before      int    // offset of the space before the word
+	after       int    // offset of the space after it
+	k           int    // the word's index in its region (see windows)
+	key         string // its words and its neighbours'
+	occurrence  int    // how many times key occurs before it in its region
+	occurrences int    // how many times key occurs in its region
 }
 
 // spaceAt is the space at off in a region's text.
@@ -119,69 +120,72 @@ func stripZW(s string) (string, []int) {
 	return b.String(), at
 }
 
+// windows indexes a region's text, zero-width characters removed, by
+// its words (the text between single spaces): key(k) is words k-1, k
+// and k+1 with their spaces, and byKey lists the k of every key, in
+// order. Removing zero-width characters keeps every space, so word k of
+// the text is word k of the stripped text.
+type windows struct {
+	at       []int // stripped offset → offset in the text
+	starts   []int // of the words in the stripped text
+	ends     []int
+	stripped string
+	byKey    map[string][]int
+}
+
+func windowsOf(text string) *windows {
+	st, at := stripZW(text)
+	w := &windows{at: at, stripped: st, byKey: map[string][]int{}}
+	for i := 0; i <= len(st); {
+		j := strings.IndexByte(st[i:], ' ')
+		if j < 0 {
+			j = len(st) - i
+		}
+		w.starts, w.ends = append(w.starts, i), append(w.ends, i+j)
+		i += j + 1
+	}
+	for k := 1; k+1 < len(w.starts); k++ {
+		if w.ends[k-1] > w.starts[k-1] && w.ends[k] > w.starts[k] && w.ends[k+1] > w.starts[k+1] {
+			key := w.key(k)
+			w.byKey[key] = append(w.byKey[key], k)
+		}
+	}
+	return w
+}
+
+func (w *windows) key(k int) string { return w.stripped[w.starts[k-1]:w.ends[k+1]] }
+
 // findSlots chooses the document's slots from its text alone.
 func (d *Document) findSlots() {
 	for ri, r := range d.regions {
 		p := d.paraOf(ri)
 		text := r.Text
-		// Words are the text between single spaces.
-		type tok struct{ start, end int }
-		var toks []tok
-		for i := 0; i < len(text); {
-			j := strings.IndexByte(text[i:], ' ')
-			if j < 0 {
-				toks = append(toks, tok{i, len(text)})
-				break
-			}
-			toks = append(toks, tok{i, i + j})
-			i += j + 1
-		}
+		w := windowsOf(text)
+		word := func(k int) string { return w.stripped[w.starts[k]:w.ends[k]] }
 		last := -10
-		var mine []slot
-		for k := 1; k+1 < len(toks); k++ {
-			pt, w, nt := toks[k-1], toks[k], toks[k+1]
-			if k-1 <= last+1 || !plainWord(text[w.start:w.end]) ||
-				!neighbour(text[pt.start:pt.end], true) || !neighbour(text[nt.start:nt.end], false) {
+		for k := 1; k+1 < len(w.starts); k++ {
+			if k-1 <= last+1 || !plainWord(word(k)) || !neighbour(word(k-1), true) || !neighbour(word(k+1), false) {
 				continue
 			}
-			s := slot{region: ri, start: w.start, end: w.end, before: w.start - 1, after: w.end}
-			if !d.slotSpace(p, s.before) || !d.slotSpace(p, s.after) {
+			// The slot's word holds no zero-width character, so its
+			// offsets in the text are those in the stripped text mapped.
+			s := slot{region: ri, start: w.at[w.starts[k]], end: w.at[w.ends[k]-1] + 1, k: k}
+			s.before, s.after = s.start-1, s.end
+			if text[s.start:s.end] != word(k) || !d.slotSpace(p, s.before) || !d.slotSpace(p, s.after) {
 				continue
 			}
 			if _, _, ok := d.editable(p, s.start, s.end); !ok {
 				continue
 			}
-			s.key, s.occurrence = text[pt.start:nt.end], pt.start // occurrence: set below
-			mine = append(mine, s)
+			s.key = w.key(k)
+			ks := w.byKey[s.key]
+			s.occurrences = len(ks)
+			s.occurrence = sort.SearchInts(ks, k)
+			d.slots = append(d.slots, s)
 			last = k
 		}
-		stripped, _ := stripZW(text)
-		for i := range mine {
-			key, _ := stripZW(mine[i].key)
-			mine[i].key = key
-			mine[i].occurrences = countAll(stripped, key)
-			before, _ := stripZW(text[:mine[i].occurrence])
-			mine[i].occurrence = countBefore(stripped, key, len(before))
-		}
-		d.slots = append(d.slots, mine...)
 	}
 }
-
-// countBefore counts the occurrences of key in s that start before at.
-func countBefore(s, key string, at int) int {
-	n := 0
-	for i := 0; ; {
-		j := strings.Index(s[i:], key)
-		if j < 0 || i+j >= at {
-			return n
-		}
-		n++
-		i += j + 1
-	}
-}
-
-// countAll counts the occurrences of key in s, overlapping ones too.
-func countAll(s, key string) int { return countBefore(s, key, len(s)+1) }
 
 // slotSpace reports whether the space at off can be widened: a single
 // space in the w:t of a run that has no character spacing of its own and
@@ -259,55 +263,44 @@ func (d *Document) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
 	if err != nil {
 		return nil, err
 	}
-	type loc struct {
-		para     int
-		stripped string
-		at       []int
-	}
-	locs := make([]loc, len(c.regions))
-	for i, r := range c.regions {
-		s, at := stripZW(r.Text)
-		locs[i] = loc{c.regPara[i], s, at}
-	}
-	var whole strings.Builder
-	starts := make([]int, len(locs))
-	for i, l := range locs {
-		starts[i] = whole.Len()
-		whole.WriteString(l.stripped)
-		whole.WriteByte('\n')
-	}
-	all := whole.String()
+	type hit struct{ region, k int }
 	srcCount := map[string]int{}
 	for _, s := range d.slots {
-		if _, ok := srcCount[s.key]; !ok {
-			n := 0
-			for _, r := range d.regions {
-				st, _ := stripZW(r.Text)
-				n += countAll(st, s.key)
+		srcCount[s.key] = 0
+	}
+	for _, r := range d.regions {
+		for key, ks := range windowsOf(r.Text).byKey {
+			if _, ok := srcCount[key]; ok {
+				srcCount[key] += len(ks)
 			}
-			srcCount[s.key] = n
+		}
+	}
+	ws := make([]*windows, len(c.regions))
+	global := map[string][]hit{}
+	for i, r := range c.regions {
+		ws[i] = windowsOf(r.Text)
+		for key, ks := range ws[i].byKey {
+			if _, ok := srcCount[key]; ok {
+				for _, k := range ks {
+					global[key] = append(global[key], hit{i, k})
+				}
+			}
 		}
 	}
 	var out []format.ShiftReading
 	for i, s := range d.slots {
-		ri, at := -1, -1
-		if len(c.regions) == len(d.regions) && countAll(locs[s.region].stripped, s.key) == s.occurrences {
-			ri, at = s.region, nthIndex(locs[s.region].stripped, s.key, s.occurrence)
-		} else if srcCount[s.key] == 1 && countAll(all, s.key) == 1 {
-			g := strings.Index(all, s.key)
-			for ri = len(starts) - 1; starts[ri] > g; ri-- {
-			}
-			at = g - starts[ri]
+		h := hit{-1, -1}
+		if len(c.regions) == len(d.regions) && len(ws[s.region].byKey[s.key]) == s.occurrences {
+			h = hit{s.region, ws[s.region].byKey[s.key][s.occurrence]}
+		} else if srcCount[s.key] == 1 && len(global[s.key]) == 1 {
+			h = global[s.key][0]
 		}
-		if ri < 0 || at < 0 {
+		if h.region < 0 {
 			continue
 		}
-		l := locs[ri]
-		sp1 := at + strings.IndexByte(s.key, ' ')
-		sp2 := sp1 + 1 + (s.end - s.start)
-		p := &c.paras[l.para]
-		b, okb := c.spacingAt(p, l.at[sp1])
-		a, oka := c.spacingAt(p, l.at[sp2])
+		w, p := ws[h.region], &c.paras[c.regPara[h.region]]
+		b, okb := c.spacingAt(p, w.at[w.starts[h.k]-1])
+		a, oka := c.spacingAt(p, w.at[w.ends[h.k]])
 		if !okb || !oka {
 			continue
 		}
@@ -319,23 +312,6 @@ func (d *Document) ReadShifts(copy []byte) ([]format.ShiftReading, error) {
 		}
 	}
 	return out, nil
-}
-
-// nthIndex returns the offset of the n-th (from 0) occurrence of key in
-// s, or -1.
-func nthIndex(s, key string, n int) int {
-	at := 0
-	for {
-		j := strings.Index(s[at:], key)
-		if j < 0 {
-			return -1
-		}
-		if n == 0 {
-			return at + j
-		}
-		n--
-		at += j + 1
-	}
 }
 
 // spacingAt returns the character spacing of the run holding the space
