@@ -39,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/leaktrace/leaktrace/internal/format"
@@ -130,6 +131,18 @@ func Parse(data []byte) (*Document, error) {
 	}
 	idx := -1
 	for i, f := range zr.File {
+		// A copy carries every part over raw: each must be there whole.
+		raw, err := f.OpenRaw()
+		if err == nil {
+			var n int64
+			n, err = io.Copy(io.Discard, raw)
+			if err == nil && uint64(n) != f.CompressedSize64 {
+				err = io.ErrUnexpectedEOF
+			}
+		}
+		if err != nil {
+			return nil, malformed(ErrNotDOCX, "reading part "+strconv.Quote(f.Name)+": "+err.Error())
+		}
 		if f.Name == mainPart {
 			if idx >= 0 {
 				return nil, malformed(ErrNotDOCX, "it holds "+mainPart+" twice")

@@ -501,3 +501,44 @@ func TestShiftsOfAnEditedCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestMutatedPackagesNeverPanic feeds Parse, RenderShifted and
+// ReadShifts packages with bytes changed, cut and inserted, and with
+// sizes and offsets in their headers set to extreme values: a malformed
+// file is an error, never a panic. (FuzzParse explores further.)
+func TestMutatedPackagesNeverPanic(t *testing.T) {
+	seeds := [][]byte{pkg(t, richBody), pkg(t, prose(1))}
+	extremes := []uint32{0, 1, 0xFFFF, 0x8000, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := 0; i < 1500; i++ {
+		s := bytes.Clone(seeds[i%2])
+		for k := 0; k < 1+rng.IntN(3); k++ {
+			at := rng.IntN(len(s) - 4)
+			switch rng.IntN(4) {
+			case 0:
+				s[at] = byte(rng.IntN(256))
+			case 1:
+				s = append(s[:at], s[min(len(s), at+1+rng.IntN(8)):]...)
+			case 2:
+				s = append(s[:at], append(bytes.Repeat([]byte{byte(rng.IntN(256))}, 1+rng.IntN(8)), s[at:]...)...)
+			case 3:
+				v := extremes[rng.IntN(len(extremes))]
+				s[at], s[at+1], s[at+2], s[at+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+			}
+		}
+		d, err := Parse(s)
+		if err != nil {
+			if !errors.Is(err, format.ErrMalformed) {
+				t.Fatalf("input %d: %v does not match format.ErrMalformed", i, err)
+			}
+			continue
+		}
+		var b bytes.Buffer
+		if err := d.RenderShifted(&b, nil, make([]uint8, len(d.slots))); err != nil {
+			t.Fatalf("input %d: %v", i, err)
+		}
+		if _, err := d.ReadShifts(b.Bytes()); err != nil {
+			t.Fatalf("input %d: its copy does not parse: %v", i, err)
+		}
+	}
+}
