@@ -15,18 +15,22 @@ import (
 // Layout points of a DOCX (scheme version 1).
 //
 // A slot is a word of letters between two single spaces, each in the w:t
-// of a run without character spacing of its own, with a word on each
-// side. A copy moves it by widening one of its two spaces by 2·Delta
-// (w:spacing, in a run of its own with the run's other properties): the
-// space before it for +Delta, the space after it for -Delta. Word and
-// LibreOffice both honour positive character spacing on a space;
-// LibreOffice 7.4 ignores negative spacing on the last character of a
-// run, so a space is never narrowed. Every copy's line is 2·Delta longer
-// per slot than the source's, the same in every copy, so every copy
-// breaks its lines alike, and the word sits Delta off the middle of the
-// gap between its neighbours, one way or the other. [Neutral] renders
-// the source with every slot in that middle: the reference a picture of
-// a copy is measured against.
+// of a run without character spacing or a tracked format change of its
+// own, with a word on each side, two words or more from the next slot.
+// In a copy both spaces go into runs of their own (with the run's other
+// properties), one with w:spacing 2·Delta and the other with 0: the
+// space before the word is widened for +Delta, the space after it for
+// -Delta. Both spaces get a run of their own in every copy because
+// LibreOffice places each run on a 0.1 pt grid: the same runs in every
+// copy keep every other word where it is. Word and LibreOffice both
+// honour positive character spacing on a space; LibreOffice 7.4 ignores
+// negative spacing on the last character of a run, so no space is ever
+// narrowed. Every copy's line is 2·Delta longer per slot than the
+// source's, the same in every copy, so every copy breaks its lines
+// alike, and the word sits Delta off the middle of the gap between its
+// neighbours, one way or the other. [Neutral] renders the source with
+// every slot in that middle (both spaces widened by Delta): the
+// reference a picture of a copy is measured against.
 const (
 	// Version numbers the way slots are found and drawn.
 	Version = 1
