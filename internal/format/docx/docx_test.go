@@ -421,6 +421,10 @@ func TestSniffAndLeakText(t *testing.T) {
 	}
 }
 
+// FuzzParse: Parse never panics, Render without edits is the input, and
+// a copy with every slot moved parses. Run it with -fuzzminimizetime
+// 200x: minimizing a whole package for the default minute leaves no time
+// to fuzz.
 func FuzzParse(f *testing.F) {
 	f.Add(pkg(f, richBody))
 	f.Add(pkg(f, prose(1)))
