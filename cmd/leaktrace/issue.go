@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/service"
@@ -115,6 +116,8 @@ terminal.`,
 				return err
 			} else if opt.Format == leaktrace.FormatPDF && a.stdoutTerminal() {
 				return withHint(usagef("will not write a PDF to a terminal"), "write it to a file with -o FILE (or redirect standard output)")
+			} else if f := format.Of(m.Set().Doc); opt.Format == "" && f.Binary && a.stdoutTerminal() {
+				return withHint(usagef("will not write a %s file to a terminal", f.Name), "write it to a file with -o FILE (or redirect standard output)")
 			}
 			copies, err := s.IssueWith(ctx, m, []string{argv[1]}, opt)
 			if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/browser"
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/format/docx"
 	"github.com/leaktrace/leaktrace/internal/format/pdfsrc"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/layout"
@@ -166,6 +167,10 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "choose an id that differs in more than upper and lower case; 'leaktrace doc list' and 'leaktrace recipient list' show the ids in use"
 	case errors.Is(err, format.ErrOption):
 		return "--reencode applies to email (.eml) documents only: register this one without it"
+	case errors.Is(err, docx.ErrNotDOCX), errors.Is(err, docx.ErrBadXML):
+		return "leaktrace reads .docx files as Word and LibreOffice save them (Word Document, Office Open XML); open the file in one of them and save it again as .docx, or check that it is not damaged or another format renamed"
+	case errors.Is(err, docx.ErrTooLarge):
+		return "split the document into smaller files, or register its text as a .txt file"
 	case errors.Is(err, format.ErrUTF16):
 		return "convert the file to UTF-8 first, e.g. iconv -f utf-16 -t utf-8"
 	case errors.Is(err, format.ErrInvalidUTF8):

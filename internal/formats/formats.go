@@ -5,6 +5,7 @@
 package formats
 
 import (
+	_ "github.com/leaktrace/leaktrace/internal/format/docx"   // DOCX
 	_ "github.com/leaktrace/leaktrace/internal/format/html"   // HTML pages
 	_ "github.com/leaktrace/leaktrace/internal/format/pdfsrc" // existing PDFs
 )

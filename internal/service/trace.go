@@ -180,6 +180,9 @@ func (s *Service) TraceInputs(ctx context.Context, inputs []TraceInput, epsilon 
 		rd.Words = len(leak.Tokens)
 		pages[i] = pg
 		kinds[rd.Kind] = true
+		if rd.Kind == KindText && rd.Format != "text" {
+			kinds[kindNative] = true
+		}
 		for _, w := range warnings {
 			if len(inputs) > 1 {
 				w = in.Name + ": " + w

@@ -58,7 +58,7 @@ type TraceInput struct {
 type InputRead struct {
 	Name   string
 	Kind   string // KindText, KindPDF or KindImage
-	Format string // "png", "jpeg", "tiff", "pdf" or "text"
+	Format string // "png", "jpeg", "tiff", "pdf", "text", or a marked binary format's kind ("docx")
 	Words  int
 	Pages  int // pages seen (PDF pages, pictures), 0 for text
 	SHA256 string
@@ -86,6 +86,9 @@ func readInput(ctx context.Context, in TraceInput) (string, []layout.SeenPage, I
 		text, pages, err = picture.Read(ctx, in.Data, in.Name)
 	default:
 		rd.Kind, rd.Format = KindText, "text"
+		if d := format.ByContent(in.Data); d != nil && d.Binary && d.Marked() {
+			rd.Format = d.Kind // a file in a marked format: its text, and its own layout points
+		}
 		text, warnings, err = LeakText(in.Name, in.Data)
 	}
 	if err != nil {
@@ -104,16 +107,21 @@ func readInput(ctx context.Context, in TraceInput) (string, []layout.SeenPage, I
 	return text, pages, rd, warnings, nil
 }
 
+// kindNative is an input in a marked binary format (a DOCX): text that
+// may carry the layout points of its own format too.
+const kindNative = "native"
+
 // channelsOf lists the channels inputs of these kinds can carry, in
 // report order: text carries the text channels, a PDF every channel, a
 // picture the lexical and layout channels (OCR keeps wording, not
-// zero-width characters or reliably the shape of a quote).
+// zero-width characters or reliably the shape of a quote), a file in a
+// marked format such as a DOCX every channel.
 func channelsOf(kinds map[string]bool) []string {
 	has := map[marks.Channel]bool{}
 	if kinds[KindText] || kinds[KindPDF] {
 		has[marks.Typographic], has[marks.Lexical] = true, true
 	}
-	if kinds[KindPDF] || kinds[KindImage] {
+	if kinds[KindPDF] || kinds[KindImage] || kinds[kindNative] {
 		has[marks.Layout] = true
 	}
 	if kinds[KindImage] {
