@@ -54,6 +54,9 @@ func (p *Plan) pointAt() map[[2]int]int {
 }
 
 func (p *Plan) observePage(sp SeenPage) []Observation {
+	if sp.Ink && p.noInk {
+		return nil
+	}
 	// Normalized seen words, per line.
 	norms := make([][]string, len(sp.Lines))
 	for i, l := range sp.Lines {
