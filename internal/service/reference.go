@@ -1,8 +1,10 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
@@ -24,6 +26,14 @@ func init() {
 		}
 		return pdfread.Reference(ctx, pdf)
 	})
+}
+
+// neutral is a native-layout document (format.Shifter) whose copies are
+// measured against a rendering other than its source: every slot's word
+// where a copy's is but for its shift (halfway between where the two
+// shifts put it).
+type neutral interface {
+	Neutral(w io.Writer) error
 }
 
 // ReferencePlan is the plan a picture or PDF of a copy of mk's document
@@ -49,7 +59,19 @@ func (s *Service) ReferencePlan(ctx context.Context, mk *leaktrace.Marker) (*lay
 	if ref == nil {
 		return nil, fmt.Errorf("%w (%s)", ErrNoReference, format.Of(mk.Set().Doc).Name)
 	}
-	pages, err := ref(ctx, d.Content)
+	// The unmarked document as a copy looks but for its layout code:
+	// the source, or, for a format whose copies all move their words
+	// from where the source has them (a DOCX copy widens one of a slot's
+	// spaces), its neutral rendering.
+	source := d.Content
+	if n, ok := mk.Set().Doc.(neutral); ok {
+		var buf bytes.Buffer
+		if err := n.Neutral(&buf); err != nil {
+			return nil, fmt.Errorf("reference layout of %q: %w", d.ID, err)
+		}
+		source = buf.Bytes()
+	}
+	pages, err := ref(ctx, source)
 	if err != nil {
 		return nil, fmt.Errorf("reference layout of %q: %w", d.ID, err)
 	}

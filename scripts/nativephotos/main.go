@@ -16,6 +16,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -103,7 +104,10 @@ func main() {
 			fail("%v", err)
 		}
 		id := fmt.Sprintf("doc%d", n+1)
-		if _, err := s.AddDocument(ctx, filepath.Base(path), data, id, ""); err != nil {
+		if _, err := s.AddDocument(ctx, filepath.Base(path), data, id, ""); errors.Is(err, format.ErrUnsupported) {
+			fmt.Fprintf(os.Stderr, "native-photos: %s: %v; skipped\n", path, err)
+			continue
+		} else if err != nil {
 			fail("%s: %v", path, err)
 		}
 		mk, _, err := s.Marker(ctx, id)
