@@ -210,7 +210,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, office.ErrNotInstalled):
 		return "pictures and PDFs of a copy of a DOCX are measured against the document as LibreOffice lays it out: install LibreOffice Writer (Debian and Ubuntu: apt-get install libreoffice-writer-nogui), or trace the copy file itself"
 	case errors.Is(err, office.ErrConvert):
-		return "LibreOffice could not lay the document out to measure a picture or PDF of a copy against it: check that 'soffice --headless --convert-to pdf' works on this machine, or trace the copy file itself"
+		return "LibreOffice could not lay the document out to measure a picture or PDF of a copy against it: check that LibreOffice (soffice) can convert a document to PDF on this machine, or trace the copy file itself"
 	case errors.Is(err, service.ErrNoReference), errors.Is(err, layout.ErrReference):
 		return "this document's own layout marks can't be measured on pictures or PDFs here; trace the copy file itself, or its text"
 	case errors.Is(err, pdfread.ErrTooLarge):
