@@ -144,6 +144,11 @@ type Plan struct {
 	// noInk: the plan knows no ink extents (a reference rendering read
 	// from a PDF that was not rasterized), so pictures are not measured.
 	noInk bool
+	// reflows: a copy's lines may break elsewhere than the plan's (a
+	// reference plan: the word processor breaks each copy's lines after
+	// its own text variants), so a line that runs on is no sign of
+	// another typesetter.
+	reflows bool
 }
 
 // rule is a horizontal line (a thematic break) or a quotation bar.

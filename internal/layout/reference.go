@@ -56,7 +56,7 @@ func NewReferencePlan(set *marks.Set, scheme format.ShiftScheme, ref []SeenPage)
 	if !(scheme.Delta > 0) || math.IsInf(scheme.Delta, 0) {
 		return nil, fmt.Errorf("%w: shift %g pt", ErrReference, scheme.Delta)
 	}
-	p := &Plan{Version: scheme.Version, set: set, delta: scheme.Delta, pages: len(ref), noInk: true}
+	p := &Plan{Version: scheme.Version, set: set, delta: scheme.Delta, pages: len(ref), noInk: true, reflows: true}
 	// The rendering's words, page by page and line by line.
 	var rws []refWord
 	for pi, sp := range ref {

@@ -328,3 +328,50 @@ func TestAlignWordsCutsLongTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestReferencePlanReadsReflowedLines: a word processor breaks each
+// copy's lines after its own text variants, so a copy's line may run on
+// into the reference's next one. Such a line is measured where it
+// matches the reference, as it is not on a typeset plan (whose copies
+// all break alike: a line that runs on is another typesetter's).
+func TestReferencePlanReadsReflowedLines(t *testing.T) {
+	set, p := memoPlan(t, 400, 41)
+	sc := typesetSlots(t, set, p)
+	rp, err := NewReferencePlan(set, sc, []SeenPage{rendered(p, 1, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	ts, ls := symbols(set, p, rng)
+	sp := picture(p, 1, ts, ls, damage{scale: 200.0 / 72, sigma: 0.2}, rng)
+	// Each line's last two words move to the start of the next line,
+	// set 2 pt before that line's first word.
+	gap := 2 * 200.0 / 72
+	for i := len(sp.Lines) - 1; i > 0; i-- {
+		prev := &sp.Lines[i-1]
+		if len(prev.Words) < 4 || len(sp.Lines[i].Words) == 0 {
+			continue
+		}
+		moved := append([]SeenWord(nil), prev.Words[len(prev.Words)-2:]...)
+		prev.Words = prev.Words[:len(prev.Words)-2]
+		d := sp.Lines[i].Words[0].Left - gap - moved[1].Right
+		for k := range moved {
+			moved[k].Left += d
+			moved[k].Right += d
+		}
+		sp.Lines[i].Words = append(moved, sp.Lines[i].Words...)
+	}
+	if n := len(Observe(p, []SeenPage{sp})); n != 0 {
+		t.Fatalf("the typeset plan measured %d points on lines broken elsewhere", n)
+	}
+	obs := Observe(rp, []SeenPage{sp})
+	if len(obs) < rp.Located()/2 {
+		t.Fatalf("measured %d of %d points", len(obs), rp.Located())
+	}
+	for _, o := range obs {
+		want := map[uint8]float64{0: -p.delta, 1: p.delta}[ls[o.Point]]
+		if math.Abs(o.Shift-want) > 5*o.Sigma {
+			t.Fatalf("point %d: shift %.3f ± %.3f, want %.2f", o.Point, o.Shift, o.Sigma, want)
+		}
+	}
+}
