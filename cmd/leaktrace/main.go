@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/format/pdfsrc"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/layout"
+	"github.com/leaktrace/leaktrace/internal/office"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
 	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/service"
@@ -223,6 +224,14 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "PDF copies are typeset left to right only, so Hebrew or Arabic would be drawn backwards: issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, pdfread.ErrNoPdftotext):
 		return "install poppler's pdftotext (Debian and Ubuntu: apt-get install poppler-utils), or trace the PDF's text saved as a .txt file"
+	case errors.Is(err, pdfread.ErrNoPdftoppm):
+		return "install poppler's pdftoppm (Debian and Ubuntu: apt-get install poppler-utils): pictures and PDFs of a copy are measured against the document's own pages drawn with it; or trace the copy file itself"
+	case errors.Is(err, office.ErrNotInstalled):
+		return "pictures and PDFs of a copy of a DOCX are measured against the document as LibreOffice lays it out: install LibreOffice Writer (Debian and Ubuntu: apt-get install libreoffice-writer-nogui), or trace the copy file itself"
+	case errors.Is(err, office.ErrConvert):
+		return "LibreOffice could not lay the document out to measure a picture or PDF of a copy against it: check that LibreOffice (soffice) can convert a document to PDF on this machine, or trace the copy file itself"
+	case errors.Is(err, service.ErrNoReference), errors.Is(err, layout.ErrReference):
+		return "this document's own layout marks can't be measured on pictures or PDFs here; trace the copy file itself, or its text"
 	case errors.Is(err, pdfread.ErrTooLarge):
 		return "trace the pages that leaked: cut them out of the PDF (e.g. with pdfseparate) and trace those"
 	case errors.Is(err, pdfread.ErrUnreadable):

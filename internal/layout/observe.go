@@ -54,6 +54,9 @@ func (p *Plan) pointAt() map[[2]int]int {
 }
 
 func (p *Plan) observePage(sp SeenPage) []Observation {
+	if sp.Ink && p.noInk {
+		return nil
+	}
 	// Normalized seen words, per line.
 	norms := make([][]string, len(sp.Lines))
 	for i, l := range sp.Lines {
@@ -81,7 +84,7 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 		}
 		matchedLines++
 		spans := align(norms[si], p.lines[li].boxes)
-		if p.runsOn(li, norms[si], spans) {
+		if !p.reflows && p.runsOn(li, norms[si], spans) {
 			broken++
 			continue
 		}
@@ -89,7 +92,10 @@ func (p *Plan) observePage(sp SeenPage) []Observation {
 	}
 	// A page whose lines break elsewhere than the plan's was typeset by
 	// something else (retyped, or the original from a word processor):
-	// its gaps are that typesetter's, not a copy's, so none is read.
+	// its gaps are that typesetter's, not a copy's, so none is read. (A
+	// reference plan's copies are laid out by the reference's
+	// typesetter, which breaks a copy's lines after its own variants:
+	// there a line that runs on is measured where it matches.)
 	if broken >= 2 && broken*4 >= matchedLines {
 		return nil
 	}

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/leaktrace/leaktrace/internal/code"
-	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/bidi"
@@ -142,6 +141,14 @@ type Plan struct {
 	points  []point
 	pages   int
 	delta   float64
+	// noInk: the plan knows no ink extents (a reference rendering read
+	// from a PDF that was not rasterized), so pictures are not measured.
+	noInk bool
+	// reflows: a copy's lines may break elsewhere than the plan's (a
+	// reference plan: the word processor breaks each copy's lines after
+	// its own text variants), so a line that runs on is no sign of
+	// another typesetter.
+	reflows bool
 }
 
 // rule is a horizontal line (a thematic break) or a quotation bar.
@@ -215,7 +222,7 @@ func (p *Plan) Pages() int { return p.pages }
 func (p *Plan) PointsOnPage(page int) int {
 	n := 0
 	for _, pt := range p.points {
-		if p.lines[pt.line].page == page {
+		if pt.line >= 0 && p.lines[pt.line].page == page {
 			n++
 		}
 	}
@@ -673,6 +680,9 @@ func (t *typesetter) placePoints() {
 // its line's words with the moved one in brackets.
 func (p *Plan) PointInfo(i int) (page int, context string) {
 	pt := p.points[i]
+	if pt.line < 0 {
+		return 0, "" // a reference plan's slot not found on its rendering
+	}
 	l := &p.lines[pt.line]
 	var b strings.Builder
 	for k := range l.boxes {
@@ -692,14 +702,4 @@ func (p *Plan) PointInfo(i int) (page int, context string) {
 		}
 	}
 	return l.page, b.String()
-}
-
-// NewReferencePlan makes the plan of a document laid out by something
-// else than the typesetter (a word processor, a browser, the source PDF
-// itself): ref is what a reader saw of its unmarked rendering, and
-// scheme's slots, the document's native layout points, are located on it
-// by their words and neighbours. Point i of the plan is slot i; a slot
-// not found on ref is never measured.
-func NewReferencePlan(set *marks.Set, scheme format.ShiftScheme, ref []SeenPage) (*Plan, error) {
-	return nil, fmt.Errorf("%w: reference layouts are not read yet", ErrFormat)
 }

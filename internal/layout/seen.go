@@ -52,7 +52,19 @@ type SeenWord struct {
 	// Sigma is the standard deviation of Left and Right's error, in the
 	// same unit; zero means exact (a PDF's glyph positions).
 	Sigma float64
+	// Top and Bottom are the word's extents down the page, in the same
+	// unit, where the reader knows them (a PDF's word boxes); both zero
+	// otherwise.
+	Top, Bottom float64
+	// InkLeft and InkRight, on a page read from a PDF (Ink false), are
+	// the extents of the word's ink along the line in the same unit as
+	// Left and Right, where the page was also rasterized and measured
+	// (a reference layout, see [NewReferencePlan]); both zero otherwise.
+	InkLeft, InkRight float64
 }
+
+// HasInk reports whether the word's ink extents were measured.
+func (w SeenWord) HasInk() bool { return w.InkRight > w.InkLeft }
 
 // SeenLine is one line of text as seen, its words in reading order.
 type SeenLine struct {

@@ -42,7 +42,7 @@ func TestParseSample(t *testing.T) {
 		t.Fatalf("pages %+v", pages)
 	}
 	w := pages[0].Lines[0].Words[1]
-	if w.Text != "committee’s" || w.Left != 91.51 || w.Right != 137.952 || w.Sigma != 0 {
+	if w.Text != "committee’s" || w.Left != 91.51 || w.Right != 137.952 || w.Top != 141.499 || w.Bottom != 153.676 || w.Sigma != 0 || w.HasInk() {
 		t.Fatalf("word %+v", w)
 	}
 }

@@ -54,9 +54,10 @@ func IsPDF(data []byte) bool {
 	return bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-"))
 }
 
-// Read returns a PDF's text, its words' boxes page by page (in points,
-// Ink false, Sigma 0), each page's Source "page N". A PDF without a
-// word on any page (pictures of pages) is [ErrNoText].
+// Read returns a PDF's text, its words' boxes page by page (in points
+// from the page's top left corner, Ink false, Sigma 0), each page's
+// Source "page N". A PDF without a word on any page (pictures of pages)
+// is [ErrNoText].
 func Read(ctx context.Context, data []byte) (string, []layout.SeenPage, error) {
 	if len(data) > MaxSize {
 		return "", nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, len(data))
@@ -178,16 +179,23 @@ func Parse(out []byte) (string, []layout.SeenPage, error) {
 				inWord = true
 				wtext.Reset()
 				word, wordOK = layout.SeenWord{}, true
-				var haveMin, haveMax bool
+				var haveMin, haveMax, haveTop, haveBottom bool
 				for _, a := range t.Attr {
 					switch a.Name.Local {
 					case "xMin":
 						word.Left, haveMin = parseCoord(a.Value)
 					case "xMax":
 						word.Right, haveMax = parseCoord(a.Value)
+					case "yMin":
+						word.Top, haveTop = parseCoord(a.Value)
+					case "yMax":
+						word.Bottom, haveBottom = parseCoord(a.Value)
 					}
 				}
 				wordOK = haveMin && haveMax && word.Right >= word.Left
+				if !haveTop || !haveBottom || word.Bottom < word.Top {
+					word.Top, word.Bottom = 0, 0
+				}
 			}
 		case xml.CharData:
 			if inWord {

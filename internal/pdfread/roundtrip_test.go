@@ -18,6 +18,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
+	"github.com/leaktrace/leaktrace/internal/tooltest"
 )
 
 func needPdftotext(t *testing.T) {
@@ -197,3 +198,35 @@ func TestReadRejectsNonPDF(t *testing.T) {
 }
 
 const mdSample = "# Quarterly briefing\n\nThe committee met on Tuesday and didn't reach a decision. It's clear that the \"new plan\" will need\nmore work... The staff presented three options, and each one was discussed at length by the members of the board.\n\n## Options\n\n- The *first* option keeps rates where they are for the rest of the year and the next one too.\n- The **second** option raises them by a quarter point, with `code span` in it, and then some.\n- A [linked label](https://example.com/x) closes the list of the options that we have here today.\n\n1. Numbered one, in order to test the list, which goes on for a while to fill the line.\n2. Numbered two.\n\n> A quotation from the minutes, which we don't change at all, stands here in the middle of the page.\n\n```\ncode block line one\n    indented line two\n```\n\nClosing paragraph with enough words to make several lines of text so that the layout channel has some room to place its points across the whole width of the page and beyond it onto the next line as well, and then a few more words for good measure.\n"
+
+// TestReferenceMeasuresInk: Reference gives nearly every word of a
+// typeset page its ink extents: about its advance box (a glyph's side
+// bearings are paper, and the blur of a coarse drawing spreads the ink
+// by up to a pixel and a half).
+func TestReferenceMeasuresInk(t *testing.T) {
+	needPdftotext(t)
+	tooltest.Require(t, "poppler-utils", "pdftoppm")
+	set, p := prepare(t, "memo.txt", corpus.RequireMemos(t, 1, 300, 3)[0])
+	pdf := render(t, p, randomReader(set, p, rand.New(rand.NewPCG(1, 1))))
+	pages, err := pdfread.Reference(t.Context(), pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := 72.0 / pdfread.ReferenceDPI
+	n, inked := 0, 0
+	for _, l := range pages[0].Lines {
+		for _, w := range l.Words {
+			n++
+			if !w.HasInk() {
+				continue
+			}
+			inked++
+			if w.InkLeft < w.Left-1.5*px || w.InkRight > w.Right+1.5*px || w.InkRight-w.InkLeft < 0.5*(w.Right-w.Left) {
+				t.Fatalf("%q: ink %.2f–%.2f, box %.2f–%.2f", w.Text, w.InkLeft, w.InkRight, w.Left, w.Right)
+			}
+		}
+	}
+	if inked < n*9/10 {
+		t.Fatalf("ink measured on %d of %d words", inked, n)
+	}
+}

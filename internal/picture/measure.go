@@ -141,6 +141,15 @@ func geometry(ws []box, pageSlope float64) (lineGeom, float64) {
 // measureLine finds each word's ink extents along the line.
 func measureLine(g *plane, ws []box, pageSlope float64) layout.SeenLine {
 	lg, h := geometry(ws, pageSlope)
+	line, _ := measureAlong(g, ws, lg, h)
+	return line
+}
+
+// measureAlong finds the ink extents of a line's words along lg, the
+// line's frame, with h the height of its words. found[i] reports whether
+// word i's edges were found on the ink; a word whose were not keeps its
+// box, projected on the line.
+func measureAlong(g *plane, ws []box, lg lineGeom, h float64) (line layout.SeenLine, found []bool) {
 	// Each box projected on the line: its left and right edges at the
 	// box's mid-height.
 	bl := make([]float64, len(ws))
@@ -160,7 +169,7 @@ func measureLine(g *plane, ws []box, pageSlope float64) layout.SeenLine {
 		for i, w := range ws {
 			line.Words[i] = layout.SeenWord{Text: w.text, Left: bl[i], Right: br[i], Sigma: fallback}
 		}
-		return line
+		return line, make([]bool, len(ws))
 	}
 	vTop, vBot := band(g, lg, t0, t1, h)
 	prof := profile(g, lg, t0, t1, vTop, vBot)
@@ -196,16 +205,18 @@ func measureLine(g *plane, ws []box, pageSlope float64) layout.SeenLine {
 		rights[i-1].t, rights[i-1].slope, rights[i-1].ok = prof.edge(a-1, a, lv)
 		lefts[i].t, lefts[i].slope, lefts[i].ok = prof.edge(b, b+1, lv)
 	}
-	line := layout.SeenLine{Words: make([]layout.SeenWord, len(ws))}
+	line = layout.SeenLine{Words: make([]layout.SeenWord, len(ws))}
+	found = make([]bool, len(ws))
 	for i, w := range ws {
 		sw := layout.SeenWord{Text: w.text, Left: bl[i], Right: br[i], Sigma: fallback}
 		if l, r := lefts[i], rights[i]; l.ok && r.ok && r.t > l.t {
 			sw.Left, sw.Right = l.t, r.t
 			sw.Sigma = math.Max(lv.edgeSigma(l.slope), lv.edgeSigma(r.slope))
+			found[i] = true
 		}
 		line.Words[i] = sw
 	}
-	return line
+	return line, found
 }
 
 // band finds the rows (offsets along the normal) that hold the line's

@@ -83,6 +83,7 @@ type Service struct {
 	mu      sync.Mutex
 	markers map[string]*leaktrace.Marker
 	plans   map[string]*layout.Plan // typeset documents, by the same key
+	refs    map[string]*layout.Plan // reference layouts (referencePlan), by the same key
 }
 
 // InitOptions configures a new home.

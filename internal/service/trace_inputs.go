@@ -258,7 +258,7 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 		return err
 	}
 	if len(seen) > 0 {
-		plan, err := s.referencePlan(ctx, mk, scheme)
+		plan, err := s.ReferencePlan(ctx, mk)
 		if err != nil {
 			return err
 		}
@@ -267,20 +267,4 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 	lc := trace.NewLayoutCodeIn(key, mk.ShiftDomain(), scheme.Version, leaktrace.ShiftSpecs(len(scheme.Slots)), scheme.Delta)
 	m.AddLayout(lc, measured)
 	return nil
-}
-
-// referencePlan is the plan a picture or PDF of a copy of mk's document is
-// measured against: its format's reference layout of the unmarked source,
-// with the native slots located on it.
-func (s *Service) referencePlan(ctx context.Context, mk *leaktrace.Marker, scheme format.ShiftScheme) (*layout.Plan, error) {
-	d := mk.Document()
-	ref := references[d.Format]
-	if ref == nil {
-		return nil, fmt.Errorf("%w (%s)", ErrNoReference, format.Of(mk.Set().Doc).Name)
-	}
-	pages, err := ref(ctx, d.Content)
-	if err != nil {
-		return nil, err
-	}
-	return layout.NewReferencePlan(mk.Set(), scheme, pages)
 }
