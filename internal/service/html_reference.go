@@ -90,7 +90,10 @@ func htmlHeight(source []byte) int {
 // by scale: each line of a is paired with the line of b that reads the
 // same, when one line of each does; other lines are left out.
 func meanPage(a, b layout.SeenPage, scale float64) layout.SeenPage {
-	out := layout.SeenPage{Ink: a.Ink, Source: a.Source}
+	// The words' extents are ink (tesseract's, measured along the
+	// line); the reference carries them as the ink of a page with known
+	// word boxes, which is how a reference plan measures pictures.
+	out := layout.SeenPage{Ink: false, Source: a.Source}
 	key := func(l layout.SeenLine) string {
 		var k strings.Builder
 		for _, w := range l.Words {
@@ -123,6 +126,7 @@ func meanPage(a, b layout.SeenPage, scale float64) layout.SeenPage {
 				Right: (wa.Right + wb.Right) / 2 * scale,
 				Sigma: (wa.Sigma + wb.Sigma) / 2 * scale,
 			}
+			l.Words[j].InkLeft, l.Words[j].InkRight = l.Words[j].Left, l.Words[j].Right
 		}
 		out.Lines = append(out.Lines, l)
 	}
