@@ -1,6 +1,7 @@
 package format
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -37,6 +38,10 @@ type Descriptor struct {
 	// ParseWith, if set, is Parse for a format that takes
 	// [ParseOptions]; with the zero options it reads exactly as Parse.
 	ParseWith func(data []byte, opts ParseOptions) (Document, error)
+	// LeakSniff reports whether a leak's content is in this format when
+	// that is only likely, not certain enough to refuse a document named
+	// otherwise (a forwarded email saved as .txt); nil for none.
+	LeakSniff func(data []byte) bool
 	// LeakText extracts the text of a leak in this format (a forwarded
 	// file): its prose in reading order, with the words as a reader of
 	// the file sees them. nil for formats read as text.
@@ -176,6 +181,21 @@ func ByName(name string) *Descriptor {
 	return nil
 }
 
+// OfLeak returns the format a leak is read as: the one its content is
+// in ([ByContent]), else the one its content is likely in (an email's
+// header block), else the one its name selects; nil for plain text.
+func OfLeak(name string, data []byte) *Descriptor {
+	if d := ByContent(data); d != nil {
+		return d
+	}
+	for _, d := range Formats() {
+		if d.LeakSniff != nil && d.LeakSniff(data) {
+			return d
+		}
+	}
+	return ByName(name)
+}
+
 // ByContent returns the first format whose Sniff recognizes data, or nil.
 func ByContent(data []byte) *Descriptor {
 	for _, d := range Formats() {
@@ -193,7 +213,7 @@ func init() {
 		{Name: "Markdown", Kind: "md", Exts: []string{".md", ".markdown"}, MarkdownSyntax: true, Typeset: true,
 			Parse: parseMarkdown},
 		{Name: "email", Kind: "eml", Exts: []string{".eml"}, AnyCharset: true, LineEndSpaces: true, Typeset: true,
-			Parse: parseEmail, ParseWith: parseEmailWith, LeakText: emailText},
+			Parse: parseEmail, ParseWith: parseEmailWith, LeakText: emailText, LeakSniff: sniffEmail},
 		// Known, not marked until a package registers them.
 		{Name: "HTML", Exts: []string{".html", ".htm", ".xhtml"}},
 		{Name: "PDF", Exts: []string{".pdf"}, Binary: true},
@@ -220,4 +240,47 @@ func emailText(data []byte) (string, error) {
 		return "", fmt.Errorf("%w: no text part leaktrace can decode", ErrMalformed)
 	}
 	return strings.Join(parts, "\n\n"), nil
+}
+
+// sniffEmail reports whether data begins like an RFC 5322 message: a
+// header block of at least two fields, every line of it a field or a
+// continuation, naming a sender, a date or a message id, then an empty
+// line and a body.
+func sniffEmail(data []byte) bool {
+	head := data[:min(len(data), 64<<10)]
+	if bytes.HasPrefix(head, []byte("From ")) { // an mbox separator
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			return false
+		}
+		head = head[i+1:]
+	}
+	fields, key := 0, false
+	for len(head) > 0 {
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			return false // no body
+		}
+		line := bytes.TrimSuffix(head[:i], []byte("\r"))
+		head = head[i+1:]
+		if len(line) == 0 {
+			return fields >= 2 && key && len(bytes.TrimSpace(head)) > 0
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if fields == 0 {
+				return false
+			}
+			continue
+		}
+		c := bytes.IndexByte(line, ':')
+		if c <= 0 || !validFieldName(line[:c]) {
+			return false
+		}
+		fields++
+		switch strings.ToLower(string(line[:c])) {
+		case "from", "date", "message-id", "received", "return-path", "mime-version":
+			key = true
+		}
+	}
+	return false
 }

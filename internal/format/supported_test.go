@@ -103,3 +103,35 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("SupportedNames: %q", SupportedNames())
 	}
 }
+
+// TestEmailLeakSniff: a leak that begins with a message's header block is
+// read as an email whatever its name; text that merely opens with a
+// label and a colon, or a memo's To/Subject lines, is not.
+func TestEmailLeakSniff(t *testing.T) {
+	for _, c := range []struct {
+		data string
+		want bool
+	}{
+		{"From: Ann <ann@example.org>\nTo: bob@example.org\nSubject: Rates\n\nThe committee met.\n", true},
+		{"From bob@example.org Mon Jan  1 00:00:00 2024\nReceived: by x\n\tfolded\nDate: Mon, 1 Jan 2024\n\nBody.\n", true},
+		{"Date: Mon, 1 Jan 2024\r\nMessage-ID: <1@x>\r\n\r\nBody.\r\n", true},
+		{"To: All staff\nSubject: Parking\n\nThe garage closes.\n", false}, // no sender, date or id
+		{"Note: read this\n\nThe garage closes.\n", false},
+		{"From: Ann\nDate: today\n", false}, // no body
+		{"From: Ann\nthis line is no field\n\nBody\n", false},
+		{"The committee met.\nFrom: Ann\nDate: x\n\nBody\n", false},
+	} {
+		if got := sniffEmail([]byte(c.data)); got != c.want {
+			t.Errorf("sniffEmail(%.40q) = %v, want %v", c.data, got, c.want)
+		}
+		d := OfLeak("leak.txt", []byte(c.data))
+		if (d != nil && d.Kind == "eml") != c.want {
+			t.Errorf("OfLeak(%.40q) = %v", c.data, d)
+		}
+	}
+	// Registration is not affected: a .txt memo that looks like a message
+	// is still plain text.
+	if err := CheckSupported("memo.txt", []byte("From: Ann\nDate: today\n\nBody.\n")); err != nil {
+		t.Errorf("CheckSupported: %v", err)
+	}
+}

@@ -99,10 +99,7 @@ func LeakText(name string, data []byte) (string, []string, error) {
 	if len(data) > format.MaxSize {
 		return "", nil, fmt.Errorf("%w (%d bytes)", format.ErrTooLarge, len(data))
 	}
-	d := format.ByContent(data)
-	if d == nil {
-		d = format.ByName(name)
-	}
+	d := format.OfLeak(name, data)
 	if d != nil && d.Marked() && d.LeakText != nil {
 		text, err := d.LeakText(data)
 		if err == nil && strings.TrimSpace(text) != "" {
