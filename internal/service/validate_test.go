@@ -161,7 +161,7 @@ func TestTraceReadsAnyText(t *testing.T) {
 	text, _, err := service.LeakText("leak.html", []byte(shortMemo))
 	if err != nil || strings.Join(strings.Fields(text), " ") != strings.Join(strings.Fields(shortMemo), " ") {
 		t.Errorf("LeakText(leak.html) = %q, %v", text, err)
-	}	// A forwarded email saved under any name is read as an email: its
+	} // A forwarded email saved under any name is read as an email: its
 	// quoted-printable body decoded, its header left out.
 	mail := "From: Ann <ann@example.org>\nDate: Mon, 1 Jan 2024 09:00:00 +0000\nSubject: Rates\n" +
 		"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" +
