@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -226,6 +227,7 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 	})
 	var measured []layout.Observation
 	var seen []layout.SeenPage
+	var readErr error
 	for _, i := range aligned {
 		// A file in the document's own format (a forwarded copy) states
 		// its shifts exactly, and so does a paste of a copy whose shifts
@@ -238,7 +240,12 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 		case canRead && format.ByContent(inputs[i].Data) == own:
 			var err error
 			if rs, err = reader.ReadShifts(inputs[i].Data); err != nil {
-				return fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+				// A file of the format this leaktrace can't take apart
+				// (an encrypted PDF, an unknown filter) loses only its
+				// own exact reading: its pages are measured instead, and
+				// the other inputs' readings stand.
+				readErr = fmt.Errorf("reading %s's %s layout: %w", inputs[i].Name, own.Name, err)
+				rs = nil
 			}
 		case readsText && len(pages[i]) == 0 && picture.Sniff(inputs[i].Data) == "" && format.ByContent(inputs[i].Data) == nil:
 			rs = texts.ReadTextShifts(string(inputs[i].Data))
@@ -251,20 +258,27 @@ func (s *Service) addNativeLayout(ctx context.Context, m *trace.Match, mk *leakt
 		}
 	}
 	if len(measured) == 0 && len(seen) == 0 {
-		return nil
+		return readErr
 	}
 	key, err := s.markingKey(ctx, OpTrace)
 	if err != nil {
 		return err
 	}
+	// Pictures that can't be measured (no reference layout here) leave
+	// the exact readings standing; the error is still reported.
+	planned := false
 	if len(seen) > 0 {
 		plan, err := s.ReferencePlan(ctx, mk)
 		if err != nil {
-			return err
+			readErr = cmp.Or(readErr, err)
+		} else {
+			measured = append(measured, layout.Observe(plan, seen)...)
+			planned = true
 		}
-		measured = append(measured, layout.Observe(plan, seen)...)
 	}
-	lc := trace.NewLayoutCodeIn(key, mk.ShiftDomain(), scheme.Version, leaktrace.ShiftSpecs(len(scheme.Slots)), scheme.Delta)
-	m.AddLayout(lc, measured)
-	return nil
+	if len(measured) > 0 || planned {
+		lc := trace.NewLayoutCodeIn(key, mk.ShiftDomain(), scheme.Version, leaktrace.ShiftSpecs(len(scheme.Slots)), scheme.Delta)
+		m.AddLayout(lc, measured)
+	}
+	return readErr
 }

@@ -144,13 +144,24 @@ func (d *Document) scan() error {
 		tChunks []string // the open w:t's character data
 		tPlain  bool     // the open w:t's content is character data only
 	)
+	// The open paragraph's text grows in sb (adding to a string would
+	// copy it at every run: quadratic in a paragraph of many runs) and
+	// becomes its text when it ends.
+	var sb strings.Builder
 	add := func(text string, seg int, fixed bool) {
 		if cur == nil {
 			return
 		}
-		n := len(cur.text)
-		cur.text += text
-		cur.pieces = append(cur.pieces, piece{start: n, end: len(cur.text), seg: seg, fixed: fixed})
+		n := sb.Len()
+		sb.WriteString(text)
+		cur.pieces = append(cur.pieces, piece{start: n, end: sb.Len(), seg: seg, fixed: fixed})
+	}
+	endPara := func() {
+		if cur != nil {
+			cur.text = sb.String()
+			sb.Reset()
+			cur = nil
+		}
 	}
 	hidden := func() bool {
 		for _, f := range fields {
@@ -164,6 +175,7 @@ func (d *Document) scan() error {
 		off := int(dec.InputOffset())
 		tok, err := dec.Token()
 		if err == io.EOF {
+			endPara()
 			break
 		}
 		if err != nil {
@@ -290,7 +302,7 @@ func (d *Document) scan() error {
 			case isName(t.Name, "sdt"), isName(t.Name, "fldSimple"):
 				prot--
 			case cur != nil && depth == pdepth && isName(t.Name, "p"):
-				cur = nil
+				endPara()
 				// A field left open at the paragraph's end goes on in
 				// the next (fields may span paragraphs).
 			}

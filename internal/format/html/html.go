@@ -38,6 +38,16 @@ const Kind = "html"
 // ErrNoText is returned, wrapped, for a page without text to read.
 var ErrNoText = errors.New("the page has no text")
 
+// MaxDepth is the deepest nesting of open elements a page may have, as
+// browsers' parsers bound it (Chromium's is 512). A page nested deeper
+// (say, thousands of unclosed <b>) is refused rather than read in time
+// that grows with the square of its size.
+const MaxDepth = 512
+
+// ErrTooDeep is returned for a page nested deeper than MaxDepth. It
+// matches format.ErrMalformed.
+var ErrTooDeep = fmt.Errorf("%w: elements are nested more than %d deep", format.ErrMalformed, MaxDepth)
+
 func init() {
 	format.Register(&format.Descriptor{
 		Name:     "HTML",
@@ -230,6 +240,9 @@ func Parse(data []byte) (*Doc, error) {
 				flush()
 			}
 			if tt == xhtml.StartTagToken && !voids[n] {
+				if len(stack) >= MaxDepth {
+					return nil, ErrTooDeep
+				}
 				stack = append(stack, open{n, class})
 				recount()
 			}

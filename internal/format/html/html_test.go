@@ -410,3 +410,22 @@ func TestNoSlotsInHeadings(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepNestingIsRefused: a page of unclosed inline tags, nested past
+// what browsers build, is refused as malformed (reading it would take
+// time growing with the square of its size); one just within is read.
+func TestDeepNestingIsRefused(t *testing.T) {
+	page := func(n int) []byte {
+		return []byte("<!doctype html><p>" + strings.Repeat("<b>word ", n) + "</p>")
+	}
+	if _, err := Parse(page(MaxDepth + 10)); !errors.Is(err, ErrTooDeep) || !errors.Is(err, format.ErrMalformed) {
+		t.Errorf("deep page: %v, want ErrTooDeep", err)
+	}
+	if _, err := Parse(page(MaxDepth - 10)); err != nil {
+		t.Errorf("page within the bound: %v", err)
+	}
+	// Unmatched end tags are cheap: the stack they scan is bounded.
+	if _, err := Parse([]byte("<!doctype html><p>x " + strings.Repeat("</i>", 200000) + "</p>")); err != nil {
+		t.Errorf("unmatched end tags: %v", err)
+	}
+}

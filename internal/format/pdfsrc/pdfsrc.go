@@ -203,6 +203,7 @@ func (pt *pageText) layout() {
 	line := -1
 	var cur *word
 	var prev *glyph
+	var wb strings.Builder // the open word's text
 	flush := func() {
 		if cur == nil {
 			return
@@ -214,6 +215,8 @@ func (pt *pageText) layout() {
 				b.WriteByte('\n')
 			}
 		}
+		cur.text = wb.String()
+		wb.Reset()
 		cur.start = b.Len()
 		b.WriteString(cur.text)
 		cur.end = b.Len()
@@ -255,7 +258,7 @@ func (pt *pageText) layout() {
 			}
 		}
 		cur.sameOp = cur.sameOp && g.movable
-		cur.text += text
+		wb.WriteString(text) // the word's text, made in flush
 		cur.x1 = g.x + g.adv
 		cur.glyphs = append(cur.glyphs, i)
 	}
