@@ -1,6 +1,7 @@
 package attack
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/tooltest"
 )
 
 // ocrWords splits text into lowercased runs of letters and digits, so
@@ -47,7 +49,7 @@ func wordAccuracy(src, got string) float64 {
 
 func TestOCRReadsPhotographedPrintout(t *testing.T) {
 	if err := TesseractAvailable(); err != nil {
-		t.Skipf("OCR attack not tested: %v", err)
+		tooltest.Missing(t, fmt.Sprintf("OCR attack not tested: %v", err))
 	}
 	memos := corpus.RequireMemos(t, 1, 150, 7)
 	src := memos[0]
@@ -68,7 +70,7 @@ func TestOCRReadsPhotographedPrintout(t *testing.T) {
 
 func TestOCRMultiPage(t *testing.T) {
 	if err := TesseractAvailable(); err != nil {
-		t.Skipf("OCR attack not tested: %v", err)
+		tooltest.Missing(t, fmt.Sprintf("OCR attack not tested: %v", err))
 	}
 	if testing.Short() {
 		t.Skip("multi-page OCR is slow")
@@ -112,7 +114,7 @@ func TestTesseractAvailableSaysHowToInstall(t *testing.T) {
 
 func TestOCRTimeout(t *testing.T) {
 	if err := TesseractAvailable(); err != nil {
-		t.Skipf("OCR attack not tested: %v", err)
+		tooltest.Missing(t, fmt.Sprintf("OCR attack not tested: %v", err))
 	}
 	opt := DefaultOCROptions()
 	opt.Timeout = time.Millisecond
