@@ -204,6 +204,9 @@ The choice is part of the registration.`,
 				return err
 			}
 			same := sameTextWarnings(cmd.Context(), s, d)
+			if w := service.ReencodeWarning(d); w != "" {
+				same = append(same, w)
+			}
 			if asJSON {
 				j := toDocJSON(d)
 				j.Warnings = append(j.Warnings, same...)

@@ -290,3 +290,18 @@ func (s *Service) WithLayoutCapacity(ctx context.Context, d *leaktrace.Document)
 	cp.Layout.ComputedNow = true
 	return &cp, nil
 }
+
+// ReencodeWarning says, for a document registered with Reencode, when
+// re-encoding gains nothing: none of its parts is one that copies may
+// re-encode (7-bit US-ASCII text), so its copies are what they would
+// have been without it. "" otherwise.
+func ReencodeWarning(d *leaktrace.Document) string {
+	if !d.Reencode {
+		return ""
+	}
+	plain, err := leaktrace.AnalyzeDocument(d.Filename, d.Content, format.ParseOptions{}, d.Options())
+	if err != nil || plain.Marks().Total != d.Marks.Total {
+		return ""
+	}
+	return fmt.Sprintf("--reencode changes nothing for %s: it has no 7-bit US-ASCII text part that a copy could re-encode", d.ID)
+}
