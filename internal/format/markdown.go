@@ -89,3 +89,18 @@ func complement(spans []Span, n int) []Span {
 	}
 	return out
 }
+
+// Unite returns the union of spans as disjoint spans in order, spans that
+// overlap or touch merged into one. It sorts spans and reuses its array.
+func Unite(spans []Span) []Span {
+	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
+	out := spans[:0]
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.Start <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, s.End)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // Descriptor is everything leaktrace knows of one document format. A
@@ -113,6 +114,19 @@ type ShiftScheme struct {
 type Slot struct {
 	Region     int
 	Start, End int
+}
+
+// SlotWord reports whether s can be a slot's word in any format: letters
+// only, at least two of them.
+func SlotWord(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 var (

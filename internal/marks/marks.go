@@ -220,7 +220,7 @@ func FindWith(doc format.Document, opts Options) *Set {
 			taken = append(taken, format.Span{Start: c.Start, End: c.End})
 		}
 		lexical = nil
-		taken = unite(taken)
+		taken = format.Unite(taken)
 		for _, c := range typo {
 			// Touching counts: a lexical variant may drop the space an
 			// insertion sits before ("2 percent" → "2%"), which would put
@@ -297,22 +297,6 @@ func validVariants(vs []string) bool {
 func touchesAny(spans []format.Span, start, end int) bool {
 	i := sort.Search(len(spans), func(i int) bool { return spans[i].End >= start })
 	return i < len(spans) && spans[i].Start <= end
-}
-
-// unite returns the union of closed spans as disjoint closed spans in
-// order: a span touches one of them exactly when it touches one of the
-// originals, in whatever order and however overlapping they came.
-func unite(spans []format.Span) []format.Span {
-	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
-	out := spans[:0]
-	for _, s := range spans {
-		if n := len(out); n > 0 && s.Start <= out[n-1].End {
-			out[n-1].End = max(out[n-1].End, s.End)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // countWords counts the canonical words of text outside protected spans.

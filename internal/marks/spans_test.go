@@ -158,7 +158,7 @@ func TestTouchesAnyMatchesScan(t *testing.T) {
 			spans = append(spans, format.Span{Start: at, End: at + rng.IntN(6)})
 		}
 		orig := append([]format.Span(nil), spans...)
-		union := unite(spans)
+		union := format.Unite(spans)
 		for start := 0; start < 40; start++ {
 			end := start + rng.IntN(3)
 			if got, want := touchesAny(union, start, end), scan(orig, start, end); got != want {

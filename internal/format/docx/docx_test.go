@@ -263,7 +263,7 @@ func TestShiftsAreReadBackExactly(t *testing.T) {
 	}
 	for i, sl := range s.Slots {
 		text := d.Regions()[sl.Region].Text
-		if !plainWord(text[sl.Start:sl.End]) || text[sl.Start-1] != ' ' || text[sl.End] != ' ' {
+		if !format.SlotWord(text[sl.Start:sl.End]) || text[sl.Start-1] != ' ' || text[sl.End] != ' ' {
 			t.Fatalf("slot %d is %q", i, text[sl.Start-1:sl.End+1])
 		}
 		if i > 0 && sl.Region == s.Slots[i-1].Region && len(strings.Fields(text[s.Slots[i-1].End:sl.Start])) < 2 {

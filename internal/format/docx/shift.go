@@ -66,19 +66,6 @@ func (a spaceAt) piece(p *para) int {
 	return -1
 }
 
-// plainWord reports whether s is a word of letters of two or more.
-func plainWord(s string) bool {
-	if utf8.RuneCountInString(s) < 2 {
-		return false
-	}
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-	}
-	return true
-}
-
 // neighbour reports whether s can stand beside a slot: letters and
 // plain punctuation, with a letter next to the slot's space (its last
 // rune when it comes before, first when after).
@@ -168,7 +155,7 @@ func (d *Document) findSlots() {
 		word := func(k int) string { return w.stripped[w.starts[k]:w.ends[k]] }
 		last := -10
 		for k := 1; k+1 < len(w.starts); k++ {
-			if k-1 <= last+1 || !plainWord(word(k)) || !neighbour(word(k-1), true) || !neighbour(word(k+1), false) {
+			if k-1 <= last+1 || !format.SlotWord(word(k)) || !neighbour(word(k-1), true) || !neighbour(word(k+1), false) {
 				continue
 			}
 			// The slot's word holds no zero-width character, so its

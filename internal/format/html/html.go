@@ -176,7 +176,7 @@ func Parse(data []byte) (*Doc, error) {
 	flush := func() {
 		t := text.String()
 		if strings.TrimSpace(t) != "" {
-			d.regions = append(d.regions, format.Region{Text: t, Protected: unite(protectedSpans)})
+			d.regions = append(d.regions, format.Region{Text: t, Protected: format.Unite(protectedSpans)})
 			d.segs = append(d.segs, cur)
 			d.big = append(d.big, heading)
 		}
@@ -353,20 +353,6 @@ func isWhite(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// unite sorts spans and merges those that overlap or touch.
-func unite(spans []format.Span) []format.Span {
-	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
-	var out []format.Span
-	for _, s := range spans {
-		if n := len(out); n > 0 && s.Start <= out[n-1].End {
-			out[n-1].End = max(out[n-1].End, s.End)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // Format returns "html".
@@ -604,17 +590,6 @@ func fields(text string) []format.Span {
 		out = append(out, format.Span{Start: start, End: len(text)})
 	}
 	return out
-}
-
-func allLetters(s string) bool {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-		n++
-	}
-	return n >= 2
 }
 
 // firstRune and lastRune of s.

@@ -60,7 +60,7 @@ func (d *Doc) findSlots() []format.Slot {
 			if w.Start-prev.End != 1 || text[w.Start-1] != ' ' || next.Start-w.End != 1 || text[w.End] != ' ' {
 				continue
 			}
-			if !allLetters(text[w.Start:w.End]) || !wordy(lastRune(text[prev.Start:prev.End])) || !wordy(firstRune(text[next.Start:next.End])) {
+			if !format.SlotWord(text[w.Start:w.End]) || !wordy(lastRune(text[prev.Start:prev.End])) || !wordy(firstRune(text[next.Start:next.End])) {
 				continue
 			}
 			if !inOneLiteral(d.segs[ri], w.Start-1, w.End+1) {

@@ -280,18 +280,6 @@ func sanitize(s string) string {
 	}, s)
 }
 
-// plain reports whether a word can move: letters only, at least two.
-func plain(s string) bool {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-		n++
-	}
-	return n >= 2
-}
-
 // neighbour reports whether a word can stand next to a moved one: it
 // has a letter or a digit.
 func neighbour(s string) bool {
@@ -323,7 +311,7 @@ func (d *Document) findSlots() {
 			if pt.lineOf[i-1] != pt.lineOf[i] || pt.lineOf[i+1] != pt.lineOf[i] {
 				continue
 			}
-			if !w.sameOp || !plain(w.text) || !neighbour(a.text) || !neighbour(b.text) {
+			if !w.sameOp || !format.SlotWord(w.text) || !neighbour(a.text) || !neighbour(b.text) {
 				continue
 			}
 			gw := &pt.glyphs[w.glyphs[0]]

@@ -82,7 +82,7 @@ func TestTextAndSlots(t *testing.T) {
 		for i, sl := range sc.Slots {
 			text := rs[sl.Region].Text
 			w := text[sl.Start:sl.End]
-			if !plain(w) || sl.Start == 0 || text[sl.Start-1] != ' ' || sl.End >= len(text) || text[sl.End] != ' ' {
+			if !format.SlotWord(w) || sl.Start == 0 || text[sl.Start-1] != ' ' || sl.End >= len(text) || text[sl.End] != ' ' {
 				t.Errorf("slot %d %q is not a word between two on its line", i, w)
 			}
 			if i > 0 && sc.Slots[i-1].Region == sl.Region && !strings.Contains(text[sc.Slots[i-1].End:sl.Start], " ") {
