@@ -29,6 +29,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/attack"
 	"github.com/leaktrace/leaktrace/internal/code"
 	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/eval"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
 	"github.com/leaktrace/leaktrace/internal/picture"
@@ -202,13 +203,7 @@ func fraction(atk string) float64 {
 	if *frame > 0 && atk != "pdf" {
 		return *frame
 	}
-	switch atk {
-	case "photo-hard":
-		return attack.PhotoHard.FrameFraction
-	case "screenshot":
-		return attack.DefaultScreenshotOptions.Fraction
-	}
-	return 1
+	return eval.DefaultFraction(atk)
 }
 
 func load(path string) (*doc, error) {

@@ -28,6 +28,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/attack"
 	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/eval"
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/office"
@@ -140,7 +141,7 @@ func main() {
 				in := service.TraceInput{Name: "leak.pdf", Data: printout}
 				if atk != "pdf" {
 					page := pages[rng.IntN(len(pages))]
-					img, err := attack.PictureOf(ctx, atk, printout, page, fraction(atk), rng)
+					img, err := attack.PictureOf(ctx, atk, printout, page, eval.DefaultFraction(atk), rng)
 					if err != nil {
 						fail("%s: %s: %v", path, atk, err)
 					}
@@ -232,17 +233,6 @@ func fullPages(p *layout.Plan) []int {
 		out = []int{1}
 	}
 	return out
-}
-
-// fraction is the share of a page's height an attack shows: its default.
-func fraction(atk string) float64 {
-	switch atk {
-	case "photo-hard":
-		return attack.PhotoHard.FrameFraction
-	case "screenshot":
-		return attack.DefaultScreenshotOptions.Fraction
-	}
-	return 1
 }
 
 // defaultDocs makes the default documents: a memo of the corpus, saved as
