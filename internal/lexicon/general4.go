@@ -95,14 +95,7 @@ func (d *doc) seenAs(i int) {
 	if w.cap || !d.spaced(i) || d.low(i+1) != "as" || !d.spaced(i+1) || !d.prose(i, i) || i == 0 || d.gapBefore(i) != " " {
 		return
 	}
-	b := i - 1
-	if strings.HasSuffix(d.low(b), "ly") || d.low(b) == "also" || d.low(b) == "still" {
-		b--
-		if b < 0 || d.gapAfter(b) != " " {
-			return
-		}
-	}
-	if l := d.low(b); l != "is" && l != "was" && l != "were" && l != "are" && l != "be" && l != "been" && l != "being" {
+	if _, ok := d.afterBe(i); !ok {
 		return
 	}
 	// "was seen as it happened": a clause after "as" makes it a
@@ -138,14 +131,8 @@ func (d *doc) expectedTo(i int) {
 	if d.low(i+2) == "be" && d.low(i+3) == "consistent" {
 		return
 	}
-	b := i - 1
-	if strings.HasSuffix(d.low(b), "ly") || d.low(b) == "also" || d.low(b) == "still" {
-		b--
-		if b < 0 || d.gapAfter(b) != " " {
-			return
-		}
-	}
-	if l := d.low(b); l != "is" && l != "was" && l != "were" && l != "are" && l != "be" && l != "been" && l != "being" {
+	b, ok := d.afterBe(i)
+	if !ok {
 		return
 	}
 	// "You are expected to pay", "Banks are expected to hold": of a
@@ -367,4 +354,23 @@ func (c *census) addGeneralV4(t string, ws []word, i int) {
 			c.forms[formTimeBare]++
 		}
 	}
+}
+
+// passiveBe are the forms of "be" a passive ("was seen as", "are expected
+// to") follows.
+var passiveBe = set("is", "was", "were", "are", "be", "been", "being")
+
+// afterBe reports whether word i (not the first) follows a form of "be"
+// (passiveBe), with at most one adverb between ("were generally", "is
+// also", "was still"), joined by a plain space, and returns the index of
+// the form of "be".
+func (d *doc) afterBe(i int) (int, bool) {
+	b := i - 1
+	if strings.HasSuffix(d.low(b), "ly") || d.low(b) == "also" || d.low(b) == "still" {
+		b--
+		if b < 0 || d.gapAfter(b) != " " {
+			return b, false
+		}
+	}
+	return b, passiveBe[d.low(b)]
 }
