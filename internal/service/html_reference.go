@@ -3,10 +3,8 @@ package service
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/leaktrace/leaktrace/internal/browser"
 	"github.com/leaktrace/leaktrace/internal/format/html"
@@ -32,22 +30,11 @@ import (
 // a screenshot of a window whose lines break elsewhere can't be read.
 const HTMLReferenceWidth = 1200
 
-var htmlRefs struct {
-	sync.Mutex
-	pages map[[32]byte][]layout.SeenPage
-}
-
 func init() { RegisterReference(html.Kind, htmlReference) }
 
-// htmlReference draws and reads the reference layout of an HTML page,
-// once per page and process.
+// htmlReference draws and reads the reference layout of an HTML page
+// (the service keeps it: see referencePages).
 func htmlReference(ctx context.Context, source []byte) ([]layout.SeenPage, error) {
-	sum := sha256.Sum256(source)
-	htmlRefs.Lock()
-	defer htmlRefs.Unlock()
-	if p, ok := htmlRefs.pages[sum]; ok {
-		return p, nil
-	}
 	d, err := html.Parse(source)
 	if err != nil {
 		return nil, err
@@ -73,12 +60,7 @@ func htmlReference(ctx context.Context, source []byte) ([]layout.SeenPage, error
 		}
 		drawn[side] = pages[0]
 	}
-	ref := []layout.SeenPage{meanPage(drawn[0], drawn[1], 0.75)}
-	if htmlRefs.pages == nil || len(htmlRefs.pages) >= 8 {
-		htmlRefs.pages = map[[32]byte][]layout.SeenPage{}
-	}
-	htmlRefs.pages[sum] = ref
-	return ref, nil
+	return []layout.SeenPage{meanPage(drawn[0], drawn[1], 0.75)}, nil
 }
 
 // htmlHeight is a window height that shows all of a page of this size.

@@ -3,8 +3,10 @@ package service
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/format"
@@ -71,7 +73,7 @@ func (s *Service) ReferencePlan(ctx context.Context, mk *leaktrace.Marker) (*lay
 		}
 		source = buf.Bytes()
 	}
-	pages, err := ref(ctx, source)
+	pages, err := referencePages(ctx, d.Format, ref, source)
 	if err != nil {
 		return nil, fmt.Errorf("reference layout of %q: %w", d.ID, err)
 	}
@@ -86,4 +88,39 @@ func (s *Service) ReferencePlan(ctx context.Context, mk *leaktrace.Marker) (*lay
 	s.refs[key] = p
 	s.mu.Unlock()
 	return p, nil
+}
+
+// refPages keeps the last few reference layouts drawn in this process,
+// by format and source: drawing one takes seconds to a minute (LibreOffice,
+// Chromium and tesseract), and every service of the process (a server's,
+// a test's) measures against the same one.
+var refPages struct {
+	sync.Mutex
+	m map[[32]byte][]layout.SeenPage
+}
+
+// maxRefPages bounds refPages: past it, the cache starts again empty.
+const maxRefPages = 8
+
+// referencePages returns ref's layout of source, a document of format
+// kind, drawing it only when this process has not already.
+func referencePages(ctx context.Context, kind string, ref Reference, source []byte) ([]layout.SeenPage, error) {
+	key := sha256.Sum256(append([]byte(kind+"\x00"), source...))
+	refPages.Lock()
+	pages, ok := refPages.m[key]
+	refPages.Unlock()
+	if ok {
+		return pages, nil
+	}
+	pages, err := ref(ctx, source)
+	if err != nil {
+		return nil, err
+	}
+	refPages.Lock()
+	if refPages.m == nil || len(refPages.m) >= maxRefPages {
+		refPages.m = map[[32]byte][]layout.SeenPage{}
+	}
+	refPages.m[key] = pages
+	refPages.Unlock()
+	return pages, nil
 }
