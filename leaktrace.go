@@ -83,6 +83,10 @@ type Document struct {
 	// what the choice cost or gained; nil when it was registered the
 	// ordinary way, or before baselines were kept.
 	Baseline *Baseline
+	// Marking is the document's classification banner in canonical form
+	// (marking.Marking.String), "" when it has none: the vault serves an
+	// unmarked document to nobody.
+	Marking string
 	// Fingerprints index the document for source lookup. They are
 	// written by AddDocument and not read back.
 	Fingerprints []index.Fingerprint
@@ -178,12 +182,43 @@ type Marks struct {
 	ByChannel map[string]int `json:"by_channel"`
 }
 
-// Recipient is a reader who may be issued copies.
+// Recipient is a reader who may be issued copies, and a user of the
+// vault server: what they are cleared for and what they may do there.
 type Recipient struct {
 	ID      string
 	Name    string
 	Email   string
 	AddedAt time.Time
+
+	// Clearance is the level the reader is cleared for, abbreviated as
+	// marking.Level.Abbrev gives it ("U", "C", "S", "TS"); "" is "U".
+	Clearance string
+	// Compartments are the SCI compartments the reader is read into,
+	// upper case, sorted.
+	Compartments []string
+	// Citizenship is an ISO 3166-1 alpha-3 code, "" when not known.
+	Citizenship string
+	// Roles are what the reader may do in the vault, sorted: "reader",
+	// "issuer", "investigator", "auditor", "admin". Empty means reader.
+	Roles []string
+	// Disabled readers can't sign in or use a token; their past copies
+	// stay in the log.
+	Disabled bool
+}
+
+// Token is an API bearer token of a reader. Only a hash of its secret is
+// kept: the secret is shown once, when the token is created.
+type Token struct {
+	// ID is the token's public part, which the secret begins with, so
+	// that it can be named (token revoke ID) and found without the
+	// secret.
+	ID        string
+	Recipient string
+	// SHA256 is the hex SHA-256 of the whole secret.
+	SHA256    string
+	CreatedAt time.Time
+	// RevokedAt is zero while the token is valid.
+	RevokedAt time.Time
 }
 
 // Copy records that a recipient was issued a copy of a document.
@@ -270,6 +305,20 @@ type StoreReader interface {
 	Checkpoint(ctx context.Context) (LogCheckpoint, error)
 	// Checkpoints returns every stored checkpoint, oldest first.
 	Checkpoints(ctx context.Context) ([]LogCheckpoint, error)
+
+	// Granted reports whether recipient is granted doc (need to know).
+	Granted(ctx context.Context, doc, recipient string) (bool, error)
+	// Grants lists the readers granted doc, sorted.
+	Grants(ctx context.Context, doc string) ([]string, error)
+	// GrantsOf lists the documents granted to recipient, sorted.
+	GrantsOf(ctx context.Context, recipient string) ([]string, error)
+	// Token returns a token by its public id (ErrNotFound), revoked or not.
+	Token(ctx context.Context, id string) (*Token, error)
+	// Tokens lists a reader's tokens, or every token when recipient is "".
+	Tokens(ctx context.Context, recipient string) ([]Token, error)
+	// Password returns a reader's password hash (an argon2id PHC string),
+	// ErrNotFound when none is set.
+	Password(ctx context.Context, recipient string) (string, error)
 }
 
 // Store persists documents, recipients, issued copies and the custody log
@@ -310,8 +359,28 @@ type Store interface {
 	// those of the smallest documents first.
 	SampleCopies(ctx context.Context, n int) ([]Copy, error)
 
+	// UpdateRecipient replaces the access fields of a registered reader
+	// (Clearance, Compartments, Citizenship, Roles, Disabled; never the
+	// id, name, e-mail or time added) and appends rec. ErrNotFound.
+	UpdateRecipient(ctx context.Context, r Recipient, rec LogRecord) error
+	// SetMarking sets a document's marking and appends rec. ErrNotFound.
+	SetMarking(ctx context.Context, doc, marking string, rec LogRecord) error
+	// SetGrants grants (granted true) or revokes doc to every recipient,
+	// all or none, and appends recs. Granting twice or revoking what was
+	// not granted changes nothing but still appends recs. ErrNotFound
+	// names an unknown document or reader.
+	SetGrants(ctx context.Context, doc string, recipients []string, granted bool, recs []LogRecord) error
+	// AddToken stores a new token and appends rec. ErrExists if its id
+	// is taken.
+	AddToken(ctx context.Context, t Token, rec LogRecord) error
+	// RevokeToken marks a token revoked at the given time and appends
+	// rec. ErrNotFound.
+	RevokeToken(ctx context.Context, id string, at time.Time, rec LogRecord) error
+	// SetPassword stores a reader's password hash and appends rec.
+	SetPassword(ctx context.Context, recipient, hash string, rec LogRecord) error
+
 	// AppendLog appends records that change nothing else (the log's own
-	// start, traces) and returns the index of the first.
+	// start, traces, views and denials) and returns the index of the first.
 	AppendLog(ctx context.Context, recs []LogRecord) (first int64, err error)
 
 	// Reindex rebuilds the lookup index in one transaction: it stores

@@ -100,6 +100,15 @@ const (
 	KindRecipient = "recipient"
 	KindCopy      = "copy"
 	KindTrace     = "trace"
+
+	// The vault's kinds (see the package doc for their fields).
+	KindAccess     = "access"     // a reader was served their copy (view or download)
+	KindDenied     = "denied"     // a request was refused
+	KindGrant      = "grant"      // a reader was granted a document
+	KindRevoke     = "revoke"     // a grant was withdrawn
+	KindMarking    = "marking"    // a document's marking was set or changed
+	KindClearance  = "clearance"  // a reader's access fields were changed
+	KindCredential = "credential" // a token was created or revoked, or a password set
 )
 
 // MaxEntrySize bounds an entry's encoding, so that a trace report cannot
@@ -131,6 +140,31 @@ type Entry struct {
 	Footer     bool            `json:"footer,omitempty"` // a PDF copy whose pages name the reader
 	LeakSHA256 string          `json:"leak_sha256,omitempty"`
 	Result     json.RawMessage `json:"result,omitempty"`
+
+	// The vault's fields, after every earlier one so that entries of
+	// earlier kinds keep their bytes.
+	//
+	// Action: access "view" | "download"; denied: what was asked
+	// ("view", "download", "list", "trace", "sign-in", ...); credential
+	// "token-create" | "token-revoke" | "password".
+	Action string `json:"action,omitempty"`
+	// Reason: denied only, the rule that failed ("clearance",
+	// "compartments", "noforn", "rel-to", "grant", "unmarked",
+	// "disabled", "role").
+	Reason string `json:"reason,omitempty"`
+	// Marking: document (when registered with one), marking; the
+	// canonical banner.
+	Marking string `json:"marking,omitempty"`
+	// Access fields of a reader: recipient (when given at add),
+	// clearance.
+	Clearance    string   `json:"clearance,omitempty"`
+	Compartments []string `json:"compartments,omitempty"`
+	Citizenship  string   `json:"citizenship,omitempty"`
+	Roles        []string `json:"roles,omitempty"`
+	Disabled     bool     `json:"disabled,omitempty"`
+	// Token: credential "token-create" | "token-revoke", the token's
+	// public id (never its secret).
+	Token string `json:"token,omitempty"`
 }
 
 // FormatTime is the canonical form of an entry's time, the same as the
