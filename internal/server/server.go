@@ -24,6 +24,8 @@ type Options struct {
 	// Secure marks session cookies Secure (set when serving TLS, or
 	// behind a TLS-terminating proxy).
 	Secure bool
+	// OIDC, if set, offers sign-in with an OpenID Connect provider.
+	OIDC *OIDCConfig
 }
 
 // Server serves one open home.
