@@ -335,7 +335,7 @@ func TestWebTemplatesRender(t *testing.T) {
 	pages := map[string]any{
 		"signin":    signinData{ID: "alice", Failed: errSignin},
 		"documents": []*leaktrace.Document{doc},
-		"document":  &documentData{Doc: doc, Show: showText, Text: text, LogEntry: 3},
+		"document":  &documentData{Doc: doc, Show: showText, Text: copyText(text), LogEntry: 3},
 		"issue":     &issueData{Rows: []issueRow{{Doc: doc, Grants: 2, Holders: 1}, {Doc: &leaktrace.Document{ID: "draft"}}}, Form: url.Values{}},
 		"issuedoc":  &issueDocData{Doc: doc, Grants: []string{"bob"}, Copies: []leaktrace.Copy{{Document: "memo", Recipient: "bob", SHA256: strings.Repeat("ab", 32)}}, Readers: []string{"bob", "carol"}},
 		"investigate": &investigateData{Epsilon: service.DefaultEpsilon, Marking: map[string]string{"memo": doc.Marking}, Report: &service.TraceJSON{
@@ -353,7 +353,8 @@ func TestWebTemplatesRender(t *testing.T) {
 			continue
 		}
 		rec := httptest.NewRecorder()
-		h.srv.render(rec, name, &view{Title: name, Banner: doc.Marking, User: nil, CSRF: "tok", Data: data}); _ = p
+		h.srv.render(rec, name, &view{Title: name, Banner: doc.Marking, User: nil, CSRF: "tok", Data: data})
+		_ = p
 		if rec.Code != http.StatusOK {
 			t.Errorf("page %s: %d\n%s", name, rec.Code, rec.Body)
 			continue
@@ -362,7 +363,7 @@ func TestWebTemplatesRender(t *testing.T) {
 		if n := strings.Count(out, `class="banner banner-s"`); n != 2 {
 			t.Errorf("page %s shows its banner %d times, want at the top and the bottom", name, n)
 		}
-		if name == "document" && !strings.Contains(out, `<pre class="copy" id="copy" tabindex="0" aria-label="Your copy of memo">`+text+`</pre>`) {
+		if name == "document" && !strings.Contains(out, `<pre class="copy" id="copy" tabindex="0" aria-label="Your copy of memo">`+"\n"+text+`</pre>`) {
 			t.Errorf("the copy's text is not shown exactly:\n%s", out)
 		}
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"html/template"
 	"mime"
 	"net/http"
 	"strconv"
@@ -122,7 +123,7 @@ const (
 type documentData struct {
 	Doc  *leaktrace.Document
 	Show string
-	Text string // the copy's text (showText)
+	Text template.HTML // the copy's text (showText), escaped by copyText
 	// Extracted: Text is the text of a binary copy (DOCX), not the copy.
 	Extracted bool
 	Typeset   bool // a PDF copy can be downloaded too
@@ -158,15 +159,14 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 			return err
 		}
 		d.Doc, d.SHA256, d.LogEntry = dl.Document, dl.SHA256, dl.LogEntry
-		d.Text = string(dl.Data)
+		text := string(dl.Data)
 		if f := format.ByKind(doc.Format); f != nil && f.Binary && f.LeakText != nil {
-			text, err := f.LeakText(dl.Data)
-			if err != nil {
+			if text, err = f.LeakText(dl.Data); err != nil {
 				return err
 			}
-			d.Text, d.Extracted = text, true
+			d.Extracted = true
 		}
-		d.Text = strings.ToValidUTF8(d.Text, "\uFFFD")
+		d.Text = copyText(text)
 	}
 	v.Title, v.Nav, v.Banner, v.Data = d.Doc.Title, "documents", d.Doc.Marking, d
 	if v.Title == "" {
@@ -174,6 +174,17 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 	s.render(w, "document", v)
 	return nil
+}
+
+// copyText escapes a copy's text for a <pre> so that the page's text is
+// the copy's, character for character: HTML's own characters are
+// escaped, a carriage return is written as a reference (a parser turns
+// a raw CR LF into LF), and a newline goes first (a parser drops the
+// first newline of a <pre>, which would eat the copy's own). Bytes that
+// are not UTF-8 (an email's other charsets) are shown as U+FFFD.
+func copyText(s string) template.HTML {
+	s = template.HTMLEscapeString(strings.ToValidUTF8(s, "\uFFFD"))
+	return template.HTML("\n" + strings.ReplaceAll(s, "\r", "&#13;"))
 }
 
 // denied turns a refusal of Authorize into the friendly error, logging

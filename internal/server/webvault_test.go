@@ -1,0 +1,514 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/corpus"
+	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/service"
+)
+
+// A vault for the web UI's tests: readers with different clearances and
+// roles, marked documents, grants and passwords, made with the service
+// as the CLI makes them.
+//
+//   - alice: SECRET, USA; granted memo and brief.
+//   - bob: CONFIDENTIAL, GBR; granted memo, which he is not cleared for.
+//   - ivan: an investigator, cleared for nothing.
+//   - dana: an administrator (issuer, investigator, auditor too).
+//
+// memo is SECRET//NOFORN plain text, brief CONFIDENTIAL Markdown, draft
+// unmarked.
+type vault struct {
+	*webHome
+	memo, brief string // the documents' text
+}
+
+// passwords of the test readers.
+var passwords = map[string]string{
+	"alice": "alice-secret-passphrase",
+	"bob":   "bob-secret-passphrase",
+	"ivan":  "ivan-secret-passphrase",
+	"dana":  "dana-secret-passphrase",
+}
+
+func newVault(t *testing.T) *vault {
+	t.Helper()
+	memos := corpus.RequireMemos(t, 3, 500, 13)
+	h := newWebHome(t, Options{})
+	ctx := service.WithActor(context.Background(), "admin")
+	s := h.svc
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.AddRecipients(ctx, []leaktrace.Recipient{
+		{ID: "alice", Name: "Alice", Clearance: "S", Citizenship: "USA"},
+		{ID: "bob", Name: "Bob", Clearance: "C", Citizenship: "GBR"},
+		{ID: "ivan", Name: "Ivan", Roles: []string{service.RoleInvestigator}},
+		{ID: "dana", Name: "Dana", Clearance: "TS", Compartments: []string{"SI"}, Citizenship: "USA", Roles: []string{service.RoleAdmin}},
+		{ID: "carol", Name: "Carol", Clearance: "S", Citizenship: "USA"},
+	}))
+	for id, pw := range passwords {
+		must(s.SetPassword(ctx, id, pw))
+	}
+	for _, d := range []struct{ file, id, title, text, marking string }{
+		{"memo.txt", "memo", "Budget memo", memos[0], "SECRET//NOFORN"},
+		{"brief.md", "brief", "Morning brief", memos[1], "CONFIDENTIAL"},
+		{"draft.txt", "draft", "Draft", memos[2], ""},
+	} {
+		_, err := s.AddDocumentWith(ctx, d.file, []byte(d.text), service.AddOptions{ID: d.id, Title: d.title})
+		must(err)
+		if d.marking != "" {
+			_, err := s.SetMarking(ctx, d.id, d.marking)
+			must(err)
+		}
+	}
+	must(s.Grant(ctx, "memo", []string{"alice", "bob", "carol"}))
+	must(s.Grant(ctx, "brief", []string{"alice"}))
+	return &vault{webHome: h, memo: memos[0], brief: memos[1]}
+}
+
+// signedIn returns a client signed in as id.
+func (v *vault) signedIn(t *testing.T, id string) *http.Client {
+	t.Helper()
+	c := v.browser(t)
+	resp, body := v.signinAs(t, c, id, passwords[id])
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("signing in as %s: %d\n%s", id, resp.StatusCode, body)
+	}
+	return c
+}
+
+// signinAs loads the sign-in form and sends it.
+func (v *vault) signinAs(t *testing.T, c *http.Client, id, password string) (*http.Response, string) {
+	t.Helper()
+	_, page := get(t, c, v.ts.URL+"/signin")
+	return post(t, c, v.ts.URL+"/signin", url.Values{"id": {id}, "password": {password}, "csrf": {csrfOf(t, page)}})
+}
+
+// entries returns the decoded log entries of kind about doc and reader.
+func (v *vault) entries(t *testing.T, kind, doc, reader string) []*custody.Entry {
+	t.Helper()
+	ctx := context.Background()
+	idx, err := v.svc.Store.FindLogEntries(ctx, kind, doc, reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*custody.Entry
+	for _, i := range idx {
+		_, e, err := v.svc.Entry(ctx, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func sha(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// formValue finds an input's value in a page.
+var errorPara = regexp.MustCompile(`(?s)<p class="error" role="alert"[^>]*>(.*?)</p>`)
+
+// signinFailure returns the sign-in page's failure message.
+func signinFailure(t *testing.T, page string) string {
+	t.Helper()
+	m := errorPara.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no failure message on the page:\n%s", page)
+	}
+	return m[1]
+}
+
+func TestWebSigninFailuresAreAlike(t *testing.T) {
+	v := newVault(t)
+	// A wrong password, an unknown reader and a reader without a
+	// password get the same page and status: nothing tells which ids
+	// exist.
+	want := ""
+	for _, c := range []struct{ id, password string }{
+		{"alice", "not-alices-password"},
+		{"nobody", "not-anyones-password"},
+		{"carol", "carol-has-no-password"},
+		{"alice", ""},
+	} {
+		resp, page := v.signinAs(t, v.browser(t), c.id, c.password)
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s/%q: %d, want 401", c.id, c.password, resp.StatusCode)
+		}
+		msg := signinFailure(t, page)
+		if want == "" {
+			want = msg
+		}
+		if msg != want {
+			t.Errorf("%s: failure %q, want the same as every other: %q", c.id, msg, want)
+		}
+		for _, ck := range resp.Cookies() {
+			if ck.Name == "leaktrace_session" && ck.MaxAge >= 0 {
+				t.Errorf("%s: a failed sign-in set a session cookie", c.id)
+			}
+		}
+	}
+}
+
+func TestWebSigninRateLimited(t *testing.T) {
+	v := newVault(t)
+	// After signinIDBurst wrong passwords, even the right one is refused
+	// for a while, with the same message; another reader from the same
+	// address can still sign in.
+	for i := range signinIDBurst {
+		resp, _ := v.signinAs(t, v.browser(t), "alice", "wrong-password-number-"+string(rune('a'+i)))
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d, want 401", i+1, resp.StatusCode)
+		}
+	}
+	resp, page := v.signinAs(t, v.browser(t), "alice", passwords["alice"])
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the right password after %d wrong ones: %d, want 429", signinIDBurst, resp.StatusCode)
+	}
+	if got := signinFailure(t, page); got != errSignin {
+		t.Errorf("rate-limited failure %q, want the one message %q", got, errSignin)
+	}
+	// The id's bucket is per id in any case.
+	resp, _ = v.signinAs(t, v.browser(t), "ALICE", passwords["alice"])
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the id in capitals escaped its limit: %d", resp.StatusCode)
+	}
+	v.signedIn(t, "dana")
+	// Per address: past its burst, every id is refused.
+	for range signinIPBurst {
+		v.signinAs(t, v.browser(t), "nobody-"+randomToken()[:8], "whatever-password")
+	}
+	resp, _ = v.signinAs(t, v.browser(t), "ivan", passwords["ivan"])
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("after %d attempts from one address: %d, want 429", signinIPBurst, resp.StatusCode)
+	}
+}
+
+func TestWebSessionCookie(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		v := newVault(t)
+		v.srv.opt.Secure = secure
+		c := v.browser(t)
+		resp, _ := v.signinAs(t, c, "alice", passwords["alice"])
+		var got *http.Cookie
+		for _, ck := range resp.Cookies() {
+			if ck.Name == v.srv.sessionCookieName() && ck.Value != "" {
+				got = ck
+			}
+		}
+		want := map[bool]string{false: "leaktrace_session", true: "__Host-leaktrace"}[secure]
+		if got == nil || got.Name != want || !got.HttpOnly || got.SameSite != http.SameSiteStrictMode || got.Secure != secure || got.Path != "/" || got.Domain != "" {
+			t.Errorf("secure=%v: session cookie %+v, want %s, HttpOnly, SameSite Strict, Path /, no Domain", secure, got, want)
+		}
+	}
+}
+
+func TestWebSignoutNeedsCSRFAndEndsTheSession(t *testing.T) {
+	v := newVault(t)
+	c := v.signedIn(t, "alice")
+	_, page := get(t, c, v.ts.URL+"/")
+	token := csrfOf(t, page)
+	resp, _ := post(t, c, v.ts.URL+"/signout", url.Values{"csrf": {token + "x"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("sign-out with a wrong token: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("a forged sign-out ended the session: %d", resp.StatusCode)
+	}
+	// Another session's token is no good either.
+	other := v.signedIn(t, "dana")
+	_, otherPage := get(t, other, v.ts.URL+"/")
+	if resp, _ := post(t, c, v.ts.URL+"/signout", url.Values{"csrf": {csrfOf(t, otherPage)}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("sign-out with another session's token: %d, want 403", resp.StatusCode)
+	}
+	resp, _ = post(t, c, v.ts.URL+"/signout", url.Values{"csrf": {token}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
+		t.Fatalf("sign-out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := get(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signed out, / gave %d, want 303 to the sign-in page", resp.StatusCode)
+	}
+}
+
+func TestWebEveryRequestRereadsTheReader(t *testing.T) {
+	v := newVault(t)
+	ctx := service.WithActor(context.Background(), "admin")
+	c := v.signedIn(t, "alice")
+	if resp, _ := get(t, c, v.ts.URL+"/documents/memo"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("alice reading memo: %d", resp.StatusCode)
+	}
+	// A revoked grant is refused at the next request.
+	if err := v.svc.Revoke(ctx, "memo", []string{"alice"}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := get(t, c, v.ts.URL+"/documents/memo"); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Access denied") {
+		t.Fatalf("memo after its grant was revoked: %d", resp.StatusCode)
+	}
+	if _, list := get(t, c, v.ts.URL+"/"); strings.Contains(list, `href="/documents/memo"`) {
+		t.Error("memo is still listed after its grant was revoked")
+	}
+	// A disabled reader is out at once.
+	yes := true
+	if _, err := v.svc.UpdateRecipient(ctx, "alice", service.AccessChange{Disabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
+		t.Fatalf("a disabled reader's session: %d to %q, want 303 to /signin", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestWebReaderPages(t *testing.T) {
+	v := newVault(t)
+	c := v.signedIn(t, "alice")
+	resp, list := get(t, c, v.ts.URL+"/")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("list: %d", resp.StatusCode)
+	}
+	for _, want := range []string{`href="/documents/memo"`, `href="/documents/brief"`, `class="banner banner-s"`} {
+		if !strings.Contains(list, want) {
+			t.Errorf("alice's list lacks %s", want)
+		}
+	}
+	if strings.Contains(list, "/documents/draft") {
+		t.Error("alice's list shows the unmarked draft")
+	}
+	// Reading shows the copy the access entry records, character for
+	// character.
+	_, page := get(t, c, v.ts.URL+"/documents/memo")
+	views := v.entries(t, "access", "memo", "alice")
+	if len(views) != 1 || views[0].Action != "view" {
+		t.Fatalf("reading memo logged %d access entries, want one view", len(views))
+	}
+	shown := preText(t, page)
+	if sha([]byte(shown)) != views[0].CopySHA256 {
+		t.Errorf("the page's text is not the logged copy (sha256 %s, logged %s)", sha([]byte(shown)), views[0].CopySHA256)
+	}
+	if shown == v.memo {
+		t.Error("the page shows the unmarked original")
+	}
+	if n := strings.Count(page, `class="banner banner-s"`); n != 2 {
+		t.Errorf("the reading page shows its banner %d times, want 2", n)
+	}
+	// Downloads: the same copy, logged as a download.
+	resp, body := get(t, c, v.ts.URL+"/documents/memo/download")
+	if resp.StatusCode != http.StatusOK || body != shown {
+		t.Errorf("download: %d, same as shown: %v", resp.StatusCode, body == shown)
+	}
+	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+		t.Errorf("download Content-Disposition %q", cd)
+	}
+	if got := v.entries(t, "access", "memo", "alice"); len(got) != 2 || got[1].Action != "download" {
+		t.Errorf("after a download, %d access entries", len(got))
+	}
+	resp, pdf := get(t, c, v.ts.URL+"/documents/memo/download?format=pdf")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(pdf, "%PDF") {
+		t.Errorf("PDF download: %d %q", resp.StatusCode, pdf[:min(8, len(pdf))])
+	}
+	if resp, _ := get(t, c, v.ts.URL+"/documents/memo/download?format=docx"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("download in an unknown format: %d, want 400", resp.StatusCode)
+	}
+	if resp, body := get(t, c, v.ts.URL+"/documents/nosuch"); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no such document.") {
+		t.Errorf("unknown document: %d", resp.StatusCode)
+	}
+}
+
+// preText returns the text of a page's copy, as a browser reads it.
+func preText(t *testing.T, page string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<pre class="copy"[^>]*>\n(.*?)</pre>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no copy on the page:\n%s", page)
+	}
+	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'", "&#13;", "\r")
+	return r.Replace(m[1])
+}
+
+func TestWebDenials(t *testing.T) {
+	v := newVault(t)
+	bob := v.signedIn(t, "bob")
+	for _, path := range []string{"/documents/memo", "/documents/memo/download", "/documents/memo/download?format=pdf", "/documents/memo/frame", "/documents/draft"} {
+		resp, body := get(t, bob, v.ts.URL+path)
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Access denied") {
+			t.Errorf("bob GET %s: %d, want 403 with the denial page", path, resp.StatusCode)
+		}
+		// The reader is not told which rule failed.
+		for _, leak := range []string{"clearance", "CONFIDENTIAL", "grant", "unmarked", "NOFORN"} {
+			if strings.Contains(strings.SplitN(body, "<main", 2)[1], leak) {
+				t.Errorf("bob GET %s: the denial says %q", path, leak)
+			}
+		}
+	}
+	denied := v.entries(t, "denied", "memo", "bob")
+	if len(denied) < 4 {
+		t.Fatalf("%d denied entries for bob's 4 requests of memo", len(denied))
+	}
+	if denied[0].Reason != "clearance" {
+		t.Errorf("denied reason %q, want clearance", denied[0].Reason)
+	}
+	// A page of another role is denied, and logged.
+	for _, path := range []string{"/issue", "/investigate", "/audit", "/issue/memo"} {
+		if resp, _ := get(t, bob, v.ts.URL+path); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("bob GET %s: %d, want 403", path, resp.StatusCode)
+		}
+	}
+	if got := v.entries(t, "denied", "", "bob"); len(got) < len(denied)+4 {
+		t.Errorf("role denials were not logged: %d denied entries", len(got))
+	}
+}
+
+func TestWebIssuerPages(t *testing.T) {
+	v := newVault(t)
+	c := v.signedIn(t, "dana")
+	_, page := get(t, c, v.ts.URL+"/issue")
+	if !strings.Contains(page, "UNMARKED") || !strings.Contains(page, `href="/issue/draft"`) {
+		t.Error("the issuer's list does not show the unmarked draft as unmarked")
+	}
+	token := csrfOf(t, page)
+	// Marking, granting, revoking, each a form with the CSRF token.
+	resp, _ := post(t, c, v.ts.URL+"/issue/draft/marking", url.Values{"csrf": {token}, "marking": {"secret//rel to usa, gbr"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setting a marking: %d", resp.StatusCode)
+	}
+	doc, err := v.svc.Store.Document(context.Background(), "draft")
+	if err != nil || doc.Marking != "SECRET//REL TO USA, GBR" {
+		t.Fatalf("draft's marking %q, %v", doc.Marking, err)
+	}
+	resp, body := post(t, c, v.ts.URL+"/issue/draft/marking", url.Values{"csrf": {token}, "marking": {"SECRET//BOGUS"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "The marking was not set") {
+		t.Errorf("a bad marking: %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"grant"}, "readers": {"alice, bob"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("granting: %d", resp.StatusCode)
+	}
+	if g, _ := v.svc.Store.Grants(context.Background(), "draft"); strings.Join(g, ",") != "alice,bob" {
+		t.Errorf("grants of draft: %v", g)
+	}
+	if resp, _ := post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"revoke"}, "reader": {"bob"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoking: %d", resp.StatusCode)
+	}
+	if g, _ := v.svc.Store.Grants(context.Background(), "draft"); strings.Join(g, ",") != "alice" {
+		t.Errorf("grants of draft after revoking bob: %v", g)
+	}
+	resp, body = post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"grant"}, "readers": {"zed"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was changed") {
+		t.Errorf("granting an unknown reader: %d", resp.StatusCode)
+	}
+	// Without the token, nothing changes.
+	if resp, _ := post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"action": {"grant"}, "readers": {"carol"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("granting without the CSRF token: %d, want 403", resp.StatusCode)
+	}
+	if g, _ := v.svc.Store.Grants(context.Background(), "draft"); strings.Join(g, ",") != "alice" {
+		t.Errorf("a grant without the CSRF token changed the grants: %v", g)
+	}
+	// Holders.
+	alice := v.signedIn(t, "alice")
+	get(t, alice, v.ts.URL+"/documents/draft/download")
+	_, page = get(t, c, v.ts.URL+"/issue/draft")
+	if !strings.Contains(page, "<td>alice</td>") {
+		t.Error("the holders of draft do not list alice")
+	}
+}
+
+// upload sends the issuer's upload form.
+func upload(t *testing.T, c *http.Client, u string, fields map[string]string, name string, data []byte) (*http.Response, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	resp, err := c.Post(u, mw.FormDataContentType(), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func TestWebUpload(t *testing.T) {
+	v := newVault(t)
+	c := v.signedIn(t, "dana")
+	_, page := get(t, c, v.ts.URL+"/issue")
+	token := csrfOf(t, page)
+	text := []byte(corpus.RequireMemos(t, 4, 400, 13)[3])
+	// A marking that can't be read registers nothing.
+	resp, body := upload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "SECRETISH", "id": "notes"}, "notes.txt", text)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "The marking was not understood") {
+		t.Fatalf("upload with a bad marking: %d", resp.StatusCode)
+	}
+	if _, err := v.svc.Store.Document(context.Background(), "notes"); err == nil {
+		t.Fatal("a document was registered without its marking")
+	}
+	resp, _ = upload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "TS//SI//NOFORN", "id": "notes", "title": "Notes"}, "notes.txt", text)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/issue/notes?done=registered" {
+		t.Fatalf("upload: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	doc, err := v.svc.Store.Document(context.Background(), "notes")
+	if err != nil || doc.Marking != "TOP SECRET//SI//NOFORN" || doc.Title != "Notes" {
+		t.Fatalf("uploaded document: %+v, %v", doc, err)
+	}
+	// The same id again: the page says why, nothing changes.
+	resp, body = upload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "SECRET", "id": "notes"}, "notes.txt", text)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "The document was not registered") {
+		t.Errorf("upload of a taken id: %d", resp.StatusCode)
+	}
+	// Without the token, nothing is registered.
+	resp, _ = upload(t, c, v.ts.URL+"/issue", map[string]string{"marking": "SECRET", "id": "other"}, "other.txt", text)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("upload without the CSRF token: %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestWebAuditPage(t *testing.T) {
+	v := newVault(t)
+	c := v.signedIn(t, "dana")
+	resp, page := get(t, c, v.ts.URL+"/audit?verify=1")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "The log verifies") {
+		t.Fatalf("audit with verify: %d\n%s", resp.StatusCode, page)
+	}
+	note, _, err := v.svc.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page, html.EscapeString(string(note))) {
+		t.Error("the audit page does not show the latest checkpoint")
+	}
+	size, _ := v.svc.Store.LogSize(context.Background())
+	if !strings.Contains(page, fmt.Sprintf("<td>%d</td>", size-1)) || strings.Contains(page, fmt.Sprintf("<td>%d</td>", size-1-auditPageSize)) {
+		t.Errorf("the first page does not list exactly the latest %d entries", auditPageSize)
+	}
+	_, page = get(t, c, v.ts.URL+fmt.Sprintf("/audit?before=%d", 2))
+	if !strings.Contains(page, "<td>0</td>") || !strings.Contains(page, "<td>1</td>") || strings.Contains(page, "<td>2</td>") || strings.Contains(page, "Older entries") {
+		t.Error("the page before entry 2 does not list entries 0 and 1 alone")
+	}
+	if resp, _ := get(t, c, v.ts.URL+"/audit?before=x"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a bad page of the log: %d", resp.StatusCode)
+	}
+}
