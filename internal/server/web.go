@@ -212,6 +212,12 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 				return
 			}
 		}
+		if signedIn && r.Method == http.MethodHead {
+			// A page's copy would be issued and logged, and not sent.
+			w.Header().Set("Allow", "GET")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
 		if signedIn && v.User == nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/signin", http.StatusSeeOther)

@@ -27,6 +27,12 @@ type webHome struct {
 
 // newWebHome initializes a home in a temporary directory and serves it.
 func newWebHome(t *testing.T, opt Options) *webHome {
+	return newWebHomeWith(t, func(string) Options { return opt })
+}
+
+// newWebHomeWith is newWebHome with options made knowing the server's
+// URL.
+func newWebHomeWith(t *testing.T, options func(base string) Options) *webHome {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -38,6 +44,8 @@ func newWebHome(t *testing.T, opt Options) *webHome {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
+	ts := httptest.NewUnstartedServer(nil)
+	opt := options("http://" + ts.Listener.Addr().String())
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -45,7 +53,8 @@ func newWebHome(t *testing.T, opt Options) *webHome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &webHome{svc: svc, srv: srv, ts: ts}
 }
@@ -365,6 +374,23 @@ func TestWebTemplatesRender(t *testing.T) {
 		}
 		if name == "document" && !strings.Contains(out, `<pre class="copy" id="copy" tabindex="0" aria-label="Your copy of memo">`+"\n"+text+`</pre>`) {
 			t.Errorf("the copy's text is not shown exactly:\n%s", out)
+		}
+	}
+}
+
+func TestWebHeadIssuesNoCopy(t *testing.T) {
+	h := newWebHome(t, Options{})
+	// A HEAD request would have a copy issued and logged without being
+	// sent: the pages of signed-in readers refuse it.
+	for _, path := range []string{"/documents/memo", "/documents/memo/download", "/documents/memo/frame"} {
+		req, _ := http.NewRequest(http.MethodHead, h.ts.URL+path, nil)
+		resp, err := h.browser(t).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("HEAD %s: %d, want 405", path, resp.StatusCode)
 		}
 	}
 }

@@ -47,8 +47,14 @@ var passwords = map[string]string{
 
 func newVault(t *testing.T) *vault {
 	t.Helper()
+	return newVaultWith(t, func(string) Options { return Options{} })
+}
+
+// newVaultWith is newVault with options made knowing the server's URL.
+func newVaultWith(t *testing.T, options func(base string) Options) *vault {
+	t.Helper()
 	memos := corpus.RequireMemos(t, 3, 500, 13)
-	h := newWebHome(t, Options{})
+	h := newWebHomeWith(t, options)
 	ctx := service.WithActor(context.Background(), "admin")
 	s := h.svc
 	must := func(err error) {
