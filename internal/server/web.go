@@ -39,7 +39,7 @@ type webState struct {
 	sessions *sessions
 	// Sign-in attempts are limited per client address and per reader
 	// id, whatever the outcome.
-	byIP, byID *limiters
+	byIP, byID *signinLimits
 	oidc       *oidcClient // nil unless OIDC is configured
 	// origin refuses a form posted from another site (by the
 	// browser's Sec-Fetch-Site or Origin), before its CSRF token is
@@ -66,8 +66,8 @@ func (s *Server) webRoutes(mux *http.ServeMux) error {
 	}
 	w.sessions = newSessions(w.now)
 	w.origin = http.NewCrossOriginProtection()
-	w.byIP = newLimiters(signinIPRate, signinIPBurst, w.now)
-	w.byID = newLimiters(signinIDRate, signinIDBurst, w.now)
+	w.byIP = newSigninLimits(signinIPRate, signinIPBurst, w.now)
+	w.byID = newSigninLimits(signinIDRate, signinIDBurst, w.now)
 	if err := s.setupOIDC(); err != nil {
 		return err
 	}

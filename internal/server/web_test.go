@@ -70,8 +70,8 @@ func (h *webHome) browser(t *testing.T) *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// get fetches path and returns the response and its body.
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+// webGet fetches path and returns the response and its body.
+func webGet(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -85,8 +85,8 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-// post sends a form to path and returns the response and its body.
-func post(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
+// webPost sends a form to path and returns the response and its body.
+func webPost(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.PostForm(u, form)
 	if err != nil {
@@ -116,7 +116,7 @@ func TestWebSecurityHeaders(t *testing.T) {
 	h := newWebHome(t, Options{})
 	c := h.browser(t)
 	for _, path := range []string{"/signin", "/no-such-page", "/static/vault.css", "/"} {
-		resp, _ := get(t, c, h.ts.URL+path)
+		resp, _ := webGet(t, c, h.ts.URL+path)
 		hd := resp.Header
 		csp := hd.Get("Content-Security-Policy")
 		for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "form-action 'self'"} {
@@ -143,13 +143,13 @@ func TestWebSignedOutGoesToSignin(t *testing.T) {
 	h := newWebHome(t, Options{})
 	c := h.browser(t)
 	for _, path := range []string{"/", "/documents/x", "/documents/x/download", "/issue", "/investigate", "/audit"} {
-		resp, _ := get(t, c, h.ts.URL+path)
+		resp, _ := webGet(t, c, h.ts.URL+path)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
 			t.Errorf("GET %s signed out: %d to %q, want 303 to /signin", path, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
 	// A POST without a session changes nothing, whatever it carries.
-	resp, _ := post(t, c, h.ts.URL+"/issue/x/grants", url.Values{"action": {"grant"}, "readers": {"eve"}})
+	resp, _ := webPost(t, c, h.ts.URL+"/issue/x/grants", url.Values{"action": {"grant"}, "readers": {"eve"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("POST /issue/x/grants signed out: %d, want 403", resp.StatusCode)
 	}
@@ -158,7 +158,7 @@ func TestWebSignedOutGoesToSignin(t *testing.T) {
 func TestWebSigninPage(t *testing.T) {
 	h := newWebHome(t, Options{})
 	c := h.browser(t)
-	resp, page := get(t, c, h.ts.URL+"/signin")
+	resp, page := webGet(t, c, h.ts.URL+"/signin")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /signin: %d", resp.StatusCode)
 	}
@@ -186,13 +186,13 @@ func TestWebSigninNeedsItsFormToken(t *testing.T) {
 	// A form posted without the token its page carried (another site's
 	// form, or a stale one) is refused before any password is checked.
 	c := h.browser(t)
-	_, page := get(t, c, h.ts.URL+"/signin")
+	_, page := webGet(t, c, h.ts.URL+"/signin")
 	token := csrfOf(t, page)
 	for name, form := range map[string]url.Values{
 		"no token":    {"id": {"alice"}, "password": {"correct horse battery"}},
 		"wrong token": {"id": {"alice"}, "password": {"correct horse battery"}, "csrf": {token + "x"}},
 	} {
-		resp, body := post(t, c, h.ts.URL+"/signin", form)
+		resp, body := webPost(t, c, h.ts.URL+"/signin", form)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "This form has expired") {
 			t.Errorf("%s: %d, want 403 with the expired-form page", name, resp.StatusCode)
 		}
@@ -200,7 +200,7 @@ func TestWebSigninNeedsItsFormToken(t *testing.T) {
 	// The token without its cookie (a browser that never loaded the
 	// form) is refused too.
 	other := h.browser(t)
-	resp, _ := post(t, other, h.ts.URL+"/signin", url.Values{"id": {"alice"}, "password": {"x"}, "csrf": {token}})
+	resp, _ := webPost(t, other, h.ts.URL+"/signin", url.Values{"id": {"alice"}, "password": {"x"}, "csrf": {token}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("token without its cookie: %d, want 403", resp.StatusCode)
 	}
@@ -221,7 +221,7 @@ func TestWebSigninNeedsItsFormToken(t *testing.T) {
 func TestWebFriendlyErrors(t *testing.T) {
 	h := newWebHome(t, Options{})
 	c := h.browser(t)
-	resp, body := get(t, c, h.ts.URL+"/no/such/page")
+	resp, body := webGet(t, c, h.ts.URL+"/no/such/page")
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no such page.") {
 		t.Errorf("unknown page: %d\n%s", resp.StatusCode, body)
 	}
@@ -245,7 +245,7 @@ func TestWebFriendlyErrors(t *testing.T) {
 
 func TestWebStaticStyleSheet(t *testing.T) {
 	h := newWebHome(t, Options{})
-	resp, body := get(t, h.browser(t), h.ts.URL+"/static/vault.css")
+	resp, body := webGet(t, h.browser(t), h.ts.URL+"/static/vault.css")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
 		t.Fatalf("style sheet: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -286,7 +286,7 @@ func TestSessionsExpire(t *testing.T) {
 
 func TestLimitersAllowABurstThenARate(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ls := newLimiters(10*time.Second, 3, func() time.Time { return now })
+	ls := newSigninLimits(10*time.Second, 3, func() time.Time { return now })
 	for i := range 3 {
 		if !ls.allow("alice") {
 			t.Fatalf("attempt %d of a burst of 3 refused", i+1)

@@ -22,9 +22,9 @@ import (
 // Screen size of the browser tests: a common laptop's.
 const screenW, screenH = 1366, 768
 
-// chromium starts headless Chromium with a fresh profile and returns
+// startChromium starts headless Chromium with a fresh profile and returns
 // its context; the test ends it.
-func chromium(t *testing.T) context.Context {
+func startChromium(t *testing.T) context.Context {
 	t.Helper()
 	bin := tooltest.Require(t, "chromium", "chromium", "chromium-browser", "google-chrome")
 	profile := t.TempDir()
@@ -52,23 +52,23 @@ func chromium(t *testing.T) context.Context {
 	return ctx
 }
 
-// step bounds one browser step.
-const step = 20 * time.Second
+// browserStep bounds one browser step.
+const browserStep = 20 * time.Second
 
-// do runs actions with a time limit.
-func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+// browse runs actions with a time limit.
+func browse(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, step)
+	c, cancel := context.WithTimeout(ctx, browserStep)
 	defer cancel()
 	if err := chromedp.Do(c, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
 }
 
-// load runs actions that load a page and returns its HTTP status.
-func load(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) int64 {
+// loadPage runs actions that load a page and returns its HTTP status.
+func loadPage(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) int64 {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, step)
+	c, cancel := context.WithTimeout(ctx, browserStep)
 	defer cancel()
 	resp, err := chromedp.RunResponse(c, actions...)
 	if err != nil {
@@ -77,10 +77,10 @@ func load(t *testing.T, ctx context.Context, what string, actions ...chromedp.Ac
 	return resp.Status
 }
 
-// text returns the text content of the first element sel matches.
-func text(t *testing.T, ctx context.Context, sel string) string {
+// pageText returns the text content of the first element sel matches.
+func pageText(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, step)
+	c, cancel := context.WithTimeout(ctx, browserStep)
 	defer cancel()
 	s, err := chromedp.Run(c, chromedp.TextContent(chromedp.CSS(sel)))
 	if err != nil {
@@ -89,15 +89,15 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
-// screenshot writes the window as docs/vault/NAME.png when the
+// shoot writes the window as docs/vault/NAME.png when the
 // screenshots are asked for.
-func screenshot(t *testing.T, ctx context.Context, name string) {
+func shoot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("LEAKTRACE_VAULT_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
-	c, cancel := context.WithTimeout(ctx, step)
+	c, cancel := context.WithTimeout(ctx, browserStep)
 	defer cancel()
 	png, err := chromedp.Run(c, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -108,30 +108,30 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// signIn fills in and sends the sign-in form, and returns the status of
+// browserSignIn fills in and sends the sign-in form, and returns the status of
 // the page it lands on.
-func signIn(t *testing.T, ctx context.Context, base, id, password string) int64 {
+func browserSignIn(t *testing.T, ctx context.Context, base, id, password string) int64 {
 	t.Helper()
-	do(t, ctx, "opening the sign-in page", chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(chromedp.ID("id")))
-	return load(t, ctx, "signing in as "+id,
+	browse(t, ctx, "opening the sign-in page", chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(chromedp.ID("id")))
+	return loadPage(t, ctx, "signing in as "+id,
 		chromedp.SetValue(chromedp.ID("id"), id),
 		chromedp.SetValue(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)))
 }
 
-// signOut presses the sign-out button.
-func signOut(t *testing.T, ctx context.Context) {
+// browserSignOut presses the sign-out button.
+func browserSignOut(t *testing.T, ctx context.Context) {
 	t.Helper()
-	if got := load(t, ctx, "signing out", chromedp.Click(chromedp.CSS(`form.signout button`))); got != 200 {
+	if got := loadPage(t, ctx, "signing out", chromedp.Click(chromedp.CSS(`form.signout button`))); got != 200 {
 		t.Fatalf("sign-out landed on a %d page", got)
 	}
-	if !strings.HasSuffix(location(t, ctx), "/signin") {
+	if !strings.HasSuffix(pageURL(t, ctx), "/signin") {
 		t.Fatalf("sign-out did not land on the sign-in page")
 	}
 }
 
-// location returns the page's URL.
-func location(t *testing.T, ctx context.Context) string {
+// pageURL returns the page's URL.
+func pageURL(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	u, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
@@ -140,8 +140,8 @@ func location(t *testing.T, ctx context.Context) string {
 	return u
 }
 
-// downloads lets the browser save downloads into a new directory.
-func downloads(t *testing.T, ctx context.Context) string {
+// allowDownloads lets the browser save downloads into a new directory.
+func allowDownloads(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	dir := t.TempDir()
 	on := true
@@ -152,10 +152,10 @@ func downloads(t *testing.T, ctx context.Context) string {
 	return dir
 }
 
-// download clicks sel, a download link, and returns the file saved.
-func download(t *testing.T, ctx context.Context, dir, sel string) []byte {
+// downloadFile clicks sel, a download link, and returns the file saved.
+func downloadFile(t *testing.T, ctx context.Context, dir, sel string) []byte {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, step)
+	c, cancel := context.WithTimeout(ctx, browserStep)
 	defer cancel()
 	events := chromedp.BrowserEvents(c, browser.DownloadProgress)
 	if err := chromedp.Do(c, chromedp.Click(chromedp.CSS(sel))); err != nil {
@@ -186,44 +186,44 @@ func download(t *testing.T, ctx context.Context, dir, sel string) []byte {
 // who traces an excerpt of her copy to her, and an administrator's
 // issuer and auditor pages.
 func TestWebBrowser(t *testing.T) {
-	v := newVault(t)
-	ctx := chromium(t)
+	v := newTestVault(t)
+	ctx := startChromium(t)
 	base := v.ts.URL
 
 	// Sign-in: a wrong password and an unknown reader get the same
 	// message.
-	do(t, ctx, "opening the sign-in page", chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(chromedp.ID("id")))
-	screenshot(t, ctx, "signin")
-	if got := signIn(t, ctx, base, "alice", "not-alices-password"); got != 401 {
+	browse(t, ctx, "opening the sign-in page", chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(chromedp.ID("id")))
+	shoot(t, ctx, "signin")
+	if got := browserSignIn(t, ctx, base, "alice", "not-alices-password"); got != 401 {
 		t.Fatalf("a wrong password: %d, want 401", got)
 	}
-	wrong := text(t, ctx, "#signin-error")
-	if signIn(t, ctx, base, "nobody", "not-anyones-password"); text(t, ctx, "#signin-error") != wrong || wrong != errSignin {
+	wrong := pageText(t, ctx, "#signin-error")
+	if browserSignIn(t, ctx, base, "nobody", "not-anyones-password"); pageText(t, ctx, "#signin-error") != wrong || wrong != errSignin {
 		t.Errorf("an unknown reader's failure differs from a wrong password's (%q)", wrong)
 	}
 
 	// A reader: her documents, her copy, its download.
-	if got := signIn(t, ctx, base, "alice", passwords["alice"]); got != 200 || location(t, ctx) != base+"/" {
-		t.Fatalf("signing in as alice: %d at %s", got, location(t, ctx))
+	if got := browserSignIn(t, ctx, base, "alice", webPasswords["alice"]); got != 200 || pageURL(t, ctx) != base+"/" {
+		t.Fatalf("signing in as alice: %d at %s", got, pageURL(t, ctx))
 	}
-	if got := text(t, ctx, "#whoami"); got != "alice" {
+	if got := pageText(t, ctx, "#whoami"); got != "alice" {
 		t.Errorf("signed in as %q", got)
 	}
-	if got := text(t, ctx, ".banner"); got != "SECRET//NOFORN" {
+	if got := pageText(t, ctx, ".banner"); got != "SECRET//NOFORN" {
 		t.Errorf("the list's banner is %q, want its highest marking SECRET//NOFORN", got)
 	}
-	rows := text(t, ctx, "table.list tbody")
+	rows := pageText(t, ctx, "table.list tbody")
 	if !strings.Contains(rows, "Budget memo") || !strings.Contains(rows, "Morning brief") || strings.Contains(rows, "Draft") {
 		t.Errorf("alice's list: %q", rows)
 	}
-	fits(t, ctx, "the list")
-	screenshot(t, ctx, "documents")
-	if got := load(t, ctx, "opening memo", chromedp.Click(chromedp.CSS(`a[href="/documents/memo"]`))); got != 200 {
+	fitsScreen(t, ctx, "the list")
+	shoot(t, ctx, "documents")
+	if got := loadPage(t, ctx, "opening memo", chromedp.Click(chromedp.CSS(`a[href="/documents/memo"]`))); got != 200 {
 		t.Fatalf("opening memo: %d", got)
 	}
-	shown := text(t, ctx, "#copy")
+	shown := pageText(t, ctx, "#copy")
 	views := v.entries(t, "access", "memo", "alice")
-	if len(views) != 1 || sha([]byte(shown)) != views[0].CopySHA256 {
+	if len(views) != 1 || sha256Hex([]byte(shown)) != views[0].CopySHA256 {
 		t.Fatalf("the page's text is not the copy its access entry records (%d entries)", len(views))
 	}
 	if shown == v.memo {
@@ -233,72 +233,72 @@ func TestWebBrowser(t *testing.T) {
 	if err != nil || len(banners) != 2 || banners[0] != "SECRET//NOFORN" || banners[1] != "SECRET//NOFORN" {
 		t.Errorf("the reading page's banners: %q, %v", banners, err)
 	}
-	fits(t, ctx, "the reading page")
-	screenshot(t, ctx, "document")
-	dir := downloads(t, ctx)
-	file := download(t, ctx, dir, `a[href="/documents/memo/download"]`)
+	fitsScreen(t, ctx, "the reading page")
+	shoot(t, ctx, "document")
+	dir := allowDownloads(t, ctx)
+	file := downloadFile(t, ctx, dir, `a[href="/documents/memo/download"]`)
 	if string(file) != shown {
 		t.Error("the downloaded copy differs from the copy shown")
 	}
-	if got := v.entries(t, "access", "memo", "alice"); len(got) != 2 || got[1].Action != "download" || got[1].CopySHA256 != sha(file) {
+	if got := v.entries(t, "access", "memo", "alice"); len(got) != 2 || got[1].Action != "download" || got[1].CopySHA256 != sha256Hex(file) {
 		t.Error("the download is not logged with its copy's hash")
 	}
-	signOut(t, ctx)
-	do(t, ctx, "opening / signed out", chromedp.Navigate(base+"/"))
-	if !strings.HasSuffix(location(t, ctx), "/signin") {
-		t.Errorf("signed out, / shows %s", location(t, ctx))
+	browserSignOut(t, ctx)
+	browse(t, ctx, "opening / signed out", chromedp.Navigate(base+"/"))
+	if !strings.HasSuffix(pageURL(t, ctx), "/signin") {
+		t.Errorf("signed out, / shows %s", pageURL(t, ctx))
 	}
 
 	// A reader not cleared for memo, though granted it.
-	signIn(t, ctx, base, "bob", passwords["bob"])
-	if got := load(t, ctx, "bob opening memo", chromedp.Navigate(base+"/documents/memo")); got != 403 {
+	browserSignIn(t, ctx, base, "bob", webPasswords["bob"])
+	if got := loadPage(t, ctx, "bob opening memo", chromedp.Navigate(base+"/documents/memo")); got != 403 {
 		t.Fatalf("bob opening memo: %d, want 403", got)
 	}
-	if got := text(t, ctx, "h1"); got != "Access denied" {
+	if got := pageText(t, ctx, "h1"); got != "Access denied" {
 		t.Errorf("bob's denial page: %q", got)
 	}
-	screenshot(t, ctx, "denied")
-	signOut(t, ctx)
+	shoot(t, ctx, "denied")
+	browserSignOut(t, ctx)
 
 	// An investigator traces 70 words of alice's copy to her.
-	signIn(t, ctx, base, "ivan", passwords["ivan"])
-	do(t, ctx, "opening the trace page", chromedp.Navigate(base+"/investigate"), chromedp.WaitVisible(chromedp.ID("leak")))
-	if got := load(t, ctx, "tracing", chromedp.SetValue(chromedp.ID("leak"), excerpt(shown, 70)),
+	browserSignIn(t, ctx, base, "ivan", webPasswords["ivan"])
+	browse(t, ctx, "opening the trace page", chromedp.Navigate(base+"/investigate"), chromedp.WaitVisible(chromedp.ID("leak")))
+	if got := loadPage(t, ctx, "tracing", chromedp.SetValue(chromedp.ID("leak"), excerptOf(shown, 70)),
 		chromedp.Click(chromedp.CSS(`form[action="/investigate"] button[type="submit"]`))); got != 200 {
 		t.Fatalf("tracing: %d", got)
 	}
-	if got := text(t, ctx, "tr.accused td"); got != "alice" {
+	if got := pageText(t, ctx, "tr.accused td"); got != "alice" {
 		t.Errorf("the trace accuses %q, want alice", got)
 	}
-	if got := text(t, ctx, ".banner"); got != "SECRET//NOFORN" {
+	if got := pageText(t, ctx, ".banner"); got != "SECRET//NOFORN" {
 		t.Errorf("the report's banner is %q, want the matched memo's", got)
 	}
-	screenshot(t, ctx, "investigate")
-	signOut(t, ctx)
+	shoot(t, ctx, "investigate")
+	browserSignOut(t, ctx)
 
 	// An administrator: the issuer's and the auditor's pages.
-	signIn(t, ctx, base, "dana", passwords["dana"])
-	do(t, ctx, "opening the issuer's page", chromedp.Navigate(base+"/issue"), chromedp.WaitVisible(chromedp.ID("file")))
-	fits(t, ctx, "the issuer's page")
-	screenshot(t, ctx, "issue")
-	do(t, ctx, "opening memo's issuer page", chromedp.Navigate(base+"/issue/memo"), chromedp.WaitVisible(chromedp.ID("readers")))
-	if got := text(t, ctx, "table.list tbody"); !strings.Contains(got, "alice") {
+	browserSignIn(t, ctx, base, "dana", webPasswords["dana"])
+	browse(t, ctx, "opening the issuer's page", chromedp.Navigate(base+"/issue"), chromedp.WaitVisible(chromedp.ID("file")))
+	fitsScreen(t, ctx, "the issuer's page")
+	shoot(t, ctx, "issue")
+	browse(t, ctx, "opening memo's issuer page", chromedp.Navigate(base+"/issue/memo"), chromedp.WaitVisible(chromedp.ID("readers")))
+	if got := pageText(t, ctx, "table.list tbody"); !strings.Contains(got, "alice") {
 		t.Errorf("memo's holders: %q", got)
 	}
-	fits(t, ctx, "a document's issuer page")
-	screenshot(t, ctx, "issue-document")
-	do(t, ctx, "verifying the log", chromedp.Navigate(base+"/audit?verify=1"), chromedp.WaitVisible(chromedp.ID("verify-result")))
-	if got := text(t, ctx, "#verify-result"); !strings.HasPrefix(got, "The log verifies") {
+	fitsScreen(t, ctx, "a document's issuer page")
+	shoot(t, ctx, "issue-document")
+	browse(t, ctx, "verifying the log", chromedp.Navigate(base+"/audit?verify=1"), chromedp.WaitVisible(chromedp.ID("verify-result")))
+	if got := pageText(t, ctx, "#verify-result"); !strings.HasPrefix(got, "The log verifies") {
 		t.Errorf("verify: %q", got)
 	}
-	fits(t, ctx, "the audit page")
-	screenshot(t, ctx, "audit")
-	signOut(t, ctx)
+	fitsScreen(t, ctx, "the audit page")
+	shoot(t, ctx, "audit")
+	browserSignOut(t, ctx)
 }
 
-// fits checks that the page needs no sideways scrolling on the laptop
+// fitsScreen checks that the page needs no sideways scrolling on the laptop
 // screen.
-func fits(t *testing.T, ctx context.Context, what string) {
+func fitsScreen(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
 	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 	if err != nil {
@@ -309,9 +309,9 @@ func fits(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
-// excerpt returns about n words from the middle of text, as they are
+// excerptOf returns about n words from the middle of text, as they are
 // (marks and all), from the start of a word to the end of one.
-func excerpt(text string, n int) string {
+func excerptOf(text string, n int) string {
 	idx := regexp.MustCompile(`\S+`).FindAllStringIndex(text, -1)
 	start := max(0, len(idx)/3)
 	end := min(len(idx), start+n) - 1

@@ -63,8 +63,8 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	password := r.PostFormValue("password")
 	// Every attempt counts against the address and the id, whether it
 	// succeeds or not, and whether the id exists or not.
-	if !s.web.byIP.allow(clientIP(r)) || !s.web.byID.allow(strings.ToLower(id)) {
-		s.log.Warn("sign-in rate limited", "ip", clientIP(r))
+	if !s.web.byIP.allow(remoteHost(r)) || !s.web.byID.allow(strings.ToLower(id)) {
+		s.log.Warn("sign-in rate limited", "ip", remoteHost(r))
 		s.renderSignin(w, v, id, errSignin, http.StatusTooManyRequests)
 		return nil
 	}
@@ -74,7 +74,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	p, err := s.svc.SignIn(r.Context(), id, password)
 	if errors.Is(err, service.ErrUnauthenticated) {
-		s.log.Info("sign-in failed", "ip", clientIP(r))
+		s.log.Info("sign-in failed", "ip", remoteHost(r))
 		s.renderSignin(w, v, id, errSignin, http.StatusUnauthorized)
 		return nil
 	}

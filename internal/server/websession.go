@@ -193,30 +193,30 @@ func sameToken(got, want string) bool {
 	return got != "" && want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// limiters are token buckets by key (a client address, a reader id).
+// signinLimits are token buckets by key (a client address, a reader id).
 // Buckets not used for a while are dropped: a full bucket is the same as
 // a new one.
-type limiters struct {
+type signinLimits struct {
 	mu     sync.Mutex
-	m      map[string]*limiter
+	m      map[string]*signinBucket
 	every  time.Duration
 	burst  int
 	now    func() time.Time
 	pruned time.Time
 }
 
-type limiter struct {
+type signinBucket struct {
 	l    *rate.Limiter
 	seen time.Time
 }
 
-func newLimiters(every time.Duration, burst int, now func() time.Time) *limiters {
-	return &limiters{m: map[string]*limiter{}, every: every, burst: burst, now: now}
+func newSigninLimits(every time.Duration, burst int, now func() time.Time) *signinLimits {
+	return &signinLimits{m: map[string]*signinBucket{}, every: every, burst: burst, now: now}
 }
 
 // allow takes one token from key's bucket, and reports whether there was
 // one.
-func (ls *limiters) allow(key string) bool {
+func (ls *signinLimits) allow(key string) bool {
 	now := ls.now()
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
@@ -232,16 +232,16 @@ func (ls *limiters) allow(key string) bool {
 	}
 	l := ls.m[key]
 	if l == nil {
-		l = &limiter{l: rate.NewLimiter(rate.Every(ls.every), ls.burst)}
+		l = &signinBucket{l: rate.NewLimiter(rate.Every(ls.every), ls.burst)}
 		ls.m[key] = l
 	}
 	l.seen = now
 	return l.l.AllowN(now, 1)
 }
 
-// clientIP is the address a request came from (the peer's; a proxy's
+// remoteHost is the address a request came from (the peer's; a proxy's
 // forwarded headers are not trusted).
-func clientIP(r *http.Request) string {
+func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

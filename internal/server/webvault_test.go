@@ -32,26 +32,26 @@ import (
 //
 // memo is SECRET//NOFORN plain text, brief CONFIDENTIAL Markdown, draft
 // unmarked.
-type vault struct {
+type testVault struct {
 	*webHome
 	memo, brief string // the documents' text
 }
 
-// passwords of the test readers.
-var passwords = map[string]string{
+// webPasswords are the passwords of the test readers.
+var webPasswords = map[string]string{
 	"alice": "alice-secret-passphrase",
 	"bob":   "bob-secret-passphrase",
 	"ivan":  "ivan-secret-passphrase",
 	"dana":  "dana-secret-passphrase",
 }
 
-func newVault(t *testing.T) *vault {
+func newTestVault(t *testing.T) *testVault {
 	t.Helper()
-	return newVaultWith(t, func(string) Options { return Options{} })
+	return newTestVaultWith(t, func(string) Options { return Options{} })
 }
 
-// newVaultWith is newVault with options made knowing the server's URL.
-func newVaultWith(t *testing.T, options func(base string) Options) *vault {
+// newTestVaultWith is newVault with options made knowing the server's URL.
+func newTestVaultWith(t *testing.T, options func(base string) Options) *testVault {
 	t.Helper()
 	memos := corpus.RequireMemos(t, 3, 500, 13)
 	h := newWebHomeWith(t, options)
@@ -70,7 +70,7 @@ func newVaultWith(t *testing.T, options func(base string) Options) *vault {
 		{ID: "dana", Name: "Dana", Clearance: "TS", Compartments: []string{"SI"}, Citizenship: "USA", Roles: []string{service.RoleAdmin}},
 		{ID: "carol", Name: "Carol", Clearance: "S", Citizenship: "USA"},
 	}))
-	for id, pw := range passwords {
+	for id, pw := range webPasswords {
 		must(s.SetPassword(ctx, id, pw))
 	}
 	for _, d := range []struct{ file, id, title, text, marking string }{
@@ -87,14 +87,14 @@ func newVaultWith(t *testing.T, options func(base string) Options) *vault {
 	}
 	must(s.Grant(ctx, "memo", []string{"alice", "bob", "carol"}))
 	must(s.Grant(ctx, "brief", []string{"alice"}))
-	return &vault{webHome: h, memo: memos[0], brief: memos[1]}
+	return &testVault{webHome: h, memo: memos[0], brief: memos[1]}
 }
 
 // signedIn returns a client signed in as id.
-func (v *vault) signedIn(t *testing.T, id string) *http.Client {
+func (v *testVault) signedIn(t *testing.T, id string) *http.Client {
 	t.Helper()
 	c := v.browser(t)
-	resp, body := v.signinAs(t, c, id, passwords[id])
+	resp, body := v.signinAs(t, c, id, webPasswords[id])
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 		t.Fatalf("signing in as %s: %d\n%s", id, resp.StatusCode, body)
 	}
@@ -102,14 +102,14 @@ func (v *vault) signedIn(t *testing.T, id string) *http.Client {
 }
 
 // signinAs loads the sign-in form and sends it.
-func (v *vault) signinAs(t *testing.T, c *http.Client, id, password string) (*http.Response, string) {
+func (v *testVault) signinAs(t *testing.T, c *http.Client, id, password string) (*http.Response, string) {
 	t.Helper()
-	_, page := get(t, c, v.ts.URL+"/signin")
-	return post(t, c, v.ts.URL+"/signin", url.Values{"id": {id}, "password": {password}, "csrf": {csrfOf(t, page)}})
+	_, page := webGet(t, c, v.ts.URL+"/signin")
+	return webPost(t, c, v.ts.URL+"/signin", url.Values{"id": {id}, "password": {password}, "csrf": {csrfOf(t, page)}})
 }
 
 // entries returns the decoded log entries of kind about doc and reader.
-func (v *vault) entries(t *testing.T, kind, doc, reader string) []*custody.Entry {
+func (v *testVault) entries(t *testing.T, kind, doc, reader string) []*custody.Entry {
 	t.Helper()
 	ctx := context.Background()
 	idx, err := v.svc.Store.FindLogEntries(ctx, kind, doc, reader)
@@ -127,7 +127,7 @@ func (v *vault) entries(t *testing.T, kind, doc, reader string) []*custody.Entry
 	return out
 }
 
-func sha(b []byte) string {
+func sha256Hex(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
 }
@@ -146,7 +146,7 @@ func signinFailure(t *testing.T, page string) string {
 }
 
 func TestWebSigninFailuresAreAlike(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	// A wrong password, an unknown reader and a reader without a
 	// password get the same page and status: nothing tells which ids
 	// exist.
@@ -177,7 +177,7 @@ func TestWebSigninFailuresAreAlike(t *testing.T) {
 }
 
 func TestWebSigninRateLimited(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	// After signinIDBurst wrong passwords, even the right one is refused
 	// for a while, with the same message; another reader from the same
 	// address can still sign in.
@@ -187,7 +187,7 @@ func TestWebSigninRateLimited(t *testing.T) {
 			t.Fatalf("attempt %d: %d, want 401", i+1, resp.StatusCode)
 		}
 	}
-	resp, page := v.signinAs(t, v.browser(t), "alice", passwords["alice"])
+	resp, page := v.signinAs(t, v.browser(t), "alice", webPasswords["alice"])
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("the right password after %d wrong ones: %d, want 429", signinIDBurst, resp.StatusCode)
 	}
@@ -195,7 +195,7 @@ func TestWebSigninRateLimited(t *testing.T) {
 		t.Errorf("rate-limited failure %q, want the one message %q", got, errSignin)
 	}
 	// The id's bucket is per id in any case.
-	resp, _ = v.signinAs(t, v.browser(t), "ALICE", passwords["alice"])
+	resp, _ = v.signinAs(t, v.browser(t), "ALICE", webPasswords["alice"])
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("the id in capitals escaped its limit: %d", resp.StatusCode)
 	}
@@ -204,7 +204,7 @@ func TestWebSigninRateLimited(t *testing.T) {
 	for range signinIPBurst {
 		v.signinAs(t, v.browser(t), "nobody-"+randomToken()[:8], "whatever-password")
 	}
-	resp, _ = v.signinAs(t, v.browser(t), "ivan", passwords["ivan"])
+	resp, _ = v.signinAs(t, v.browser(t), "ivan", webPasswords["ivan"])
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("after %d attempts from one address: %d, want 429", signinIPBurst, resp.StatusCode)
 	}
@@ -212,10 +212,10 @@ func TestWebSigninRateLimited(t *testing.T) {
 
 func TestWebSessionCookie(t *testing.T) {
 	for _, secure := range []bool{false, true} {
-		v := newVault(t)
+		v := newTestVault(t)
 		v.srv.opt.Secure = secure
 		c := v.browser(t)
-		resp, _ := v.signinAs(t, c, "alice", passwords["alice"])
+		resp, _ := v.signinAs(t, c, "alice", webPasswords["alice"])
 		var got *http.Cookie
 		for _, ck := range resp.Cookies() {
 			if ck.Name == v.srv.sessionCookieName() && ck.Value != "" {
@@ -230,47 +230,47 @@ func TestWebSessionCookie(t *testing.T) {
 }
 
 func TestWebSignoutNeedsCSRFAndEndsTheSession(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	c := v.signedIn(t, "alice")
-	_, page := get(t, c, v.ts.URL+"/")
+	_, page := webGet(t, c, v.ts.URL+"/")
 	token := csrfOf(t, page)
-	resp, _ := post(t, c, v.ts.URL+"/signout", url.Values{"csrf": {token + "x"}})
+	resp, _ := webPost(t, c, v.ts.URL+"/signout", url.Values{"csrf": {token + "x"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("sign-out with a wrong token: %d, want 403", resp.StatusCode)
 	}
-	if resp, _ := get(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusOK {
+	if resp, _ := webGet(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("a forged sign-out ended the session: %d", resp.StatusCode)
 	}
 	// Another session's token is no good either.
 	other := v.signedIn(t, "dana")
-	_, otherPage := get(t, other, v.ts.URL+"/")
-	if resp, _ := post(t, c, v.ts.URL+"/signout", url.Values{"csrf": {csrfOf(t, otherPage)}}); resp.StatusCode != http.StatusForbidden {
+	_, otherPage := webGet(t, other, v.ts.URL+"/")
+	if resp, _ := webPost(t, c, v.ts.URL+"/signout", url.Values{"csrf": {csrfOf(t, otherPage)}}); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("sign-out with another session's token: %d, want 403", resp.StatusCode)
 	}
-	resp, _ = post(t, c, v.ts.URL+"/signout", url.Values{"csrf": {token}})
+	resp, _ = webPost(t, c, v.ts.URL+"/signout", url.Values{"csrf": {token}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
 		t.Fatalf("sign-out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if resp, _ := get(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := webGet(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signed out, / gave %d, want 303 to the sign-in page", resp.StatusCode)
 	}
 }
 
 func TestWebEveryRequestRereadsTheReader(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	ctx := service.WithActor(context.Background(), "admin")
 	c := v.signedIn(t, "alice")
-	if resp, _ := get(t, c, v.ts.URL+"/documents/memo"); resp.StatusCode != http.StatusOK {
+	if resp, _ := webGet(t, c, v.ts.URL+"/documents/memo"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("alice reading memo: %d", resp.StatusCode)
 	}
 	// A revoked grant is refused at the next request.
 	if err := v.svc.Revoke(ctx, "memo", []string{"alice"}); err != nil {
 		t.Fatal(err)
 	}
-	if resp, body := get(t, c, v.ts.URL+"/documents/memo"); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Access denied") {
+	if resp, body := webGet(t, c, v.ts.URL+"/documents/memo"); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Access denied") {
 		t.Fatalf("memo after its grant was revoked: %d", resp.StatusCode)
 	}
-	if _, list := get(t, c, v.ts.URL+"/"); strings.Contains(list, `href="/documents/memo"`) {
+	if _, list := webGet(t, c, v.ts.URL+"/"); strings.Contains(list, `href="/documents/memo"`) {
 		t.Error("memo is still listed after its grant was revoked")
 	}
 	// A disabled reader is out at once.
@@ -278,15 +278,15 @@ func TestWebEveryRequestRereadsTheReader(t *testing.T) {
 	if _, err := v.svc.UpdateRecipient(ctx, "alice", service.AccessChange{Disabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	if resp, _ := get(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
+	if resp, _ := webGet(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
 		t.Fatalf("a disabled reader's session: %d to %q, want 303 to /signin", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
 
 func TestWebReaderPages(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	c := v.signedIn(t, "alice")
-	resp, list := get(t, c, v.ts.URL+"/")
+	resp, list := webGet(t, c, v.ts.URL+"/")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("list: %d", resp.StatusCode)
 	}
@@ -300,14 +300,14 @@ func TestWebReaderPages(t *testing.T) {
 	}
 	// Reading shows the copy the access entry records, character for
 	// character.
-	_, page := get(t, c, v.ts.URL+"/documents/memo")
+	_, page := webGet(t, c, v.ts.URL+"/documents/memo")
 	views := v.entries(t, "access", "memo", "alice")
 	if len(views) != 1 || views[0].Action != "view" {
 		t.Fatalf("reading memo logged %d access entries, want one view", len(views))
 	}
 	shown := preText(t, page)
-	if sha([]byte(shown)) != views[0].CopySHA256 {
-		t.Errorf("the page's text is not the logged copy (sha256 %s, logged %s)", sha([]byte(shown)), views[0].CopySHA256)
+	if sha256Hex([]byte(shown)) != views[0].CopySHA256 {
+		t.Errorf("the page's text is not the logged copy (sha256 %s, logged %s)", sha256Hex([]byte(shown)), views[0].CopySHA256)
 	}
 	if shown == v.memo {
 		t.Error("the page shows the unmarked original")
@@ -316,7 +316,7 @@ func TestWebReaderPages(t *testing.T) {
 		t.Errorf("the reading page shows its banner %d times, want 2", n)
 	}
 	// Downloads: the same copy, logged as a download.
-	resp, body := get(t, c, v.ts.URL+"/documents/memo/download")
+	resp, body := webGet(t, c, v.ts.URL+"/documents/memo/download")
 	if resp.StatusCode != http.StatusOK || body != shown {
 		t.Errorf("download: %d, same as shown: %v", resp.StatusCode, body == shown)
 	}
@@ -326,14 +326,14 @@ func TestWebReaderPages(t *testing.T) {
 	if got := v.entries(t, "access", "memo", "alice"); len(got) != 2 || got[1].Action != "download" {
 		t.Errorf("after a download, %d access entries", len(got))
 	}
-	resp, pdf := get(t, c, v.ts.URL+"/documents/memo/download?format=pdf")
+	resp, pdf := webGet(t, c, v.ts.URL+"/documents/memo/download?format=pdf")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(pdf, "%PDF") {
 		t.Errorf("PDF download: %d %q", resp.StatusCode, pdf[:min(8, len(pdf))])
 	}
-	if resp, _ := get(t, c, v.ts.URL+"/documents/memo/download?format=docx"); resp.StatusCode != http.StatusBadRequest {
+	if resp, _ := webGet(t, c, v.ts.URL+"/documents/memo/download?format=docx"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("download in an unknown format: %d, want 400", resp.StatusCode)
 	}
-	if resp, body := get(t, c, v.ts.URL+"/documents/nosuch"); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no such document.") {
+	if resp, body := webGet(t, c, v.ts.URL+"/documents/nosuch"); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no such document.") {
 		t.Errorf("unknown document: %d", resp.StatusCode)
 	}
 }
@@ -350,10 +350,10 @@ func preText(t *testing.T, page string) string {
 }
 
 func TestWebDenials(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	bob := v.signedIn(t, "bob")
 	for _, path := range []string{"/documents/memo", "/documents/memo/download", "/documents/memo/download?format=pdf", "/documents/memo/frame", "/documents/draft"} {
-		resp, body := get(t, bob, v.ts.URL+path)
+		resp, body := webGet(t, bob, v.ts.URL+path)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Access denied") {
 			t.Errorf("bob GET %s: %d, want 403 with the denial page", path, resp.StatusCode)
 		}
@@ -373,7 +373,7 @@ func TestWebDenials(t *testing.T) {
 	}
 	// A page of another role is denied, and logged.
 	for _, path := range []string{"/issue", "/investigate", "/audit", "/issue/memo"} {
-		if resp, _ := get(t, bob, v.ts.URL+path); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := webGet(t, bob, v.ts.URL+path); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("bob GET %s: %d, want 403", path, resp.StatusCode)
 		}
 	}
@@ -383,15 +383,15 @@ func TestWebDenials(t *testing.T) {
 }
 
 func TestWebIssuerPages(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	c := v.signedIn(t, "dana")
-	_, page := get(t, c, v.ts.URL+"/issue")
+	_, page := webGet(t, c, v.ts.URL+"/issue")
 	if !strings.Contains(page, "UNMARKED") || !strings.Contains(page, `href="/issue/draft"`) {
 		t.Error("the issuer's list does not show the unmarked draft as unmarked")
 	}
 	token := csrfOf(t, page)
 	// Marking, granting, revoking, each a form with the CSRF token.
-	resp, _ := post(t, c, v.ts.URL+"/issue/draft/marking", url.Values{"csrf": {token}, "marking": {"secret//rel to usa, gbr"}})
+	resp, _ := webPost(t, c, v.ts.URL+"/issue/draft/marking", url.Values{"csrf": {token}, "marking": {"secret//rel to usa, gbr"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("setting a marking: %d", resp.StatusCode)
 	}
@@ -399,28 +399,28 @@ func TestWebIssuerPages(t *testing.T) {
 	if err != nil || doc.Marking != "SECRET//REL TO USA, GBR" {
 		t.Fatalf("draft's marking %q, %v", doc.Marking, err)
 	}
-	resp, body := post(t, c, v.ts.URL+"/issue/draft/marking", url.Values{"csrf": {token}, "marking": {"SECRET//BOGUS"}})
+	resp, body := webPost(t, c, v.ts.URL+"/issue/draft/marking", url.Values{"csrf": {token}, "marking": {"SECRET//BOGUS"}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "The marking was not set") {
 		t.Errorf("a bad marking: %d", resp.StatusCode)
 	}
-	if resp, _ := post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"grant"}, "readers": {"alice, bob"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := webPost(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"grant"}, "readers": {"alice, bob"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("granting: %d", resp.StatusCode)
 	}
 	if g, _ := v.svc.Store.Grants(context.Background(), "draft"); strings.Join(g, ",") != "alice,bob" {
 		t.Errorf("grants of draft: %v", g)
 	}
-	if resp, _ := post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"revoke"}, "reader": {"bob"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := webPost(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"revoke"}, "reader": {"bob"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("revoking: %d", resp.StatusCode)
 	}
 	if g, _ := v.svc.Store.Grants(context.Background(), "draft"); strings.Join(g, ",") != "alice" {
 		t.Errorf("grants of draft after revoking bob: %v", g)
 	}
-	resp, body = post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"grant"}, "readers": {"zed"}})
+	resp, body = webPost(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"csrf": {token}, "action": {"grant"}, "readers": {"zed"}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was changed") {
 		t.Errorf("granting an unknown reader: %d", resp.StatusCode)
 	}
 	// Without the token, nothing changes.
-	if resp, _ := post(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"action": {"grant"}, "readers": {"carol"}}); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := webPost(t, c, v.ts.URL+"/issue/draft/grants", url.Values{"action": {"grant"}, "readers": {"carol"}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("granting without the CSRF token: %d, want 403", resp.StatusCode)
 	}
 	if g, _ := v.svc.Store.Grants(context.Background(), "draft"); strings.Join(g, ",") != "alice" {
@@ -428,15 +428,15 @@ func TestWebIssuerPages(t *testing.T) {
 	}
 	// Holders.
 	alice := v.signedIn(t, "alice")
-	get(t, alice, v.ts.URL+"/documents/draft/download")
-	_, page = get(t, c, v.ts.URL+"/issue/draft")
+	webGet(t, alice, v.ts.URL+"/documents/draft/download")
+	_, page = webGet(t, c, v.ts.URL+"/issue/draft")
 	if !strings.Contains(page, "<td>alice</td>") {
 		t.Error("the holders of draft do not list alice")
 	}
 }
 
-// upload sends the issuer's upload form.
-func upload(t *testing.T, c *http.Client, u string, fields map[string]string, name string, data []byte) (*http.Response, string) {
+// webUpload sends the issuer's upload form.
+func webUpload(t *testing.T, c *http.Client, u string, fields map[string]string, name string, data []byte) (*http.Response, string) {
 	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -459,20 +459,20 @@ func upload(t *testing.T, c *http.Client, u string, fields map[string]string, na
 }
 
 func TestWebUpload(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	c := v.signedIn(t, "dana")
-	_, page := get(t, c, v.ts.URL+"/issue")
+	_, page := webGet(t, c, v.ts.URL+"/issue")
 	token := csrfOf(t, page)
 	text := []byte(corpus.RequireMemos(t, 4, 400, 13)[3])
 	// A marking that can't be read registers nothing.
-	resp, body := upload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "SECRETISH", "id": "notes"}, "notes.txt", text)
+	resp, body := webUpload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "SECRETISH", "id": "notes"}, "notes.txt", text)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "The marking was not understood") {
 		t.Fatalf("upload with a bad marking: %d", resp.StatusCode)
 	}
 	if _, err := v.svc.Store.Document(context.Background(), "notes"); err == nil {
 		t.Fatal("a document was registered without its marking")
 	}
-	resp, _ = upload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "TS//SI//NOFORN", "id": "notes", "title": "Notes"}, "notes.txt", text)
+	resp, _ = webUpload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "TS//SI//NOFORN", "id": "notes", "title": "Notes"}, "notes.txt", text)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/issue/notes?done=registered" {
 		t.Fatalf("upload: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -481,21 +481,21 @@ func TestWebUpload(t *testing.T) {
 		t.Fatalf("uploaded document: %+v, %v", doc, err)
 	}
 	// The same id again: the page says why, nothing changes.
-	resp, body = upload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "SECRET", "id": "notes"}, "notes.txt", text)
+	resp, body = webUpload(t, c, v.ts.URL+"/issue", map[string]string{"csrf": token, "marking": "SECRET", "id": "notes"}, "notes.txt", text)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "The document was not registered") {
 		t.Errorf("upload of a taken id: %d", resp.StatusCode)
 	}
 	// Without the token, nothing is registered.
-	resp, _ = upload(t, c, v.ts.URL+"/issue", map[string]string{"marking": "SECRET", "id": "other"}, "other.txt", text)
+	resp, _ = webUpload(t, c, v.ts.URL+"/issue", map[string]string{"marking": "SECRET", "id": "other"}, "other.txt", text)
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("upload without the CSRF token: %d, want 403", resp.StatusCode)
 	}
 }
 
 func TestWebAuditPage(t *testing.T) {
-	v := newVault(t)
+	v := newTestVault(t)
 	c := v.signedIn(t, "dana")
-	resp, page := get(t, c, v.ts.URL+"/audit?verify=1")
+	resp, page := webGet(t, c, v.ts.URL+"/audit?verify=1")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "The log verifies") {
 		t.Fatalf("audit with verify: %d\n%s", resp.StatusCode, page)
 	}
@@ -510,11 +510,11 @@ func TestWebAuditPage(t *testing.T) {
 	if !strings.Contains(page, fmt.Sprintf("<td>%d</td>", size-1)) || strings.Contains(page, fmt.Sprintf("<td>%d</td>", size-1-auditPageSize)) {
 		t.Errorf("the first page does not list exactly the latest %d entries", auditPageSize)
 	}
-	_, page = get(t, c, v.ts.URL+fmt.Sprintf("/audit?before=%d", 2))
+	_, page = webGet(t, c, v.ts.URL+fmt.Sprintf("/audit?before=%d", 2))
 	if !strings.Contains(page, "<td>0</td>") || !strings.Contains(page, "<td>1</td>") || strings.Contains(page, "<td>2</td>") || strings.Contains(page, "Older entries") {
 		t.Error("the page before entry 2 does not list entries 0 and 1 alone")
 	}
-	if resp, _ := get(t, c, v.ts.URL+"/audit?before=x"); resp.StatusCode != http.StatusBadRequest {
+	if resp, _ := webGet(t, c, v.ts.URL+"/audit?before=x"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a bad page of the log: %d", resp.StatusCode)
 	}
 }
