@@ -1,6 +1,7 @@
 package server
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -18,6 +19,7 @@ import (
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/corpus"
 	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/service"
 )
 
@@ -516,5 +518,86 @@ func TestWebAuditPage(t *testing.T) {
 	}
 	if resp, _ := webGet(t, c, v.ts.URL+"/audit?before=x"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a bad page of the log: %d", resp.StatusCode)
+	}
+}
+
+// docxOf packages paragraphs as a minimal DOCX.
+func docxOf(t *testing.T, paras []string) []byte {
+	t.Helper()
+	var body strings.Builder
+	for _, p := range paras {
+		body.WriteString(`<w:p><w:r><w:t xml:space="preserve">` + html.EscapeString(p) + `</w:t></w:r></w:p>`)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, p := range []struct{ name, data string }{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
+		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" + `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>` + body.String() + `<w:sectPr/></w:body></w:document>`},
+	} {
+		w, err := zw.Create(p.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, p.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestWebFormats(t *testing.T) {
+	v := newTestVault(t)
+	ctx := service.WithActor(context.Background(), "admin")
+	paras := strings.Split(strings.TrimSpace(v.brief), "\n\n")
+	page := "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page</title><style>p{margin:1em}</style></head><body>\n<p>" +
+		strings.Join(paras, "</p>\n<p>") + "</p>\n<script>document.title='x'</script></body></html>\n"
+	for _, d := range []struct {
+		file string
+		data []byte
+	}{{"page.html", []byte(page)}, {"report.docx", docxOf(t, paras)}} {
+		doc, err := v.svc.AddDocumentWith(ctx, d.file, d.data, service.AddOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.svc.SetMarking(ctx, doc.ID, "CONFIDENTIAL"); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.svc.Grant(ctx, doc.ID, []string{"alice"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := v.signedIn(t, "alice")
+
+	// An HTML copy is shown in a sandboxed frame of its own; the page and
+	// its frame are one reading, one access entry.
+	_, pg := webGet(t, c, v.ts.URL+"/documents/page")
+	if !strings.Contains(pg, `<iframe class="copy-frame" src="/documents/page/frame" title="Your copy of page" sandbox="">`) {
+		t.Errorf("the HTML document's page has no sandboxed frame:\n%s", pg)
+	}
+	resp, frame := webGet(t, c, v.ts.URL+"/documents/page/frame")
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "frame-ancestors 'self'") || strings.Contains(csp, "script-src") {
+		t.Errorf("the frame's Content-Security-Policy %q", csp)
+	}
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline") {
+		t.Errorf("the frame: %s, %s", resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	views := v.entries(t, "access", "page", "alice")
+	if len(views) != 1 || views[0].CopySHA256 != sha256Hex([]byte(frame)) {
+		t.Errorf("the page and its frame logged %d access entries, want one with the frame's copy", len(views))
+	}
+
+	// A DOCX copy is shown as the text of the copy, with its download.
+	_, pg = webGet(t, c, v.ts.URL+"/documents/report")
+	shown := preText(t, pg)
+	_, file := webGet(t, c, v.ts.URL+"/documents/report/download")
+	want, err := format.ByKind("docx").LeakText([]byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown != want || !strings.Contains(pg, "The text of your docx copy") {
+		t.Errorf("the DOCX page does not show the text of the copy")
 	}
 }
