@@ -144,6 +144,8 @@ var (
 	errRoleDenied = &webError{Status: http.StatusForbidden, Title: "Access denied",
 		Message: "Access denied: this page is not open to you. Your request was recorded in the custody log.",
 		Hint:    "An administrator can give you the role this page needs."}
+	errSignedOut = &webError{Status: http.StatusUnauthorized, Title: "Signed out",
+		Message: "You are no longer signed in.", Hint: "Sign in again; if you can't, ask an administrator."}
 	errCSRF = &webError{Status: http.StatusForbidden, Title: "Form expired",
 		Message: "This form has expired or did not come from this site, so nothing was done.",
 		Hint:    "Go back, reload the page and send the form again."}
@@ -291,6 +293,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *view, err error
 		we = errNoDocument
 	case errors.Is(err, service.ErrForbidden):
 		we = errDenied
+	case errors.Is(err, service.ErrUnauthenticated):
+		// Disabled while the request ran.
+		we = errSignedOut
 	case errors.Is(err, context.Canceled):
 		return
 	default:
