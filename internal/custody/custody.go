@@ -36,6 +36,9 @@
 //	footer           copy, typeset only: true if its pages name the reader
 //	leak_sha256      trace: SHA-256 of the leaked text that was traced
 //	result           trace: the trace report, a JSON value (compact)
+//	marking          copy, access, typeset only: the classification banner
+//	                 printed on its pages (its document's marking); absent
+//	                 for a document without one
 //
 // For example:
 //
@@ -277,8 +280,13 @@ func (e *Entry) check() error {
 		return bad("unexpected reencode")
 	case e.Format == "" && (e.Layout != 0 || e.Footer):
 		return bad("layout or footer without a format")
-	case e.Format != "" && e.Kind != KindCopy:
+	case e.Format != "" && e.Kind != KindCopy && e.Kind != KindAccess:
 		return bad("unexpected format")
+	// A PDF copy's banner: a copy or access entry carries the marking
+	// printed on a typeset copy's pages, never on a copy in the
+	// document's own format.
+	case e.Marking != "" && (e.Kind == KindCopy || e.Kind == KindAccess) && e.Format == "":
+		return bad("marking without a format (only a PDF copy carries a banner)")
 	case e.Format != "" && e.Format != "pdf":
 		return bad("unknown copy format %q", e.Format)
 	case e.Format == "pdf" && e.Layout < 1:
