@@ -563,7 +563,7 @@ func clearance(c string) string {
 }
 
 // joinList and splitList store a sorted list as one comma-joined column,
-// ” for none.
+// empty for none.
 func joinList(l []string) string { return strings.Join(l, ",") }
 
 func splitList(s string) []string {
