@@ -307,6 +307,7 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 	docs := map[string][]*custody.Entry{} // every document entry per id
 	readers := map[string]*custody.Entry{}
 	copies := map[copyKey][]*custody.Entry{}
+	v := newVaultLog()
 	for i, rec := range recs {
 		e, err := custody.Decode(rec.Data)
 		if err != nil {
@@ -332,7 +333,8 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 				rep.problem("entry %d adds reader %q a second time", i, e.Recipient)
 			}
 			readers[e.Recipient] = e
-		case custody.KindCopy:
+		case custody.KindCopy, custody.KindAccess:
+			// A vault's delivery (access) is an issue like any other.
 			if !loggedBefore(docs[e.Document], e.DocumentSHA256) {
 				rep.problem("entry %d: copy of %q (sha256 %s) issued before that document was logged", i, e.Document, e.DocumentSHA256)
 			}
@@ -342,6 +344,7 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 			k := copyKey{e.Document, e.Recipient, e.Format, e.Layout, e.Footer, e.Marking}
 			copies[k] = append(copies[k], e)
 		}
+		v.replay(rep, i, e, docs, readers)
 	}
 
 	// Documents: each row is the latest entry for its id, and its content
@@ -386,6 +389,9 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 			rep.problem("document %q is in the log but not in the store", id)
 		}
 	}
+	if err := v.checkDocuments(ctx, r, rep, ds); err != nil {
+		return err
+	}
 
 	// Readers.
 	rs, err := r.Recipients(ctx)
@@ -408,6 +414,9 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 		if !rows[id] {
 			rep.problem("reader %q is in the log but not in the store", id)
 		}
+	}
+	if err := v.checkReaders(ctx, r, rep, rs); err != nil {
+		return err
 	}
 
 	// Copies: each row is its first issue entry; every issue entry has
