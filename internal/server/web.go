@@ -249,7 +249,7 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 			return
 		}
 		if role != "" && !v.User.Has(role) {
-			err := s.svc.LogDenied(ctx, v.User, roleAction[role], "", "role", "needs the "+role+" role")
+			err := s.svc.LogDenied(ctx, v.User, deniedAction(r), r.PathValue("id"), "role", "needs the "+role+" role")
 			if err != nil && !errors.Is(err, service.ErrForbidden) {
 				s.fail(w, r, v, err)
 				return
@@ -263,12 +263,25 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 	})
 }
 
-// roleAction is the action a denied entry names when a reader without
-// the role asks for a page that needs it.
-var roleAction = map[string]string{
-	service.RoleIssuer:       "issue",
-	service.RoleInvestigator: "trace",
-	service.RoleAuditor:      "audit",
+// deniedAction is what a denied entry says a reader without the role a
+// page needs asked for (one of custody.DeniedActions).
+func deniedAction(r *http.Request) string {
+	switch r.Pattern {
+	case "GET /issue/{id}":
+		return "holders"
+	case "POST /issue/{id}/marking":
+		return "mark"
+	case "POST /issue/{id}/grants":
+		if r.PostFormValue("action") == "revoke" {
+			return "revoke"
+		}
+		return "grant"
+	case "GET /investigate", "POST /investigate":
+		return "trace"
+	case "GET /audit":
+		return "log"
+	}
+	return "register" // the issuer's list and upload
 }
 
 // recoverPanic turns a panic into the friendly error page: a stack

@@ -34,12 +34,17 @@ func newWebHome(t *testing.T, opt Options) *webHome {
 // URL.
 func newWebHomeWith(t *testing.T, options func(base string) Options) *webHome {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
-	if err := service.Init(ctx, dir, service.InitOptions{Origin: "vault.test/log", Actor: "admin"}); err != nil {
+	if err := service.Init(context.Background(), dir, service.InitOptions{Origin: "vault.test/log", Actor: "admin"}); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := service.Open(ctx, dir)
+	return serveHome(t, dir, options)
+}
+
+// serveHome opens the home in dir and serves it.
+func serveHome(t *testing.T, dir string, options func(base string) Options) *webHome {
+	t.Helper()
+	svc, err := service.Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

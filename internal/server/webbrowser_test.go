@@ -203,7 +203,7 @@ func TestWebBrowser(t *testing.T) {
 	}
 
 	// A reader: her documents, her copy, its download.
-	if got := browserSignIn(t, ctx, base, "alice", webPasswords["alice"]); got != 200 || pageURL(t, ctx) != base+"/" {
+	if got := browserSignIn(t, ctx, base, "alice", v.password(t, "alice")); got != 200 || pageURL(t, ctx) != base+"/" {
 		t.Fatalf("signing in as alice: %d at %s", got, pageURL(t, ctx))
 	}
 	if got := pageText(t, ctx, "#whoami"); got != "alice" {
@@ -250,7 +250,7 @@ func TestWebBrowser(t *testing.T) {
 	}
 
 	// A reader not cleared for memo, though granted it.
-	browserSignIn(t, ctx, base, "bob", webPasswords["bob"])
+	browserSignIn(t, ctx, base, "bob", v.password(t, "bob"))
 	if got := loadPage(t, ctx, "bob opening memo", chromedp.Navigate(base+"/documents/memo")); got != 403 {
 		t.Fatalf("bob opening memo: %d, want 403", got)
 	}
@@ -261,7 +261,7 @@ func TestWebBrowser(t *testing.T) {
 	browserSignOut(t, ctx)
 
 	// An investigator traces 70 words of alice's copy to her.
-	browserSignIn(t, ctx, base, "ivan", webPasswords["ivan"])
+	browserSignIn(t, ctx, base, "ivan", v.password(t, "ivan"))
 	browse(t, ctx, "opening the trace page", chromedp.Navigate(base+"/investigate"), chromedp.WaitVisible(chromedp.ID("leak")))
 	if got := loadPage(t, ctx, "tracing", chromedp.SetValue(chromedp.ID("leak"), excerptOf(shown, 70)),
 		chromedp.Click(chromedp.CSS(`form[action="/investigate"] button[type="submit"]`))); got != 200 {
@@ -277,7 +277,7 @@ func TestWebBrowser(t *testing.T) {
 	browserSignOut(t, ctx)
 
 	// An administrator: the issuer's and the auditor's pages.
-	browserSignIn(t, ctx, base, "dana", webPasswords["dana"])
+	browserSignIn(t, ctx, base, "dana", v.password(t, "dana"))
 	browse(t, ctx, "opening the issuer's page", chromedp.Navigate(base+"/issue"), chromedp.WaitVisible(chromedp.ID("file")))
 	fitsScreen(t, ctx, "the issuer's page")
 	shoot(t, ctx, "issue")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"html"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -61,7 +62,7 @@ func TestWebOIDCSignin(t *testing.T) {
 			bad := &mockoidc.MockUser{Subject: "mallory", PreferredUsername: "mallory"}
 			m.QueueUser(bad)
 			resp, page = webGet(t, oidcBrowser(t), v.ts.URL+"/oidc/login")
-			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, errOIDCFailed.Message) {
+			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, html.EscapeString(errOIDCFailed.Message)) {
 				t.Errorf("OIDC sign-in of no reader: %d\n%s", resp.StatusCode, page)
 			}
 		})
