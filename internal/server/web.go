@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/plural"
 	"github.com/leaktrace/leaktrace/internal/service"
 )
 
@@ -360,6 +361,14 @@ var templateFuncs = template.FuncMap{
 	"has":         func(p *service.Principal, role string) bool { return p != nil && p.Has(role) },
 	"pvalue":      formatP,
 	"join":        strings.Join,
+	"count":       func(n any, noun string) string { return plural.Count(toInt(n), noun) },
+	"entryTime": func(s string) string {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s
+		}
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	},
 	"percent": func(a, b int) string {
 		if b == 0 {
 			return "0%"
@@ -372,6 +381,17 @@ var templateFuncs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
+}
+
+// toInt reads a count a template holds as an int or an int64.
+func toInt(n any) int {
+	switch n := n.(type) {
+	case int:
+		return n
+	case int64:
+		return int(n)
+	}
+	return 0
 }
 
 // formatP writes a p-value as the CLI's report does.
