@@ -374,6 +374,9 @@ func TestWebTemplatesRender(t *testing.T) {
 			continue
 		}
 		out := rec.Body.String()
+		if problems := accessProblems(out); len(problems) > 0 {
+			t.Errorf("page %s: %s", name, strings.Join(problems, "; "))
+		}
 		if n := strings.Count(out, `class="banner banner-s"`); n != 2 {
 			t.Errorf("page %s shows its banner %d times, want at the top and the bottom", name, n)
 		}

@@ -216,6 +216,11 @@ func TestWebBrowser(t *testing.T) {
 	if !strings.Contains(rows, "Budget memo") || !strings.Contains(rows, "Morning brief") || strings.Contains(rows, "Draft") {
 		t.Errorf("alice's list: %q", rows)
 	}
+	// The keyboard's first stop is the link past the navigation.
+	browse(t, ctx, "pressing Tab", chromedp.KeyEvent("\t"))
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.getAttribute("href")`)); err != nil || got != "#main" {
+		t.Errorf("the first Tab stop is %q (%v), want the skip link to #main", got, err)
+	}
 	fitsScreen(t, ctx, "the list")
 	shoot(t, ctx, "documents")
 	if got := loadPage(t, ctx, "opening memo", chromedp.Click(chromedp.CSS(`a[href="/documents/memo"]`))); got != 200 {
