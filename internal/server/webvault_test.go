@@ -678,15 +678,47 @@ func TestWebFormats(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A PDF document: a typeset copy, registered as a document of its own.
+	p, err := v.svc.PrincipalOf(ctx, "alice", "password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := v.svc.Deliver(ctx, p, "brief", service.DeliverOptions{Action: "download", Format: leaktrace.FormatPDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.svc.AddDocumentWith(ctx, "minutes.pdf", pdf.Data, service.AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.svc.SetMarking(ctx, "minutes", "UNCLASSIFIED"); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.svc.Grant(ctx, "minutes", []string{"alice"}); err != nil {
+		t.Fatal(err)
+	}
 	c := v.signedIn(t, "alice")
+
+	// A PDF copy is embedded in a frame (not sandboxed: a sandboxed frame
+	// can't show a PDF), and served inline as application/pdf.
+	_, pg := webGet(t, c, v.ts.URL+"/documents/minutes")
+	if !strings.Contains(pg, `<iframe class="copy-frame" src="/documents/minutes/frame" title="Your copy of minutes"></iframe>`) {
+		t.Errorf("the PDF document's page has no frame:\n%s", pg)
+	}
+	resp, frame := webGet(t, c, v.ts.URL+"/documents/minutes/frame")
+	if ct, csp := resp.Header.Get("Content-Type"), resp.Header.Get("Content-Security-Policy"); ct != "application/pdf" || !strings.HasPrefix(frame, "%PDF") || !strings.Contains(csp, "frame-ancestors 'self'") {
+		t.Errorf("the PDF frame: %s, %q, CSP %q", ct, frame[:min(5, len(frame))], csp)
+	}
+	if views := v.entries(t, "access", "minutes", "alice"); len(views) != 1 || views[0].CopySHA256 != sha256Hex([]byte(frame)) {
+		t.Errorf("the PDF page and its frame logged %d access entries, want one with the frame's copy", len(views))
+	}
 
 	// An HTML copy is shown in a sandboxed frame of its own; the page and
 	// its frame are one reading, one access entry.
-	_, pg := webGet(t, c, v.ts.URL+"/documents/page")
+	_, pg = webGet(t, c, v.ts.URL+"/documents/page")
 	if !strings.Contains(pg, `<iframe class="copy-frame" src="/documents/page/frame" title="Your copy of page" sandbox="">`) {
 		t.Errorf("the HTML document's page has no sandboxed frame:\n%s", pg)
 	}
-	resp, frame := webGet(t, c, v.ts.URL+"/documents/page/frame")
+	resp, frame = webGet(t, c, v.ts.URL+"/documents/page/frame")
 	csp := resp.Header.Get("Content-Security-Policy")
 	if !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "frame-ancestors 'self'") || strings.Contains(csp, "script-src") {
 		t.Errorf("the frame's Content-Security-Policy %q", csp)
