@@ -48,7 +48,9 @@
 //	                 "token-revoke" | "password"
 //	reason           denied: the rule that failed (one of [DeniedReasons])
 //	marking          marking; document when registered with one: the
-//	                 canonical classification banner
+//	                 canonical classification banner; copy, access, typeset
+//	                 only: the banner printed on its pages (its document's
+//	                 marking), absent for a document without one
 //	clearance        clearance: the reader's level ("U", "C", "S", "TS");
 //	                 recipient when given at add
 //	compartments     clearance, recipient (optional): the reader's SCI
@@ -274,10 +276,10 @@ var fieldRules = map[string]map[string]bool{
 	KindRecipient: {"recipient": true,
 		"clearance": false, "compartments": false, "citizenship": false, "roles": false},
 	KindCopy: {"document": true, "document_sha256": true, "recipient": true, "copy_sha256": true,
-		"format": false, "layout": false, "footer": false},
+		"format": false, "layout": false, "footer": false, "marking": false},
 	KindTrace: {"leak_sha256": true, "result": true},
 	KindAccess: {"document": true, "document_sha256": true, "recipient": true, "copy_sha256": true, "action": true,
-		"format": false, "layout": false, "footer": false},
+		"format": false, "layout": false, "footer": false, "marking": false},
 	KindDenied:  {"recipient": true, "action": true, "reason": true, "document": false},
 	KindGrant:   {"document": true, "recipient": true},
 	KindRevoke:  {"document": true, "recipient": true},
@@ -352,6 +354,11 @@ func (e *Entry) check() error {
 	switch {
 	case e.Format == "" && (e.Layout != 0 || e.Footer):
 		return bad("layout or footer without a format")
+	// A PDF copy's banner: a copy or access entry carries the marking
+	// printed on a typeset copy's pages, never on a copy in the
+	// document's own format.
+	case e.Marking != "" && (e.Kind == KindCopy || e.Kind == KindAccess) && e.Format == "":
+		return bad("marking without a format (only a PDF copy carries a banner)")
 	case e.Format != "" && e.Format != "pdf":
 		return bad("unknown copy format %q", e.Format)
 	case e.Format == "pdf" && e.Layout < 1:

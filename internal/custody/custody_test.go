@@ -65,6 +65,10 @@ var golden = []struct {
 		`{"v":1,"kind":"recipient","time":"2026-03-05T00:00:08Z","actor":"ann","recipient":"r0043","clearance":"S","citizenship":"GBR"}`},
 	{Entry{V: 1, Kind: KindDocument, Time: "2026-03-05T00:00:09Z", Actor: "ann", Document: "plan", DocumentSHA256: docHash, Marking: "SECRET//REL TO USA, GBR"},
 		`{"v":1,"kind":"document","time":"2026-03-05T00:00:09Z","actor":"ann","document":"plan","document_sha256":"` + docHash + `","marking":"SECRET//REL TO USA, GBR"}`},
+	// A PDF copy of a marked document: the banner on its pages.
+	{Entry{V: 1, Kind: KindCopy, Time: "2026-03-05T00:00:00Z", Actor: "ann", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash,
+		Format: "pdf", Layout: 1, Marking: "TOP SECRET//SI//NOFORN"},
+		`{"v":1,"kind":"copy","time":"2026-03-05T00:00:00Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","format":"pdf","layout":1,"marking":"TOP SECRET//SI//NOFORN"}`},
 }
 
 // TestVaultEntriesRejected: the vault's kinds have their fields and no
@@ -159,6 +163,7 @@ func TestDecodeRejects(t *testing.T) {
 		"format on a trace":        strings.Replace(golden[4].want, `"leak_sha256"`, `"format":"pdf","layout":1,"leak_sha256"`, 1),
 		"reencode on a copy":       strings.Replace(copyEntry, `"recipient"`, `"reencode":true,"recipient"`, 1),
 		"reencode false":           strings.Replace(golden[1].want, `}`, `,"reencode":false}`, 1),
+		"banner on a text copy":    strings.Replace(copyEntry, `}`, `,"marking":"SECRET"}`, 1),
 		"empty":                    ``,
 		"array":                    `[]`,
 	} {

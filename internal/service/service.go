@@ -464,7 +464,9 @@ func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, 
 	s.mu.Lock()
 	m, ok := s.markers[key]
 	s.mu.Unlock()
-	if ok {
+	// A marker made before the document's marking changed would print
+	// the old banner on PDF copies.
+	if ok && m.Document().Marking == d.Marking {
 		return m, d, nil
 	}
 	if m, err = leaktrace.NewMarker(mkey, d); err != nil {
@@ -514,7 +516,7 @@ func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 		opt.Format = ""
 	}
 	var render func(r string) ([]byte, error)
-	var format string
+	var format, banner string
 	var version int
 	switch opt.Format {
 	case "":
@@ -528,6 +530,7 @@ func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 			return nil, nil, err
 		}
 		render, format, version = pdf, leaktrace.FormatPDF, layout.Version1
+		banner = pdfBanner(m.Document())
 	default:
 		return nil, nil, fmt.Errorf("%w: %q", ErrIssueFormat, opt.Format)
 	}
@@ -545,10 +548,10 @@ func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 			return nil, nil, err
 		}
 		c := leaktrace.Copy{Document: d.ID, Recipient: r, Format: format, Layout: version, Footer: opt.Footer,
-			SHA256: leaktrace.Hash(b), IssuedAt: now}
+			Marking: banner, SHA256: leaktrace.Hash(b), IssuedAt: now}
 		rec, err := record(s.entry(ctx, kind, now, func(e *custody.Entry) {
 			e.Document, e.DocumentSHA256, e.Recipient, e.CopySHA256 = d.ID, d.SHA256, r, c.SHA256
-			e.Format, e.Layout, e.Footer = format, version, opt.Footer
+			e.Format, e.Layout, e.Footer, e.Marking = format, version, opt.Footer, banner
 			e.Action = action
 		}))
 		if err != nil {

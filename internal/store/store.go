@@ -133,6 +133,24 @@ var migrations = []string{
 	// Whether a document was registered with its email's 7-bit text
 	// parts open to re-encoding (format.ParseOptions.Reencode).
 	`ALTER TABLE documents ADD COLUMN reencode INTEGER NOT NULL DEFAULT 0;`,
+	// The banner printed on a PDF copy's pages (its document's marking
+	// when it was issued; '' for none, as for every copy issued before)
+	// is part of the copy's identity: re-issued under another marking,
+	// the same reader's copy is other bytes, a row of its own.
+	`CREATE TABLE pdf_copies_marked (
+		document  TEXT NOT NULL REFERENCES documents(id),
+		recipient TEXT NOT NULL REFERENCES recipients(id),
+		layout    INTEGER NOT NULL,
+		footer    INTEGER NOT NULL, -- 1 if its pages name the reader
+		marking   TEXT NOT NULL,    -- the banner on its pages, '' for none
+		sha256    TEXT NOT NULL,
+		issued_at TEXT NOT NULL,
+		PRIMARY KEY (document, recipient, layout, footer, marking)
+	);
+	INSERT INTO pdf_copies_marked (document, recipient, layout, footer, marking, sha256, issued_at)
+		SELECT document, recipient, layout, footer, '', sha256, issued_at FROM pdf_copies;
+	DROP TABLE pdf_copies;
+	ALTER TABLE pdf_copies_marked RENAME TO pdf_copies;`,
 	// The vault: readers' access fields (readers from before the columns
 	// are cleared for U only, read into no compartment, of no known
 	// citizenship, and readers), documents' markings (canonical banners,
@@ -626,8 +644,8 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 			return err
 		}
 		defer st.Close()
-		pst, err := tx.PrepareContext(ctx, `INSERT INTO pdf_copies (document, recipient, layout, footer, sha256, issued_at)
-			VALUES (?,?,?,?,?,?) ON CONFLICT (document, recipient, layout, footer) DO NOTHING`)
+		pst, err := tx.PrepareContext(ctx, `INSERT INTO pdf_copies (document, recipient, layout, footer, marking, sha256, issued_at)
+			VALUES (?,?,?,?,?,?,?) ON CONFLICT (document, recipient, layout, footer, marking) DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -636,12 +654,15 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 			at := c.IssuedAt.UTC().Format(timeFormat)
 			switch c.Format {
 			case "":
+				if c.Marking != "" {
+					return fmt.Errorf("recording copy of %q for %q: a banner on a copy in the document's own format", c.Document, c.Recipient)
+				}
 				_, err = st.ExecContext(ctx, c.Document, c.Recipient, c.SHA256, at)
 			case leaktrace.FormatPDF:
 				if c.Layout < 1 {
 					return fmt.Errorf("recording PDF copy of %q for %q: no layout version", c.Document, c.Recipient)
 				}
-				_, err = pst.ExecContext(ctx, c.Document, c.Recipient, c.Layout, c.Footer, c.SHA256, at)
+				_, err = pst.ExecContext(ctx, c.Document, c.Recipient, c.Layout, c.Footer, c.Marking, c.SHA256, at)
 			default:
 				return fmt.Errorf("recording copy of %q for %q: unknown copy format %q", c.Document, c.Recipient, c.Format)
 			}
@@ -656,17 +677,17 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 
 // Copies implements leaktrace.Store.
 func (s reads) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error) {
-	const all = `SELECT document, recipient, '' AS format, 0 AS layout, 0 AS footer, sha256, issued_at FROM copies
-		UNION ALL SELECT document, recipient, 'pdf', layout, footer, sha256, issued_at FROM pdf_copies`
-	q, qargs := `SELECT * FROM (`+all+`) WHERE document = ? ORDER BY recipient, format, layout, footer`, []any{doc}
+	const all = `SELECT document, recipient, '' AS format, 0 AS layout, 0 AS footer, '' AS marking, sha256, issued_at FROM copies
+		UNION ALL SELECT document, recipient, 'pdf', layout, footer, marking, sha256, issued_at FROM pdf_copies`
+	q, qargs := `SELECT * FROM (`+all+`) WHERE document = ? ORDER BY recipient, format, layout, footer, marking`, []any{doc}
 	if doc == "" {
-		q, qargs = `SELECT * FROM (`+all+`) ORDER BY document, recipient, format, layout, footer`, nil
+		q, qargs = `SELECT * FROM (`+all+`) ORDER BY document, recipient, format, layout, footer, marking`, nil
 	}
 	return scanCopies(s.db.QueryContext(ctx, q, qargs...))
 }
 
 // scanCopies reads rows of (document, recipient, format, layout, footer,
-// sha256, issued_at).
+// marking, sha256, issued_at).
 func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 	if err != nil {
 		return nil, err
@@ -676,7 +697,7 @@ func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 	for rows.Next() {
 		var c leaktrace.Copy
 		var t string
-		if err := rows.Scan(&c.Document, &c.Recipient, &c.Format, &c.Layout, &c.Footer, &c.SHA256, &t); err != nil {
+		if err := rows.Scan(&c.Document, &c.Recipient, &c.Format, &c.Layout, &c.Footer, &c.Marking, &c.SHA256, &t); err != nil {
 			return nil, err
 		}
 		if c.IssuedAt, err = time.Parse(timeFormat, t); err != nil {
