@@ -48,9 +48,9 @@
 //	                 "token-revoke" | "password"
 //	reason           denied: the rule that failed (one of [DeniedReasons])
 //	marking          marking; document when registered with one: the
-//	                 canonical classification banner; copy, access, typeset
-//	                 only: the banner printed on its pages (its document's
-//	                 marking), absent for a document without one
+//	                 canonical classification banner; copy, access,
+//	                 typeset only: the banner printed on its pages (its
+//	                 document's marking), absent for a document without one
 //	clearance        clearance: the reader's level ("U", "C", "S", "TS");
 //	                 recipient when given at add
 //	compartments     clearance, recipient (optional): the reader's SCI

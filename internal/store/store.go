@@ -133,24 +133,6 @@ var migrations = []string{
 	// Whether a document was registered with its email's 7-bit text
 	// parts open to re-encoding (format.ParseOptions.Reencode).
 	`ALTER TABLE documents ADD COLUMN reencode INTEGER NOT NULL DEFAULT 0;`,
-	// The banner printed on a PDF copy's pages (its document's marking
-	// when it was issued; '' for none, as for every copy issued before)
-	// is part of the copy's identity: re-issued under another marking,
-	// the same reader's copy is other bytes, a row of its own.
-	`CREATE TABLE pdf_copies_marked (
-		document  TEXT NOT NULL REFERENCES documents(id),
-		recipient TEXT NOT NULL REFERENCES recipients(id),
-		layout    INTEGER NOT NULL,
-		footer    INTEGER NOT NULL, -- 1 if its pages name the reader
-		marking   TEXT NOT NULL,    -- the banner on its pages, '' for none
-		sha256    TEXT NOT NULL,
-		issued_at TEXT NOT NULL,
-		PRIMARY KEY (document, recipient, layout, footer, marking)
-	);
-	INSERT INTO pdf_copies_marked (document, recipient, layout, footer, marking, sha256, issued_at)
-		SELECT document, recipient, layout, footer, '', sha256, issued_at FROM pdf_copies;
-	DROP TABLE pdf_copies;
-	ALTER TABLE pdf_copies_marked RENAME TO pdf_copies;`,
 	// The vault: readers' access fields (readers from before the columns
 	// are cleared for U only, read into no compartment, of no known
 	// citizenship, and readers), documents' markings (canonical banners,
@@ -183,6 +165,24 @@ var migrations = []string{
 		hash      TEXT NOT NULL,
 		set_at    TEXT NOT NULL
 	);`,
+	// The banner printed on a PDF copy's pages (its document's marking
+	// when it was issued; '' for none, as for every copy issued before)
+	// is part of the copy's identity: re-issued under another marking,
+	// the same reader's copy is other bytes, a row of its own.
+	`CREATE TABLE pdf_copies_marked (
+		document  TEXT NOT NULL REFERENCES documents(id),
+		recipient TEXT NOT NULL REFERENCES recipients(id),
+		layout    INTEGER NOT NULL,
+		footer    INTEGER NOT NULL, -- 1 if its pages name the reader
+		marking   TEXT NOT NULL,    -- the banner on its pages, '' for none
+		sha256    TEXT NOT NULL,
+		issued_at TEXT NOT NULL,
+		PRIMARY KEY (document, recipient, layout, footer, marking)
+	);
+	INSERT INTO pdf_copies_marked (document, recipient, layout, footer, marking, sha256, issued_at)
+		SELECT document, recipient, layout, footer, '', sha256, issued_at FROM pdf_copies;
+	DROP TABLE pdf_copies;
+	ALTER TABLE pdf_copies_marked RENAME TO pdf_copies;`,
 }
 
 // Errors.
