@@ -255,8 +255,9 @@ func Decode(b []byte) (*Entry, error) {
 var (
 	// AccessActions are an access entry's actions.
 	AccessActions = []string{"download", "view"}
-	// DeniedActions are what a denied entry may say was asked.
-	DeniedActions = []string{"download", "grant", "holders", "list", "log", "mark", "register", "revoke", "sign-in", "trace", "view"}
+	// DeniedActions are what a denied entry may say was asked: the
+	// API's requests, and the web UI's pages ("audit", "issue").
+	DeniedActions = []string{"audit", "download", "grant", "holders", "issue", "list", "log", "mark", "register", "revoke", "sign-in", "trace", "view"}
 	// DeniedReasons are the rules a denied entry may say failed.
 	DeniedReasons = []string{"clearance", "compartments", "disabled", "grant", "noforn", "rel-to", "role", "unmarked"}
 	// CredentialActions are a credential entry's actions.

@@ -171,6 +171,14 @@ func TestDecodeRejects(t *testing.T) {
 			t.Errorf("%s: Decode(%q) = %v, want ErrEntry", name, b, err)
 		}
 	}
+	// Every action the API and the web UI refuse can be logged.
+	for _, a := range []string{"audit", "download", "grant", "holders", "issue", "list", "log", "mark", "register", "revoke", "sign-in", "trace", "view"} {
+		e := golden[9].e
+		e.Action = a
+		if _, err := Encode(&e); err != nil {
+			t.Errorf("a denied %s: %v", a, err)
+		}
+	}
 }
 
 func TestEncodeChecksFields(t *testing.T) {

@@ -56,3 +56,19 @@ func FuzzRecipientsCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestParseRecipientsCSVAccess: the optional access columns are read,
+// lists split at ';' or ','; an unknown role is refused with its line.
+func TestParseRecipientsCSVAccess(t *testing.T) {
+	rs, err := service.ParseRecipientsCSV(strings.NewReader("id,roles,compartments,clearance,citizenship\nr1,investigator;auditor,\"si,tk\",TS,usa\nr2,,,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].Clearance != "TS" || rs[0].Citizenship != "usa" || strings.Join(rs[0].Compartments, "|") != "si|tk" ||
+		strings.Join(rs[0].Roles, "|") != "auditor|investigator" || rs[1].Clearance != "" || rs[1].Roles != nil || rs[1].Compartments != nil {
+		t.Fatalf("got %+v", rs)
+	}
+	if _, err := service.ParseRecipientsCSV(strings.NewReader("id,roles\nr1,reader\nr2,king\n")); !errors.Is(err, service.ErrRole) || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("an unknown role: %v", err)
+	}
+}

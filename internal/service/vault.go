@@ -429,18 +429,30 @@ func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt Del
 		return nil, fmt.Errorf("delivering %q: unknown action %q (view or download)", doc, opt.Action)
 	}
 	ctx = WithActor(ctx, p.ID)
-	if _, err := s.Authorize(ctx, p, doc); err != nil {
-		var dn *DeniedError
-		if errors.As(err, &dn) {
-			if lerr := s.LogDenied(ctx, p, opt.Action, doc, dn.Reason, dn.Detail); !errors.As(lerr, &dn) {
-				return nil, lerr
+	var m *leaktrace.Marker
+	var d *leaktrace.Document
+	for {
+		allowed, err := s.Authorize(ctx, p, doc)
+		if err != nil {
+			var dn *DeniedError
+			if errors.As(err, &dn) {
+				if lerr := s.LogDenied(ctx, p, opt.Action, doc, dn.Reason, dn.Detail); !errors.As(lerr, &dn) {
+					return nil, lerr
+				}
 			}
+			return nil, err
 		}
-		return nil, err
-	}
-	m, d, err := s.Marker(ctx, doc)
-	if err != nil {
-		return nil, err
+		if afterAuthorize != nil {
+			afterAuthorize()
+		}
+		if m, d, err = s.Marker(ctx, doc); err != nil {
+			return nil, err
+		}
+		// The copy is rendered under the marking the reader was
+		// authorized for; one set in between is decided again.
+		if d.Marking == allowed.Marking && d.SHA256 == allowed.SHA256 {
+			break
+		}
 	}
 	iopt := IssueOptions{Format: opt.Format}
 	copies, recs, err := s.issue(ctx, m, []string{p.ID}, iopt, custody.KindAccess, opt.Action)
@@ -463,6 +475,10 @@ func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt Del
 	return &Delivery{Document: d, Data: data, SHA256: leaktrace.Hash(data), Filename: d.ID + "-" + p.ID + ext,
 		ContentType: contentType(ext), LogEntry: idx}, nil
 }
+
+// afterAuthorize, when set (by tests), runs between Deliver's decision
+// and its reading of the document to render.
+var afterAuthorize func()
 
 // entryIndex finds the index of an appended record: the last entry of
 // its kind, document and reader with its exact bytes.

@@ -579,3 +579,28 @@ func TestVerifyCatchesVaultTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliverMarkingChangedMeanwhile: a marking set between Deliver's
+// decision and its rendering is decided again: the reader cleared for the
+// old marking is refused under the new one, and no copy is issued.
+func TestDeliverMarkingChangedMeanwhile(t *testing.T) {
+	s := vaultHome(t)
+	ctx := WithActor(t.Context(), "ann")
+	once := true
+	afterAuthorize = func() {
+		if once {
+			once = false
+			if _, err := s.SetMarking(ctx, "memo", "TOP SECRET"); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	t.Cleanup(func() { afterAuthorize = nil })
+	var dn *DeniedError
+	if _, err := s.Deliver(ctx, principal(t, s, "r1"), "memo", DeliverOptions{Action: "download"}); !errors.As(err, &dn) || dn.Reason != "clearance" {
+		t.Fatalf("r1 (cleared S) after the memo was marked TOP SECRET: %v", err)
+	}
+	if idx, _ := s.Store.FindLogEntries(ctx, custody.KindAccess, "memo", "r1"); len(idx) != 0 {
+		t.Fatalf("access entries %v", idx)
+	}
+}
