@@ -5,7 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"html/template"
+	htmltemplate "html/template"
 	"io/fs"
 	"net/http"
 	"runtime/debug"
@@ -36,7 +36,7 @@ var staticFS embed.FS
 // webState is the web UI's own state: sessions, templates, sign-in
 // rate limits.
 type webState struct {
-	pages    map[string]*template.Template
+	pages    map[string]*htmltemplate.Template
 	sessions *sessions
 	// Sign-in attempts are limited per client address and per reader
 	// id, whatever the outcome.
@@ -57,9 +57,9 @@ var pageNames = []string{"signin", "documents", "document", "issue", "issuedoc",
 func (s *Server) webRoutes(mux *http.ServeMux) error {
 	w := &s.web
 	w.now = time.Now
-	w.pages = map[string]*template.Template{}
+	w.pages = map[string]*htmltemplate.Template{}
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := htmltemplate.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web UI template %s: %w", name, err)
 		}
@@ -94,20 +94,15 @@ func (s *Server) webRoutes(mux *http.ServeMux) error {
 	mux.Handle("GET /documents/{id}/download", s.page("", s.download))
 
 	mux.Handle("GET /issue", s.page(service.RoleIssuer, s.issuePage))
-	mux.Handle("POST /issue", s.page(service.RoleIssuer, s.upload))
+	mux.Handle("POST /issue", s.page(service.RoleIssuer, s.uploadForm))
 	mux.Handle("GET /issue/{id}", s.page(service.RoleIssuer, s.issueDocPage))
-	mux.Handle("POST /issue/{id}/marking", s.page(service.RoleIssuer, s.setMarking))
-	mux.Handle("POST /issue/{id}/grants", s.page(service.RoleIssuer, s.setGrants))
+	mux.Handle("POST /issue/{id}/marking", s.page(service.RoleIssuer, s.markingForm))
+	mux.Handle("POST /issue/{id}/grants", s.page(service.RoleIssuer, s.grantsForm))
 
 	mux.Handle("GET /investigate", s.page(service.RoleInvestigator, s.investigatePage))
 	mux.Handle("POST /investigate", s.page(service.RoleInvestigator, s.investigate))
 
 	mux.Handle("GET /audit", s.page(service.RoleAuditor, s.auditPage))
-
-	// Everything else outside the API is a page that does not exist.
-	mux.Handle("/", s.public(func(rw http.ResponseWriter, r *http.Request, v *view) error {
-		return errNoPage
-	}))
 	return nil
 }
 
@@ -211,7 +206,7 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 				s.web.sessions.drop(sess.id)
 				s.clearSessionCookie(w)
 			default:
-				s.fail(w, r, v, err)
+				s.failPage(w, r, v, err)
 				return
 			}
 		}
@@ -226,40 +221,40 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 				http.Redirect(w, r, "/signin", http.StatusSeeOther)
 				return
 			}
-			s.fail(w, r, v, errCSRF)
+			s.failPage(w, r, v, errCSRF)
 			return
 		}
 		if r.Method == http.MethodPost {
 			if s.web.origin.Check(r) != nil {
-				s.fail(w, r, v, errCSRF)
+				s.failPage(w, r, v, errCSRF)
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxPostBody)
 			if err := r.ParseMultipartForm(maxFormMemory); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 				var tooLarge *http.MaxBytesError
 				if errors.As(err, &tooLarge) {
-					s.fail(w, r, v, errTooLarge)
+					s.failPage(w, r, v, errTooLarge)
 				} else {
-					s.fail(w, r, v, errBadForm)
+					s.failPage(w, r, v, errBadForm)
 				}
 				return
 			}
 		}
 		if r.Method == http.MethodPost && signedIn && !s.validCSRF(r, v.session) {
-			s.fail(w, r, v, errCSRF)
+			s.failPage(w, r, v, errCSRF)
 			return
 		}
 		if role != "" && !v.User.Has(role) {
 			err := s.svc.LogDenied(ctx, v.User, deniedAction(r), r.PathValue("id"), "role", "needs the "+role+" role")
 			if err != nil && !errors.Is(err, service.ErrForbidden) {
-				s.fail(w, r, v, err)
+				s.failPage(w, r, v, err)
 				return
 			}
-			s.fail(w, r, v, errRoleDenied)
+			s.failPage(w, r, v, errRoleDenied)
 			return
 		}
 		if err := h(w, r, v); err != nil {
-			s.fail(w, r, v, err)
+			s.failPage(w, r, v, err)
 		}
 	})
 }
@@ -297,9 +292,9 @@ func (s *Server) recoverPanic(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fail shows err as a friendly page: a known failure with its own
+// failPage shows err as a friendly page: a known failure with its own
 // words, anything else as an internal error (logged, not shown).
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *view, err error) {
+func (s *Server) failPage(w http.ResponseWriter, r *http.Request, v *view, err error) {
 	var we *webError
 	switch {
 	case errors.As(err, &we):
@@ -356,7 +351,7 @@ func securityHeaders(h http.Header) {
 }
 
 // templateFuncs are the helpers the templates use.
-var templateFuncs = template.FuncMap{
+var templateFuncs = htmltemplate.FuncMap{
 	"bannerClass": bannerClass,
 	"has":         func(p *service.Principal, role string) bool { return p != nil && p.Has(role) },
 	"pvalue":      formatP,

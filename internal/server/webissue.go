@@ -75,8 +75,8 @@ func (s *Server) renderIssue(w http.ResponseWriter, r *http.Request, v *view, d 
 	return nil
 }
 
-// upload registers an uploaded document with its marking.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request, v *view) error {
+// uploadForm registers an uploaded document with its marking.
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	banner := strings.TrimSpace(r.PostFormValue("marking"))
 	form := url.Values{"id": {r.PostFormValue("id")}, "title": {r.PostFormValue("title")}, "marking": {banner}}
@@ -189,8 +189,8 @@ func (s *Server) renderIssueDoc(w http.ResponseWriter, r *http.Request, v *view,
 	return nil
 }
 
-// setMarking changes a document's marking.
-func (s *Server) setMarking(w http.ResponseWriter, r *http.Request, v *view) error {
+// markingForm changes a document's marking.
+func (s *Server) markingForm(w http.ResponseWriter, r *http.Request, v *view) error {
 	id := r.PathValue("id")
 	if _, err := s.svc.SetMarking(r.Context(), id, strings.TrimSpace(r.PostFormValue("marking"))); err != nil {
 		if msg, ok := userMessage(err); ok && !errors.Is(err, leaktrace.ErrNotFound) {
@@ -202,9 +202,9 @@ func (s *Server) setMarking(w http.ResponseWriter, r *http.Request, v *view) err
 	return nil
 }
 
-// setGrants grants the readers named in the form, or revokes those
+// grantsForm grants the readers named in the form, or revokes those
 // ticked.
-func (s *Server) setGrants(w http.ResponseWriter, r *http.Request, v *view) error {
+func (s *Server) grantsForm(w http.ResponseWriter, r *http.Request, v *view) error {
 	id := r.PathValue("id")
 	var (
 		readers []string

@@ -2,7 +2,7 @@ package server
 
 import (
 	"errors"
-	"html/template"
+	htmltemplate "html/template"
 	"mime"
 	"net/http"
 	"strconv"
@@ -123,7 +123,7 @@ const (
 type documentData struct {
 	Doc  *leaktrace.Document
 	Show string
-	Text template.HTML // the copy's text (showText), escaped by copyText
+	Text htmltemplate.HTML // the copy's text (showText), escaped by copyText
 	// Extracted: Text is the text of a binary copy (DOCX), not the copy.
 	Extracted bool
 	Typeset   bool // a PDF copy can be downloaded too
@@ -182,9 +182,9 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 // a raw CR LF into LF), and a newline goes first (a parser drops the
 // first newline of a <pre>, which would eat the copy's own). Bytes that
 // are not UTF-8 (an email's other charsets) are shown as U+FFFD.
-func copyText(s string) template.HTML {
-	s = template.HTMLEscapeString(strings.ToValidUTF8(s, "\uFFFD"))
-	return template.HTML("\n" + strings.ReplaceAll(s, "\r", "&#13;"))
+func copyText(s string) htmltemplate.HTML {
+	s = htmltemplate.HTMLEscapeString(strings.ToValidUTF8(s, "\uFFFD"))
+	return htmltemplate.HTML("\n" + strings.ReplaceAll(s, "\r", "&#13;"))
 }
 
 // denied turns a refusal of Authorize into the friendly error, logging
