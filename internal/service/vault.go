@@ -400,39 +400,50 @@ func (s *Service) Readable(ctx context.Context, p *Principal) ([]*leaktrace.Docu
 // document. It logs nothing (see [Service.Deliver] and
 // [Service.LogDenied]).
 func (s *Service) Authorize(ctx context.Context, p *Principal, doc string) (*leaktrace.Document, error) {
+	_, d, err := s.authorize(ctx, p, doc)
+	return d, err
+}
+
+// authorize is [Service.Authorize], returning the reader as read for the
+// decision too.
+func (s *Service) authorize(ctx context.Context, p *Principal, doc string) (*leaktrace.Recipient, *leaktrace.Document, error) {
 	d, err := s.Store.Document(ctx, doc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r, err := s.current(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	granted, err := s.Store.Granted(ctx, doc, r.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if dn := decide(r, d, granted); dn != nil {
-		return nil, dn
+		return nil, nil, dn
 	}
-	return d, nil
+	return r, d, nil
 }
 
 // Deliver authorizes p for doc and, if allowed, renders p's own copy,
 // records it and appends its access entry (naming the reader, the
 // document and the copy's hash) in one transaction, before returning the
-// bytes. A denial is logged (a denied entry) and returned as a
-// *DeniedError; an unknown document is ErrNotFound. The actor of the
-// entries is p.ID.
+// bytes. That transaction first checks that what the decision rested on
+// still holds (the grant, the reader enabled with the same clearance,
+// compartments and citizenship, the document's marking): a change
+// committed meanwhile makes Deliver decide again, once. A denial is
+// logged (a denied entry) and returned as a *DeniedError; an unknown
+// document is ErrNotFound; access that changes again while the copy is
+// made is leaktrace.ErrChanged, and nothing is delivered. The actor of
+// the entries is p.ID.
 func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt DeliverOptions) (*Delivery, error) {
 	if !slices.Contains(custody.AccessActions, opt.Action) {
 		return nil, fmt.Errorf("delivering %q: unknown action %q (view or download)", doc, opt.Action)
 	}
 	ctx = WithActor(ctx, p.ID)
-	var m *leaktrace.Marker
-	var d *leaktrace.Document
-	for {
-		allowed, err := s.Authorize(ctx, p, doc)
+	iopt := IssueOptions{Format: opt.Format}
+	for attempt := 1; ; attempt++ {
+		r, allowed, err := s.authorize(ctx, p, doc)
 		if err != nil {
 			var dn *DeniedError
 			if errors.As(err, &dn) {
@@ -445,35 +456,56 @@ func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt Del
 		if afterAuthorize != nil {
 			afterAuthorize()
 		}
-		if m, d, err = s.Marker(ctx, doc); err != nil {
-			return nil, err
+		d, data, idx, err := s.deliverAs(ctx, r, allowed, iopt, opt.Action)
+		if errors.Is(err, leaktrace.ErrChanged) && attempt < 2 {
+			continue
 		}
-		// The copy is rendered under the marking the reader was
-		// authorized for; one set in between is decided again.
-		if d.Marking == allowed.Marking && d.SHA256 == allowed.SHA256 {
-			break
+		if err != nil {
+			return nil, fmt.Errorf("delivering %q to %q: %w", doc, p.ID, err)
 		}
+		ext := filepath.Ext(d.Filename)
+		if ext == "" {
+			ext = "." + d.Format
+		}
+		if iopt.Format == leaktrace.FormatPDF && d.Format != leaktrace.FormatPDF {
+			ext = ".pdf"
+		}
+		return &Delivery{Document: d, Data: data, SHA256: leaktrace.Hash(data), Filename: d.ID + "-" + r.ID + ext,
+			ContentType: contentType(ext), LogEntry: idx}, nil
 	}
-	iopt := IssueOptions{Format: opt.Format}
-	copies, recs, err := s.issue(ctx, m, []string{p.ID}, iopt, custody.KindAccess, opt.Action)
+}
+
+// deliverAs renders r's copy of the document allowed (as read for the
+// decision) and records it with its access entry, guarded by the
+// decision: leaktrace.ErrChanged if the copy would be rendered under
+// another marking, or if the grant, the reader or the marking changed
+// before the copy was recorded. It returns the document (without its
+// content), the copy and its entry's index.
+func (s *Service) deliverAs(ctx context.Context, r *leaktrace.Recipient, allowed *leaktrace.Document, opt IssueOptions, action string) (*leaktrace.Document, []byte, int64, error) {
+	m, d, err := s.Marker(ctx, allowed.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
+	}
+	// The copy is rendered under the marking the reader was authorized
+	// for, or not at all.
+	if d.Marking != allowed.Marking || d.SHA256 != allowed.SHA256 {
+		return nil, nil, 0, fmt.Errorf("%w: document %q was marked %q since the decision", leaktrace.ErrChanged, d.ID, d.Marking)
+	}
+	out, copies, recs, err := s.render(ctx, m, []string{r.ID}, opt, custody.KindAccess, action)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	guard := leaktrace.AccessGuard{Document: d.ID, Marking: allowed.Marking,
+		Recipient: r.ID, Clearance: r.Clearance, Compartments: r.Compartments, Citizenship: r.Citizenship}
+	if _, err := s.Store.RecordAccess(ctx, copies, recs, guard); err != nil {
+		return nil, nil, 0, err
 	}
 	idx, err := s.entryIndex(ctx, recs[0])
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
 	d.Content = nil
-	ext := filepath.Ext(d.Filename)
-	if ext == "" {
-		ext = "." + d.Format
-	}
-	if iopt.Format == leaktrace.FormatPDF && d.Format != leaktrace.FormatPDF {
-		ext = ".pdf"
-	}
-	data := copies[0].Data
-	return &Delivery{Document: d, Data: data, SHA256: leaktrace.Hash(data), Filename: d.ID + "-" + p.ID + ext,
-		ContentType: contentType(ext), LogEntry: idx}, nil
+	return d, out[0].Data, idx, nil
 }
 
 // afterAuthorize, when set (by tests), runs between Deliver's decision

@@ -285,3 +285,85 @@ func TestPasswords(t *testing.T) {
 		t.Fatalf("password of an unknown reader: %v", err)
 	}
 }
+
+// TestRecordAccessGuard: RecordAccess records the copy and its entry only
+// while the guard holds, checked on the rows in its own transaction; any
+// difference in the grant, the reader's access fields or state, or the
+// document's marking records nothing and is ErrChanged.
+func TestRecordAccessGuard(t *testing.T) {
+	ctx := t.Context()
+	setup := func(t *testing.T) *Store {
+		s := vaultStore(t)
+		if err := s.SetMarking(ctx, "d1", "SECRET//SI", rec("marking", "d1", "")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateRecipient(ctx, leaktrace.Recipient{ID: "a", Clearance: "TS", Compartments: []string{"SI", "TK"}, Citizenship: "USA"},
+			rec("clearance", "", "a")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetGrants(ctx, "d1", []string{"a"}, true, []leaktrace.LogRecord{rec("grant", "d1", "a")}); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	guard := leaktrace.AccessGuard{Document: "d1", Marking: "SECRET//SI", Recipient: "a", Clearance: "TS", Compartments: []string{"SI", "TK"}, Citizenship: "USA"}
+	copyOf := []leaktrace.Copy{{Document: "d1", Recipient: "a", SHA256: "cc", IssuedAt: time.Now()}}
+	for _, tc := range []struct {
+		name   string
+		change func(*testing.T, *Store)
+		guard  func(*leaktrace.AccessGuard)
+	}{
+		{"revoked", func(t *testing.T, s *Store) {
+			if err := s.SetGrants(ctx, "d1", []string{"a"}, false, []leaktrace.LogRecord{rec("revoke", "d1", "a")}); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"disabled", func(t *testing.T, s *Store) {
+			if err := s.UpdateRecipient(ctx, leaktrace.Recipient{ID: "a", Clearance: "TS", Compartments: []string{"SI", "TK"}, Citizenship: "USA", Disabled: true},
+				rec("clearance", "", "a")); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"marking", func(t *testing.T, s *Store) {
+			if err := s.SetMarking(ctx, "d1", "TOP SECRET//SI", rec("marking", "d1", "")); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"clearance", nil, func(g *leaktrace.AccessGuard) { g.Clearance = "S" }},
+		{"compartments", nil, func(g *leaktrace.AccessGuard) { g.Compartments = []string{"SI"} }},
+		{"citizenship", nil, func(g *leaktrace.AccessGuard) { g.Citizenship = "GBR" }},
+		{"another reader", nil, func(g *leaktrace.AccessGuard) { g.Recipient = "b" }},
+		{"unknown document", nil, func(g *leaktrace.AccessGuard) { g.Document = "nope" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := setup(t)
+			g := guard
+			g.Compartments = slices.Clone(guard.Compartments)
+			if tc.change != nil {
+				tc.change(t, s)
+			}
+			if tc.guard != nil {
+				tc.guard(&g)
+			}
+			n := logSize(t, s)
+			if _, err := s.RecordAccess(ctx, copyOf, []leaktrace.LogRecord{rec("access", "d1", "a")}, g); !errors.Is(err, leaktrace.ErrChanged) {
+				t.Fatalf("RecordAccess: %v, want ErrChanged", err)
+			}
+			if logSize(t, s) != n {
+				t.Fatal("an entry was appended")
+			}
+			if cs, _ := s.Copies(ctx, "d1"); len(cs) != 0 {
+				t.Fatalf("copies recorded: %v", cs)
+			}
+		})
+	}
+	s := setup(t)
+	n := logSize(t, s)
+	first, err := s.RecordAccess(ctx, copyOf, []leaktrace.LogRecord{rec("access", "d1", "a")}, guard)
+	if err != nil || first != n || logSize(t, s) != n+1 {
+		t.Fatalf("RecordAccess under a guard that holds: first %d, %v; log %d -> %d", first, err, n, logSize(t, s))
+	}
+	if cs, _ := s.Copies(ctx, "d1"); len(cs) != 1 {
+		t.Fatalf("copies: %v", cs)
+	}
+}

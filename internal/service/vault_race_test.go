@@ -1,0 +1,170 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/custody"
+)
+
+// commitStore runs before, once per call, just before the transaction
+// that records a delivered copy: a change committed there is one made
+// between Deliver's decision and its commit.
+type commitStore struct {
+	leaktrace.Store
+	before []func()
+}
+
+func (c *commitStore) RecordAccess(ctx context.Context, cs []leaktrace.Copy, recs []leaktrace.LogRecord, g leaktrace.AccessGuard) (int64, error) {
+	if len(c.before) > 0 {
+		f := c.before[0]
+		c.before = c.before[1:]
+		f()
+	}
+	return c.Store.RecordAccess(ctx, cs, recs, g)
+}
+
+// grantedStore runs after, once, right after the grant is read for a
+// decision.
+type grantedStore struct {
+	leaktrace.Store
+	after func()
+}
+
+func (g *grantedStore) Granted(ctx context.Context, doc, rec string) (bool, error) {
+	ok, err := g.Store.Granted(ctx, doc, rec)
+	if f := g.after; f != nil {
+		g.after = nil
+		f()
+	}
+	return ok, err
+}
+
+// TestDeliverChangedBeforeCommit: a revocation, a disabled reader, a
+// lowered clearance, a compartment or citizenship withdrawn or a raised
+// marking committed between Deliver's decision and the transaction that
+// records the copy stops the delivery: Deliver decides again, logs the
+// denial, and no copy is recorded or logged. A change that still allows
+// the reader delivers after the second decision; access changing again
+// is ErrChanged, with nothing delivered.
+func TestDeliverChangedBeforeCommit(t *testing.T) {
+	type change func(t *testing.T, s *Service)
+	access := func(c AccessChange) change {
+		return func(t *testing.T, s *Service) {
+			if _, err := s.UpdateRecipient(WithActor(t.Context(), "ann"), "r1", c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	str := func(v string) *string { return &v }
+	list := func(v ...string) *[]string { return &v }
+	yes := true
+	for _, tc := range []struct {
+		name    string
+		initial AccessChange // r1's access before the delivery (cleared S otherwise)
+		marking string       // memo's marking before the delivery (SECRET otherwise)
+		changes []change
+		reason  string // the denial's reason; "" for a delivery
+		err     error  // the error, when not a denial
+	}{
+		{name: "revoked", changes: []change{func(t *testing.T, s *Service) {
+			if err := s.Revoke(WithActor(t.Context(), "ann"), "memo", []string{"r1"}); err != nil {
+				t.Fatal(err)
+			}
+		}}, reason: "grant"},
+		{name: "disabled", changes: []change{access(AccessChange{Disabled: &yes})}, err: ErrUnauthenticated},
+		{name: "clearance lowered", changes: []change{access(AccessChange{Clearance: str("C")})}, reason: "clearance"},
+		{name: "compartment withdrawn", initial: AccessChange{Compartments: list("SI")}, marking: "SECRET//SI",
+			changes: []change{access(AccessChange{Compartments: list()})}, reason: "compartments"},
+		{name: "citizenship changed", initial: AccessChange{Citizenship: str("USA")}, marking: "SECRET//NOFORN",
+			changes: []change{access(AccessChange{Citizenship: str("GBR")})}, reason: "noforn"},
+		{name: "marking raised", changes: []change{func(t *testing.T, s *Service) {
+			if _, err := s.SetMarking(WithActor(t.Context(), "ann"), "memo", "TOP SECRET"); err != nil {
+				t.Fatal(err)
+			}
+		}}, reason: "clearance"},
+		{name: "clearance raised", changes: []change{access(AccessChange{Clearance: str("TS")})}},
+		{name: "changed twice", changes: []change{access(AccessChange{Clearance: str("TS")}), access(AccessChange{Clearance: str("S")})},
+			err: leaktrace.ErrChanged},
+	} {
+		for _, format := range []string{"", leaktrace.FormatPDF} {
+			t.Run(tc.name+"/"+format, func(t *testing.T) {
+				s := vaultHome(t)
+				ctx := WithActor(t.Context(), "ann")
+				if tc.initial != (AccessChange{}) {
+					access(tc.initial)(t, s)
+				}
+				if tc.marking != "" {
+					if _, err := s.SetMarking(ctx, "memo", tc.marking); err != nil {
+						t.Fatal(err)
+					}
+				}
+				cs := &commitStore{Store: s.Store}
+				for _, c := range tc.changes {
+					cs.before = append(cs.before, func() { c(t, s) })
+				}
+				s.Store = cs
+				p := principal(t, s, "r1")
+				n, _ := s.Store.LogSize(ctx)
+				before, err := s.Store.Copies(ctx, "memo")
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, err := s.Deliver(t.Context(), p, "memo", DeliverOptions{Action: "download", Format: format})
+				if len(cs.before) != 0 {
+					t.Fatal("the change was not made")
+				}
+				access, _ := s.Store.FindLogEntries(ctx, custody.KindAccess, "memo", "r1")
+				denied, _ := s.Store.FindLogEntries(ctx, custody.KindDenied, "memo", "r1")
+				var dn *DeniedError
+				switch {
+				case tc.reason == "" && tc.err == nil:
+					if err != nil || len(access) != 1 || access[0] != d.LogEntry || d.LogEntry < n+1 {
+						t.Fatalf("Deliver: %v; access entries %v", err, access)
+					}
+				case tc.reason != "":
+					if !errors.As(err, &dn) || dn.Reason != tc.reason || len(access) != 0 || len(denied) != 1 || denied[0] < n {
+						t.Fatalf("Deliver: %v, want a %q denial; access entries %v, denied %v", err, tc.reason, access, denied)
+					}
+				default:
+					if !errors.Is(err, tc.err) || d != nil || len(access) != 0 {
+						t.Fatalf("Deliver: %v, want %v; access entries %v", err, tc.err, access)
+					}
+				}
+				copies, err := s.Store.Copies(ctx, "memo")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(access) == 0 && len(copies) != len(before) {
+					t.Fatalf("nothing delivered, yet %d copies recorded", len(copies)-len(before))
+				}
+				verifyOK(t, s, nil)
+			})
+		}
+	}
+}
+
+// TestDeliverRevokedAfterGrantRead: a revocation committed right after
+// the decision read the grant stops the delivery (the reviewer's case:
+// the decision read outside the copy's transaction).
+func TestDeliverRevokedAfterGrantRead(t *testing.T) {
+	s := vaultHome(t)
+	ctx := WithActor(t.Context(), "ann")
+	gs := &grantedStore{Store: s.Store}
+	s.Store = gs
+	gs.after = func() {
+		if err := s.Revoke(ctx, "memo", []string{"r1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var dn *DeniedError
+	if d, err := s.Deliver(t.Context(), principal(t, s, "r1"), "memo", DeliverOptions{Action: "download"}); !errors.As(err, &dn) || dn.Reason != "grant" {
+		t.Fatalf("Deliver after the grant was revoked: %v (%d bytes)", err, len(d.Data))
+	}
+	if idx, _ := s.Store.FindLogEntries(ctx, custody.KindAccess, "memo", "r1"); len(idx) != 0 {
+		t.Fatalf("access entries %v", idx)
+	}
+	verifyOK(t, s, nil)
+}
