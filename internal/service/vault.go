@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -497,10 +496,7 @@ func (s *Service) deliverAs(ctx context.Context, r *leaktrace.Recipient, allowed
 	}
 	guard := leaktrace.AccessGuard{Document: d.ID, Marking: allowed.Marking,
 		Recipient: r.ID, Clearance: r.Clearance, Compartments: r.Compartments, Citizenship: r.Citizenship}
-	if _, err := s.Store.RecordAccess(ctx, copies, recs, guard); err != nil {
-		return nil, nil, 0, err
-	}
-	idx, err := s.entryIndex(ctx, recs[0])
+	idx, err := s.Store.RecordAccess(ctx, copies, recs, guard)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -511,25 +507,6 @@ func (s *Service) deliverAs(ctx context.Context, r *leaktrace.Recipient, allowed
 // afterAuthorize, when set (by tests), runs between Deliver's decision
 // and its reading of the document to render.
 var afterAuthorize func()
-
-// entryIndex finds the index of an appended record: the last entry of
-// its kind, document and reader with its exact bytes.
-func (s *Service) entryIndex(ctx context.Context, rec leaktrace.LogRecord) (int64, error) {
-	idx, err := s.Store.FindLogEntries(ctx, rec.Kind, rec.Document, rec.Recipient)
-	if err != nil {
-		return 0, err
-	}
-	for i := len(idx) - 1; i >= 0; i-- {
-		got, err := s.Store.LogEntries(ctx, idx[i], idx[i]+1)
-		if err != nil {
-			return 0, err
-		}
-		if bytes.Equal(got[0].Data, rec.Data) {
-			return idx[i], nil
-		}
-	}
-	return 0, fmt.Errorf("%w: the %s entry just appended for %q is not in the log", leaktrace.ErrLogCorrupt, rec.Kind, rec.Document)
-}
 
 // contentType is the media type of a copy with the given extension.
 func contentType(ext string) string {

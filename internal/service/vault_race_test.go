@@ -168,3 +168,42 @@ func TestDeliverRevokedAfterGrantRead(t *testing.T) {
 	}
 	verifyOK(t, s, nil)
 }
+
+// logReadStore counts the reads of log entries.
+type logReadStore struct {
+	leaktrace.Store
+	reads int
+}
+
+func (l *logReadStore) FindLogEntries(ctx context.Context, kind, doc, rec string) ([]int64, error) {
+	l.reads++
+	return l.Store.FindLogEntries(ctx, kind, doc, rec)
+}
+
+func (l *logReadStore) LogEntries(ctx context.Context, start, end int64) ([]leaktrace.LogRecord, error) {
+	l.reads++
+	return l.Store.LogEntries(ctx, start, end)
+}
+
+// TestDeliverReadsNoLog: a delivery learns its access entry's index from
+// the transaction that appends it, instead of searching the reader's
+// earlier entries (work that grew with every download).
+func TestDeliverReadsNoLog(t *testing.T) {
+	s := vaultHome(t)
+	ls := &logReadStore{Store: s.Store}
+	s.Store = ls
+	for i := range 3 {
+		d, err := s.Deliver(t.Context(), principal(t, s, "r1"), "memo", DeliverOptions{Action: "view"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ls.reads != 0 {
+			t.Fatalf("delivery %d read the log %d times", i, ls.reads)
+		}
+		_, e, err := s.Entry(t.Context(), d.LogEntry)
+		if err != nil || e.Kind != custody.KindAccess || e.CopySHA256 != d.SHA256 {
+			t.Fatalf("entry %d: %+v, %v", d.LogEntry, e, err)
+		}
+		ls.reads = 0
+	}
+}
