@@ -375,10 +375,16 @@ type Store interface {
 	// those of the smallest documents first.
 	SampleCopies(ctx context.Context, n int) ([]Copy, error)
 
-	// UpdateRecipient replaces the access fields of a registered reader
+	// UpdateRecipient changes the access fields of a registered reader
 	// (Clearance, Compartments, Citizenship, Roles, Disabled; never the
-	// id, name, e-mail or time added) and appends rec. ErrNotFound.
-	UpdateRecipient(ctx context.Context, r Recipient, rec LogRecord) error
+	// id, name, e-mail or time added) in one transaction: it reads the
+	// reader, calls apply with them to change those fields and return the
+	// log record describing the result, stores the fields and appends the
+	// record. So the change applies to the reader as they are when it
+	// commits, and a concurrent change is never undone. An error from
+	// apply is returned, and nothing changes. apply must not use the
+	// store. ErrNotFound.
+	UpdateRecipient(ctx context.Context, id string, apply func(r *Recipient) (LogRecord, error)) error
 	// SetMarking sets a document's marking and appends rec. ErrNotFound.
 	SetMarking(ctx context.Context, doc, marking string, rec LogRecord) error
 	// SetGrants grants (granted true) or revokes doc to every recipient,

@@ -198,45 +198,45 @@ func setAccess(e *custody.Entry, r *leaktrace.Recipient, omitU bool) {
 }
 
 // UpdateRecipient changes a reader's access fields, validated, and logs
-// the change (a clearance entry). ErrNotFound for an unknown reader.
+// the change (a clearance entry). The change applies to the reader as
+// the store holds them in the transaction that writes it, so a
+// concurrent change to another field is kept, and the entry describes
+// the state written. ErrNotFound for an unknown reader.
 func (s *Service) UpdateRecipient(ctx context.Context, id string, change AccessChange) (*leaktrace.Recipient, error) {
 	if err := s.logKey(OpVault); err != nil {
 		return nil, err
 	}
-	r, err := s.Store.Recipient(ctx, id)
+	var out leaktrace.Recipient
+	err := s.Store.UpdateRecipient(ctx, id, func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		if change.Clearance != nil {
+			r.Clearance = *change.Clearance
+		}
+		if change.Compartments != nil {
+			r.Compartments = *change.Compartments
+		}
+		if change.Citizenship != nil {
+			r.Citizenship = *change.Citizenship
+		}
+		if change.Roles != nil {
+			r.Roles = *change.Roles
+		}
+		if change.Disabled != nil {
+			r.Disabled = *change.Disabled
+		}
+		if err := checkAccess(r); err != nil {
+			return leaktrace.LogRecord{}, err
+		}
+		out = *r
+		return record(s.entry(ctx, custody.KindClearance, s.now(), func(e *custody.Entry) {
+			e.Recipient = r.ID
+			setAccess(e, r, false)
+			e.Disabled = r.Disabled
+		}))
+	})
 	if err != nil {
 		return nil, err
 	}
-	if change.Clearance != nil {
-		r.Clearance = *change.Clearance
-	}
-	if change.Compartments != nil {
-		r.Compartments = *change.Compartments
-	}
-	if change.Citizenship != nil {
-		r.Citizenship = *change.Citizenship
-	}
-	if change.Roles != nil {
-		r.Roles = *change.Roles
-	}
-	if change.Disabled != nil {
-		r.Disabled = *change.Disabled
-	}
-	if err := checkAccess(r); err != nil {
-		return nil, err
-	}
-	rec, err := record(s.entry(ctx, custody.KindClearance, s.now(), func(e *custody.Entry) {
-		e.Recipient = r.ID
-		setAccess(e, r, false)
-		e.Disabled = r.Disabled
-	}))
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.UpdateRecipient(ctx, *r, rec); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return &out, nil
 }
 
 // parseMarking reads a banner into its canonical form.

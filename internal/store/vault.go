@@ -137,17 +137,22 @@ func mustExist(ctx context.Context, tx *sql.Tx, what, table, col, v string) erro
 }
 
 // UpdateRecipient implements leaktrace.Store.
-func (s *Store) UpdateRecipient(ctx context.Context, r leaktrace.Recipient, rec leaktrace.LogRecord) error {
+func (s *Store) UpdateRecipient(ctx context.Context, id string, apply func(*leaktrace.Recipient) (leaktrace.LogRecord, error)) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE recipients SET clearance = ?, compartments = ?, citizenship = ?, roles = ?, disabled = ?
-			WHERE id = ?`, clearance(r.Clearance), joinList(r.Compartments), r.Citizenship, joinList(r.Roles), r.Disabled, r.ID)
+		r, err := scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientColumns+` FROM recipients WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("recipient %q: %w", id, leaktrace.ErrNotFound)
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		rec, err := apply(&r)
+		if err != nil {
 			return err
-		} else if n == 0 {
-			return fmt.Errorf("recipient %q: %w", r.ID, leaktrace.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE recipients SET clearance = ?, compartments = ?, citizenship = ?, roles = ?, disabled = ?
+			WHERE id = ?`, clearance(r.Clearance), joinList(r.Compartments), r.Citizenship, joinList(r.Roles), r.Disabled, id); err != nil {
+			return err
 		}
 		_, err = s.appendLog(ctx, tx, []leaktrace.LogRecord{rec})
 		return err

@@ -108,9 +108,17 @@ func TestRecipientAccessFields(t *testing.T) {
 		t.Fatalf("a reader added without a clearance has %q, want U", bob.Clearance)
 	}
 	n := logSize(t, s)
-	change := leaktrace.Recipient{ID: "ann", Name: "ignored", Clearance: "S", Citizenship: "USA", Disabled: true}
-	if err := s.UpdateRecipient(ctx, change, rec("clearance", "", "ann")); err != nil {
+	var seen leaktrace.Recipient
+	if err := s.UpdateRecipient(ctx, "ann", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		seen = *r
+		r.Name, r.ID = "ignored", "bob"
+		r.Clearance, r.Compartments, r.Citizenship, r.Roles, r.Disabled = "S", nil, "USA", nil, true
+		return rec("clearance", "", "ann"), nil
+	}); err != nil {
 		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(seen, in) {
+		t.Fatalf("apply was given %+v, want %+v", seen, in)
 	}
 	want := in
 	want.Clearance, want.Compartments, want.Citizenship, want.Roles, want.Disabled = "S", nil, "USA", nil, true
@@ -121,11 +129,24 @@ func TestRecipientAccessFields(t *testing.T) {
 	if logSize(t, s) != n+1 {
 		t.Fatal("UpdateRecipient logged nothing")
 	}
-	if err := s.UpdateRecipient(ctx, leaktrace.Recipient{ID: "nobody"}, rec("clearance", "", "nobody")); !errors.Is(err, leaktrace.ErrNotFound) {
+	if err := s.UpdateRecipient(ctx, "nobody", func(*leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		t.Error("apply called for an unknown reader")
+		return rec("clearance", "", "nobody"), nil
+	}); !errors.Is(err, leaktrace.ErrNotFound) {
 		t.Fatalf("UpdateRecipient of an unknown reader: %v, want ErrNotFound", err)
+	}
+	refused := errors.New("refused")
+	if err := s.UpdateRecipient(ctx, "ann", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		r.Clearance = "TS"
+		return leaktrace.LogRecord{}, refused
+	}); !errors.Is(err, refused) {
+		t.Fatalf("UpdateRecipient whose apply fails: %v", err)
 	}
 	if logSize(t, s) != n+1 {
 		t.Fatal("a failed UpdateRecipient was logged")
+	}
+	if got, _ := s.Recipient(ctx, "ann"); got.Clearance != "S" {
+		t.Fatalf("a failed UpdateRecipient stored clearance %q", got.Clearance)
 	}
 }
 
@@ -297,8 +318,10 @@ func TestRecordAccessGuard(t *testing.T) {
 		if err := s.SetMarking(ctx, "d1", "SECRET//SI", rec("marking", "d1", "")); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpdateRecipient(ctx, leaktrace.Recipient{ID: "a", Clearance: "TS", Compartments: []string{"SI", "TK"}, Citizenship: "USA"},
-			rec("clearance", "", "a")); err != nil {
+		if err := s.UpdateRecipient(ctx, "a", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+			r.Clearance, r.Compartments, r.Citizenship = "TS", []string{"SI", "TK"}, "USA"
+			return rec("clearance", "", "a"), nil
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetGrants(ctx, "d1", []string{"a"}, true, []leaktrace.LogRecord{rec("grant", "d1", "a")}); err != nil {
@@ -319,8 +342,10 @@ func TestRecordAccessGuard(t *testing.T) {
 			}
 		}, nil},
 		{"disabled", func(t *testing.T, s *Store) {
-			if err := s.UpdateRecipient(ctx, leaktrace.Recipient{ID: "a", Clearance: "TS", Compartments: []string{"SI", "TK"}, Citizenship: "USA", Disabled: true},
-				rec("clearance", "", "a")); err != nil {
+			if err := s.UpdateRecipient(ctx, "a", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+				r.Disabled = true
+				return rec("clearance", "", "a"), nil
+			}); err != nil {
 				t.Fatal(err)
 			}
 		}, nil},
