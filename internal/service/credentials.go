@@ -33,7 +33,7 @@ const (
 var tokenPattern = regexp.MustCompile(`^lt_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$`)
 
 // CreateToken creates an API bearer token for a reader and logs it (a
-// credential entry naming its id). The secret is returned once; only its
+// credential entry naming its id and its stored hash). The secret is returned once; only its
 // hash is stored.
 func (s *Service) CreateToken(ctx context.Context, recipient string) (secret string, t *leaktrace.Token, err error) {
 	if err := s.logKey(OpVault); err != nil {
@@ -50,7 +50,7 @@ func (s *Service) CreateToken(ctx context.Context, recipient string) (secret str
 	secret = "lt_" + tok.ID + "_" + base64.RawURLEncoding.EncodeToString(key[:])
 	tok.SHA256 = leaktrace.Hash([]byte(secret))
 	rec, err := record(s.entry(ctx, custody.KindCredential, tok.CreatedAt, func(e *custody.Entry) {
-		e.Recipient, e.Action, e.Token = recipient, "token-create", tok.ID
+		e.Recipient, e.Action, e.Token, e.TokenSHA256 = recipient, "token-create", tok.ID, tok.SHA256
 	}))
 	if err != nil {
 		return "", nil, err
@@ -118,7 +118,8 @@ func (s *Service) PrincipalOf(ctx context.Context, id, via string) (*Principal, 
 }
 
 // SetPassword sets a reader's web sign-in password, hashed with
-// argon2id, and logs that it was set (never the password). ErrPassword
+// argon2id, and logs that it was set, with the SHA-256 of the hash
+// stored (never the password). ErrPassword
 // if it is too short (under 12 characters) or too long.
 func (s *Service) SetPassword(ctx context.Context, recipient, password string) error {
 	if err := s.logKey(OpVault); err != nil {
@@ -140,6 +141,7 @@ func (s *Service) SetPassword(ctx context.Context, recipient, password string) e
 	hash := hashPassword(password, salt[:], defaultArgon)
 	rec, err := record(s.entry(ctx, custody.KindCredential, s.now(), func(e *custody.Entry) {
 		e.Recipient, e.Action = recipient, "password"
+		e.PasswordHashSHA256 = leaktrace.Hash([]byte(hash))
 	}))
 	if err != nil {
 		return err
