@@ -2,9 +2,12 @@ package service
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
@@ -102,4 +105,72 @@ func TestUpdateRecipientConcurrent(t *testing.T) {
 		}
 	}
 	verifyOK(t, s, nil)
+}
+
+// TestSignInHashesBounded: at most argonSlots hashes run at once, and the
+// rest wait their turn; a password longer than MaxPassword is refused
+// after hashing the dummy with an input of bounded size.
+func TestSignInHashesBounded(t *testing.T) {
+	s := vaultHome(t)
+	ctx := WithActor(t.Context(), "ann")
+	const pw = "correct horse battery"
+	if err := s.SetPassword(ctx, "r1", pw); err != nil {
+		t.Fatal(err)
+	}
+	var lengths []int
+	onArgon = func(n int) { lengths = append(lengths, n) }
+	t.Cleanup(func() { onArgon = nil })
+	if _, err := s.SignIn(t.Context(), "r1", pw+strings.Repeat(" ", MaxPassword)); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("an over-long password: %v, want ErrUnauthenticated", err)
+	}
+	if len(lengths) != 1 || lengths[0] > MaxPassword {
+		t.Fatalf("an over-long password hashed inputs of %v bytes, want one of at most %d", lengths, MaxPassword)
+	}
+
+	old := argonSlots
+	argonSlots = make(chan struct{}, 2)
+	t.Cleanup(func() { argonSlots = old })
+	var mu sync.Mutex
+	running, most, entered := 0, 0, make(chan struct{}, 8)
+	release := make(chan struct{})
+	onArgon = func(int) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		entered <- struct{}{}
+		<-release
+		mu.Lock()
+		running--
+		mu.Unlock()
+	}
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() {
+			id, guess := "r1", pw
+			if i%2 == 1 {
+				id, guess = "nobody", "wrong password!"
+			}
+			if _, err := s.SignIn(t.Context(), id, guess); (err == nil) != (i%2 == 0) {
+				t.Errorf("SignIn(%q): %v", id, err)
+			}
+		})
+	}
+	<-entered
+	<-entered
+	// Two hold the slots; give the others time to try for one.
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if most != 2 {
+		t.Fatalf("%d hashes ran at once, want at most (and here exactly) 2", most)
+	}
+	// A sign-in waiting for a slot gives up when its request does.
+	argonSlots <- struct{}{}
+	argonSlots <- struct{}{}
+	cctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := s.SignIn(cctx, "r1", pw); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a canceled sign-in waiting for a slot: %v", err)
+	}
 }
