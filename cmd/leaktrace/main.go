@@ -108,6 +108,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	var h hinted
 	var km *service.KeyModeError
 	var pe *fs.PathError
+	var dn *service.DeniedError
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -267,6 +268,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return fmt.Sprintf("choose a password of at least %d characters (a few unrelated words make a good one) and at most %d bytes", service.MinPassword, service.MaxPassword)
 	case errors.Is(err, service.ErrUnauthenticated):
 		return "check the token or password: 'leaktrace token list' shows a reader's tokens, 'leaktrace recipient passwd ID' sets a password, and 'leaktrace recipient set ID --enable' lets a disabled reader in"
+	case errors.As(err, &dn):
+		return fmt.Sprintf("refused by the %s rule (%s); 'leaktrace doc show DOC' shows a document's marking and who is granted it, and 'leaktrace recipient list' readers' clearances and roles", dn.Reason, dn.Detail)
 	case errors.Is(err, service.ErrForbidden):
 		return "'leaktrace doc show DOC' shows a document's marking and who is granted it, and 'leaktrace recipient list' readers' clearances and roles"
 	case errors.Is(err, service.ErrEpsilon):

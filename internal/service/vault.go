@@ -42,8 +42,8 @@ var (
 )
 
 // DeniedError is a refused request. Reason and Detail are for the
-// auditor (they are logged); a reader is told only that access was
-// denied.
+// auditor and the operator (Reason is logged); Error says only that
+// access was denied, so that a front end may show it to the reader.
 type DeniedError struct {
 	Action   string // "view", "download", "trace", ...
 	Document string // "" when the request names none
@@ -51,11 +51,13 @@ type DeniedError struct {
 	Detail   string
 }
 
+// Error names the document asked for, if any, never the rule that
+// failed.
 func (e *DeniedError) Error() string {
 	if e.Document != "" {
-		return "access to " + e.Document + " denied (" + e.Reason + ")"
+		return "access to " + e.Document + " denied"
 	}
-	return e.Action + " denied (" + e.Reason + ")"
+	return "access denied"
 }
 
 // Is makes a DeniedError match ErrForbidden.

@@ -207,3 +207,27 @@ func TestDeliverReadsNoLog(t *testing.T) {
 		ls.reads = 0
 	}
 }
+
+// TestDeniedErrorSaysNoRule: a refusal's message, which a front end may
+// show the reader, never names the rule that failed or its detail; the
+// fields keep them for the auditor and the operator.
+func TestDeniedErrorSaysNoRule(t *testing.T) {
+	s := vaultHome(t)
+	ctx := WithActor(t.Context(), "ann")
+	_, err := s.Deliver(ctx, principal(t, s, "r2"), "memo", DeliverOptions{Action: "download"})
+	var dn *DeniedError
+	if !errors.As(err, &dn) || dn.Reason != "clearance" || dn.Detail == "" || err.Error() != "access to memo denied" {
+		t.Errorf("r2 (cleared U) reading a SECRET memo: %v (%+v)", err, dn)
+	}
+	err = s.LogDenied(ctx, principal(t, s, "r2"), "trace", "", "role", "needs investigator")
+	if err == nil || err.Error() != "access denied" {
+		t.Errorf("a refused trace says %v", err)
+	}
+	if err := s.Revoke(ctx, "memo", []string{"r1"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Deliver(ctx, principal(t, s, "r1"), "memo", DeliverOptions{Action: "view"})
+	if !errors.As(err, &dn) || dn.Reason != "grant" || err.Error() != "access to memo denied" {
+		t.Errorf("r1 without the grant: %v", err)
+	}
+}
