@@ -222,6 +222,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "the document's stored row was changed, or another leaktrace version registered it: run 'leaktrace log verify', and restore the store from the backup if it reports tampering"
 	case errors.Is(err, layout.ErrGlyph):
 		return "the PDF fonts (Liberation Serif, Sans and Mono) cannot draw that character; issue the copy in the document's own format (without --format pdf)"
+	case errors.Is(err, service.ErrMarkingBanner):
+		return "a document's marking is printed across the top and bottom of every page of its PDF copies, and this one is too long to be legible there (a REL TO list of about 40 countries or more): shorten it"
 	case errors.Is(err, layout.ErrBanner):
 		return "the document's marking is too long to print legibly across a PDF copy's pages (a REL TO list of about 40 countries or more): shorten it, or issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, layout.ErrDirection):

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marking"
 )
 
@@ -39,6 +40,9 @@ var (
 	ErrRole = errors.New("unknown role")
 	// ErrPassword: a password too short or too long to set.
 	ErrPassword = errors.New("unacceptable password")
+	// ErrMarkingBanner: a marking that no PDF copy's pages could carry
+	// legibly as their banner (it wraps the layout error).
+	ErrMarkingBanner = errors.New("marking too long for a PDF copy's banner")
 )
 
 // DeniedError is a refused request. Reason and Detail are for the
@@ -241,13 +245,18 @@ func (s *Service) UpdateRecipient(ctx context.Context, id string, change AccessC
 	return &out, nil
 }
 
-// parseMarking reads a banner into its canonical form.
+// parseMarking reads a banner into its canonical form, refusing one that
+// a PDF copy's pages could not print (ErrMarkingBanner).
 func parseMarking(banner string) (string, error) {
 	m, err := marking.Parse(banner)
 	if err != nil {
 		return "", err
 	}
-	return m.String(), nil
+	canon := m.String()
+	if err := layout.CheckBanner(canon); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrMarkingBanner, err)
+	}
+	return canon, nil
 }
 
 // SetMarking parses banner (marking.Parse), stores its canonical form as

@@ -3,10 +3,13 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/layout"
+	"github.com/leaktrace/leaktrace/internal/marking"
 )
 
 // commitStore runs before, once per call, just before the transaction
@@ -229,5 +232,47 @@ func TestDeniedErrorSaysNoRule(t *testing.T) {
 	_, err = s.Deliver(ctx, principal(t, s, "r1"), "memo", DeliverOptions{Action: "view"})
 	if !errors.As(err, &dn) || dn.Reason != "grant" || err.Error() != "access to memo denied" {
 		t.Errorf("r1 without the grant: %v", err)
+	}
+}
+
+// TestMarkingTooLongForABanner: a marking no PDF copy's pages could
+// print is refused by SetMarking and at registration, and nothing
+// changes; one just short enough is accepted.
+func TestMarkingTooLongForABanner(t *testing.T) {
+	s := vaultHome(t)
+	ctx := WithActor(t.Context(), "ann")
+	var codes []string // country codes but USA, in order
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			for c := 'A'; c <= 'Z'; c++ {
+				if code := string([]rune{a, b, c}); code != "USA" && marking.ValidCountry(code) {
+					codes = append(codes, code)
+				}
+			}
+		}
+	}
+	relTo := func(n int) string { return "SECRET//REL TO USA, " + strings.Join(codes[:n], ", ") }
+	long := relTo(80)
+	if _, err := marking.Parse(long); err != nil {
+		t.Fatalf("the long marking does not parse: %v", err)
+	}
+	n, _ := s.Store.LogSize(ctx)
+	if _, err := s.SetMarking(ctx, "memo", long); !errors.Is(err, ErrMarkingBanner) || !errors.Is(err, layout.ErrBanner) {
+		t.Fatalf("SetMarking of %d characters: %v, want ErrMarkingBanner", len(long), err)
+	}
+	if _, err := s.AddDocumentWith(ctx, "plan.txt", []byte(memo+"\nPlan.\n"), AddOptions{Marking: long}); !errors.Is(err, ErrMarkingBanner) {
+		t.Fatalf("AddDocumentWith a marking of %d characters: %v, want ErrMarkingBanner", len(long), err)
+	}
+	if size, _ := s.Store.LogSize(ctx); size != n {
+		t.Fatalf("the refused markings logged %d entries", size-n)
+	}
+	if d, _ := s.Store.Document(ctx, "memo"); d.Marking != "SECRET" {
+		t.Fatalf("memo is marked %q", d.Marking)
+	}
+	if _, err := s.Store.Document(ctx, "plan"); !errors.Is(err, leaktrace.ErrNotFound) {
+		t.Fatalf("plan was registered: %v", err)
+	}
+	if _, err := s.SetMarking(ctx, "memo", relTo(20)); err != nil {
+		t.Fatalf("a REL TO list of 21 countries: %v", err)
 	}
 }
