@@ -44,6 +44,10 @@ var (
 	// ErrLogCorrupt is returned when the log tables disagree with each
 	// other (for example fewer stored hashes than the entries need).
 	ErrLogCorrupt = errors.New("custody log tables are inconsistent")
+	// ErrChanged is returned by [Store.RecordAccess] when what its
+	// [AccessGuard] says must still hold no longer does: the decision to
+	// deliver was overtaken by a change committed meanwhile.
+	ErrChanged = errors.New("access changed meanwhile")
 )
 
 // Document is a registered source document.
@@ -359,16 +363,28 @@ type Store interface {
 	// Re-issuing a copy keeps its first issue time; the log keeps every
 	// issue.
 	RecordCopies(ctx context.Context, cs []Copy, recs []LogRecord) error
+	// RecordAccess is RecordCopies for a copy the vault delivers, under
+	// the decision that allowed it: in the same transaction it first
+	// checks, on the rows as they are then, that guard still holds, and
+	// records nothing and returns ErrChanged if it does not. It returns
+	// the index of the first record appended.
+	RecordAccess(ctx context.Context, cs []Copy, recs []LogRecord, guard AccessGuard) (first int64, err error)
 	// Issued returns which of docs have at least one issued copy.
 	Issued(ctx context.Context, docs []string) (map[string]bool, error)
 	// SampleCopies returns one issued copy of each of up to n documents,
 	// those of the smallest documents first.
 	SampleCopies(ctx context.Context, n int) ([]Copy, error)
 
-	// UpdateRecipient replaces the access fields of a registered reader
+	// UpdateRecipient changes the access fields of a registered reader
 	// (Clearance, Compartments, Citizenship, Roles, Disabled; never the
-	// id, name, e-mail or time added) and appends rec. ErrNotFound.
-	UpdateRecipient(ctx context.Context, r Recipient, rec LogRecord) error
+	// id, name, e-mail or time added) in one transaction: it reads the
+	// reader, calls apply with them to change those fields and return the
+	// log record describing the result, stores the fields and appends the
+	// record. So the change applies to the reader as they are when it
+	// commits, and a concurrent change is never undone. An error from
+	// apply is returned, and nothing changes. apply must not use the
+	// store. ErrNotFound.
+	UpdateRecipient(ctx context.Context, id string, apply func(r *Recipient) (LogRecord, error)) error
 	// SetMarking sets a document's marking and appends rec. ErrNotFound.
 	SetMarking(ctx context.Context, doc, marking string, rec LogRecord) error
 	// SetGrants grants (granted true) or revokes doc to every recipient,
@@ -408,6 +424,22 @@ type Store interface {
 	SetMetaOnce(ctx context.Context, name, value string) (string, error)
 
 	Close() error
+}
+
+// AccessGuard is what must still hold when [Store.RecordAccess] records a
+// delivered copy: the facts a decision to deliver rested on.
+type AccessGuard struct {
+	// Document must exist and be marked exactly Marking: the marking the
+	// reader was authorized for, which a PDF copy prints.
+	Document string
+	Marking  string
+	// Recipient must exist, not be disabled, be granted Document, and
+	// have exactly these access fields, in their stored form (Clearance
+	// "" is "U"; Compartments sorted).
+	Recipient    string
+	Clearance    string
+	Compartments []string
+	Citizenship  string
 }
 
 // IndexDigest sums up a document's rows in the lookup index.

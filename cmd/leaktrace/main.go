@@ -108,6 +108,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	var h hinted
 	var km *service.KeyModeError
 	var pe *fs.PathError
+	var dn *service.DeniedError
 	switch {
 	case errors.As(err, &h):
 		return h.hint
@@ -221,6 +222,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "the document's stored row was changed, or another leaktrace version registered it: run 'leaktrace log verify', and restore the store from the backup if it reports tampering"
 	case errors.Is(err, layout.ErrGlyph):
 		return "the PDF fonts (Liberation Serif, Sans and Mono) cannot draw that character; issue the copy in the document's own format (without --format pdf)"
+	case errors.Is(err, service.ErrMarkingBanner):
+		return "a document's marking is printed across the top and bottom of every page of its PDF copies, and this one is too long to be legible there (a REL TO list of about 40 countries or more): shorten it"
 	case errors.Is(err, layout.ErrBanner):
 		return "the document's marking is too long to print legibly across a PDF copy's pages (a REL TO list of about 40 countries or more): shorten it, or issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, layout.ErrDirection):
@@ -267,6 +270,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return fmt.Sprintf("choose a password of at least %d characters (a few unrelated words make a good one) and at most %d bytes", service.MinPassword, service.MaxPassword)
 	case errors.Is(err, service.ErrUnauthenticated):
 		return "check the token or password: 'leaktrace token list' shows a reader's tokens, 'leaktrace recipient passwd ID' sets a password, and 'leaktrace recipient set ID --enable' lets a disabled reader in"
+	case errors.As(err, &dn):
+		return fmt.Sprintf("refused by the %s rule (%s); 'leaktrace doc show DOC' shows a document's marking and who is granted it, and 'leaktrace recipient list' readers' clearances and roles", dn.Reason, dn.Detail)
 	case errors.Is(err, service.ErrForbidden):
 		return "'leaktrace doc show DOC' shows a document's marking and who is granted it, and 'leaktrace recipient list' readers' clearances and roles"
 	case errors.Is(err, service.ErrEpsilon):

@@ -66,3 +66,26 @@ func TestPasswdAtATerminal(t *testing.T) {
 		t.Fatalf("the same password twice: exit %d, stdout %q, stderr:\n%s", code, out, stderr)
 	}
 }
+
+// TestPasswdUnknownReaderAtATerminal: at a terminal, passwd for an
+// unknown reader says so at once, without asking for a password.
+func TestPasswdUnknownReaderAtATerminal(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	if code, stderr := runCLI(t, "--home", home, "init"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	_, tty := openPTY(t)
+	done := make(chan int, 1)
+	var out, errb bytes.Buffer
+	go func() {
+		done <- run(context.Background(), []string{"--home", home, "recipient", "passwd", "nobody"}, tty, &out, &errb)
+	}()
+	select {
+	case code := <-done:
+		if code != 1 || !strings.Contains(errb.String(), `recipient "nobody": not found`) || strings.Contains(errb.String(), "password") {
+			t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out.String(), errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("passwd for an unknown reader waits for a password")
+	}
+}

@@ -171,15 +171,19 @@ line from standard input (for scripts). It needs at least %d characters.
 Only its argon2id hash is stored, and the log records that it was set.`, service.MinPassword),
 		Args: args(1, "one recipient ID"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
-			pw, err := a.readPassword(argv[0])
-			if err != nil {
-				return err
-			}
 			s, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer s.Close()
+			// An unknown reader is named before a password is asked for.
+			if _, err := s.Store.Recipient(cmd.Context(), argv[0]); err != nil {
+				return err
+			}
+			pw, err := a.readPassword(argv[0])
+			if err != nil {
+				return err
+			}
 			if err := s.SetPassword(cmd.Context(), argv[0], pw); err != nil {
 				return err
 			}

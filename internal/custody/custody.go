@@ -62,11 +62,22 @@
 //	disabled         clearance only: true if the reader is disabled
 //	token            credential "token-create" | "token-revoke": the
 //	                 token's public id (16 lowercase hex), never its secret
+//	token_sha256     credential "token-create" (optional): the token's
+//	                 stored hash, the SHA-256 of its secret
+//	password_hash_sha256
+//	                 credential "password" (optional): SHA-256 of the
+//	                 argon2id PHC string stored, salt included (the salt
+//	                 is random and not in the log, so the value gives
+//	                 nothing to test a guessed password against)
 //
 // A clearance entry holds the reader's whole access state after the
 // change; absent fields are empty (no compartments, citizenship unknown,
 // reader only, enabled). A recipient entry leaves out what is the
-// default (clearance U, nothing else). Fields of the vault come after
+// default (clearance U, nothing else). token_sha256 and
+// password_hash_sha256 let "log verify" catch a token's or a password's
+// stored hash replaced; credential entries written before they existed
+// lack them, and their rows are then checked only for being there. Fields
+// of the vault come after
 // every earlier field, so entries of the earlier kinds keep their bytes.
 //
 // For example:
@@ -198,6 +209,12 @@ type Entry struct {
 	// Token: credential "token-create" | "token-revoke", the token's
 	// public id (never its secret).
 	Token string `json:"token,omitempty"`
+	// TokenSHA256: credential "token-create", the token's stored hash
+	// (the SHA-256 of its secret).
+	TokenSHA256 string `json:"token_sha256,omitempty"`
+	// PasswordHashSHA256: credential "password", the SHA-256 of the
+	// argon2id PHC string stored.
+	PasswordHashSHA256 string `json:"password_hash_sha256,omitempty"`
 }
 
 // FormatTime is the canonical form of an entry's time, the same as the
@@ -286,7 +303,7 @@ var fieldRules = map[string]map[string]bool{
 	KindMarking: {"document": true, "marking": true},
 	KindClearance: {"recipient": true, "clearance": true,
 		"compartments": false, "citizenship": false, "roles": false, "disabled": false},
-	KindCredential: {"recipient": true, "action": true, "token": false},
+	KindCredential: {"recipient": true, "action": true, "token": false, "token_sha256": false, "password_hash_sha256": false},
 }
 
 // check enforces the per-kind field rules of the package doc.
@@ -334,6 +351,8 @@ func (e *Entry) check() error {
 		{"roles", len(e.Roles) > 0},
 		{"disabled", e.Disabled},
 		{"token", e.Token != ""},
+		{"token_sha256", e.TokenSHA256 != ""},
+		{"password_hash_sha256", e.PasswordHashSHA256 != ""},
 	}
 	for _, f := range fields {
 		must, may := rules[f.name]
@@ -346,6 +365,7 @@ func (e *Entry) check() error {
 	}
 	for _, h := range []struct{ name, value string }{
 		{"document_sha256", e.DocumentSHA256}, {"copy_sha256", e.CopySHA256}, {"leak_sha256", e.LeakSHA256},
+		{"token_sha256", e.TokenSHA256}, {"password_hash_sha256", e.PasswordHashSHA256},
 	} {
 		if h.value != "" && !IsSHA256(h.value) {
 			return bad("%s is not 64 lowercase hex digits", h.name)
@@ -405,6 +425,10 @@ func (e *Entry) checkVault(bad func(string, ...any) error) error {
 			return bad("a password with a token")
 		case e.Action != "password" && e.Token == "":
 			return bad("no token")
+		case e.TokenSHA256 != "" && e.Action != "token-create":
+			return bad("a token hash on a %s", e.Action)
+		case e.PasswordHashSHA256 != "" && e.Action != "password":
+			return bad("a password hash on a %s", e.Action)
 		}
 	}
 	if e.Token != "" && !IsTokenID(e.Token) {

@@ -69,6 +69,11 @@ var golden = []struct {
 	{Entry{V: 1, Kind: KindCopy, Time: "2026-03-05T00:00:00Z", Actor: "ann", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash,
 		Format: "pdf", Layout: 1, Marking: "TOP SECRET//SI//NOFORN"},
 		`{"v":1,"kind":"copy","time":"2026-03-05T00:00:00Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","format":"pdf","layout":1,"marking":"TOP SECRET//SI//NOFORN"}`},
+	// Credentials with the hashes of their stored rows.
+	{Entry{V: 1, Kind: KindCredential, Time: "2026-03-05T00:00:06Z", Actor: "ann", Recipient: "r0042", Action: "token-create", Token: "0123456789abcdef", TokenSHA256: copyHash},
+		`{"v":1,"kind":"credential","time":"2026-03-05T00:00:06Z","actor":"ann","recipient":"r0042","action":"token-create","token":"0123456789abcdef","token_sha256":"` + copyHash + `"}`},
+	{Entry{V: 1, Kind: KindCredential, Time: "2026-03-05T00:00:07Z", Actor: "ann", Recipient: "r0042", Action: "password", PasswordHashSHA256: docHash},
+		`{"v":1,"kind":"credential","time":"2026-03-05T00:00:07Z","actor":"ann","recipient":"r0042","action":"password","password_hash_sha256":"` + docHash + `"}`},
 }
 
 // TestVaultEntriesRejected: the vault's kinds have their fields and no
@@ -105,6 +110,14 @@ func TestVaultEntriesRejected(t *testing.T) {
 		"password with a token":        strings.Replace(password, `}`, `,"token":"0123456789abcdef"`+`}`, 1),
 		"credential unknown action":    strings.Replace(password, `"password"`, `"login"`, 1),
 		"token on a grant":             strings.Replace(golden[11].want, `}`, `,"token":"0123456789abcdef"}`, 1),
+		"token hash on a revoke":       strings.Replace(strings.Replace(token, `}`, `,"token_sha256":"`+copyHash+`"}`, 1), `token-create`, `token-revoke`, 1),
+		"token hash on a password":     strings.Replace(password, `}`, `,"token_sha256":"`+copyHash+`"}`, 1),
+		"password hash on a token":     strings.Replace(token, `}`, `,"password_hash_sha256":"`+copyHash+`"}`, 1),
+		"password hash on a clearance": strings.Replace(clearance, `}`, `,"password_hash_sha256":"`+copyHash+`"}`, 1),
+		"token hash not hex":           strings.Replace(token, `}`, `,"token_sha256":"`+strings.ToUpper(copyHash)+`"}`, 1),
+		"password hash too short":      strings.Replace(password, `}`, `,"password_hash_sha256":"abcd"}`, 1),
+		"hashes out of order": strings.Replace(token, `"token":"0123456789abcdef"`,
+			`"token_sha256":"`+copyHash+`","token":"0123456789abcdef"`, 1),
 	} {
 		if _, err := Decode([]byte(b)); !errors.Is(err, ErrEntry) {
 			t.Errorf("%s: Decode(%q) = %v, want ErrEntry", name, b, err)

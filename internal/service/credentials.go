@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,7 +34,7 @@ const (
 var tokenPattern = regexp.MustCompile(`^lt_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$`)
 
 // CreateToken creates an API bearer token for a reader and logs it (a
-// credential entry naming its id). The secret is returned once; only its
+// credential entry naming its id and its stored hash). The secret is returned once; only its
 // hash is stored.
 func (s *Service) CreateToken(ctx context.Context, recipient string) (secret string, t *leaktrace.Token, err error) {
 	if err := s.logKey(OpVault); err != nil {
@@ -50,7 +51,7 @@ func (s *Service) CreateToken(ctx context.Context, recipient string) (secret str
 	secret = "lt_" + tok.ID + "_" + base64.RawURLEncoding.EncodeToString(key[:])
 	tok.SHA256 = leaktrace.Hash([]byte(secret))
 	rec, err := record(s.entry(ctx, custody.KindCredential, tok.CreatedAt, func(e *custody.Entry) {
-		e.Recipient, e.Action, e.Token = recipient, "token-create", tok.ID
+		e.Recipient, e.Action, e.Token, e.TokenSHA256 = recipient, "token-create", tok.ID, tok.SHA256
 	}))
 	if err != nil {
 		return "", nil, err
@@ -118,7 +119,8 @@ func (s *Service) PrincipalOf(ctx context.Context, id, via string) (*Principal, 
 }
 
 // SetPassword sets a reader's web sign-in password, hashed with
-// argon2id, and logs that it was set (never the password). ErrPassword
+// argon2id, and logs that it was set, with the SHA-256 of the hash
+// stored (never the password). ErrPassword
 // if it is too short (under 12 characters) or too long.
 func (s *Service) SetPassword(ctx context.Context, recipient, password string) error {
 	if err := s.logKey(OpVault); err != nil {
@@ -137,9 +139,13 @@ func (s *Service) SetPassword(ctx context.Context, recipient, password string) e
 	}
 	var salt [16]byte
 	rand.Read(salt[:])
-	hash := hashPassword(password, salt[:], defaultArgon)
+	var hash string
+	if err := argonSlot(ctx, len(password), func() { hash = hashPassword(password, salt[:], defaultArgon) }); err != nil {
+		return err
+	}
 	rec, err := record(s.entry(ctx, custody.KindCredential, s.now(), func(e *custody.Entry) {
 		e.Recipient, e.Action = recipient, "password"
+		e.PasswordHashSHA256 = leaktrace.Hash([]byte(hash))
 	}))
 	if err != nil {
 		return err
@@ -149,7 +155,9 @@ func (s *Service) SetPassword(ctx context.Context, recipient, password string) e
 
 // SignIn checks a reader's password. ErrUnauthenticated for a wrong
 // password, an unknown reader, one without a password or a disabled one,
-// after the same work in every case.
+// or a password longer than MaxPassword (which none is), after the same
+// work in every case. At most GOMAXPROCS hashes run at once (each takes
+// 64 MiB): more sign-ins wait their turn, or until ctx is done.
 func (s *Service) SignIn(ctx context.Context, id, password string) (*Principal, error) {
 	r, err := s.Store.Recipient(ctx, id)
 	if err != nil && !errors.Is(err, leaktrace.ErrNotFound) {
@@ -165,11 +173,45 @@ func (s *Service) SignIn(ctx context.Context, id, password string) (*Principal, 
 			return nil, err
 		}
 	}
-	ok := checkPassword(hash, password)
-	if !ok || r == nil || hash == dummyHash() || r.Disabled {
+	tooLong := len(password) > MaxPassword
+	if tooLong {
+		// No password set is this long: check the dummy, with an input
+		// of bounded size, so that its length costs nothing more.
+		hash, password = dummyHash(), password[:MaxPassword]
+	}
+	var ok bool
+	if err := argonSlot(ctx, len(password), func() { ok = checkPassword(hash, password) }); err != nil {
+		return nil, err
+	}
+	if !ok || tooLong || r == nil || hash == dummyHash() || r.Disabled {
 		return nil, ErrUnauthenticated
 	}
 	return &Principal{Recipient: *r, Via: "password"}, nil
+}
+
+// argonSlots bounds the argon2id hashes that run at once: each takes
+// defaultArgon's 64 MiB and a core, so a flood of sign-ins queues here
+// instead of exhausting the server's memory.
+var argonSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// onArgon, when set (by tests), runs while a hash holds its slot, with the
+// length of the password it hashes.
+var onArgon func(n int)
+
+// argonSlot runs hash, a hash of a password of n bytes, when a slot is
+// free; ctx's error if it is done first.
+func argonSlot(ctx context.Context, n int, hash func()) error {
+	select {
+	case argonSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-argonSlots }()
+	if onArgon != nil {
+		onArgon(n)
+	}
+	hash()
+	return nil
 }
 
 // argonParams are argon2id's cost parameters.

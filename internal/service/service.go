@@ -499,16 +499,23 @@ func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 // IssueWith is [Service.Issue] with a choice of format (see
 // [IssueOptions]).
 func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients []string, opt IssueOptions) ([]Issued, error) {
-	out, _, err := s.issue(ctx, m, recipients, opt, custody.KindCopy, "")
-	return out, err
+	out, copies, recs, err := s.render(ctx, m, recipients, opt, custody.KindCopy, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.RecordCopies(ctx, copies, recs); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// issue renders, records and logs copies: kind is the entries' kind
-// (copy, or access for the vault's deliveries, with their action). It
-// returns the copies and their log records.
-func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []string, opt IssueOptions, kind, action string) ([]Issued, []leaktrace.LogRecord, error) {
+// render renders copies and makes their rows and log records, to be
+// recorded in one transaction before the copies leave: kind is the
+// entries' kind (copy, or access for the vault's deliveries, with their
+// action).
+func (s *Service) render(ctx context.Context, m *leaktrace.Marker, recipients []string, opt IssueOptions, kind, action string) ([]Issued, []leaktrace.Copy, []leaktrace.LogRecord, error) {
 	if err := s.logKey(OpIssue); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// A copy in the document's own format is that format's, whatever
 	// its name ("pdf" of a PDF source is its own, not a typeset one).
@@ -522,17 +529,17 @@ func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 	case "":
 		render = m.Copy
 		if opt.Footer {
-			return nil, nil, fmt.Errorf("%w: a footer needs a PDF copy", ErrIssueFormat)
+			return nil, nil, nil, fmt.Errorf("%w: a footer needs a PDF copy", ErrIssueFormat)
 		}
 	case leaktrace.FormatPDF:
 		pdf, err := s.pdfRenderer(ctx, m, opt)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		render, format, version = pdf, leaktrace.FormatPDF, layout.Version1
 		banner = pdfBanner(m.Document())
 	default:
-		return nil, nil, fmt.Errorf("%w: %q", ErrIssueFormat, opt.Format)
+		return nil, nil, nil, fmt.Errorf("%w: %q", ErrIssueFormat, opt.Format)
 	}
 	d := m.Document()
 	out := make([]Issued, 0, len(recipients))
@@ -541,11 +548,11 @@ func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 	now := s.now()
 	for _, r := range recipients {
 		if _, err := s.Store.Recipient(ctx, r); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		b, err := render(r)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		c := leaktrace.Copy{Document: d.ID, Recipient: r, Format: format, Layout: version, Footer: opt.Footer,
 			Marking: banner, SHA256: leaktrace.Hash(b), IssuedAt: now}
@@ -555,14 +562,11 @@ func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 			e.Action = action
 		}))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		out = append(out, Issued{Recipient: r, Data: b})
 		records = append(records, c)
 		recs = append(recs, rec)
 	}
-	if err := s.Store.RecordCopies(ctx, records, recs); err != nil {
-		return nil, nil, err
-	}
-	return out, recs, nil
+	return out, records, recs, nil
 }

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marking"
 )
 
@@ -40,11 +40,14 @@ var (
 	ErrRole = errors.New("unknown role")
 	// ErrPassword: a password too short or too long to set.
 	ErrPassword = errors.New("unacceptable password")
+	// ErrMarkingBanner: a marking that no PDF copy's pages could carry
+	// legibly as their banner (it wraps the layout error).
+	ErrMarkingBanner = errors.New("marking too long for a PDF copy's banner")
 )
 
 // DeniedError is a refused request. Reason and Detail are for the
-// auditor (they are logged); a reader is told only that access was
-// denied.
+// auditor and the operator (Reason is logged); Error says only that
+// access was denied, so that a front end may show it to the reader.
 type DeniedError struct {
 	Action   string // "view", "download", "trace", ...
 	Document string // "" when the request names none
@@ -52,11 +55,13 @@ type DeniedError struct {
 	Detail   string
 }
 
+// Error names the document asked for, if any, never the rule that
+// failed.
 func (e *DeniedError) Error() string {
 	if e.Document != "" {
-		return "access to " + e.Document + " denied (" + e.Reason + ")"
+		return "access to " + e.Document + " denied"
 	}
-	return e.Action + " denied (" + e.Reason + ")"
+	return "access denied"
 }
 
 // Is makes a DeniedError match ErrForbidden.
@@ -199,54 +204,59 @@ func setAccess(e *custody.Entry, r *leaktrace.Recipient, omitU bool) {
 }
 
 // UpdateRecipient changes a reader's access fields, validated, and logs
-// the change (a clearance entry). ErrNotFound for an unknown reader.
+// the change (a clearance entry). The change applies to the reader as
+// the store holds them in the transaction that writes it, so a
+// concurrent change to another field is kept, and the entry describes
+// the state written. ErrNotFound for an unknown reader.
 func (s *Service) UpdateRecipient(ctx context.Context, id string, change AccessChange) (*leaktrace.Recipient, error) {
 	if err := s.logKey(OpVault); err != nil {
 		return nil, err
 	}
-	r, err := s.Store.Recipient(ctx, id)
+	var out leaktrace.Recipient
+	err := s.Store.UpdateRecipient(ctx, id, func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		if change.Clearance != nil {
+			r.Clearance = *change.Clearance
+		}
+		if change.Compartments != nil {
+			r.Compartments = *change.Compartments
+		}
+		if change.Citizenship != nil {
+			r.Citizenship = *change.Citizenship
+		}
+		if change.Roles != nil {
+			r.Roles = *change.Roles
+		}
+		if change.Disabled != nil {
+			r.Disabled = *change.Disabled
+		}
+		if err := checkAccess(r); err != nil {
+			return leaktrace.LogRecord{}, err
+		}
+		out = *r
+		return record(s.entry(ctx, custody.KindClearance, s.now(), func(e *custody.Entry) {
+			e.Recipient = r.ID
+			setAccess(e, r, false)
+			e.Disabled = r.Disabled
+		}))
+	})
 	if err != nil {
 		return nil, err
 	}
-	if change.Clearance != nil {
-		r.Clearance = *change.Clearance
-	}
-	if change.Compartments != nil {
-		r.Compartments = *change.Compartments
-	}
-	if change.Citizenship != nil {
-		r.Citizenship = *change.Citizenship
-	}
-	if change.Roles != nil {
-		r.Roles = *change.Roles
-	}
-	if change.Disabled != nil {
-		r.Disabled = *change.Disabled
-	}
-	if err := checkAccess(r); err != nil {
-		return nil, err
-	}
-	rec, err := record(s.entry(ctx, custody.KindClearance, s.now(), func(e *custody.Entry) {
-		e.Recipient = r.ID
-		setAccess(e, r, false)
-		e.Disabled = r.Disabled
-	}))
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.UpdateRecipient(ctx, *r, rec); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return &out, nil
 }
 
-// parseMarking reads a banner into its canonical form.
+// parseMarking reads a banner into its canonical form, refusing one that
+// a PDF copy's pages could not print (ErrMarkingBanner).
 func parseMarking(banner string) (string, error) {
 	m, err := marking.Parse(banner)
 	if err != nil {
 		return "", err
 	}
-	return m.String(), nil
+	canon := m.String()
+	if err := layout.CheckBanner(canon); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrMarkingBanner, err)
+	}
+	return canon, nil
 }
 
 // SetMarking parses banner (marking.Parse), stores its canonical form as
@@ -400,39 +410,50 @@ func (s *Service) Readable(ctx context.Context, p *Principal) ([]*leaktrace.Docu
 // document. It logs nothing (see [Service.Deliver] and
 // [Service.LogDenied]).
 func (s *Service) Authorize(ctx context.Context, p *Principal, doc string) (*leaktrace.Document, error) {
+	_, d, err := s.authorize(ctx, p, doc)
+	return d, err
+}
+
+// authorize is [Service.Authorize], returning the reader as read for the
+// decision too.
+func (s *Service) authorize(ctx context.Context, p *Principal, doc string) (*leaktrace.Recipient, *leaktrace.Document, error) {
 	d, err := s.Store.Document(ctx, doc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r, err := s.current(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	granted, err := s.Store.Granted(ctx, doc, r.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if dn := decide(r, d, granted); dn != nil {
-		return nil, dn
+		return nil, nil, dn
 	}
-	return d, nil
+	return r, d, nil
 }
 
 // Deliver authorizes p for doc and, if allowed, renders p's own copy,
 // records it and appends its access entry (naming the reader, the
 // document and the copy's hash) in one transaction, before returning the
-// bytes. A denial is logged (a denied entry) and returned as a
-// *DeniedError; an unknown document is ErrNotFound. The actor of the
-// entries is p.ID.
+// bytes. That transaction first checks that what the decision rested on
+// still holds (the grant, the reader enabled with the same clearance,
+// compartments and citizenship, the document's marking): a change
+// committed meanwhile makes Deliver decide again, once. A denial is
+// logged (a denied entry) and returned as a *DeniedError; an unknown
+// document is ErrNotFound; access that changes again while the copy is
+// made is leaktrace.ErrChanged, and nothing is delivered. The actor of
+// the entries is p.ID.
 func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt DeliverOptions) (*Delivery, error) {
 	if !slices.Contains(custody.AccessActions, opt.Action) {
 		return nil, fmt.Errorf("delivering %q: unknown action %q (view or download)", doc, opt.Action)
 	}
 	ctx = WithActor(ctx, p.ID)
-	var m *leaktrace.Marker
-	var d *leaktrace.Document
-	for {
-		allowed, err := s.Authorize(ctx, p, doc)
+	iopt := IssueOptions{Format: opt.Format}
+	for attempt := 1; ; attempt++ {
+		r, allowed, err := s.authorize(ctx, p, doc)
 		if err != nil {
 			var dn *DeniedError
 			if errors.As(err, &dn) {
@@ -445,59 +466,58 @@ func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt Del
 		if afterAuthorize != nil {
 			afterAuthorize()
 		}
-		if m, d, err = s.Marker(ctx, doc); err != nil {
-			return nil, err
+		d, data, idx, err := s.deliverAs(ctx, r, allowed, iopt, opt.Action)
+		if errors.Is(err, leaktrace.ErrChanged) && attempt < 2 {
+			continue
 		}
-		// The copy is rendered under the marking the reader was
-		// authorized for; one set in between is decided again.
-		if d.Marking == allowed.Marking && d.SHA256 == allowed.SHA256 {
-			break
+		if err != nil {
+			return nil, fmt.Errorf("delivering %q to %q: %w", doc, p.ID, err)
 		}
+		ext := filepath.Ext(d.Filename)
+		if ext == "" {
+			ext = "." + d.Format
+		}
+		if iopt.Format == leaktrace.FormatPDF && d.Format != leaktrace.FormatPDF {
+			ext = ".pdf"
+		}
+		return &Delivery{Document: d, Data: data, SHA256: leaktrace.Hash(data), Filename: d.ID + "-" + r.ID + ext,
+			ContentType: contentType(ext), LogEntry: idx}, nil
 	}
-	iopt := IssueOptions{Format: opt.Format}
-	copies, recs, err := s.issue(ctx, m, []string{p.ID}, iopt, custody.KindAccess, opt.Action)
+}
+
+// deliverAs renders r's copy of the document allowed (as read for the
+// decision) and records it with its access entry, guarded by the
+// decision: leaktrace.ErrChanged if the copy would be rendered under
+// another marking, or if the grant, the reader or the marking changed
+// before the copy was recorded. It returns the document (without its
+// content), the copy and its entry's index.
+func (s *Service) deliverAs(ctx context.Context, r *leaktrace.Recipient, allowed *leaktrace.Document, opt IssueOptions, action string) (*leaktrace.Document, []byte, int64, error) {
+	m, d, err := s.Marker(ctx, allowed.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
-	idx, err := s.entryIndex(ctx, recs[0])
+	// The copy is rendered under the marking the reader was authorized
+	// for, or not at all.
+	if d.Marking != allowed.Marking || d.SHA256 != allowed.SHA256 {
+		return nil, nil, 0, fmt.Errorf("%w: document %q was marked %q since the decision", leaktrace.ErrChanged, d.ID, d.Marking)
+	}
+	out, copies, recs, err := s.render(ctx, m, []string{r.ID}, opt, custody.KindAccess, action)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
+	}
+	guard := leaktrace.AccessGuard{Document: d.ID, Marking: allowed.Marking,
+		Recipient: r.ID, Clearance: r.Clearance, Compartments: r.Compartments, Citizenship: r.Citizenship}
+	idx, err := s.Store.RecordAccess(ctx, copies, recs, guard)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	d.Content = nil
-	ext := filepath.Ext(d.Filename)
-	if ext == "" {
-		ext = "." + d.Format
-	}
-	if iopt.Format == leaktrace.FormatPDF && d.Format != leaktrace.FormatPDF {
-		ext = ".pdf"
-	}
-	data := copies[0].Data
-	return &Delivery{Document: d, Data: data, SHA256: leaktrace.Hash(data), Filename: d.ID + "-" + p.ID + ext,
-		ContentType: contentType(ext), LogEntry: idx}, nil
+	return d, out[0].Data, idx, nil
 }
 
 // afterAuthorize, when set (by tests), runs between Deliver's decision
 // and its reading of the document to render.
 var afterAuthorize func()
-
-// entryIndex finds the index of an appended record: the last entry of
-// its kind, document and reader with its exact bytes.
-func (s *Service) entryIndex(ctx context.Context, rec leaktrace.LogRecord) (int64, error) {
-	idx, err := s.Store.FindLogEntries(ctx, rec.Kind, rec.Document, rec.Recipient)
-	if err != nil {
-		return 0, err
-	}
-	for i := len(idx) - 1; i >= 0; i-- {
-		got, err := s.Store.LogEntries(ctx, idx[i], idx[i]+1)
-		if err != nil {
-			return 0, err
-		}
-		if bytes.Equal(got[0].Data, rec.Data) {
-			return idx[i], nil
-		}
-	}
-	return 0, fmt.Errorf("%w: the %s entry just appended for %q is not in the log", leaktrace.ErrLogCorrupt, rec.Kind, rec.Document)
-}
 
 // contentType is the media type of a copy with the given extension.
 func contentType(ext string) string {

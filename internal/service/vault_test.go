@@ -552,6 +552,9 @@ func TestVerifyCatchesVaultTampering(t *testing.T) {
 		{"token slipped in", []string{`INSERT INTO tokens VALUES ('0123456789abcdef', 'r2', 'ab', '2026-01-01T00:00:00Z', '')`}, `token 0123456789abcdef of "r2" is in the store but not in the log`},
 		{"token unrevoked", []string{`UPDATE tokens SET revoked_at = ''`}, `store has it revoked false, the log true`},
 		{"password slipped in", []string{`INSERT INTO passwords VALUES ('r2', 'x', '2026-01-01T00:00:00Z')`}, `reader "r2" has a password the log never recorded being set`},
+		{"token hash swapped", []string{`UPDATE tokens SET sha256 = '` + leaktrace.Hash([]byte("lt_forged")) + `'`}, `the stored hash is not the one the log recorded when it was created`},
+		{"password hash swapped", []string{`UPDATE passwords SET hash = '` + hashPassword("attacker-password", []byte("0123456789abcdef"), argonParams{memory: 64, time: 1, threads: 1}) + `'`},
+			`reader "r1": the stored password hash is not the one the log recorded when it was last set`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := vaultHome(t)
@@ -565,6 +568,9 @@ func TestVerifyCatchesVaultTampering(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := s.RevokeToken(ctx, tok.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetPassword(ctx, "r1", "correct horse battery"); err != nil {
 				t.Fatal(err)
 			}
 			verifyOK(t, s, nil)

@@ -18,13 +18,13 @@ type vaultLog struct {
 	markings map[string]string               // by document: its latest marking
 	grants   map[string]map[string]bool      // by document, the readers granted it
 	access   map[string]*leaktrace.Recipient // by reader: their latest access fields
-	tokens   map[string]*leaktrace.Token     // by id; RevokedAt is set (to any time) if revoked
-	password map[string]bool                 // readers with a password set
+	tokens   map[string]*leaktrace.Token     // by id; RevokedAt is set (to any time) if revoked; SHA256 as logged ("" if not)
+	password map[string]*string              // readers with a password set: the SHA-256 of its stored hash as last logged ("" if not)
 }
 
 func newVaultLog() *vaultLog {
 	return &vaultLog{markings: map[string]string{}, grants: map[string]map[string]bool{},
-		access: map[string]*leaktrace.Recipient{}, tokens: map[string]*leaktrace.Token{}, password: map[string]bool{}}
+		access: map[string]*leaktrace.Recipient{}, tokens: map[string]*leaktrace.Token{}, password: map[string]*string{}}
 }
 
 // replay applies entry i. docs and readers are the documents and readers
@@ -79,12 +79,12 @@ func (v *vaultLog) replay(rep *Report, i int, e *custody.Entry, docs map[string]
 		}
 		switch e.Action {
 		case "password":
-			v.password[e.Recipient] = true
+			v.password[e.Recipient] = &e.PasswordHashSHA256
 		case "token-create":
 			if v.tokens[e.Token] != nil {
 				rep.problem("entry %d creates token %s a second time", i, e.Token)
 			}
-			v.tokens[e.Token] = &leaktrace.Token{ID: e.Token, Recipient: e.Recipient}
+			v.tokens[e.Token] = &leaktrace.Token{ID: e.Token, Recipient: e.Recipient, SHA256: e.TokenSHA256}
 		case "token-revoke":
 			t := v.tokens[e.Token]
 			switch {
@@ -127,14 +127,17 @@ func (v *vaultLog) checkReaders(ctx context.Context, r leaktrace.StoreReader, re
 		if want := v.access[row.ID]; want != nil && !sameAccess(&row, want) {
 			rep.problem("reader %q: store has %s, the log %s", row.ID, accessString(&row), accessString(want))
 		}
-		_, err := r.Password(ctx, row.ID)
+		h, err := r.Password(ctx, row.ID)
+		logged := v.password[row.ID]
 		switch has := err == nil; {
 		case err != nil && !errors.Is(err, leaktrace.ErrNotFound):
 			return err
-		case has && !v.password[row.ID]:
+		case has && logged == nil:
 			rep.problem("reader %q has a password the log never recorded being set", row.ID)
-		case !has && v.password[row.ID]:
+		case !has && logged != nil:
 			rep.problem("reader %q: the log records a password set, the store has none", row.ID)
+		case has && *logged != "" && leaktrace.Hash([]byte(h)) != *logged:
+			rep.problem("reader %q: the stored password hash is not the one the log recorded when it was last set", row.ID)
 		}
 	}
 	ts, err := r.Tokens(ctx, "")
@@ -150,6 +153,8 @@ func (v *vaultLog) checkReaders(ctx context.Context, r leaktrace.StoreReader, re
 			rep.problem("token %s of %q is in the store but not in the log", t.ID, t.Recipient)
 		case want.Recipient != t.Recipient:
 			rep.problem("token %s: store has it as %q's, the log as %q's", t.ID, t.Recipient, want.Recipient)
+		case want.SHA256 != "" && want.SHA256 != t.SHA256:
+			rep.problem("token %s of %q: the stored hash is not the one the log recorded when it was created", t.ID, t.Recipient)
 		case want.RevokedAt.IsZero() != t.RevokedAt.IsZero():
 			rep.problem("token %s of %q: store has it revoked %t, the log %t", t.ID, t.Recipient, !t.RevokedAt.IsZero(), !want.RevokedAt.IsZero())
 		}

@@ -638,41 +638,49 @@ func (s reads) Recipients(ctx context.Context) ([]leaktrace.Recipient, error) {
 // RecordCopies implements leaktrace.Store.
 func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []leaktrace.LogRecord) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO copies (document, recipient, sha256, issued_at)
-			VALUES (?,?,?,?) ON CONFLICT (document, recipient) DO NOTHING`)
-		if err != nil {
+		if err := insertCopies(ctx, tx, cs); err != nil {
 			return err
 		}
-		defer st.Close()
-		pst, err := tx.PrepareContext(ctx, `INSERT INTO pdf_copies (document, recipient, layout, footer, marking, sha256, issued_at)
-			VALUES (?,?,?,?,?,?,?) ON CONFLICT (document, recipient, layout, footer, marking) DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer pst.Close()
-		for _, c := range cs {
-			at := c.IssuedAt.UTC().Format(timeFormat)
-			switch c.Format {
-			case "":
-				if c.Marking != "" {
-					return fmt.Errorf("recording copy of %q for %q: a banner on a copy in the document's own format", c.Document, c.Recipient)
-				}
-				_, err = st.ExecContext(ctx, c.Document, c.Recipient, c.SHA256, at)
-			case leaktrace.FormatPDF:
-				if c.Layout < 1 {
-					return fmt.Errorf("recording PDF copy of %q for %q: no layout version", c.Document, c.Recipient)
-				}
-				_, err = pst.ExecContext(ctx, c.Document, c.Recipient, c.Layout, c.Footer, c.Marking, c.SHA256, at)
-			default:
-				return fmt.Errorf("recording copy of %q for %q: unknown copy format %q", c.Document, c.Recipient, c.Format)
-			}
-			if err != nil {
-				return fmt.Errorf("recording copy of %q for %q: %w", c.Document, c.Recipient, err)
-			}
-		}
-		_, err = s.appendLog(ctx, tx, recs)
+		_, err := s.appendLog(ctx, tx, recs)
 		return err
 	})
+}
+
+// insertCopies records issued copies inside tx.
+func insertCopies(ctx context.Context, tx *sql.Tx, cs []leaktrace.Copy) error {
+	st, err := tx.PrepareContext(ctx, `INSERT INTO copies (document, recipient, sha256, issued_at)
+		VALUES (?,?,?,?) ON CONFLICT (document, recipient) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	pst, err := tx.PrepareContext(ctx, `INSERT INTO pdf_copies (document, recipient, layout, footer, marking, sha256, issued_at)
+		VALUES (?,?,?,?,?,?,?) ON CONFLICT (document, recipient, layout, footer, marking) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer pst.Close()
+	for _, c := range cs {
+		at := c.IssuedAt.UTC().Format(timeFormat)
+		switch c.Format {
+		case "":
+			if c.Marking != "" {
+				return fmt.Errorf("recording copy of %q for %q: a banner on a copy in the document's own format", c.Document, c.Recipient)
+			}
+			_, err = st.ExecContext(ctx, c.Document, c.Recipient, c.SHA256, at)
+		case leaktrace.FormatPDF:
+			if c.Layout < 1 {
+				return fmt.Errorf("recording PDF copy of %q for %q: no layout version", c.Document, c.Recipient)
+			}
+			_, err = pst.ExecContext(ctx, c.Document, c.Recipient, c.Layout, c.Footer, c.Marking, c.SHA256, at)
+		default:
+			return fmt.Errorf("recording copy of %q for %q: unknown copy format %q", c.Document, c.Recipient, c.Format)
+		}
+		if err != nil {
+			return fmt.Errorf("recording copy of %q for %q: %w", c.Document, c.Recipient, err)
+		}
+	}
+	return nil
 }
 
 // Copies implements leaktrace.Store.

@@ -15,8 +15,12 @@ import (
 
 // Granted implements leaktrace.Store.
 func (s reads) Granted(ctx context.Context, doc, recipient string) (bool, error) {
+	return granted(ctx, s.db, doc, recipient)
+}
+
+func granted(ctx context.Context, q querier, doc, recipient string) (bool, error) {
 	var ok bool
-	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM grants WHERE document = ? AND recipient = ?)`, doc, recipient).Scan(&ok)
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM grants WHERE document = ? AND recipient = ?)`, doc, recipient).Scan(&ok)
 	return ok, err
 }
 
@@ -133,21 +137,82 @@ func mustExist(ctx context.Context, tx *sql.Tx, what, table, col, v string) erro
 }
 
 // UpdateRecipient implements leaktrace.Store.
-func (s *Store) UpdateRecipient(ctx context.Context, r leaktrace.Recipient, rec leaktrace.LogRecord) error {
+func (s *Store) UpdateRecipient(ctx context.Context, id string, apply func(*leaktrace.Recipient) (leaktrace.LogRecord, error)) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE recipients SET clearance = ?, compartments = ?, citizenship = ?, roles = ?, disabled = ?
-			WHERE id = ?`, clearance(r.Clearance), joinList(r.Compartments), r.Citizenship, joinList(r.Roles), r.Disabled, r.ID)
+		r, err := scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientColumns+` FROM recipients WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("recipient %q: %w", id, leaktrace.ErrNotFound)
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		rec, err := apply(&r)
+		if err != nil {
 			return err
-		} else if n == 0 {
-			return fmt.Errorf("recipient %q: %w", r.ID, leaktrace.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE recipients SET clearance = ?, compartments = ?, citizenship = ?, roles = ?, disabled = ?
+			WHERE id = ?`, clearance(r.Clearance), joinList(r.Compartments), r.Citizenship, joinList(r.Roles), r.Disabled, id); err != nil {
+			return err
 		}
 		_, err = s.appendLog(ctx, tx, []leaktrace.LogRecord{rec})
 		return err
 	})
+}
+
+// RecordAccess implements leaktrace.Store. The transaction holds the
+// write lock from its start (see open), so the rows the guard is checked
+// on are the rows the copy is recorded beside: no change commits between.
+func (s *Store) RecordAccess(ctx context.Context, cs []leaktrace.Copy, recs []leaktrace.LogRecord, guard leaktrace.AccessGuard) (int64, error) {
+	var first int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkGuard(ctx, tx, guard); err != nil {
+			return err
+		}
+		if err := insertCopies(ctx, tx, cs); err != nil {
+			return err
+		}
+		var err error
+		first, err = s.appendLog(ctx, tx, recs)
+		return err
+	})
+	return first, err
+}
+
+// checkGuard returns ErrChanged, saying what changed, unless g holds in
+// tx.
+func checkGuard(ctx context.Context, tx *sql.Tx, g leaktrace.AccessGuard) error {
+	changed := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", leaktrace.ErrChanged, fmt.Sprintf(format, args...))
+	}
+	var marking string
+	err := tx.QueryRowContext(ctx, `SELECT marking FROM documents WHERE id = ?`, g.Document).Scan(&marking)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return changed("document %q is gone", g.Document)
+	case err != nil:
+		return err
+	case marking != g.Marking:
+		return changed("document %q is now marked %q, not %q", g.Document, marking, g.Marking)
+	}
+	r, err := scanRecipient(tx.QueryRowContext(ctx, `SELECT `+recipientColumns+` FROM recipients WHERE id = ?`, g.Recipient))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return changed("reader %q is gone", g.Recipient)
+	case err != nil:
+		return err
+	case r.Disabled:
+		return changed("reader %q is disabled", g.Recipient)
+	case clearance(r.Clearance) != clearance(g.Clearance) || joinList(r.Compartments) != joinList(g.Compartments) || r.Citizenship != g.Citizenship:
+		return changed("reader %q's clearance, compartments or citizenship changed", g.Recipient)
+	}
+	ok, err := granted(ctx, tx, g.Document, g.Recipient)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return changed("reader %q is no longer granted %q", g.Recipient, g.Document)
+	}
+	return nil
 }
 
 // SetMarking implements leaktrace.Store.

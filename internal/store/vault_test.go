@@ -108,9 +108,17 @@ func TestRecipientAccessFields(t *testing.T) {
 		t.Fatalf("a reader added without a clearance has %q, want U", bob.Clearance)
 	}
 	n := logSize(t, s)
-	change := leaktrace.Recipient{ID: "ann", Name: "ignored", Clearance: "S", Citizenship: "USA", Disabled: true}
-	if err := s.UpdateRecipient(ctx, change, rec("clearance", "", "ann")); err != nil {
+	var seen leaktrace.Recipient
+	if err := s.UpdateRecipient(ctx, "ann", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		seen = *r
+		r.Name, r.ID = "ignored", "bob"
+		r.Clearance, r.Compartments, r.Citizenship, r.Roles, r.Disabled = "S", nil, "USA", nil, true
+		return rec("clearance", "", "ann"), nil
+	}); err != nil {
 		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(seen, in) {
+		t.Fatalf("apply was given %+v, want %+v", seen, in)
 	}
 	want := in
 	want.Clearance, want.Compartments, want.Citizenship, want.Roles, want.Disabled = "S", nil, "USA", nil, true
@@ -121,11 +129,24 @@ func TestRecipientAccessFields(t *testing.T) {
 	if logSize(t, s) != n+1 {
 		t.Fatal("UpdateRecipient logged nothing")
 	}
-	if err := s.UpdateRecipient(ctx, leaktrace.Recipient{ID: "nobody"}, rec("clearance", "", "nobody")); !errors.Is(err, leaktrace.ErrNotFound) {
+	if err := s.UpdateRecipient(ctx, "nobody", func(*leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		t.Error("apply called for an unknown reader")
+		return rec("clearance", "", "nobody"), nil
+	}); !errors.Is(err, leaktrace.ErrNotFound) {
 		t.Fatalf("UpdateRecipient of an unknown reader: %v, want ErrNotFound", err)
+	}
+	refused := errors.New("refused")
+	if err := s.UpdateRecipient(ctx, "ann", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+		r.Clearance = "TS"
+		return leaktrace.LogRecord{}, refused
+	}); !errors.Is(err, refused) {
+		t.Fatalf("UpdateRecipient whose apply fails: %v", err)
 	}
 	if logSize(t, s) != n+1 {
 		t.Fatal("a failed UpdateRecipient was logged")
+	}
+	if got, _ := s.Recipient(ctx, "ann"); got.Clearance != "S" {
+		t.Fatalf("a failed UpdateRecipient stored clearance %q", got.Clearance)
 	}
 }
 
@@ -283,5 +304,91 @@ func TestPasswords(t *testing.T) {
 	}
 	if err := s.SetPassword(ctx, "nobody", "h", rec("credential", "", "nobody")); !errors.Is(err, leaktrace.ErrNotFound) {
 		t.Fatalf("password of an unknown reader: %v", err)
+	}
+}
+
+// TestRecordAccessGuard: RecordAccess records the copy and its entry only
+// while the guard holds, checked on the rows in its own transaction; any
+// difference in the grant, the reader's access fields or state, or the
+// document's marking records nothing and is ErrChanged.
+func TestRecordAccessGuard(t *testing.T) {
+	ctx := t.Context()
+	setup := func(t *testing.T) *Store {
+		s := vaultStore(t)
+		if err := s.SetMarking(ctx, "d1", "SECRET//SI", rec("marking", "d1", "")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateRecipient(ctx, "a", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+			r.Clearance, r.Compartments, r.Citizenship = "TS", []string{"SI", "TK"}, "USA"
+			return rec("clearance", "", "a"), nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetGrants(ctx, "d1", []string{"a"}, true, []leaktrace.LogRecord{rec("grant", "d1", "a")}); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	guard := leaktrace.AccessGuard{Document: "d1", Marking: "SECRET//SI", Recipient: "a", Clearance: "TS", Compartments: []string{"SI", "TK"}, Citizenship: "USA"}
+	copyOf := []leaktrace.Copy{{Document: "d1", Recipient: "a", SHA256: "cc", IssuedAt: time.Now()}}
+	for _, tc := range []struct {
+		name   string
+		change func(*testing.T, *Store)
+		guard  func(*leaktrace.AccessGuard)
+	}{
+		{"revoked", func(t *testing.T, s *Store) {
+			if err := s.SetGrants(ctx, "d1", []string{"a"}, false, []leaktrace.LogRecord{rec("revoke", "d1", "a")}); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"disabled", func(t *testing.T, s *Store) {
+			if err := s.UpdateRecipient(ctx, "a", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+				r.Disabled = true
+				return rec("clearance", "", "a"), nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"marking", func(t *testing.T, s *Store) {
+			if err := s.SetMarking(ctx, "d1", "TOP SECRET//SI", rec("marking", "d1", "")); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"clearance", nil, func(g *leaktrace.AccessGuard) { g.Clearance = "S" }},
+		{"compartments", nil, func(g *leaktrace.AccessGuard) { g.Compartments = []string{"SI"} }},
+		{"citizenship", nil, func(g *leaktrace.AccessGuard) { g.Citizenship = "GBR" }},
+		{"another reader", nil, func(g *leaktrace.AccessGuard) { g.Recipient = "b" }},
+		{"unknown document", nil, func(g *leaktrace.AccessGuard) { g.Document = "nope" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := setup(t)
+			g := guard
+			g.Compartments = slices.Clone(guard.Compartments)
+			if tc.change != nil {
+				tc.change(t, s)
+			}
+			if tc.guard != nil {
+				tc.guard(&g)
+			}
+			n := logSize(t, s)
+			if _, err := s.RecordAccess(ctx, copyOf, []leaktrace.LogRecord{rec("access", "d1", "a")}, g); !errors.Is(err, leaktrace.ErrChanged) {
+				t.Fatalf("RecordAccess: %v, want ErrChanged", err)
+			}
+			if logSize(t, s) != n {
+				t.Fatal("an entry was appended")
+			}
+			if cs, _ := s.Copies(ctx, "d1"); len(cs) != 0 {
+				t.Fatalf("copies recorded: %v", cs)
+			}
+		})
+	}
+	s := setup(t)
+	n := logSize(t, s)
+	first, err := s.RecordAccess(ctx, copyOf, []leaktrace.LogRecord{rec("access", "d1", "a")}, guard)
+	if err != nil || first != n || logSize(t, s) != n+1 {
+		t.Fatalf("RecordAccess under a guard that holds: first %d, %v; log %d -> %d", first, err, n, logSize(t, s))
+	}
+	if cs, _ := s.Copies(ctx, "d1"); len(cs) != 1 {
+		t.Fatalf("copies: %v", cs)
 	}
 }
