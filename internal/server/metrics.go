@@ -53,6 +53,22 @@ func newMetrics() *metrics {
 			Help: "Bearer tokens refused (invalid), and requests refused for too many of them from one address (rate_limited).",
 		}, []string{"result"}),
 	}
+	// Known label values start at 0, so that rates are defined before
+	// the first event.
+	for _, a := range []string{"view", "download"} {
+		for _, f := range []string{"own", "pdf"} {
+			m.copies.WithLabelValues(a, f)
+		}
+	}
+	for _, r := range []string{"clearance", "compartments", "noforn", "rel-to", "grant", "unmarked", "role"} {
+		m.denials.WithLabelValues(r)
+	}
+	for _, o := range []string{"accused", "unattributed", "no_match"} {
+		m.traces.WithLabelValues(o)
+	}
+	for _, r := range []string{"invalid", "rate_limited"} {
+		m.authFail.WithLabelValues(r)
+	}
 	m.reg.MustRegister(m.requests, m.latency, m.copies, m.denials, m.traces, m.authFail,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
