@@ -230,7 +230,13 @@ type Copy struct {
 	Format string
 	Layout int
 	// Footer: the PDF's pages name the reader.
-	Footer   bool
+	Footer bool
+	// Marking is the classification banner printed at the top and the
+	// bottom of a PDF copy's pages (the document's marking when it was
+	// issued), "" for none and for a copy in the document's own format.
+	// It is part of the copy's identity: the same reader's PDF copy
+	// under another marking is other bytes.
+	Marking  string
 	SHA256   string // hex of the copy's bytes
 	IssuedAt time.Time
 }

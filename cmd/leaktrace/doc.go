@@ -23,7 +23,8 @@ func (a *app) docCommand() *cobra.Command {
 		Use:   "doc",
 		Short: "Register and inspect documents",
 	})
-	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand(), a.docVariantsCommand(), a.docSuggestCommand())
+	doc.AddCommand(a.docAddCommand(), a.docListCommand(), a.docShowCommand(), a.docVariantsCommand(), a.docSuggestCommand(),
+		a.docMarkCommand(), a.docGrantCommand(true), a.docGrantCommand(false))
 	return doc
 }
 
@@ -38,19 +39,23 @@ type docJSON struct {
 	Marks    leaktrace.Marks `json:"marks"`
 	Scheme   int             `json:"scheme"`
 	// Catalogue is the point catalogue version the document keeps.
-	Catalogue int                 `json:"catalogue"`
-	Verbatim  bool                `json:"verbatim"`
-	Reencode  bool                `json:"reencode,omitempty"`
-	AddedAt   time.Time           `json:"added_at"`
-	Copies    *int                `json:"copies,omitempty"`
-	Capacity  *leaktrace.Capacity `json:"capacity,omitempty"`
+	Catalogue int       `json:"catalogue"`
+	Verbatim  bool      `json:"verbatim"`
+	Reencode  bool      `json:"reencode,omitempty"`
+	AddedAt   time.Time `json:"added_at"`
+	// Marking is the classification banner, "" when unmarked; Grants
+	// the readers granted the document (doc show only).
+	Marking  string              `json:"marking"`
+	Grants   *[]string           `json:"grants,omitempty"`
+	Copies   *int                `json:"copies,omitempty"`
+	Capacity *leaktrace.Capacity `json:"capacity,omitempty"`
 	registrationJSON
 	Warnings []string `json:"warnings,omitempty"`
 }
 
 func toDocJSON(d *leaktrace.Document) docJSON {
 	return docJSON{ID: d.ID, Title: d.Title, Filename: d.Filename, Format: d.Format, SHA256: d.SHA256,
-		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, Reencode: d.Reencode, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity,
+		Words: d.Words, Marks: d.Marks, Scheme: d.Scheme, Catalogue: d.CatalogueVersion(), Verbatim: d.Verbatim, Reencode: d.Reencode, AddedAt: d.AddedAt.UTC(), Capacity: d.Capacity, Marking: d.Marking,
 		registrationJSON: toRegistrationJSON(d), Warnings: service.CapacityWarnings(d)}
 }
 
@@ -138,7 +143,7 @@ func (a *app) readInput(name string) ([]byte, error) {
 }
 
 func (a *app) docAddCommand() *cobra.Command {
-	var id, title, variantsFile string
+	var id, title, variantsFile, banner string
 	var asJSON, verbatim, reencode bool
 	cmd := &cobra.Command{
 		Use:   "add FILE",
@@ -163,7 +168,10 @@ parts as UTF-8 quoted-printable, so that they carry every channel rather than
 only spaces at line ends: an edited part gets Content-Type charset=utf-8 and
 Content-Transfer-Encoding: quoted-printable, and the message MIME-Version: 1.0
 if it has none. Without it, copies keep every part's encoding byte for byte.
-The choice is part of the registration.`,
+The choice is part of the registration.
+
+--marking sets the classification banner the vault checks readers against
+("TOP SECRET//SI//NOFORN", "SECRET//REL TO USA, GBR"; see 'doc mark').`,
 		Args: args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			if verbatim && variantsFile != "" {
@@ -178,7 +186,7 @@ The choice is part of the registration.`,
 				return err
 			}
 			defer s.Close()
-			opts := service.AddOptions{ID: id, Title: title, Verbatim: verbatim, Reencode: reencode}
+			opts := service.AddOptions{ID: id, Title: title, Verbatim: verbatim, Reencode: reencode, Marking: banner}
 			if variantsFile != "" {
 				if opts.Variants, err = a.readVariants(variantsFile); err != nil {
 					return err
@@ -239,6 +247,7 @@ The choice is part of the registration.`,
 	cmd.Flags().BoolVar(&verbatim, "verbatim", false, "never change the wording: no lexical points")
 	cmd.Flags().StringVar(&variantsFile, "variants", "", "the author's own variants, from `FILE`")
 	cmd.Flags().BoolVar(&reencode, "reencode", false, "email: let copies re-encode 7-bit text parts as UTF-8 quoted-printable")
+	cmd.Flags().StringVar(&banner, "marking", "", "the classification `MARKING` the vault checks readers against")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -347,6 +356,13 @@ func (a *app) docShowCommand() *cobra.Command {
 				return err
 			}
 			n := len(copies)
+			grants, err := s.Store.Grants(cmd.Context(), d.ID)
+			if err != nil {
+				return err
+			}
+			if grants == nil {
+				grants = []string{}
+			}
 			// A document registered before the layout channel's capacity
 			// was stored gets it estimated now, when the key allows.
 			var notes []string
@@ -360,6 +376,7 @@ func (a *app) docShowCommand() *cobra.Command {
 			if asJSON {
 				j := toDocJSON(d)
 				j.Copies = &n
+				j.Grants = &grants
 				j.Warnings = append(j.Warnings, notes...)
 				return writeJSON(a.stdout, j)
 			}
@@ -387,6 +404,16 @@ func (a *app) docShowCommand() *cobra.Command {
 				fmt.Fprintf(tw, "%s:\t%s\n", k, v)
 			}
 			fmt.Fprintf(tw, "copies issued:\t%d\n", n)
+			marking := "none: the vault serves it to nobody; set one with 'leaktrace doc mark " + termSafe(d.ID) + " MARKING'"
+			if d.Marking != "" {
+				marking = termSafe(d.Marking)
+			}
+			fmt.Fprintf(tw, "marking:\t%s\n", marking)
+			granted := "nobody"
+			if len(grants) > 0 {
+				granted = termSafe(strings.Join(grants, ", "))
+			}
+			fmt.Fprintf(tw, "granted to:\t%s\n", granted)
 			if err := tw.Flush(); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/leaktrace/leaktrace/internal/custody"
@@ -152,6 +153,15 @@ func writeEntry(w io.Writer, n int64, data []byte, e *custody.Entry) error {
 		{"copy format", copyFormat(e)},
 		{"leak sha256", e.LeakSHA256},
 		{"result", string(e.Result)},
+		{"action", e.Action},
+		{"reason", e.Reason},
+		{"marking", e.Marking},
+		{"clearance", e.Clearance},
+		{"compartments", strings.Join(e.Compartments, ",")},
+		{"citizenship", e.Citizenship},
+		{"roles", strings.Join(e.Roles, ",")},
+		{"disabled", map[bool]string{true: "yes"}[e.Disabled]},
+		{"token", e.Token},
 	} {
 		if f.value != "" {
 			fmt.Fprintf(tw, "%s:\t%s\n", f.name, termSafe(f.value))

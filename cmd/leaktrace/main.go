@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/format/pdfsrc"
 	"github.com/leaktrace/leaktrace/internal/fsutil"
 	"github.com/leaktrace/leaktrace/internal/layout"
+	"github.com/leaktrace/leaktrace/internal/marking"
 	"github.com/leaktrace/leaktrace/internal/office"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
 	"github.com/leaktrace/leaktrace/internal/picture"
@@ -162,7 +163,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, service.ErrInvalidEmail):
 		return "give the address alone, e.g. ann@example.org, and the person's name as the name (--name or the CSV's name column)"
 	case errors.Is(err, service.ErrCSVHeader):
-		return "the first line must be: id,name,email"
+		return "the first line must be: id,name,email (and optionally clearance,compartments,citizenship,roles)"
 	case errors.Is(err, service.ErrCSVRow):
 		return "every row has the header's columns, in its order, an empty field where there is nothing to say (r1,,ann@example.org); quote a field that holds a comma (\"Smith, Ann\")"
 	case errors.Is(err, service.ErrIDCase):
@@ -221,6 +222,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "the document's stored row was changed, or another leaktrace version registered it: run 'leaktrace log verify', and restore the store from the backup if it reports tampering"
 	case errors.Is(err, layout.ErrGlyph):
 		return "the PDF fonts (Liberation Serif, Sans and Mono) cannot draw that character; issue the copy in the document's own format (without --format pdf)"
+	case errors.Is(err, layout.ErrBanner):
+		return "the document's marking is too long to print legibly across a PDF copy's pages (a REL TO list of about 40 countries or more): shorten it, or issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, layout.ErrDirection):
 		return "PDF copies are typeset left to right only, so Hebrew or Arabic would be drawn backwards: issue the copy in the document's own format (without --format pdf)"
 	case errors.Is(err, pdfread.ErrNoPdftotext):
@@ -257,6 +260,16 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "no words were found: trace a sharper, larger picture of the text (at least 150 dpi, in focus), or type the text into a .txt file"
 	case errors.Is(err, layout.ErrFormat):
 		return "leaktrace typesets " + typesetNames() + " documents as PDF; issue this one in its own format (without --format pdf)"
+	case errors.Is(err, marking.ErrMarking):
+		return "write a marking as a level (UNCLASSIFIED, CONFIDENTIAL, SECRET, TOP SECRET, or U, C, S, TS), then optionally // and SCI compartments separated by / (TOP SECRET//SI/TK), then optionally // and NOFORN or REL TO with ISO 3166 three-letter codes (SECRET//REL TO USA, GBR); a clearance is a level, a citizenship a three-letter code such as USA or GBR"
+	case errors.Is(err, service.ErrRole):
+		return "roles are reader, issuer, investigator, auditor and admin, combined with commas: --role issuer,auditor"
+	case errors.Is(err, service.ErrPassword):
+		return fmt.Sprintf("choose a password of at least %d characters (a few unrelated words make a good one) and at most %d bytes", service.MinPassword, service.MaxPassword)
+	case errors.Is(err, service.ErrUnauthenticated):
+		return "check the token or password: 'leaktrace token list' shows a reader's tokens, 'leaktrace recipient passwd ID' sets a password, and 'leaktrace recipient set ID --enable' lets a disabled reader in"
+	case errors.Is(err, service.ErrForbidden):
+		return "'leaktrace doc show DOC' shows a document's marking and who is granted it, and 'leaktrace recipient list' readers' clearances and roles"
 	case errors.Is(err, service.ErrEpsilon):
 		return "pass --epsilon a probability strictly between 0 and 1, such as 1e-6 (the default): the largest chance, over all readers, of accusing an innocent one"
 	case errors.As(err, new(usageError)):
@@ -333,7 +346,7 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentPreRun = func(c *cobra.Command, _ []string) {
 		c.SetContext(service.WithActor(c.Context(), a.actorName()))
 	}
-	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.serveCommand(), a.demoCommand())
+	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.tokenCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.serveCommand(), a.demoCommand())
 	return root
 }
 

@@ -22,20 +22,52 @@
 // Fields, in order:
 //
 //	v                1
-//	kind             "init" | "document" | "recipient" | "copy" | "trace"
+//	kind             "init" | "document" | "recipient" | "copy" | "trace" |
+//	                 "access" | "denied" | "grant" | "revoke" | "marking" |
+//	                 "clearance" | "credential"
 //	time             when the change was made
-//	actor            who made it: the OS user, or --actor / $LEAKTRACE_ACTOR
+//	actor            who made it: the OS user, or --actor / $LEAKTRACE_ACTOR;
+//	                 for the vault server's entries the signed-in reader
 //	origin           init: the log's origin (its checkpoints' first line)
-//	document         document, copy: the document's id
-//	document_sha256  document, copy: SHA-256 of the document's content
+//	document         document, copy, access, grant, revoke, marking: the
+//	                 document's id; denied: the document asked for, if any
+//	document_sha256  document, copy, access: SHA-256 of the document's content
 //	reencode         document only: true if its email's 7-bit text parts
 //	                 may be re-encoded (doc add --reencode)
-//	recipient        recipient, copy: the reader's id
-//	copy_sha256      copy: SHA-256 of the issued copy's bytes
-//	format, layout   copy, typeset only: "pdf" and the layout version (>= 1)
-//	footer           copy, typeset only: true if its pages name the reader
+//	recipient        recipient, copy, access, grant, revoke, clearance,
+//	                 credential: the reader's id; denied: the caller's
+//	copy_sha256      copy, access: SHA-256 of the issued copy's bytes
+//	format, layout   copy, access, typeset only: "pdf" and the layout
+//	                 version (>= 1)
+//	footer           copy, access, typeset only: true if its pages name the
+//	                 reader
 //	leak_sha256      trace: SHA-256 of the leaked text that was traced
 //	result           trace: the trace report, a JSON value (compact)
+//	action           access: "view" | "download"; denied: what was asked
+//	                 (one of [DeniedActions]); credential: "token-create" |
+//	                 "token-revoke" | "password"
+//	reason           denied: the rule that failed (one of [DeniedReasons])
+//	marking          marking; document when registered with one: the
+//	                 canonical classification banner; copy, access,
+//	                 typeset only: the banner printed on its pages (its
+//	                 document's marking), absent for a document without one
+//	clearance        clearance: the reader's level ("U", "C", "S", "TS");
+//	                 recipient when given at add
+//	compartments     clearance, recipient (optional): the reader's SCI
+//	                 compartments, sorted, a non-empty list
+//	citizenship      clearance, recipient (optional): ISO 3166-1 alpha-3
+//	roles            clearance, recipient (optional): the reader's roles,
+//	                 sorted, from "admin", "auditor", "investigator",
+//	                 "issuer", "reader"
+//	disabled         clearance only: true if the reader is disabled
+//	token            credential "token-create" | "token-revoke": the
+//	                 token's public id (16 lowercase hex), never its secret
+//
+// A clearance entry holds the reader's whole access state after the
+// change; absent fields are empty (no compartments, citizenship unknown,
+// reader only, enabled). A recipient entry leaves out what is the
+// default (clearance U, nothing else). Fields of the vault come after
+// every earlier field, so entries of the earlier kinds keep their bytes.
 //
 // For example:
 //
@@ -85,6 +117,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -218,6 +251,43 @@ func Decode(b []byte) (*Entry, error) {
 	return &e, nil
 }
 
+// The fixed values of the vault's fields.
+var (
+	// AccessActions are an access entry's actions.
+	AccessActions = []string{"download", "view"}
+	// DeniedActions are what a denied entry may say was asked.
+	DeniedActions = []string{"download", "grant", "holders", "list", "log", "mark", "register", "revoke", "sign-in", "trace", "view"}
+	// DeniedReasons are the rules a denied entry may say failed.
+	DeniedReasons = []string{"clearance", "compartments", "disabled", "grant", "noforn", "rel-to", "role", "unmarked"}
+	// CredentialActions are a credential entry's actions.
+	CredentialActions = []string{"password", "token-create", "token-revoke"}
+	// Clearances are the levels a reader may be cleared for, abbreviated.
+	Clearances = []string{"C", "S", "TS", "U"}
+	// Roles are the roles a reader may hold.
+	Roles = []string{"admin", "auditor", "investigator", "issuer", "reader"}
+)
+
+// fieldRules says, per kind, which fields an entry must have (true) and
+// which it may have (false); every other field must be absent.
+var fieldRules = map[string]map[string]bool{
+	KindInit:     {"origin": true},
+	KindDocument: {"document": true, "document_sha256": true, "reencode": false, "marking": false},
+	KindRecipient: {"recipient": true,
+		"clearance": false, "compartments": false, "citizenship": false, "roles": false},
+	KindCopy: {"document": true, "document_sha256": true, "recipient": true, "copy_sha256": true,
+		"format": false, "layout": false, "footer": false, "marking": false},
+	KindTrace: {"leak_sha256": true, "result": true},
+	KindAccess: {"document": true, "document_sha256": true, "recipient": true, "copy_sha256": true, "action": true,
+		"format": false, "layout": false, "footer": false, "marking": false},
+	KindDenied:  {"recipient": true, "action": true, "reason": true, "document": false},
+	KindGrant:   {"document": true, "recipient": true},
+	KindRevoke:  {"document": true, "recipient": true},
+	KindMarking: {"document": true, "marking": true},
+	KindClearance: {"recipient": true, "clearance": true,
+		"compartments": false, "citizenship": false, "roles": false, "disabled": false},
+	KindCredential: {"recipient": true, "action": true, "token": false},
+}
+
 // check enforces the per-kind field rules of the package doc.
 func (e *Entry) check() error {
 	bad := func(format string, args ...any) error {
@@ -233,52 +303,61 @@ func (e *Entry) check() error {
 	if e.Actor == "" {
 		return bad("no actor")
 	}
-	// want lists the fields the kind must have; all others must be empty.
-	var want map[string]bool
-	switch e.Kind {
-	case KindInit:
-		want = map[string]bool{"origin": true}
-	case KindDocument:
-		want = map[string]bool{"document": true, "document_sha256": true}
-	case KindRecipient:
-		want = map[string]bool{"recipient": true}
-	case KindCopy:
-		want = map[string]bool{"document": true, "document_sha256": true, "recipient": true, "copy_sha256": true}
-	case KindTrace:
-		want = map[string]bool{"leak_sha256": true, "result": true}
-	default:
+	rules, ok := fieldRules[e.Kind]
+	if !ok {
 		return fmt.Errorf("%w: unknown kind %q", ErrEntry, e.Kind)
 	}
+	// Every field but v, kind, time and actor, in order, and whether the
+	// entry has it.
 	fields := []struct {
-		name  string
-		value string
-		hash  bool
+		name string
+		has  bool
 	}{
-		{"origin", e.Origin, false},
-		{"document", e.Document, false},
-		{"document_sha256", e.DocumentSHA256, true},
-		{"recipient", e.Recipient, false},
-		{"copy_sha256", e.CopySHA256, true},
-		{"leak_sha256", e.LeakSHA256, true},
-		{"result", string(e.Result), false},
+		{"origin", e.Origin != ""},
+		{"document", e.Document != ""},
+		{"document_sha256", e.DocumentSHA256 != ""},
+		{"reencode", e.Reencode},
+		{"recipient", e.Recipient != ""},
+		{"copy_sha256", e.CopySHA256 != ""},
+		{"format", e.Format != ""},
+		{"layout", e.Layout != 0},
+		{"footer", e.Footer},
+		{"leak_sha256", e.LeakSHA256 != ""},
+		{"result", len(e.Result) > 0},
+		{"action", e.Action != ""},
+		{"reason", e.Reason != ""},
+		{"marking", e.Marking != ""},
+		{"clearance", e.Clearance != ""},
+		{"compartments", len(e.Compartments) > 0},
+		{"citizenship", e.Citizenship != ""},
+		{"roles", len(e.Roles) > 0},
+		{"disabled", e.Disabled},
+		{"token", e.Token != ""},
 	}
 	for _, f := range fields {
+		must, may := rules[f.name]
 		switch {
-		case want[f.name] && f.value == "":
+		case must && !f.has:
 			return bad("no %s", f.name)
-		case !want[f.name] && f.value != "":
+		case !may && f.has:
 			return bad("unexpected %s", f.name)
-		case f.hash && f.value != "" && !IsSHA256(f.value):
-			return bad("%s is not 64 lowercase hex digits", f.name)
+		}
+	}
+	for _, h := range []struct{ name, value string }{
+		{"document_sha256", e.DocumentSHA256}, {"copy_sha256", e.CopySHA256}, {"leak_sha256", e.LeakSHA256},
+	} {
+		if h.value != "" && !IsSHA256(h.value) {
+			return bad("%s is not 64 lowercase hex digits", h.name)
 		}
 	}
 	switch {
-	case e.Reencode && e.Kind != KindDocument:
-		return bad("unexpected reencode")
 	case e.Format == "" && (e.Layout != 0 || e.Footer):
 		return bad("layout or footer without a format")
-	case e.Format != "" && e.Kind != KindCopy:
-		return bad("unexpected format")
+	// A PDF copy's banner: a copy or access entry carries the marking
+	// printed on a typeset copy's pages, never on a copy in the
+	// document's own format.
+	case e.Marking != "" && (e.Kind == KindCopy || e.Kind == KindAccess) && e.Format == "":
+		return bad("marking without a format (only a PDF copy carries a banner)")
 	case e.Format != "" && e.Format != "pdf":
 		return bad("unknown copy format %q", e.Format)
 	case e.Format == "pdf" && e.Layout < 1:
@@ -290,7 +369,83 @@ func (e *Entry) check() error {
 	if len(e.Result) > 0 && !json.Valid(e.Result) {
 		return bad("result is not JSON")
 	}
+	return e.checkVault(bad)
+}
+
+// checkVault checks the values of the vault's fields.
+func (e *Entry) checkVault(bad func(string, ...any) error) error {
+	actions := map[string][]string{KindAccess: AccessActions, KindDenied: DeniedActions, KindCredential: CredentialActions}
+	if e.Action != "" && !slices.Contains(actions[e.Kind], e.Action) {
+		return bad("unknown action %q", e.Action)
+	}
+	if e.Reason != "" && !slices.Contains(DeniedReasons, e.Reason) {
+		return bad("unknown reason %q", e.Reason)
+	}
+	if e.Clearance != "" && !slices.Contains(Clearances, e.Clearance) {
+		return bad("unknown clearance %q", e.Clearance)
+	}
+	if e.Citizenship != "" && !isTrigraph(e.Citizenship) {
+		return bad("citizenship %q is not three upper-case letters", e.Citizenship)
+	}
+	if err := checkList(e.Compartments); err != nil {
+		return bad("compartments: %v", err)
+	}
+	if err := checkList(e.Roles); err != nil {
+		return bad("roles: %v", err)
+	}
+	for _, r := range e.Roles {
+		if !slices.Contains(Roles, r) {
+			return bad("unknown role %q", r)
+		}
+	}
+	if e.Kind == KindCredential {
+		switch {
+		case e.Action == "password" && e.Token != "":
+			return bad("a password with a token")
+		case e.Action != "password" && e.Token == "":
+			return bad("no token")
+		}
+	}
+	if e.Token != "" && !IsTokenID(e.Token) {
+		return bad("token %q is not 16 lowercase hex digits", e.Token)
+	}
 	return nil
+}
+
+// checkList checks a list field: sorted, without duplicates, of
+// non-empty strings without commas (the store joins lists with commas).
+func checkList(l []string) error {
+	for i, v := range l {
+		switch {
+		case v == "" || strings.ContainsAny(v, ", "):
+			return fmt.Errorf("%q is empty or has a comma or space", v)
+		case i > 0 && l[i-1] >= v:
+			return fmt.Errorf("not sorted or has duplicates (%q, %q)", l[i-1], v)
+		}
+	}
+	return nil
+}
+
+func isTrigraph(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsTokenID reports whether s is a token's public id: 16 lowercase hex
+// digits.
+func IsTokenID(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil && s == strings.ToLower(s)
 }
 
 // IsSHA256 reports whether s is a SHA-256 hash in lowercase hex.

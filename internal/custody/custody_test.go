@@ -36,6 +36,80 @@ var golden = []struct {
 		`{"v":1,"kind":"copy","time":"2026-03-03T00:00:00Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","format":"pdf","layout":1,"footer":true}`},
 	{Entry{V: 1, Kind: KindDocument, Time: "2026-03-04T00:00:00Z", Actor: "ann", Document: "mail", DocumentSHA256: docHash, Reencode: true},
 		`{"v":1,"kind":"document","time":"2026-03-04T00:00:00Z","actor":"ann","document":"mail","document_sha256":"` + docHash + `","reencode":true}`},
+	// The vault's kinds (index 7 on).
+	{Entry{V: 1, Kind: KindAccess, Time: "2026-03-05T00:00:00Z", Actor: "r0042", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash, Action: "download"},
+		`{"v":1,"kind":"access","time":"2026-03-05T00:00:00Z","actor":"r0042","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","action":"download"}`},
+	{Entry{V: 1, Kind: KindAccess, Time: "2026-03-05T00:00:00Z", Actor: "r0042", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash,
+		Format: "pdf", Layout: 1, Action: "view"},
+		`{"v":1,"kind":"access","time":"2026-03-05T00:00:00Z","actor":"r0042","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","format":"pdf","layout":1,"action":"view"}`},
+	{Entry{V: 1, Kind: KindDenied, Time: "2026-03-05T00:00:01Z", Actor: "r0042", Document: "memo", Recipient: "r0042", Action: "download", Reason: "noforn"},
+		`{"v":1,"kind":"denied","time":"2026-03-05T00:00:01Z","actor":"r0042","document":"memo","recipient":"r0042","action":"download","reason":"noforn"}`},
+	{Entry{V: 1, Kind: KindDenied, Time: "2026-03-05T00:00:01Z", Actor: "r0042", Recipient: "r0042", Action: "trace", Reason: "role"},
+		`{"v":1,"kind":"denied","time":"2026-03-05T00:00:01Z","actor":"r0042","recipient":"r0042","action":"trace","reason":"role"}`},
+	{Entry{V: 1, Kind: KindGrant, Time: "2026-03-05T00:00:02Z", Actor: "ann", Document: "memo", Recipient: "r0042"},
+		`{"v":1,"kind":"grant","time":"2026-03-05T00:00:02Z","actor":"ann","document":"memo","recipient":"r0042"}`},
+	{Entry{V: 1, Kind: KindRevoke, Time: "2026-03-05T00:00:03Z", Actor: "ann", Document: "memo", Recipient: "r0042"},
+		`{"v":1,"kind":"revoke","time":"2026-03-05T00:00:03Z","actor":"ann","document":"memo","recipient":"r0042"}`},
+	{Entry{V: 1, Kind: KindMarking, Time: "2026-03-05T00:00:04Z", Actor: "ann", Document: "memo", Marking: "TOP SECRET//SI/TK//NOFORN"},
+		`{"v":1,"kind":"marking","time":"2026-03-05T00:00:04Z","actor":"ann","document":"memo","marking":"TOP SECRET//SI/TK//NOFORN"}`},
+	{Entry{V: 1, Kind: KindClearance, Time: "2026-03-05T00:00:05Z", Actor: "ann", Recipient: "r0042", Clearance: "TS", Compartments: []string{"SI", "TK"},
+		Citizenship: "USA", Roles: []string{"investigator", "issuer"}, Disabled: true},
+		`{"v":1,"kind":"clearance","time":"2026-03-05T00:00:05Z","actor":"ann","recipient":"r0042","clearance":"TS","compartments":["SI","TK"],"citizenship":"USA","roles":["investigator","issuer"],"disabled":true}`},
+	{Entry{V: 1, Kind: KindClearance, Time: "2026-03-05T00:00:05Z", Actor: "ann", Recipient: "r0042", Clearance: "U"},
+		`{"v":1,"kind":"clearance","time":"2026-03-05T00:00:05Z","actor":"ann","recipient":"r0042","clearance":"U"}`},
+	{Entry{V: 1, Kind: KindCredential, Time: "2026-03-05T00:00:06Z", Actor: "ann", Recipient: "r0042", Action: "token-create", Token: "0123456789abcdef"},
+		`{"v":1,"kind":"credential","time":"2026-03-05T00:00:06Z","actor":"ann","recipient":"r0042","action":"token-create","token":"0123456789abcdef"}`},
+	{Entry{V: 1, Kind: KindCredential, Time: "2026-03-05T00:00:07Z", Actor: "ann", Recipient: "r0042", Action: "password"},
+		`{"v":1,"kind":"credential","time":"2026-03-05T00:00:07Z","actor":"ann","recipient":"r0042","action":"password"}`},
+	{Entry{V: 1, Kind: KindRecipient, Time: "2026-03-05T00:00:08Z", Actor: "ann", Recipient: "r0043", Clearance: "S", Citizenship: "GBR"},
+		`{"v":1,"kind":"recipient","time":"2026-03-05T00:00:08Z","actor":"ann","recipient":"r0043","clearance":"S","citizenship":"GBR"}`},
+	{Entry{V: 1, Kind: KindDocument, Time: "2026-03-05T00:00:09Z", Actor: "ann", Document: "plan", DocumentSHA256: docHash, Marking: "SECRET//REL TO USA, GBR"},
+		`{"v":1,"kind":"document","time":"2026-03-05T00:00:09Z","actor":"ann","document":"plan","document_sha256":"` + docHash + `","marking":"SECRET//REL TO USA, GBR"}`},
+	// A PDF copy of a marked document: the banner on its pages.
+	{Entry{V: 1, Kind: KindCopy, Time: "2026-03-05T00:00:00Z", Actor: "ann", Document: "memo", DocumentSHA256: docHash, Recipient: "r0042", CopySHA256: copyHash,
+		Format: "pdf", Layout: 1, Marking: "TOP SECRET//SI//NOFORN"},
+		`{"v":1,"kind":"copy","time":"2026-03-05T00:00:00Z","actor":"ann","document":"memo","document_sha256":"` + docHash + `","recipient":"r0042","copy_sha256":"` + copyHash + `","format":"pdf","layout":1,"marking":"TOP SECRET//SI//NOFORN"}`},
+}
+
+// TestVaultEntriesRejected: the vault's kinds have their fields and no
+// others, with values from their fixed sets.
+func TestVaultEntriesRejected(t *testing.T) {
+	access, denied, clearance, token, password := golden[7].want, golden[9].want, golden[14].want, golden[16].want, golden[17].want
+	for name, b := range map[string]string{
+		"access without action":        strings.Replace(access, `,"action":"download"`, ``, 1),
+		"access with unknown action":   strings.Replace(access, `"download"`, `"print"`, 1),
+		"access without copy hash":     strings.Replace(access, `,"copy_sha256":"`+copyHash+`"`, ``, 1),
+		"access with a reason":         strings.Replace(access, `"download"`, `"download","reason":"grant"`, 1),
+		"denied without reason":        strings.Replace(denied, `,"reason":"noforn"`, ``, 1),
+		"denied with unknown reason":   strings.Replace(denied, `"noforn"`, `"mood"`, 1),
+		"denied with unknown action":   strings.Replace(denied, `"download"`, `"dance"`, 1),
+		"denied with a copy hash":      strings.Replace(denied, `"action"`, `"copy_sha256":"`+copyHash+`","action"`, 1),
+		"denied without caller":        strings.Replace(denied, `"recipient":"r0042",`, ``, 1),
+		"grant without reader":         `{"v":1,"kind":"grant","time":"2026-03-05T00:00:02Z","actor":"ann","document":"memo"}`,
+		"grant with action":            strings.Replace(golden[11].want, `}`, `,"action":"view"}`, 1),
+		"marking without marking":      `{"v":1,"kind":"marking","time":"2026-03-05T00:00:04Z","actor":"ann","document":"memo"}`,
+		"marking on a copy":            strings.Replace(golden[3].want, `}`, `,"marking":"SECRET"}`, 1),
+		"clearance without level":      strings.Replace(golden[15].want, `,"clearance":"U"`, ``, 1),
+		"clearance unknown level":      strings.Replace(clearance, `"TS"`, `"TOP SECRET"`, 1),
+		"compartments unsorted":        strings.Replace(clearance, `["SI","TK"]`, `["TK","SI"]`, 1),
+		"compartments duplicated":      strings.Replace(clearance, `["SI","TK"]`, `["SI","SI"]`, 1),
+		"compartment empty":            strings.Replace(clearance, `["SI","TK"]`, `["","SI"]`, 1),
+		"compartment with comma":       strings.Replace(clearance, `["SI","TK"]`, `["SI,TK"]`, 1),
+		"compartments empty list":      strings.Replace(clearance, `["SI","TK"]`, `[]`, 1),
+		"unknown role":                 strings.Replace(clearance, `"issuer"`, `"king"`, 1),
+		"citizenship lower case":       strings.Replace(clearance, `"USA"`, `"usa"`, 1),
+		"disabled false":               strings.Replace(golden[15].want, `}`, `,"disabled":false}`, 1),
+		"disabled on a recipient":      strings.Replace(golden[18].want, `}`, `,"disabled":true}`, 1),
+		"credential without token":     strings.Replace(token, `,"token":"0123456789abcdef"`, ``, 1),
+		"credential with bad token id": strings.Replace(token, `0123456789abcdef`, `0123456789ABCDEF`, 1),
+		"password with a token":        strings.Replace(password, `}`, `,"token":"0123456789abcdef"`+`}`, 1),
+		"credential unknown action":    strings.Replace(password, `"password"`, `"login"`, 1),
+		"token on a grant":             strings.Replace(golden[11].want, `}`, `,"token":"0123456789abcdef"}`, 1),
+	} {
+		if _, err := Decode([]byte(b)); !errors.Is(err, ErrEntry) {
+			t.Errorf("%s: Decode(%q) = %v, want ErrEntry", name, b, err)
+		}
+	}
 }
 
 func TestEntryGolden(t *testing.T) {
@@ -89,6 +163,7 @@ func TestDecodeRejects(t *testing.T) {
 		"format on a trace":        strings.Replace(golden[4].want, `"leak_sha256"`, `"format":"pdf","layout":1,"leak_sha256"`, 1),
 		"reencode on a copy":       strings.Replace(copyEntry, `"recipient"`, `"reencode":true,"recipient"`, 1),
 		"reencode false":           strings.Replace(golden[1].want, `}`, `,"reencode":false}`, 1),
+		"banner on a text copy":    strings.Replace(copyEntry, `}`, `,"marking":"SECRET"}`, 1),
 		"empty":                    ``,
 		"array":                    `[]`,
 	} {

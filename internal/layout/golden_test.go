@@ -49,13 +49,17 @@ func TestVersion1IsPinned(t *testing.T) {
 		for i := range lay {
 			lay[i] = uint8((i*5 + i/3) % 2)
 		}
-		for _, footer := range []string{"", "Issued to A. Reader (r1)"} {
+		for _, opt := range []PDFOptions{{}, {Footer: "Issued to A. Reader (r1)"}, {Footer: "Issued to A. Reader (r1)", Banner: "TOP SECRET//SI/TK//NOFORN"}} {
 			var buf bytes.Buffer
-			if err := p.PDF(&buf, text, lay, PDFOptions{Footer: footer}); err != nil {
+			if err := p.PDF(&buf, text, lay, opt); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			sum := sha256.Sum256(buf.Bytes())
-			fmt.Fprintf(&got, "%s footer=%t pages=%d points=%d %s\n", name, footer != "", p.Pages(), p.NumPoints(), hex.EncodeToString(sum[:]))
+			banner := ""
+			if opt.Banner != "" {
+				banner = " banner"
+			}
+			fmt.Fprintf(&got, "%s footer=%t%s pages=%d points=%d %s\n", name, opt.Footer != "", banner, p.Pages(), p.NumPoints(), hex.EncodeToString(sum[:]))
 		}
 	}
 	path := filepath.Join("testdata", "v1.golden")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,49 @@ type PDFOptions struct {
 	// Footer, when not empty, is printed at the foot of every page
 	// (such as "Copy issued to r0042").
 	Footer string
+	// Banner, when not empty, is the document's classification marking
+	// ("TOP SECRET//SI//NOFORN"), printed centred in the top and the
+	// bottom margin of every page. It sits outside the text block, so
+	// the body, and its layout points, are where they would be without
+	// it.
+	Banner string
+}
+
+// The banner: bold, centred, at most bannerSize and shrunk to the text
+// block's width down to minBannerSize; above the body at the top, under
+// the footer at the bottom.
+const (
+	bannerSize    = 9.0
+	minBannerSize = 4.0
+	bannerTopY    = 40.0       // baseline, 32 pt above the text block
+	bannerBottomY = pageH - 14 // baseline, under the footer's
+)
+
+// ErrBanner: a banner too long to print across a page.
+var ErrBanner = errors.New("marking banner too long to print on a page")
+
+// bannerText returns a banner as drawn and its size, checking that the
+// fonts can draw it and that it fits the text block's width.
+func bannerText(s string) (string, float64, error) {
+	s = clean(s)
+	if s == "" {
+		return "", 0, nil
+	}
+	w, r, ok := faces[sansBold].width(s, bannerSize)
+	if !ok {
+		return "", 0, fmt.Errorf("%w: %q (U+%04X) in the banner", ErrGlyph, r, r)
+	}
+	if r, ok := rightToLeft(s); ok {
+		return "", 0, fmt.Errorf("%w: %q (U+%04X) in the banner", ErrDirection, r, r)
+	}
+	size := bannerSize
+	if w > textW {
+		size = math.Floor(bannerSize*textW/w*100) / 100
+	}
+	if size < minBannerSize {
+		return "", 0, fmt.Errorf("%w: %d characters", ErrBanner, len([]rune(s)))
+	}
+	return s, size, nil
 }
 
 // ErrSymbols: the symbols given don't fit the plan.
@@ -56,6 +100,10 @@ func (p *Plan) pdf(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptio
 	if fw > textW {
 		footer = fitFooter(footer)
 	}
+	banner, bannerPt, err := bannerText(opt.Banner)
+	if err != nil {
+		return err
+	}
 	shift := map[[2]int]float64{}
 	for i, pt := range p.points {
 		switch layoutSymbols[i] {
@@ -79,7 +127,11 @@ func (p *Plan) pdf(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptio
 	pdf.SetMargins(0, 0, 0)
 	// Only the faces the document uses are embedded: parsing a font is
 	// most of the time a copy takes.
-	for st, used := range p.styles() {
+	styles := p.styles()
+	if banner != "" {
+		styles[sansBold] = true
+	}
+	for st, used := range styles {
 		if used {
 			f := faces[st]
 			pdf.AddUTF8FontFromBytes(f.family, f.pdfStyle, f.ttf)
@@ -118,6 +170,13 @@ func (p *Plan) pdf(w io.Writer, textSymbols, layoutSymbols []uint8, opt PDFOptio
 		if footer != "" {
 			setFont(serif, footerSize)
 			pdf.Text(margin, footerY, footer)
+		}
+		if banner != "" {
+			setFont(sansBold, bannerPt)
+			bw, _, _ := faces[sansBold].width(banner, bannerPt)
+			x := round2((pageW - bw) / 2)
+			pdf.Text(x, bannerTopY, banner)
+			pdf.Text(x, bannerBottomY, banner)
 		}
 	}
 	if err := pdf.Error(); err != nil {
@@ -228,4 +287,15 @@ func fitFooter(footer string) string {
 		}
 	}
 	return footer
+}
+
+// CheckBanner returns the error [Plan.PDF] would give for banner as
+// [PDFOptions.Banner] ([ErrGlyph], [ErrDirection] or [ErrBanner]), or
+// nil if every page can carry it.
+func CheckBanner(banner string) error {
+	if err := loadFaces(); err != nil {
+		return err
+	}
+	_, _, err := bannerText(banner)
+	return err
 }

@@ -31,8 +31,11 @@ func (e *csvRowError) Error() string {
 func (e *csvRowError) Is(target error) bool { return target == ErrCSVRow }
 
 // ParseRecipientsCSV reads readers from a CSV with the header
-// id,name,email (name and email optional, any column order, any case).
-// Blank lines are skipped; every other row has the header's fields.
+// id,name,email (name and email optional, any column order, any case),
+// and optionally the access fields clearance, compartments, citizenship
+// and roles (lists separated by ';' or ','; [Service.AddRecipients]
+// validates them). Blank lines are skipped; every other row has the
+// header's fields.
 func ParseRecipientsCSV(r io.Reader) ([]leaktrace.Recipient, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -77,7 +80,25 @@ func ParseRecipientsCSV(r io.Reader) ([]leaktrace.Recipient, error) {
 		if idCol >= len(rec) || strings.TrimSpace(rec[idCol]) == "" {
 			return nil, fmt.Errorf("line %d: no id", line)
 		}
-		out = append(out, leaktrace.Recipient{ID: strings.TrimSpace(rec[idCol]), Name: field(rec, "name"), Email: field(rec, "email")})
+		r := leaktrace.Recipient{ID: strings.TrimSpace(rec[idCol]), Name: field(rec, "name"), Email: field(rec, "email"),
+			Clearance: field(rec, "clearance"), Compartments: csvList(field(rec, "compartments")), Citizenship: field(rec, "citizenship")}
+		if roles := field(rec, "roles"); roles != "" {
+			if r.Roles, err = ParseRoles(strings.Join(csvList(roles), ",")); err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+		}
+		out = append(out, r)
 	}
 	return out, nil
+}
+
+// csvList splits a list field of the CSV at ';' or ','.
+func csvList(s string) []string {
+	var out []string
+	for _, v := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

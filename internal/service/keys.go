@@ -100,6 +100,7 @@ const (
 	OpIssue         Op = "issuing a copy"
 	OpTrace         Op = "tracing a leak"
 	OpEstimate      Op = "estimating a document's capacity"
+	OpVault         Op = "changing readers' access"
 )
 
 // keyNeeds is the one table of key roles: which key each operation needs,
@@ -110,6 +111,7 @@ var keyNeeds = map[Op]struct{ marking, log string }{
 	OpEstimate:      {marking: "a document's capacity is estimated with the code the key derives"},
 	OpIssue:         {marking: "copies are derived from it", log: "every copy is recorded in the custody log before it is written"},
 	OpTrace:         {marking: "the marks in a leak are read with it", log: "every trace is recorded in the custody log"},
+	OpVault:         {log: "every change of markings, grants, clearances and credentials is recorded in the custody log"},
 }
 
 // keyCheckLabel is what the marking key's check value is an HMAC of. It

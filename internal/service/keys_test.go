@@ -168,7 +168,10 @@ func makeLegacy(t *testing.T, dir string) {
 	for _, q := range []string{`DROP TABLE meta`, `DROP TABLE pdf_copies`, `ALTER TABLE documents DROP COLUMN catalogue`,
 		`ALTER TABLE documents DROP COLUMN verbatim`, `ALTER TABLE documents DROP COLUMN variants`,
 		`ALTER TABLE documents DROP COLUMN variants_sha256`, `ALTER TABLE documents DROP COLUMN baseline`,
-		`ALTER TABLE documents DROP COLUMN reencode`, `PRAGMA user_version = 4`} {
+		`ALTER TABLE documents DROP COLUMN reencode`, `DROP TABLE grants`, `DROP TABLE tokens`, `DROP TABLE passwords`,
+		`ALTER TABLE documents DROP COLUMN marking`, `ALTER TABLE recipients DROP COLUMN clearance`,
+		`ALTER TABLE recipients DROP COLUMN compartments`, `ALTER TABLE recipients DROP COLUMN citizenship`,
+		`ALTER TABLE recipients DROP COLUMN roles`, `ALTER TABLE recipients DROP COLUMN disabled`, `PRAGMA user_version = 4`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

@@ -79,8 +79,9 @@ func (s *Service) pdfRenderer(ctx context.Context, m *leaktrace.Marker, opt Issu
 	if err != nil {
 		return nil, err
 	}
+	banner := pdfBanner(m.Document())
 	return func(r string) ([]byte, error) {
-		var po layout.PDFOptions
+		po := layout.PDFOptions{Banner: banner}
 		if opt.Footer {
 			rec, err := s.Store.Recipient(ctx, r)
 			if err != nil {
@@ -104,6 +105,11 @@ func (s *Service) pdfRenderer(ctx context.Context, m *leaktrace.Marker, opt Issu
 		return buf.Bytes(), nil
 	}, nil
 }
+
+// pdfBanner is the banner on the pages of d's PDF copies: its marking,
+// "" when it has none (its copies are then the bytes they were before
+// documents had markings).
+func pdfBanner(d *leaktrace.Document) string { return d.Marking }
 
 // copyTitle is the title a PDF copy is typeset with. Registered without a
 // title, a document is titled by its file name; its copy is titled as the

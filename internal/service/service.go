@@ -319,6 +319,10 @@ type AddOptions struct {
 	// (see [format.ParseOptions]). Other formats refuse it with
 	// [format.ErrOption].
 	Reencode bool
+	// Marking is the document's classification banner, read with
+	// marking.Parse and stored in canonical form; "" leaves the document
+	// unmarked (the vault serves it to nobody until it is marked).
+	Marking string
 }
 
 // AddDocumentWith registers a document read from filename, as opts say.
@@ -335,6 +339,13 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	}
 	if opts.Verbatim && len(opts.Variants) > 0 {
 		return nil, fmt.Errorf("%w: its wording never moves, so it cannot carry author variants", ErrVerbatim)
+	}
+	var canon string
+	if opts.Marking != "" {
+		var err error
+		if canon, err = parseMarking(opts.Marking); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.Need(ctx, OpAddDocument); err != nil {
 		return nil, err
@@ -359,6 +370,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 		ID: id, Title: title, Filename: filepath.Base(filename), Format: a.Set.Doc.Format(),
 		Content: data, SHA256: leaktrace.Hash(data), Words: a.Set.Words, Marks: a.Marks(),
 		Scheme: code.Scheme, Catalogue: lexicon.Latest, Verbatim: opts.Verbatim, Reencode: opts.Reencode, AddedAt: s.now(), Fingerprints: fingerprints,
+		Marking:  canon,
 		Capacity: s.capacity(id, a, func(done int) { report("estimating capacity", 2+done, addSteps) }),
 	}
 	report("estimating the layout channel's capacity", addSteps-2, addSteps)
@@ -386,7 +398,7 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 	}
 	report("saving", addSteps-1, addSteps)
 	rec, err := record(s.entry(ctx, custody.KindDocument, d.AddedAt, func(e *custody.Entry) {
-		e.Document, e.DocumentSHA256, e.Reencode = d.ID, d.SHA256, d.Reencode
+		e.Document, e.DocumentSHA256, e.Reencode, e.Marking = d.ID, d.SHA256, d.Reencode, d.Marking
 	}))
 	if err != nil {
 		return nil, err
@@ -400,6 +412,9 @@ func (s *Service) AddDocumentWith(ctx context.Context, filename string, data []b
 
 // AddRecipients registers recipients, all or none. Their ids must be new
 // and differ from each other and from those registered in more than case.
+// Their access fields are validated and stored as [checkAccess] puts
+// them, and logged when they are not the default; a reader is always
+// added enabled.
 func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) error {
 	if err := s.logKey(OpAddRecipients); err != nil {
 		return err
@@ -416,8 +431,15 @@ func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) e
 		}
 		seen[rs[i].ID] = true
 		rs[i].AddedAt = now
+		rs[i].Disabled = false
+		if err := checkAccess(&rs[i]); err != nil {
+			return err
+		}
 		var err error
-		if recs[i], err = record(s.entry(ctx, custody.KindRecipient, now, func(e *custody.Entry) { e.Recipient = rs[i].ID })); err != nil {
+		if recs[i], err = record(s.entry(ctx, custody.KindRecipient, now, func(e *custody.Entry) {
+			e.Recipient = rs[i].ID
+			setAccess(e, &rs[i], true)
+		})); err != nil {
 			return err
 		}
 	}
@@ -442,7 +464,9 @@ func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, 
 	s.mu.Lock()
 	m, ok := s.markers[key]
 	s.mu.Unlock()
-	if ok {
+	// A marker made before the document's marking changed would print
+	// the old banner on PDF copies.
+	if ok && m.Document().Marking == d.Marking {
 		return m, d, nil
 	}
 	if m, err = leaktrace.NewMarker(mkey, d); err != nil {
@@ -475,8 +499,16 @@ func (s *Service) Issue(ctx context.Context, m *leaktrace.Marker, recipients []s
 // IssueWith is [Service.Issue] with a choice of format (see
 // [IssueOptions]).
 func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients []string, opt IssueOptions) ([]Issued, error) {
+	out, _, err := s.issue(ctx, m, recipients, opt, custody.KindCopy, "")
+	return out, err
+}
+
+// issue renders, records and logs copies: kind is the entries' kind
+// (copy, or access for the vault's deliveries, with their action). It
+// returns the copies and their log records.
+func (s *Service) issue(ctx context.Context, m *leaktrace.Marker, recipients []string, opt IssueOptions, kind, action string) ([]Issued, []leaktrace.LogRecord, error) {
 	if err := s.logKey(OpIssue); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// A copy in the document's own format is that format's, whatever
 	// its name ("pdf" of a PDF source is its own, not a typeset one).
@@ -484,22 +516,23 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 		opt.Format = ""
 	}
 	var render func(r string) ([]byte, error)
-	var format string
+	var format, banner string
 	var version int
 	switch opt.Format {
 	case "":
 		render = m.Copy
 		if opt.Footer {
-			return nil, fmt.Errorf("%w: a footer needs a PDF copy", ErrIssueFormat)
+			return nil, nil, fmt.Errorf("%w: a footer needs a PDF copy", ErrIssueFormat)
 		}
 	case leaktrace.FormatPDF:
 		pdf, err := s.pdfRenderer(ctx, m, opt)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		render, format, version = pdf, leaktrace.FormatPDF, layout.Version1
+		banner = pdfBanner(m.Document())
 	default:
-		return nil, fmt.Errorf("%w: %q", ErrIssueFormat, opt.Format)
+		return nil, nil, fmt.Errorf("%w: %q", ErrIssueFormat, opt.Format)
 	}
 	d := m.Document()
 	out := make([]Issued, 0, len(recipients))
@@ -508,27 +541,28 @@ func (s *Service) IssueWith(ctx context.Context, m *leaktrace.Marker, recipients
 	now := s.now()
 	for _, r := range recipients {
 		if _, err := s.Store.Recipient(ctx, r); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		b, err := render(r)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		c := leaktrace.Copy{Document: d.ID, Recipient: r, Format: format, Layout: version, Footer: opt.Footer,
-			SHA256: leaktrace.Hash(b), IssuedAt: now}
-		rec, err := record(s.entry(ctx, custody.KindCopy, now, func(e *custody.Entry) {
+			Marking: banner, SHA256: leaktrace.Hash(b), IssuedAt: now}
+		rec, err := record(s.entry(ctx, kind, now, func(e *custody.Entry) {
 			e.Document, e.DocumentSHA256, e.Recipient, e.CopySHA256 = d.ID, d.SHA256, r, c.SHA256
-			e.Format, e.Layout, e.Footer = format, version, opt.Footer
+			e.Format, e.Layout, e.Footer, e.Marking = format, version, opt.Footer, banner
+			e.Action = action
 		}))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, Issued{Recipient: r, Data: b})
 		records = append(records, c)
 		recs = append(recs, rec)
 	}
 	if err := s.Store.RecordCopies(ctx, records, recs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, recs, nil
 }

@@ -1,10 +1,18 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"mime"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/custody"
+	"github.com/leaktrace/leaktrace/internal/marking"
 )
 
 // The vault: who may do what, and the operations the server offers on
@@ -62,15 +70,6 @@ type Principal struct {
 	Via string
 }
 
-// Has reports whether p holds role. Every principal is a reader; admin
-// holds every other role too. No role lets anyone read a document the
-// access rules don't allow.
-func (p *Principal) Has(role string) bool { panic("unimplemented") }
-
-// ParseRoles reads a comma-separated list of roles ("reader,issuer"),
-// sorted and without duplicates. ErrRole names an unknown one.
-func ParseRoles(s string) ([]string, error) { panic("unimplemented") }
-
 // AccessChange changes a reader's access fields; nil fields are left
 // as they are.
 type AccessChange struct {
@@ -79,85 +78,6 @@ type AccessChange struct {
 	Citizenship  *string   // an ISO 3166-1 alpha-3 code
 	Roles        *[]string
 	Disabled     *bool
-}
-
-// UpdateRecipient changes a reader's access fields, validated, and logs
-// the change (a clearance entry). ErrNotFound for an unknown reader.
-func (s *Service) UpdateRecipient(ctx context.Context, id string, change AccessChange) (*leaktrace.Recipient, error) {
-	panic("unimplemented")
-}
-
-// SetMarking parses banner (marking.Parse), stores its canonical form as
-// the document's marking and logs it (a marking entry). It returns the
-// canonical form.
-func (s *Service) SetMarking(ctx context.Context, doc, banner string) (string, error) {
-	panic("unimplemented")
-}
-
-// Grant grants doc to the readers (need to know), all or none, one
-// grant entry each.
-func (s *Service) Grant(ctx context.Context, doc string, recipients []string) error {
-	panic("unimplemented")
-}
-
-// Revoke withdraws doc's grants from the readers, all or none, one
-// revoke entry each. Their past copies stay in the log.
-func (s *Service) Revoke(ctx context.Context, doc string, recipients []string) error {
-	panic("unimplemented")
-}
-
-// CreateToken creates an API bearer token for a reader and logs it (a
-// credential entry naming its id). The secret is returned once; only its
-// hash is stored.
-func (s *Service) CreateToken(ctx context.Context, recipient string) (secret string, t *leaktrace.Token, err error) {
-	panic("unimplemented")
-}
-
-// RevokeToken revokes a token by id and logs it. ErrNotFound.
-func (s *Service) RevokeToken(ctx context.Context, id string) error {
-	panic("unimplemented")
-}
-
-// SetPassword sets a reader's web sign-in password, hashed with
-// argon2id, and logs that it was set (never the password). ErrPassword
-// if it is too short (under 12 characters) or too long.
-func (s *Service) SetPassword(ctx context.Context, recipient, password string) error {
-	panic("unimplemented")
-}
-
-// Authenticate returns the principal a bearer token belongs to.
-// ErrUnauthenticated for a malformed, unknown or revoked token, or a
-// disabled reader.
-func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, error) {
-	panic("unimplemented")
-}
-
-// SignIn checks a reader's password. ErrUnauthenticated for a wrong
-// password, an unknown reader, one without a password or a disabled one,
-// after the same work in every case.
-func (s *Service) SignIn(ctx context.Context, id, password string) (*Principal, error) {
-	panic("unimplemented")
-}
-
-// PrincipalOf returns the principal of a signed-in session's reader as
-// the store holds them now. ErrUnauthenticated if they are unknown or
-// disabled.
-func (s *Service) PrincipalOf(ctx context.Context, id, via string) (*Principal, error) {
-	panic("unimplemented")
-}
-
-// Readable lists the documents p may read now (without their content),
-// sorted by id.
-func (s *Service) Readable(ctx context.Context, p *Principal) ([]*leaktrace.Document, error) {
-	panic("unimplemented")
-}
-
-// Authorize decides whether p may read doc now: ErrNotFound for an
-// unknown document, a *DeniedError naming the rule that failed, or the
-// document. It logs nothing (see [Service.Deliver] and
-// [Service.LogDenied]).
-func (s *Service) Authorize(ctx context.Context, p *Principal, doc string) (*leaktrace.Document, error) {
-	panic("unimplemented")
 }
 
 // DeliverOptions choose what [Service.Deliver] serves.
@@ -179,14 +99,214 @@ type Delivery struct {
 	LogEntry    int64 // the access entry's index
 }
 
-// Deliver authorizes p for doc and, if allowed, renders p's own copy,
-// records it and appends its access entry (naming the reader, the
-// document and the copy's hash) in one transaction, before returning the
-// bytes. A denial is logged (a denied entry) and returned as a
-// *DeniedError; an unknown document is ErrNotFound. The actor of the
-// entries is p.ID.
-func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt DeliverOptions) (*Delivery, error) {
-	panic("unimplemented")
+// Has reports whether p holds role. Every principal is a reader; admin
+// holds every other role too. No role lets anyone read a document the
+// access rules don't allow.
+func (p *Principal) Has(role string) bool {
+	switch {
+	case role == RoleReader:
+		return true
+	case slices.Contains(p.Roles, role):
+		return true
+	case role == RoleIssuer || role == RoleInvestigator || role == RoleAuditor:
+		return slices.Contains(p.Roles, RoleAdmin)
+	}
+	return false
+}
+
+// ParseRoles reads a comma-separated list of roles ("reader,issuer"),
+// sorted and without duplicates. ErrRole names an unknown one.
+func ParseRoles(s string) ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(s, ",") {
+		r = strings.ToLower(strings.TrimSpace(r))
+		if r == "" {
+			continue
+		}
+		if !slices.Contains(custody.Roles, r) {
+			return nil, fmt.Errorf("%w %q: roles are reader, issuer, investigator, auditor and admin", ErrRole, r)
+		}
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// checkRoles validates roles and returns them as stored: sorted, without
+// duplicates, without "reader" (which everyone is).
+func checkRoles(roles []string) ([]string, error) {
+	r, err := ParseRoles(strings.Join(roles, ","))
+	if err != nil {
+		return nil, err
+	}
+	r = slices.DeleteFunc(r, func(v string) bool { return v == RoleReader })
+	if len(r) == 0 {
+		return nil, nil
+	}
+	return r, nil
+}
+
+// checkAccess validates a reader's access fields and puts them in their
+// stored form: the clearance abbreviated ("" is "U"), compartments upper
+// case and sorted, citizenship an upper-case ISO 3166-1 alpha-3 code,
+// roles as [checkRoles] gives them.
+func checkAccess(r *leaktrace.Recipient) error {
+	if r.Clearance == "" || r.Clearance == unclassified {
+		r.Clearance = unclassified
+	} else {
+		lvl, err := marking.ParseLevel(r.Clearance)
+		if err != nil {
+			return fmt.Errorf("reader %q: clearance: %w", r.ID, err)
+		}
+		r.Clearance = lvl.Abbrev()
+	}
+	if len(r.Compartments) > 0 {
+		c, err := marking.ParseCompartments(strings.Join(r.Compartments, ","))
+		if err != nil {
+			return fmt.Errorf("reader %q: compartments: %w", r.ID, err)
+		}
+		r.Compartments = c
+	} else {
+		r.Compartments = nil
+	}
+	if r.Citizenship != "" {
+		c := strings.ToUpper(strings.TrimSpace(r.Citizenship))
+		if !marking.ValidCountry(c) {
+			return fmt.Errorf("reader %q: citizenship: %w: %q is not an ISO 3166-1 alpha-3 country code (USA, GBR, FRA, ...)", r.ID, marking.ErrMarking, r.Citizenship)
+		}
+		r.Citizenship = c
+	}
+	roles, err := checkRoles(r.Roles)
+	if err != nil {
+		return fmt.Errorf("reader %q: %w", r.ID, err)
+	}
+	r.Roles = roles
+	return nil
+}
+
+// unclassified is the clearance of a reader cleared for nothing more
+// (marking.Unclassified.Abbrev()), every reader's by default.
+const unclassified = "U"
+
+// setAccess copies r's access fields into a log entry, leaving out a
+// clearance of U when omitU.
+func setAccess(e *custody.Entry, r *leaktrace.Recipient, omitU bool) {
+	e.Clearance = r.Clearance
+	if omitU && e.Clearance == unclassified {
+		e.Clearance = ""
+	}
+	e.Compartments, e.Citizenship, e.Roles = r.Compartments, r.Citizenship, r.Roles
+}
+
+// UpdateRecipient changes a reader's access fields, validated, and logs
+// the change (a clearance entry). ErrNotFound for an unknown reader.
+func (s *Service) UpdateRecipient(ctx context.Context, id string, change AccessChange) (*leaktrace.Recipient, error) {
+	if err := s.logKey(OpVault); err != nil {
+		return nil, err
+	}
+	r, err := s.Store.Recipient(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if change.Clearance != nil {
+		r.Clearance = *change.Clearance
+	}
+	if change.Compartments != nil {
+		r.Compartments = *change.Compartments
+	}
+	if change.Citizenship != nil {
+		r.Citizenship = *change.Citizenship
+	}
+	if change.Roles != nil {
+		r.Roles = *change.Roles
+	}
+	if change.Disabled != nil {
+		r.Disabled = *change.Disabled
+	}
+	if err := checkAccess(r); err != nil {
+		return nil, err
+	}
+	rec, err := record(s.entry(ctx, custody.KindClearance, s.now(), func(e *custody.Entry) {
+		e.Recipient = r.ID
+		setAccess(e, r, false)
+		e.Disabled = r.Disabled
+	}))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.UpdateRecipient(ctx, *r, rec); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// parseMarking reads a banner into its canonical form.
+func parseMarking(banner string) (string, error) {
+	m, err := marking.Parse(banner)
+	if err != nil {
+		return "", err
+	}
+	return m.String(), nil
+}
+
+// SetMarking parses banner (marking.Parse), stores its canonical form as
+// the document's marking and logs it (a marking entry). It returns the
+// canonical form.
+func (s *Service) SetMarking(ctx context.Context, doc, banner string) (string, error) {
+	if err := s.logKey(OpVault); err != nil {
+		return "", err
+	}
+	canon, err := parseMarking(banner)
+	if err != nil {
+		return "", err
+	}
+	rec, err := record(s.entry(ctx, custody.KindMarking, s.now(), func(e *custody.Entry) {
+		e.Document, e.Marking = doc, canon
+	}))
+	if err != nil {
+		return "", err
+	}
+	if err := s.Store.SetMarking(ctx, doc, canon, rec); err != nil {
+		return "", err
+	}
+	return canon, nil
+}
+
+// Grant grants doc to the readers (need to know), all or none, one
+// grant entry each.
+func (s *Service) Grant(ctx context.Context, doc string, recipients []string) error {
+	return s.setGrants(ctx, doc, recipients, true)
+}
+
+// Revoke withdraws doc's grants from the readers, all or none, one
+// revoke entry each. Their past copies stay in the log.
+func (s *Service) Revoke(ctx context.Context, doc string, recipients []string) error {
+	return s.setGrants(ctx, doc, recipients, false)
+}
+
+func (s *Service) setGrants(ctx context.Context, doc string, recipients []string, granted bool) error {
+	if err := s.logKey(OpVault); err != nil {
+		return err
+	}
+	kind := custody.KindGrant
+	if !granted {
+		kind = custody.KindRevoke
+	}
+	rs := slices.Clone(recipients)
+	slices.Sort(rs)
+	rs = slices.Compact(rs)
+	now := s.now()
+	recs := make([]leaktrace.LogRecord, len(rs))
+	for i, r := range rs {
+		if err := CheckID("recipient", r); err != nil {
+			return err
+		}
+		var err error
+		if recs[i], err = record(s.entry(ctx, kind, now, func(e *custody.Entry) { e.Document, e.Recipient = doc, r })); err != nil {
+			return err
+		}
+	}
+	return s.Store.SetGrants(ctx, doc, rs, granted, recs)
 }
 
 // LogDenied logs a refused request (a denied entry) with p as actor and
@@ -194,5 +314,193 @@ func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt Del
 // [Service.Deliver]: a role a request needs, a document listed or traced
 // without the right.
 func (s *Service) LogDenied(ctx context.Context, p *Principal, action, doc, reason, detail string) error {
-	panic("unimplemented")
+	ctx = WithActor(ctx, p.ID)
+	rec, err := record(s.entry(ctx, custody.KindDenied, s.now(), func(e *custody.Entry) {
+		e.Recipient, e.Document, e.Action, e.Reason = p.ID, doc, action, reason
+	}))
+	if err == nil {
+		_, err = s.Store.AppendLog(ctx, []leaktrace.LogRecord{rec})
+	}
+	if err != nil {
+		return fmt.Errorf("logging a refused %s: %w", action, err)
+	}
+	return &DeniedError{Action: action, Document: doc, Reason: reason, Detail: detail}
+}
+
+// current reads p's reader afresh: ErrUnauthenticated if they are gone
+// or disabled.
+func (s *Service) current(ctx context.Context, p *Principal) (*leaktrace.Recipient, error) {
+	r, err := s.Store.Recipient(ctx, p.ID)
+	if errors.Is(err, leaktrace.ErrNotFound) || err == nil && r.Disabled {
+		return nil, ErrUnauthenticated
+	}
+	return r, err
+}
+
+// decide applies access rules 3 to 5 of a reader to a document: its
+// marking, the reader's clearance, and the grant. It returns nil or the
+// *DeniedError of the first rule that fails.
+func decide(r *leaktrace.Recipient, d *leaktrace.Document, granted bool) *DeniedError {
+	deny := func(reason, detail string) *DeniedError {
+		return &DeniedError{Document: d.ID, Reason: reason, Detail: detail}
+	}
+	if d.Marking == "" {
+		return deny("unmarked", "the document has no classification marking")
+	}
+	m, err := marking.Parse(d.Marking)
+	if err != nil {
+		return deny("unmarked", "its stored marking can't be read: "+err.Error())
+	}
+	lvl := marking.Unclassified
+	if r.Clearance != "" {
+		if lvl, err = marking.ParseLevel(r.Clearance); err != nil {
+			return deny("clearance", "the reader's stored clearance can't be read: "+err.Error())
+		}
+	}
+	c := marking.Clearance{Level: lvl, Compartments: r.Compartments, Citizenship: r.Citizenship}
+	if err := c.Check(m); err != nil {
+		var dn *marking.Denial
+		if errors.As(err, &dn) {
+			return deny(dn.Rule, dn.Detail)
+		}
+		return deny("clearance", err.Error())
+	}
+	if !granted {
+		return deny("grant", "the reader is not granted the document")
+	}
+	return nil
+}
+
+// Readable lists the documents p may read now (without their content),
+// sorted by id.
+func (s *Service) Readable(ctx context.Context, p *Principal) ([]*leaktrace.Document, error) {
+	r, err := s.current(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	granted, err := s.Store.GrantsOf(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.Store.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*leaktrace.Document{}
+	for _, d := range ds {
+		if _, ok := slices.BinarySearch(granted, d.ID); ok && decide(r, d, true) == nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Authorize decides whether p may read doc now: ErrNotFound for an
+// unknown document, a *DeniedError naming the rule that failed, or the
+// document. It logs nothing (see [Service.Deliver] and
+// [Service.LogDenied]).
+func (s *Service) Authorize(ctx context.Context, p *Principal, doc string) (*leaktrace.Document, error) {
+	d, err := s.Store.Document(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.current(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	granted, err := s.Store.Granted(ctx, doc, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if dn := decide(r, d, granted); dn != nil {
+		return nil, dn
+	}
+	return d, nil
+}
+
+// Deliver authorizes p for doc and, if allowed, renders p's own copy,
+// records it and appends its access entry (naming the reader, the
+// document and the copy's hash) in one transaction, before returning the
+// bytes. A denial is logged (a denied entry) and returned as a
+// *DeniedError; an unknown document is ErrNotFound. The actor of the
+// entries is p.ID.
+func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt DeliverOptions) (*Delivery, error) {
+	if !slices.Contains(custody.AccessActions, opt.Action) {
+		return nil, fmt.Errorf("delivering %q: unknown action %q (view or download)", doc, opt.Action)
+	}
+	ctx = WithActor(ctx, p.ID)
+	if _, err := s.Authorize(ctx, p, doc); err != nil {
+		var dn *DeniedError
+		if errors.As(err, &dn) {
+			if lerr := s.LogDenied(ctx, p, opt.Action, doc, dn.Reason, dn.Detail); !errors.As(lerr, &dn) {
+				return nil, lerr
+			}
+		}
+		return nil, err
+	}
+	m, d, err := s.Marker(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	iopt := IssueOptions{Format: opt.Format}
+	copies, recs, err := s.issue(ctx, m, []string{p.ID}, iopt, custody.KindAccess, opt.Action)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := s.entryIndex(ctx, recs[0])
+	if err != nil {
+		return nil, err
+	}
+	d.Content = nil
+	ext := filepath.Ext(d.Filename)
+	if ext == "" {
+		ext = "." + d.Format
+	}
+	if iopt.Format == leaktrace.FormatPDF && d.Format != leaktrace.FormatPDF {
+		ext = ".pdf"
+	}
+	data := copies[0].Data
+	return &Delivery{Document: d, Data: data, SHA256: leaktrace.Hash(data), Filename: d.ID + "-" + p.ID + ext,
+		ContentType: contentType(ext), LogEntry: idx}, nil
+}
+
+// entryIndex finds the index of an appended record: the last entry of
+// its kind, document and reader with its exact bytes.
+func (s *Service) entryIndex(ctx context.Context, rec leaktrace.LogRecord) (int64, error) {
+	idx, err := s.Store.FindLogEntries(ctx, rec.Kind, rec.Document, rec.Recipient)
+	if err != nil {
+		return 0, err
+	}
+	for i := len(idx) - 1; i >= 0; i-- {
+		got, err := s.Store.LogEntries(ctx, idx[i], idx[i]+1)
+		if err != nil {
+			return 0, err
+		}
+		if bytes.Equal(got[0].Data, rec.Data) {
+			return idx[i], nil
+		}
+	}
+	return 0, fmt.Errorf("%w: the %s entry just appended for %q is not in the log", leaktrace.ErrLogCorrupt, rec.Kind, rec.Document)
+}
+
+// contentType is the media type of a copy with the given extension.
+func contentType(ext string) string {
+	switch strings.ToLower(ext) {
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	case ".md", ".markdown":
+		return "text/markdown; charset=utf-8"
+	case ".eml":
+		return "message/rfc822"
+	case ".html", ".htm":
+		return "text/html; charset=utf-8"
+	case ".pdf":
+		return "application/pdf"
+	case ".docx":
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
 }

@@ -277,11 +277,13 @@ func checkStoredHashes(ctx context.Context, r leaktrace.StoreReader, rep *Report
 }
 
 // copyKey names a copy: a reader's copy of a document in its own format
-// (format "") or typeset under a layout version.
+// (format "") or typeset under a layout version, with or without a
+// footer, and with the banner (marking) printed on its pages.
 type copyKey struct {
 	doc, recipient, format string
 	layout                 int
 	footer                 bool
+	marking                string
 }
 
 func (k copyKey) String() string {
@@ -291,6 +293,9 @@ func (k copyKey) String() string {
 	footer := ""
 	if k.footer {
 		footer = ", footer"
+	}
+	if k.marking != "" {
+		footer += fmt.Sprintf(", banner %q", k.marking)
 	}
 	return fmt.Sprintf("%s copy (layout %d%s) of %q for %q", k.format, k.layout, footer, k.doc, k.recipient)
 }
@@ -302,6 +307,7 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 	docs := map[string][]*custody.Entry{} // every document entry per id
 	readers := map[string]*custody.Entry{}
 	copies := map[copyKey][]*custody.Entry{}
+	v := newVaultLog()
 	for i, rec := range recs {
 		e, err := custody.Decode(rec.Data)
 		if err != nil {
@@ -327,16 +333,18 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 				rep.problem("entry %d adds reader %q a second time", i, e.Recipient)
 			}
 			readers[e.Recipient] = e
-		case custody.KindCopy:
+		case custody.KindCopy, custody.KindAccess:
+			// A vault's delivery (access) is an issue like any other.
 			if !loggedBefore(docs[e.Document], e.DocumentSHA256) {
 				rep.problem("entry %d: copy of %q (sha256 %s) issued before that document was logged", i, e.Document, e.DocumentSHA256)
 			}
 			if readers[e.Recipient] == nil {
 				rep.problem("entry %d: copy for %q issued before that reader was logged", i, e.Recipient)
 			}
-			k := copyKey{e.Document, e.Recipient, e.Format, e.Layout, e.Footer}
+			k := copyKey{e.Document, e.Recipient, e.Format, e.Layout, e.Footer, e.Marking}
 			copies[k] = append(copies[k], e)
 		}
+		v.replay(rep, i, e, docs, readers)
 	}
 
 	// Documents: each row is the latest entry for its id, and its content
@@ -381,6 +389,9 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 			rep.problem("document %q is in the log but not in the store", id)
 		}
 	}
+	if err := v.checkDocuments(ctx, r, rep, ds); err != nil {
+		return err
+	}
 
 	// Readers.
 	rs, err := r.Recipients(ctx)
@@ -404,6 +415,9 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 			rep.problem("reader %q is in the log but not in the store", id)
 		}
 	}
+	if err := v.checkReaders(ctx, r, rep, rs); err != nil {
+		return err
+	}
 
 	// Copies: each row is its first issue entry; every issue entry has
 	// its row with the same bytes.
@@ -414,7 +428,7 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 	rep.Copies = len(cs)
 	seen := map[copyKey]bool{}
 	for _, row := range cs {
-		k := copyKey{row.Document, row.Recipient, row.Format, row.Layout, row.Footer}
+		k := copyKey{row.Document, row.Recipient, row.Format, row.Layout, row.Footer, row.Marking}
 		seen[k] = true
 		es := copies[k]
 		if len(es) == 0 {
@@ -433,7 +447,8 @@ func (s *Service) crossCheck(ctx context.Context, r leaktrace.StoreReader, rep *
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(copies), func(a, b copyKey) int {
 		return cmp.Or(strings.Compare(a.doc, b.doc), strings.Compare(a.recipient, b.recipient),
-			strings.Compare(a.format, b.format), cmp.Compare(a.layout, b.layout), cmpBool(a.footer, b.footer))
+			strings.Compare(a.format, b.format), cmp.Compare(a.layout, b.layout), cmpBool(a.footer, b.footer),
+			strings.Compare(a.marking, b.marking))
 	}) {
 		if !seen[k] {
 			rep.problem("%s is in the log but not in the store", k)

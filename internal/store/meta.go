@@ -63,7 +63,7 @@ func (s *Store) SetMetaOnce(ctx context.Context, name, value string) (string, er
 // those of the smallest documents first: the cheapest copies to derive
 // again.
 func (s *Store) SampleCopies(ctx context.Context, n int) ([]leaktrace.Copy, error) {
-	return scanCopies(s.db.QueryContext(ctx, `SELECT c.document, c.recipient, '', 0, 0, c.sha256, c.issued_at
+	return scanCopies(s.db.QueryContext(ctx, `SELECT c.document, c.recipient, '', 0, 0, '', c.sha256, c.issued_at
 		FROM copies c JOIN documents d ON d.id = c.document
 		WHERE c.recipient = (SELECT MIN(recipient) FROM copies WHERE document = c.document)
 		ORDER BY length(d.content), d.id LIMIT ?`, n))

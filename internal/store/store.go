@@ -133,6 +133,56 @@ var migrations = []string{
 	// Whether a document was registered with its email's 7-bit text
 	// parts open to re-encoding (format.ParseOptions.Reencode).
 	`ALTER TABLE documents ADD COLUMN reencode INTEGER NOT NULL DEFAULT 0;`,
+	// The vault: readers' access fields (readers from before the columns
+	// are cleared for U only, read into no compartment, of no known
+	// citizenship, and readers), documents' markings (canonical banners,
+	// '' for none), grants (need to know), API tokens (only their
+	// secrets' hashes) and web sign-in passwords (argon2id PHC strings).
+	// Lists are comma-joined and sorted.
+	`ALTER TABLE recipients ADD COLUMN clearance TEXT NOT NULL DEFAULT 'U';
+	ALTER TABLE recipients ADD COLUMN compartments TEXT NOT NULL DEFAULT '';
+	ALTER TABLE recipients ADD COLUMN citizenship TEXT NOT NULL DEFAULT '';
+	ALTER TABLE recipients ADD COLUMN roles TEXT NOT NULL DEFAULT '';
+	ALTER TABLE recipients ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE documents ADD COLUMN marking TEXT NOT NULL DEFAULT '';
+	CREATE TABLE grants (
+		document   TEXT NOT NULL REFERENCES documents(id),
+		recipient  TEXT NOT NULL REFERENCES recipients(id),
+		granted_at TEXT NOT NULL,
+		PRIMARY KEY (document, recipient)
+	);
+	CREATE INDEX grants_by_recipient ON grants (recipient, document);
+	CREATE TABLE tokens (
+		id         TEXT PRIMARY KEY,
+		recipient  TEXT NOT NULL REFERENCES recipients(id),
+		sha256     TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		revoked_at TEXT NOT NULL DEFAULT '' -- '' while the token is valid
+	);
+	CREATE INDEX tokens_by_recipient ON tokens (recipient);
+	CREATE TABLE passwords (
+		recipient TEXT PRIMARY KEY REFERENCES recipients(id),
+		hash      TEXT NOT NULL,
+		set_at    TEXT NOT NULL
+	);`,
+	// The banner printed on a PDF copy's pages (its document's marking
+	// when it was issued; '' for none, as for every copy issued before)
+	// is part of the copy's identity: re-issued under another marking,
+	// the same reader's copy is other bytes, a row of its own.
+	`CREATE TABLE pdf_copies_marked (
+		document  TEXT NOT NULL REFERENCES documents(id),
+		recipient TEXT NOT NULL REFERENCES recipients(id),
+		layout    INTEGER NOT NULL,
+		footer    INTEGER NOT NULL, -- 1 if its pages name the reader
+		marking   TEXT NOT NULL,    -- the banner on its pages, '' for none
+		sha256    TEXT NOT NULL,
+		issued_at TEXT NOT NULL,
+		PRIMARY KEY (document, recipient, layout, footer, marking)
+	);
+	INSERT INTO pdf_copies_marked (document, recipient, layout, footer, marking, sha256, issued_at)
+		SELECT document, recipient, layout, footer, '', sha256, issued_at FROM pdf_copies;
+	DROP TABLE pdf_copies;
+	ALTER TABLE pdf_copies_marked RENAME TO pdf_copies;`,
 }
 
 // Errors.
@@ -340,11 +390,11 @@ func (s *Store) AddDocument(ctx context.Context, d *leaktrace.Document, rec leak
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO documents
 			(id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim,
-			 variants, variants_sha256, baseline, reencode)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			 variants, variants_sha256, baseline, reencode, marking)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			d.ID, d.Title, d.Filename, d.Format, d.Content, d.SHA256, d.Words,
 			d.Marks.Total, string(bc), d.Scheme, d.AddedAt.UTC().Format(timeFormat), capacity, d.CatalogueVersion(), d.Verbatim,
-			variants, d.VariantsSHA256, baseline, d.Reencode)
+			variants, d.VariantsSHA256, baseline, d.Reencode, d.Marking)
 		if isUnique(err) {
 			return fmt.Errorf("document %q: %w", d.ID, leaktrace.ErrExists)
 		}
@@ -419,14 +469,14 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	return out, nil
 }
 
-const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline, reencode`
+const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline, reencode, marking`
 
 func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.Document, error) {
 	var d leaktrace.Document
 	var bc, added, capacity, variants, baseline string
 	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
 		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity, &d.Catalogue, &d.Verbatim,
-		&variants, &d.VariantsSHA256, &baseline, &d.Reencode}, extra...)
+		&variants, &d.VariantsSHA256, &baseline, &d.Reencode, &d.Marking}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -501,13 +551,15 @@ func (s reads) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
 // AddRecipients implements leaktrace.Store.
 func (s *Store) AddRecipients(ctx context.Context, rs []leaktrace.Recipient, recs []leaktrace.LogRecord) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO recipients (id, name, email, added_at) VALUES (?,?,?,?)`)
+		st, err := tx.PrepareContext(ctx, `INSERT INTO recipients
+			(id, name, email, added_at, clearance, compartments, citizenship, roles, disabled) VALUES (?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		for _, r := range rs {
-			_, err := st.ExecContext(ctx, r.ID, r.Name, r.Email, r.AddedAt.UTC().Format(timeFormat))
+			_, err := st.ExecContext(ctx, r.ID, r.Name, r.Email, r.AddedAt.UTC().Format(timeFormat),
+				clearance(r.Clearance), joinList(r.Compartments), r.Citizenship, joinList(r.Roles), r.Disabled)
 			if isUnique(err) {
 				return fmt.Errorf("recipient %q: %w", r.ID, leaktrace.ErrExists)
 			}
@@ -520,12 +572,34 @@ func (s *Store) AddRecipients(ctx context.Context, rs []leaktrace.Recipient, rec
 	})
 }
 
+// clearance is the stored form of a reader's clearance: "" is "U".
+func clearance(c string) string {
+	if c == "" {
+		return "U"
+	}
+	return c
+}
+
+// joinList and splitList store a sorted list as one comma-joined column,
+// empty for none.
+func joinList(l []string) string { return strings.Join(l, ",") }
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+const recipientColumns = `id, name, email, added_at, clearance, compartments, citizenship, roles, disabled`
+
 func scanRecipient(sc interface{ Scan(...any) error }) (leaktrace.Recipient, error) {
 	var r leaktrace.Recipient
-	var added string
-	if err := sc.Scan(&r.ID, &r.Name, &r.Email, &added); err != nil {
+	var added, compartments, roles string
+	if err := sc.Scan(&r.ID, &r.Name, &r.Email, &added, &r.Clearance, &compartments, &r.Citizenship, &roles, &r.Disabled); err != nil {
 		return r, err
 	}
+	r.Compartments, r.Roles = splitList(compartments), splitList(roles)
 	t, err := time.Parse(timeFormat, added)
 	r.AddedAt = t
 	return r, err
@@ -533,7 +607,7 @@ func scanRecipient(sc interface{ Scan(...any) error }) (leaktrace.Recipient, err
 
 // Recipient implements leaktrace.Store.
 func (s reads) Recipient(ctx context.Context, id string) (*leaktrace.Recipient, error) {
-	r, err := scanRecipient(s.db.QueryRowContext(ctx, `SELECT id, name, email, added_at FROM recipients WHERE id = ?`, id))
+	r, err := scanRecipient(s.db.QueryRowContext(ctx, `SELECT `+recipientColumns+` FROM recipients WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("recipient %q: %w", id, leaktrace.ErrNotFound)
 	}
@@ -545,7 +619,7 @@ func (s reads) Recipient(ctx context.Context, id string) (*leaktrace.Recipient, 
 
 // Recipients implements leaktrace.Store.
 func (s reads) Recipients(ctx context.Context) ([]leaktrace.Recipient, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, email, added_at FROM recipients ORDER BY id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+recipientColumns+` FROM recipients ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -570,8 +644,8 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 			return err
 		}
 		defer st.Close()
-		pst, err := tx.PrepareContext(ctx, `INSERT INTO pdf_copies (document, recipient, layout, footer, sha256, issued_at)
-			VALUES (?,?,?,?,?,?) ON CONFLICT (document, recipient, layout, footer) DO NOTHING`)
+		pst, err := tx.PrepareContext(ctx, `INSERT INTO pdf_copies (document, recipient, layout, footer, marking, sha256, issued_at)
+			VALUES (?,?,?,?,?,?,?) ON CONFLICT (document, recipient, layout, footer, marking) DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -580,12 +654,15 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 			at := c.IssuedAt.UTC().Format(timeFormat)
 			switch c.Format {
 			case "":
+				if c.Marking != "" {
+					return fmt.Errorf("recording copy of %q for %q: a banner on a copy in the document's own format", c.Document, c.Recipient)
+				}
 				_, err = st.ExecContext(ctx, c.Document, c.Recipient, c.SHA256, at)
 			case leaktrace.FormatPDF:
 				if c.Layout < 1 {
 					return fmt.Errorf("recording PDF copy of %q for %q: no layout version", c.Document, c.Recipient)
 				}
-				_, err = pst.ExecContext(ctx, c.Document, c.Recipient, c.Layout, c.Footer, c.SHA256, at)
+				_, err = pst.ExecContext(ctx, c.Document, c.Recipient, c.Layout, c.Footer, c.Marking, c.SHA256, at)
 			default:
 				return fmt.Errorf("recording copy of %q for %q: unknown copy format %q", c.Document, c.Recipient, c.Format)
 			}
@@ -600,17 +677,17 @@ func (s *Store) RecordCopies(ctx context.Context, cs []leaktrace.Copy, recs []le
 
 // Copies implements leaktrace.Store.
 func (s reads) Copies(ctx context.Context, doc string) ([]leaktrace.Copy, error) {
-	const all = `SELECT document, recipient, '' AS format, 0 AS layout, 0 AS footer, sha256, issued_at FROM copies
-		UNION ALL SELECT document, recipient, 'pdf', layout, footer, sha256, issued_at FROM pdf_copies`
-	q, qargs := `SELECT * FROM (`+all+`) WHERE document = ? ORDER BY recipient, format, layout, footer`, []any{doc}
+	const all = `SELECT document, recipient, '' AS format, 0 AS layout, 0 AS footer, '' AS marking, sha256, issued_at FROM copies
+		UNION ALL SELECT document, recipient, 'pdf', layout, footer, marking, sha256, issued_at FROM pdf_copies`
+	q, qargs := `SELECT * FROM (`+all+`) WHERE document = ? ORDER BY recipient, format, layout, footer, marking`, []any{doc}
 	if doc == "" {
-		q, qargs = `SELECT * FROM (`+all+`) ORDER BY document, recipient, format, layout, footer`, nil
+		q, qargs = `SELECT * FROM (`+all+`) ORDER BY document, recipient, format, layout, footer, marking`, nil
 	}
 	return scanCopies(s.db.QueryContext(ctx, q, qargs...))
 }
 
 // scanCopies reads rows of (document, recipient, format, layout, footer,
-// sha256, issued_at).
+// marking, sha256, issued_at).
 func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 	if err != nil {
 		return nil, err
@@ -620,7 +697,7 @@ func scanCopies(rows *sql.Rows, err error) ([]leaktrace.Copy, error) {
 	for rows.Next() {
 		var c leaktrace.Copy
 		var t string
-		if err := rows.Scan(&c.Document, &c.Recipient, &c.Format, &c.Layout, &c.Footer, &c.SHA256, &t); err != nil {
+		if err := rows.Scan(&c.Document, &c.Recipient, &c.Format, &c.Layout, &c.Footer, &c.Marking, &c.SHA256, &t); err != nil {
 			return nil, err
 		}
 		if c.IssuedAt, err = time.Parse(timeFormat, t); err != nil {
