@@ -451,7 +451,11 @@ func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt Del
 	if err != nil {
 		return nil, err
 	}
-	d.Content = nil
+	// d may be the cached marker's own document, which concurrent
+	// deliveries read: the delivery gets a copy without the content.
+	dc := *d
+	dc.Content = nil
+	d = &dc
 	ext := filepath.Ext(d.Filename)
 	if ext == "" {
 		ext = "." + d.Format
