@@ -1,6 +1,7 @@
 package server
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -36,4 +37,12 @@ func newServer(t testing.TB, svc *service.Service, opts ...func(*Options)) *Serv
 		t.Fatal(err)
 	}
 	return s
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if template.dir != "" {
+		os.RemoveAll(filepath.Dir(template.dir))
+	}
+	os.Exit(code)
 }

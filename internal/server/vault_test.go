@@ -2,12 +2,15 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -93,19 +96,42 @@ type vault struct {
 	seen   map[string]map[int]bool // statuses seen, by route pattern
 }
 
-// newVault builds the test vault and serves it over loopback.
-func newVault(t *testing.T, opts ...func(*Options)) *vault {
-	t.Helper()
-	memos := corpus.RequireMemos(t, len(vaultDocs)+1, 400, 13)
-	svc := newHome(t)
-	v := &vault{t: t, svc: svc, tokens: map[string]string{}, text: map[string]string{}, seen: map[string]map[int]bool{}}
-	ctx := service.WithActor(t.Context(), "admin")
+// template is the test vault's home, built once per test binary and
+// copied for each test (registering documents estimates their capacity,
+// which takes seconds): its directory, closed, and what the tests need
+// to know of it.
+var template struct {
+	once   sync.Once
+	dir    string
+	tokens map[string]string
+	text   map[string]string
+	err    error
+}
+
+// buildTemplate builds the test vault's home in template.dir with the
+// service's own calls.
+func buildTemplate(memos []string) error {
+	dir, err := os.MkdirTemp("", "leaktrace-vault-test-")
+	if err != nil {
+		return err
+	}
+	template.dir = filepath.Join(dir, "home")
+	template.tokens, template.text = map[string]string{}, map[string]string{}
+	ctx := service.WithActor(context.Background(), "admin")
+	if err := service.Init(ctx, template.dir, service.InitOptions{}); err != nil {
+		return err
+	}
+	svc, err := service.Open(ctx, template.dir)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
 	var rs []leaktrace.Recipient
 	for _, r := range vaultReaders {
 		rs = append(rs, leaktrace.Recipient{ID: r.id, Name: strings.ToUpper(r.id[:1]) + r.id[1:]})
 	}
 	if err := svc.AddRecipients(ctx, rs); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	for _, r := range vaultReaders {
 		change := service.AccessChange{Clearance: &r.clearance, Citizenship: &r.citizenship}
@@ -116,33 +142,60 @@ func newVault(t *testing.T, opts ...func(*Options)) *vault {
 			change.Roles = &r.roles
 		}
 		if _, err := svc.UpdateRecipient(ctx, r.id, change); err != nil {
-			t.Fatalf("UpdateRecipient %s: %v", r.id, err)
+			return fmt.Errorf("UpdateRecipient %s: %w", r.id, err)
 		}
 		secret, _, err := svc.CreateToken(ctx, r.id)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		v.tokens[r.id] = secret
+		template.tokens[r.id] = secret
 	}
 	for i, d := range vaultDocs {
 		if _, err := svc.AddDocumentWith(ctx, d.id+".txt", []byte(memos[i]), service.AddOptions{ID: d.id, Title: "Memo " + d.id}); err != nil {
-			t.Fatal(err)
+			return err
 		}
-		v.text[d.id] = memos[i]
+		template.text[d.id] = memos[i]
 		if d.marking != "" {
 			if _, err := svc.SetMarking(ctx, d.id, d.marking); err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
 	}
-	v.text["spare"] = memos[len(vaultDocs)]
+	template.text["spare"] = memos[len(vaultDocs)]
 	for _, r := range vaultReaders {
 		for _, d := range r.grants {
 			if err := svc.Grant(ctx, d, []string{r.id}); err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
 	}
+	return nil
+}
+
+// newVault copies the test vault's home for a test, opens it and
+// serves it over loopback.
+func newVault(t *testing.T, opts ...func(*Options)) *vault {
+	t.Helper()
+	memos := corpus.RequireMemos(t, len(vaultDocs)+1, 400, 13)
+	template.once.Do(func() { template.err = buildTemplate(memos) })
+	if template.err != nil {
+		t.Fatalf("building the test vault: %v", template.err)
+	}
+	dir := filepath.Join(t.TempDir(), "home")
+	if err := os.CopyFS(dir, os.DirFS(template.dir)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{service.KeyFile, service.LogKeyFile} {
+		if err := os.Chmod(filepath.Join(dir, f), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc, err := service.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	v := &vault{t: t, svc: svc, tokens: template.tokens, text: template.text, seen: map[string]map[int]bool{}}
 	v.srv = newServer(t, svc, opts...)
 	ts := httptest.NewServer(http.HandlerFunc(v.record))
 	t.Cleanup(ts.Close)
