@@ -458,6 +458,12 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request, p *servic
 }
 
 func (s *Server) getCopy(w http.ResponseWriter, r *http.Request, p *service.Principal) error {
+	if r.Method == http.MethodHead {
+		// Every copy made is recorded and logged as served: one whose
+		// bytes would not be sent is not made.
+		w.Header().Set("Allow", "GET")
+		return &apiError{http.StatusMethodNotAllowed, "a copy is only served whole", "use GET"}
+	}
 	format := r.URL.Query().Get("format")
 	if format != "" && format != leaktrace.FormatPDF {
 		return badRequest("pass format=pdf for the typeset PDF copy, or no format for the document's own", "unknown copy format %q", format)

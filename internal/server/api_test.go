@@ -298,6 +298,10 @@ func TestAPI(t *testing.T) {
 	v.want(call("GET", "/api/v1/documents/c-memo/copy?format=docx", "dave", nil, ""), 400, "an unknown format")
 	v.want(call("GET", "/api/v1/documents/s-rel-gbr/copy", "dave", nil, ""), 403, "dave's s-rel-gbr")
 	v.want(call("GET", "/api/v1/documents/nope/copy", "dave", nil, ""), 404, "an unknown document")
+	before := v.logSize()
+	if res := v.do("HEAD", "/api/v1/documents/c-memo/copy", "dave", nil, ""); res.status != 405 || v.logSize() != before {
+		t.Errorf("HEAD of a copy: %d, the log grew by %d; want 405 and no entry", res.status, v.logSize()-before)
+	}
 	pdf := v.want(call("GET", "/api/v1/documents/c-memo/copy?format=pdf", "dave", nil, ""), 200, "dave's PDF copy")
 	if want := v.issued("c-memo", "dave", service.IssueOptions{Format: "pdf"}); !bytes.Equal(pdf.body, want) {
 		t.Errorf("dave's PDF copy differs from 'leaktrace issue c-memo dave --format pdf'")
