@@ -207,6 +207,7 @@ var apiTable = []apiRoute{
 			{400, "An unknown format.", "application/json", errorJSON{}},
 			{403, "Access denied (the rule that failed is logged for the auditor, not told).", "application/json", errorJSON{}},
 			{404, "No such document.", "application/json", errorJSON{}},
+			{409, "The document's marking or the caller's access changed twice while the copy was being made; nothing was sent or recorded.", "application/json", errorJSON{}},
 			{422, "The copy can't be made in that format.", "application/json", errorJSON{}},
 		},
 		handle: (*Server).getCopy},
@@ -834,6 +835,8 @@ func errorFor(err error) (int, string, string) {
 		errors.Is(err, docx.ErrBadXML), errors.Is(err, pdfsrc.ErrEncrypted), errors.Is(err, pdfsrc.ErrNoText),
 		errors.Is(err, service.ErrNotIssued):
 		return http.StatusUnprocessableEntity, err.Error(), "leaktrace marks " + format.SupportedNames() + " documents, named with their extension"
+	case errors.Is(err, leaktrace.ErrChanged):
+		return http.StatusConflict, "the document's marking or your access changed while the copy was being made", "try again"
 	case errors.Is(err, store.ErrBusy):
 		return http.StatusServiceUnavailable, "the store is busy", "retry in a moment"
 	}
