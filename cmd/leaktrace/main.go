@@ -27,6 +27,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/office"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
 	"github.com/leaktrace/leaktrace/internal/picture"
+	"github.com/leaktrace/leaktrace/internal/server"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"github.com/spf13/cobra"
@@ -280,6 +281,16 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return usageHint(err, cmd)
 	case errors.Is(err, service.ErrLeakTooLarge):
 		return "trace the pages that leaked: crop the picture, or cut those pages out of the PDF (e.g. with pdfseparate), and trace them"
+	case errors.Is(err, server.ErrAddrInUse):
+		return "another program (perhaps another 'leaktrace serve') listens on that address: stop it, or choose another with --addr"
+	case errors.Is(err, server.ErrListen):
+		return "pass --addr as host:port on this machine, e.g. 127.0.0.1:8080 or :8443; ports below 1024 need privileges"
+	case errors.Is(err, server.ErrTLS):
+		return "--tls-cert and --tls-key name PEM files, readable by this user, of one certificate and its private key"
+	case errors.Is(err, server.ErrOIDC):
+		return "check --oidc-issuer: this machine must reach its /.well-known/openid-configuration, and the issuer that document names must be that URL"
+	case errors.Is(err, server.ErrShutdown):
+		return "requests still running when the server stopped were cut off; their clients may retry"
 	case errors.Is(err, service.ErrLeakInput):
 		return "every input of a trace must be a text, a PDF or a PNG, JPEG or TIFF picture it can read: fix that one, or trace the others without it"
 	}
@@ -342,7 +353,7 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentPreRun = func(c *cobra.Command, _ []string) {
 		c.SetContext(service.WithActor(c.Context(), a.actorName()))
 	}
-	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.demoCommand(), a.tokenCommand())
+	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.tokenCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.serveCommand(), a.demoCommand())
 	return root
 }
 

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,5 +58,36 @@ func TestOIDCFlags(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, c.want)
 			}
 		})
+	}
+}
+
+// TestServeOIDCErrors: serve's OIDC flags go together, and a provider
+// that can't be reached stops serve at start with a hint.
+func TestServeOIDCErrors(t *testing.T) {
+	home := initHome(t)
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"--home", home, "serve", "--oidc-issuer", "https://id.example"}, 2, []string{"--oidc-issuer, --oidc-client-id, --oidc-client-secret-file and --oidc-redirect go together"}},
+		{[]string{"--home", home, "serve", "--addr", "127.0.0.1:0", "--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "vault",
+			"--oidc-client-secret-file", secret, "--oidc-redirect", "http://127.0.0.1:8080/oidc/callback"}, 1,
+			[]string{"OIDC sign-in cannot be set up", "hint: check --oidc-issuer"}},
+	} {
+		var stderr bytes.Buffer
+		code := run(context.Background(), c.args, strings.NewReader(""), io.Discard, &stderr)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d\n%s", c.args, code, c.code, stderr.String())
+		}
+		for _, w := range c.want {
+			if !strings.Contains(stderr.String(), w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", c.args, w, stderr.String())
+			}
+		}
 	}
 }

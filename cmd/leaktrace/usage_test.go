@@ -30,7 +30,7 @@ func TestHintsNameExistingFlags(t *testing.T) {
 	walk(root)
 	mention := regexp.MustCompile(`(?:^|[^-\w])--([a-z][a-z-]*)`)
 	literal := regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
-	files := []string{"main.go", "usage.go", "doc.go", "recipient.go", "log.go", "issue.go", "trace.go", "eval.go", "demo.go"}
+	files := []string{"main.go", "usage.go", "doc.go", "recipient.go", "log.go", "issue.go", "trace.go", "eval.go", "demo.go", "serve.go"}
 	checked := 0
 	for _, f := range files {
 		src, err := os.ReadFile(f)

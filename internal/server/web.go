@@ -199,6 +199,7 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 			switch {
 			case err == nil:
 				v.session, v.User, v.CSRF = sess, p, sess.csrf
+				setActor(r, p.ID)
 				ctx = service.WithActor(ctx, p.ID)
 				r = r.WithContext(ctx)
 			case errors.Is(err, service.ErrUnauthenticated):

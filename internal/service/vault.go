@@ -511,8 +511,11 @@ func (s *Service) deliverAs(ctx context.Context, r *leaktrace.Recipient, allowed
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	d.Content = nil
-	return d, out[0].Data, idx, nil
+	// d is the cached marker's own document, read by every other
+	// delivery while it renders: hand out a copy without its content.
+	dc := *d
+	dc.Content = nil
+	return &dc, out[0].Data, idx, nil
 }
 
 // afterAuthorize, when set (by tests), runs between Deliver's decision

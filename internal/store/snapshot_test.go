@@ -182,3 +182,39 @@ func TestIndexDigestsAndReindex(t *testing.T) {
 		t.Fatalf("a failed reindex left %d rows, want 6", st2.Rows)
 	}
 }
+
+// TestConcurrentChangesAllCommit: many changes at once through one Store
+// (a server's concurrent downloads) all commit, however long the queue
+// takes: they wait their turn in the process, and the busy timeout is
+// only for other processes' locks. Before, they raced for SQLite's write
+// lock, whose busy handler let some wait out the timeout (ErrBusy) while
+// later ones got through.
+func TestConcurrentChangesAllCommit(t *testing.T) {
+	defer func(d time.Duration) { busyTimeout = d }(busyTimeout)
+	busyTimeout = 100 * time.Millisecond
+	s, _ := newStore(t)
+	ctx := t.Context()
+	const n = 100
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			_, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")})
+			errs <- err
+		}()
+	}
+	close(start)
+	failed := 0
+	for range n {
+		if err := <-errs; err != nil {
+			failed++
+			if failed == 1 {
+				t.Errorf("a concurrent change: %v", err)
+			}
+		}
+	}
+	if size, _ := s.LogSize(ctx); failed > 0 || size != n {
+		t.Fatalf("%d of %d concurrent changes failed; the log has %d entries", failed, n, size)
+	}
+}

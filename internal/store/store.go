@@ -215,6 +215,13 @@ type Store struct {
 	reads
 	db     *sql.DB
 	signer leaktrace.CheckpointSigner
+	// writer is held by the one change running in this process. Changes
+	// queue for it in order, in Go, rather than racing for SQLite's write
+	// lock: SQLite's busy handler sleeps and retries, unfairly, so that
+	// under many concurrent writers (a server's downloads) some wait out
+	// the busy timeout while others get through. The busy timeout is left
+	// for other processes' changes.
+	writer chan struct{}
 }
 
 var _ leaktrace.Store = (*Store)(nil)
@@ -267,7 +274,7 @@ func open(ctx context.Context, path string, signer leaktrace.CheckpointSigner, f
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{reads: reads{db}, db: db, signer: signer}
+	s := &Store{reads: reads{db}, db: db, signer: signer, writer: make(chan struct{}, 1)}
 	if err := s.migrate(ctx, fresh); err != nil {
 		db.Close()
 		var se *sqlite.Error
@@ -328,6 +335,12 @@ func (s *Store) Close() error { return s.db.Close() }
 type sqlTx = sql.Tx
 
 func (s *Store) tx(ctx context.Context, fn func(*sqlTx) error) error {
+	select {
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.writer }()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return wrapBusy(err)

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/leaktrace/leaktrace/internal/server"
+	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var addr, certFile, keyFile string
+	var oidc func() (*server.OIDCConfig, error)
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE]",
+		Short: "Run the vault: readers get their own marked copies over HTTP",
+		Long: `serve runs the vault over the home: an HTTP server where readers get their
+own marked copy of the documents their clearance, compartments, citizenship
+and grants allow, issuers register and grant documents, investigators trace
+leaks and auditors read the custody log.
+
+  /api/v1/...           the JSON API (Authorization: Bearer TOKEN, a token
+                        from 'leaktrace token create ID'); its OpenAPI 3.1
+                        document is /api/v1/openapi.json
+  /metrics              Prometheus metrics
+  /                     the web UI (password sign-in, and OIDC with the
+                        --oidc flags)
+
+Every copy served is recorded and logged before it leaves, exactly as
+'leaktrace issue' would issue it, and every refusal is logged; the actor of
+each entry is the reader who asked. Every request reads the store afresh,
+so a revoked token or grant, or a disabled reader, is out at once.
+
+It logs one JSON line per request to standard error (method, route, status,
+duration, actor; never a token, a password or a document's content). On
+SIGTERM or SIGINT it stops accepting connections and lets the requests in
+flight finish (for at most 15 seconds).
+
+--addr is the address to listen on (default 127.0.0.1:8080, this machine
+only; :8080 listens on every interface). With --tls-cert and --tls-key
+(PEM files) it serves HTTPS and marks its cookies Secure; without them,
+put it behind a TLS-terminating proxy before readers reach it over a
+network.
+
+With --oidc-issuer, --oidc-client-id, --oidc-client-secret-file and
+--oidc-redirect (this server's /oidc/callback as browsers reach it), the
+web UI also offers sign-in with that OpenID Connect provider. The ID
+token's sub claim is the reader id (--oidc-claim preferred_username takes
+the username instead); it must be a registered, enabled reader.`,
+		Args: args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (certFile == "") != (keyFile == "") {
+				return usagef("--tls-cert and --tls-key go together")
+			}
+			oidcConfig, err := oidc()
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			// The vault issues copies: without the keys it could serve
+			// nothing. Better refuse now than answer every download 500.
+			if err := s.Need(ctx, service.OpIssue); err != nil {
+				return err
+			}
+			opt := server.Options{Logger: slog.New(slog.NewJSONHandler(a.stderr, nil)), OIDC: oidcConfig}
+			if certFile != "" {
+				if opt.TLS, err = server.LoadTLS(certFile, keyFile); err != nil {
+					return err
+				}
+			}
+			srv, err := server.New(s, opt)
+			if err != nil {
+				return err
+			}
+			ln, err := server.Listen(addr)
+			if err != nil {
+				return err
+			}
+			return srv.Serve(ctx, ln)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
+	cmd.Flags().StringVar(&certFile, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with")
+	cmd.Flags().StringVar(&keyFile, "tls-key", "", "PEM private key of --tls-cert")
+	oidc = oidcFlags(cmd)
+	return cmd
+}
