@@ -287,6 +287,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "pass --addr as host:port on this machine, e.g. 127.0.0.1:8080 or :8443; ports below 1024 need privileges"
 	case errors.Is(err, server.ErrTLS):
 		return "--tls-cert and --tls-key name PEM files, readable by this user, of one certificate and its private key"
+	case errors.Is(err, server.ErrOIDC):
+		return "check --oidc-issuer: this machine must reach its /.well-known/openid-configuration, and the issuer that document names must be that URL"
 	case errors.Is(err, server.ErrShutdown):
 		return "requests still running when the server stopped were cut off; their clients may retry"
 	case errors.Is(err, service.ErrLeakInput):

@@ -13,6 +13,7 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	var addr, certFile, keyFile string
+	var oidc func() (*server.OIDCConfig, error)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE]",
 		Short: "Run the vault: readers get their own marked copies over HTTP",
@@ -25,7 +26,8 @@ leaks and auditors read the custody log.
                         from 'leaktrace token create ID'); its OpenAPI 3.1
                         document is /api/v1/openapi.json
   /metrics              Prometheus metrics
-  /                     the web UI (password sign-in)
+  /                     the web UI (password sign-in, and OIDC with the
+                        --oidc flags)
 
 Every copy served is recorded and logged before it leaves, exactly as
 'leaktrace issue' would issue it, and every refusal is logged; the actor of
@@ -41,11 +43,21 @@ flight finish (for at most 15 seconds).
 only; :8080 listens on every interface). With --tls-cert and --tls-key
 (PEM files) it serves HTTPS and marks its cookies Secure; without them,
 put it behind a TLS-terminating proxy before readers reach it over a
-network.`,
+network.
+
+With --oidc-issuer, --oidc-client-id, --oidc-client-secret-file and
+--oidc-redirect (this server's /oidc/callback as browsers reach it), the
+web UI also offers sign-in with that OpenID Connect provider. The ID
+token's sub claim is the reader id (--oidc-claim preferred_username takes
+the username instead); it must be a registered, enabled reader.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (certFile == "") != (keyFile == "") {
 				return usagef("--tls-cert and --tls-key go together")
+			}
+			oidcConfig, err := oidc()
+			if err != nil {
+				return err
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -59,7 +71,7 @@ network.`,
 			if err := s.Need(ctx, service.OpIssue); err != nil {
 				return err
 			}
-			opt := server.Options{Logger: slog.New(slog.NewJSONHandler(a.stderr, nil))}
+			opt := server.Options{Logger: slog.New(slog.NewJSONHandler(a.stderr, nil)), OIDC: oidcConfig}
 			if certFile != "" {
 				if opt.TLS, err = server.LoadTLS(certFile, keyFile); err != nil {
 					return err
@@ -79,5 +91,6 @@ network.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with")
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "PEM private key of --tls-cert")
+	oidc = oidcFlags(cmd)
 	return cmd
 }

@@ -64,6 +64,8 @@ type Options struct {
 	// Secure marks session cookies Secure (set when serving TLS, or
 	// behind a TLS-terminating proxy).
 	Secure bool
+	// OIDC, if set, offers sign-in with an OpenID Connect provider.
+	OIDC *OIDCConfig
 	// TLS, if not nil, serves HTTPS with it (see [LoadTLS]).
 	TLS *tls.Config
 	// ShutdownTimeout bounds the wait for requests in flight when the

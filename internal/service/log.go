@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/leaktrace/leaktrace"
@@ -201,14 +202,21 @@ type CopyRecord struct {
 	Checkpoint []byte // the signed checkpoint the proof is against
 }
 
-// CopyRecord returns the evidence for the copy of doc issued to recipient:
-// ErrNotFound if no such copy was logged, ErrTampered if the log's lookup
-// columns, entry or hashes disagree with each other.
+// CopyRecord returns the evidence for the copy of doc issued to recipient
+// (the first issue, by the CLI's copy entry or the server's access
+// entry, whichever came first): ErrNotFound if no such copy was logged,
+// ErrTampered if the log's lookup columns, entry or hashes disagree with
+// each other.
 func (s *Service) CopyRecord(ctx context.Context, doc, recipient string) (*CopyRecord, error) {
-	idx, err := s.Store.FindLogEntries(ctx, custody.KindCopy, doc, recipient)
-	if err != nil {
-		return nil, err
+	var idx []int64
+	for _, kind := range []string{custody.KindCopy, custody.KindAccess} {
+		found, err := s.Store.FindLogEntries(ctx, kind, doc, recipient)
+		if err != nil {
+			return nil, err
+		}
+		idx = append(idx, found...)
 	}
+	slices.Sort(idx)
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("log entry for the copy of %q issued to %q: %w", doc, recipient, leaktrace.ErrNotFound)
 	}
@@ -216,7 +224,7 @@ func (s *Service) CopyRecord(ctx context.Context, doc, recipient string) (*CopyR
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTampered, err)
 	}
-	if e.Kind != custody.KindCopy || e.Document != doc || e.Recipient != recipient {
+	if e.Kind != custody.KindCopy && e.Kind != custody.KindAccess || e.Document != doc || e.Recipient != recipient {
 		return nil, fmt.Errorf("%w: log entry %d is indexed as the copy of %q for %q but records %s %q/%q",
 			ErrTampered, idx[0], doc, recipient, e.Kind, e.Document, e.Recipient)
 	}

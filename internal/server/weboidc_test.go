@@ -1,0 +1,100 @@
+package server
+
+import (
+	"html"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/oauth2-proxy/mockoidc"
+)
+
+// newOIDCVault serves a vault whose sign-in also offers a real, in-process
+// OpenID Connect provider, taking reader ids from claim.
+func newOIDCVault(t *testing.T, claim string) (*testVault, *mockoidc.MockOIDC) {
+	t.Helper()
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Shutdown() })
+	v := newTestVaultWith(t, func(base string) Options {
+		return Options{OIDC: &OIDCConfig{Issuer: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
+			RedirectURL: base + "/oidc/callback", Claim: claim}}
+	})
+	return v, m
+}
+
+// oidcBrowser follows redirects, as a browser does through the provider.
+func oidcBrowser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar}
+}
+
+func TestWebOIDCSignin(t *testing.T) {
+	for _, claim := range []string{"", ClaimUsername} {
+		t.Run("claim="+claim, func(t *testing.T) {
+			v, m := newOIDCVault(t, claim)
+			if _, page := webGet(t, v.browser(t), v.ts.URL+"/signin"); !strings.Contains(page, `href="/oidc/login"`) {
+				t.Fatal("the sign-in page does not offer OIDC")
+			}
+			user := &mockoidc.MockUser{Subject: "alice", PreferredUsername: "not-a-reader"}
+			if claim == ClaimUsername {
+				user = &mockoidc.MockUser{Subject: "0b6f1c6e-opaque", PreferredUsername: "alice"}
+			}
+			m.QueueUser(user)
+			c := oidcBrowser(t)
+			resp, page := webGet(t, c, v.ts.URL+"/oidc/login")
+			if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Signed in.") {
+				t.Fatalf("OIDC sign-in: %d\n%s", resp.StatusCode, page)
+			}
+			resp, page = webGet(t, c, v.ts.URL+"/")
+			if resp.StatusCode != http.StatusOK || !strings.Contains(page, `<strong id="whoami">alice</strong>`) || !strings.Contains(page, `href="/documents/memo"`) {
+				t.Fatalf("after OIDC sign-in, /: %d\n%s", resp.StatusCode, page)
+			}
+			// An account that names no reader is refused, with one message.
+			bad := &mockoidc.MockUser{Subject: "mallory", PreferredUsername: "mallory"}
+			m.QueueUser(bad)
+			resp, page = webGet(t, oidcBrowser(t), v.ts.URL+"/oidc/login")
+			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, html.EscapeString(errOIDCFailed.Message)) {
+				t.Errorf("OIDC sign-in of no reader: %d\n%s", resp.StatusCode, page)
+			}
+		})
+	}
+}
+
+func TestWebOIDCState(t *testing.T) {
+	v, m := newOIDCVault(t, "")
+	// A callback whose state is not the one this browser was sent with
+	// (a forged or replayed sign-in) is refused.
+	noRedirect := v.browser(t)
+	resp, _ := webGet(t, noRedirect, v.ts.URL+"/oidc/login")
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("/oidc/login: %d", resp.StatusCode)
+	}
+	auth, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := auth.Query()
+	if q.Get("code_challenge_method") != "S256" || q.Get("nonce") == "" || q.Get("state") == "" {
+		t.Errorf("the authorization request lacks PKCE, a nonce or a state: %v", q)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "alice"})
+	resp, _ = webGet(t, noRedirect, auth.String())
+	back := resp.Header.Get("Location")
+	// Another browser, without the state cookie, can't use the code.
+	if resp, _ := webGet(t, v.browser(t), back); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("callback in another browser: %d, want 403", resp.StatusCode)
+	}
+	forged := strings.Replace(back, "state="+url.QueryEscape(q.Get("state")), "state=forged", 1)
+	if resp, _ := webGet(t, noRedirect, forged); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("callback with a forged state: %d, want 403", resp.StatusCode)
+	}
+}
