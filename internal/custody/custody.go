@@ -194,7 +194,7 @@ type Entry struct {
 	Action string `json:"action,omitempty"`
 	// Reason: denied only, the rule that failed ("clearance",
 	// "compartments", "noforn", "rel-to", "grant", "unmarked",
-	// "disabled", "role").
+	// "disabled", "role", "self": an issuer granting themselves).
 	Reason string `json:"reason,omitempty"`
 	// Marking: document (when registered with one), marking; the
 	// canonical banner.
@@ -276,7 +276,7 @@ var (
 	// API's requests, and the web UI's pages ("audit", "issue").
 	DeniedActions = []string{"audit", "download", "grant", "holders", "issue", "list", "log", "mark", "register", "revoke", "sign-in", "trace", "view"}
 	// DeniedReasons are the rules a denied entry may say failed.
-	DeniedReasons = []string{"clearance", "compartments", "disabled", "grant", "noforn", "rel-to", "role", "unmarked"}
+	DeniedReasons = []string{"clearance", "compartments", "disabled", "grant", "noforn", "rel-to", "role", "self", "unmarked"}
 	// CredentialActions are a credential entry's actions.
 	CredentialActions = []string{"password", "token-create", "token-revoke"}
 	// Clearances are the levels a reader may be cleared for, abbreviated.

@@ -215,24 +215,25 @@ var apiTable = []apiRoute{
 		Request: &reqBody{Desc: "The document and its id, title and marking.", Limit: MaxUpload, Content: map[string]any{"multipart/form-data": documentForm}},
 		Responses: []resp{
 			{201, "Registered.", "application/json", registeredJSON{}},
+			{403, "Access denied: the caller lacks the issuer role, or is not cleared for the marking (logged).", "application/json", errorJSON{}},
 			{409, "The id is taken.", "application/json", errorJSON{}},
 			{422, "The document can't be registered (its format, its text).", "application/json", errorJSON{}},
 		},
 		handle: (*Server).registerDocument},
 	{Method: "PUT", Path: "/api/v1/documents/{id}/marking", ID: "setMarking", Summary: "Set a document's classification marking.", Role: service.RoleIssuer, Action: "mark",
 		Request:   &reqBody{Desc: "The banner, in any form the parser reads.", Limit: MaxJSON, Content: map[string]any{"application/json": markingRequest{}}},
-		Responses: []resp{{200, "The marking set, in canonical form.", "application/json", markingJSON{}}, {404, "No such document.", "application/json", errorJSON{}}},
+		Responses: []resp{{200, "The marking set, in canonical form.", "application/json", markingJSON{}}, {403, "Access denied: the caller lacks the issuer role, or is not cleared for the document's marking or the new one (logged).", "application/json", errorJSON{}}, {404, "No such document.", "application/json", errorJSON{}}},
 		handle:    (*Server).setMarking},
 	{Method: "POST", Path: "/api/v1/documents/{id}/grants", ID: "grant", Summary: "Grant a document to readers (need to know).", Role: service.RoleIssuer, Action: "grant",
 		Request:   &reqBody{Desc: "The readers' ids.", Limit: MaxJSON, Content: map[string]any{"application/json": grantsRequest{}}},
-		Responses: []resp{{200, "The readers granted the document now.", "application/json", grantsJSON{}}, {404, "No such document or reader.", "application/json", errorJSON{}}},
+		Responses: []resp{{200, "The readers granted the document now.", "application/json", grantsJSON{}}, {403, "Access denied: the caller lacks the issuer role, is not cleared for the document's marking, the document is unmarked, or the caller named themselves to grant (logged).", "application/json", errorJSON{}}, {404, "No such document or reader.", "application/json", errorJSON{}}},
 		handle:    (*Server).grant},
 	{Method: "DELETE", Path: "/api/v1/documents/{id}/grants", ID: "revoke", Summary: "Withdraw readers' grants of a document; their past copies stay in the log.", Role: service.RoleIssuer, Action: "revoke",
 		Request:   &reqBody{Desc: "The readers' ids.", Limit: MaxJSON, Content: map[string]any{"application/json": grantsRequest{}}},
-		Responses: []resp{{200, "The readers granted the document now.", "application/json", grantsJSON{}}, {404, "No such document or reader.", "application/json", errorJSON{}}},
+		Responses: []resp{{200, "The readers granted the document now.", "application/json", grantsJSON{}}, {403, "Access denied: the caller lacks the issuer role, is not cleared for the document's marking, the document is unmarked, or the caller named themselves to grant (logged).", "application/json", errorJSON{}}, {404, "No such document or reader.", "application/json", errorJSON{}}},
 		handle:    (*Server).revoke},
 	{Method: "GET", Path: "/api/v1/documents/{id}/holders", ID: "holders", Summary: "Who holds copies of a document, and who is granted it.", Role: service.RoleIssuer, Action: "holders",
-		Responses: []resp{{200, "Its copies and grants.", "application/json", holdersJSON{}}, {404, "No such document.", "application/json", errorJSON{}}},
+		Responses: []resp{{200, "Its copies and grants.", "application/json", holdersJSON{}}, {403, "Access denied: the caller lacks the issuer role, or is not cleared for the document's marking (logged).", "application/json", errorJSON{}}, {404, "No such document.", "application/json", errorJSON{}}},
 		handle:    (*Server).holders},
 	{Method: "POST", Path: "/api/v1/trace", ID: "trace", Summary: "Trace a leak: the 'trace --json' report, logged.", Role: service.RoleInvestigator, Action: "trace",
 		Query: []param{
@@ -537,12 +538,10 @@ func (s *Server) registerDocument(w http.ResponseWriter, r *http.Request, p *ser
 		return badRequest("send the file with its file name: its extension tells its format", "the file has no name")
 	}
 	banner := fields["marking"]
-	if banner != "" {
-		// Refused before registering, so that a bad banner leaves
-		// nothing behind.
-		if _, err := marking.Parse(banner); err != nil {
-			return err
-		}
+	// A banner not understood, or one the issuer is not cleared for, is
+	// refused before registering, so that it leaves nothing behind.
+	if err := s.svc.MayRegister(r.Context(), p, fields["id"], banner); err != nil {
+		return err
 	}
 	d, err := s.svc.AddDocumentWith(r.Context(), filename, data, service.AddOptions{ID: fields["id"], Title: fields["title"]})
 	if err != nil {
@@ -550,7 +549,7 @@ func (s *Server) registerDocument(w http.ResponseWriter, r *http.Request, p *ser
 	}
 	out := registeredJSON{ID: d.ID, Title: d.Title, Format: d.Format, Words: d.Words, Marks: d.Marks, SHA256: d.SHA256}
 	if banner != "" {
-		if out.Marking, err = s.svc.SetMarking(r.Context(), d.ID, banner); err != nil {
+		if out.Marking, err = s.svc.MarkAs(r.Context(), p, d.ID, banner); err != nil {
 			return fmt.Errorf("document %s was registered, but its marking was not set: %w", d.ID, err)
 		}
 	}
@@ -574,7 +573,7 @@ func (s *Server) setMarking(w http.ResponseWriter, r *http.Request, p *service.P
 		return err
 	}
 	id := r.PathValue("id")
-	m, err := s.svc.SetMarking(r.Context(), id, req.Marking)
+	m, err := s.svc.MarkAs(r.Context(), p, id, req.Marking)
 	if err != nil {
 		return err
 	}
@@ -583,14 +582,14 @@ func (s *Server) setMarking(w http.ResponseWriter, r *http.Request, p *service.P
 }
 
 func (s *Server) grant(w http.ResponseWriter, r *http.Request, p *service.Principal) error {
-	return s.setGrants(w, r, s.svc.Grant)
+	return s.setGrants(w, r, p, s.svc.GrantAs)
 }
 
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request, p *service.Principal) error {
-	return s.setGrants(w, r, s.svc.Revoke)
+	return s.setGrants(w, r, p, s.svc.RevokeAs)
 }
 
-func (s *Server) setGrants(w http.ResponseWriter, r *http.Request, change func(context.Context, string, []string) error) error {
+func (s *Server) setGrants(w http.ResponseWriter, r *http.Request, p *service.Principal, change func(context.Context, *service.Principal, string, []string) error) error {
 	var req grantsRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return err
@@ -599,7 +598,7 @@ func (s *Server) setGrants(w http.ResponseWriter, r *http.Request, change func(c
 		return badRequest(`send {"readers": ["ID", ...]}`, "no readers")
 	}
 	id := r.PathValue("id")
-	if err := change(r.Context(), id, req.Readers); err != nil {
+	if err := change(r.Context(), p, id, req.Readers); err != nil {
 		return err
 	}
 	grants, err := s.svc.Store.Grants(r.Context(), id)
@@ -612,7 +611,7 @@ func (s *Server) setGrants(w http.ResponseWriter, r *http.Request, change func(c
 
 func (s *Server) holders(w http.ResponseWriter, r *http.Request, p *service.Principal) error {
 	id := r.PathValue("id")
-	d, err := s.svc.Store.Document(r.Context(), id)
+	d, err := s.svc.IssuerDocument(r.Context(), p, "holders", id)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,8 @@ var allDocs = []string{"c-memo", "s-rel-gbr", "ts-si-noforn", "ts-tk", "u-memo",
 
 // vaultReaders: five readers of different clearances, compartments,
 // citizenships and grants (each may read exactly what readable says),
-// and one of each other role.
+// and one of each other role (two issuers: isla cleared SECRET, ian
+// UNCLASSIFIED).
 var vaultReaders = []testReader{
 	{id: "alice", clearance: "TS", compartments: []string{"SI", "TK"}, citizenship: "USA", grants: allDocs},
 	{id: "bob", clearance: "S", citizenship: "GBR", grants: []string{"c-memo", "s-rel-gbr", "ts-si-noforn", "u-memo"}},
@@ -63,7 +64,8 @@ var vaultReaders = []testReader{
 	{id: "dave", clearance: "C", citizenship: "CAN", grants: []string{"c-memo", "s-rel-gbr", "u-memo"}},
 	{id: "erin", clearance: "TS", compartments: []string{"SI"}, citizenship: "AUS", grants: []string{"s-rel-gbr", "ts-si-noforn", "u-memo"}},
 	{id: "ivan", clearance: "U", roles: []string{"investigator"}},
-	{id: "isla", clearance: "U", roles: []string{"issuer"}},
+	{id: "isla", clearance: "S", citizenship: "USA", roles: []string{"issuer"}},
+	{id: "ian", clearance: "U", roles: []string{"issuer"}},
 	{id: "audrey", clearance: "U", roles: []string{"auditor"}},
 }
 

@@ -32,15 +32,16 @@ type issueData struct {
 	Form   url.Values
 }
 
-// issuePage lists every document (unmarked ones too, which are served
-// to nobody until marked) with the upload form.
+// issuePage lists the documents the issuer is cleared for (unmarked
+// ones too, which are served to nobody until marked) with the upload
+// form.
 func (s *Server) issuePage(w http.ResponseWriter, r *http.Request, v *view) error {
 	return s.renderIssue(w, r, v, &issueData{Done: doneMessage(r.URL.Query().Get("done"), r.URL.Query().Get("doc"))})
 }
 
 func (s *Server) renderIssue(w http.ResponseWriter, r *http.Request, v *view, d *issueData) error {
 	ctx := r.Context()
-	docs, err := s.svc.Store.Documents(ctx)
+	docs, err := s.svc.IssuerDocuments(ctx, v.User)
 	if err != nil {
 		return err
 	}
@@ -88,6 +89,14 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, v *view) err
 	if _, err := marking.Parse(banner); err != nil {
 		return fail("The marking was not understood: " + err.Error() + ". Write a banner such as SECRET//REL TO USA, GBR.")
 	}
+	// An issuer registers a document only at a marking they are cleared
+	// for (a refusal is logged).
+	if err := s.svc.MayRegister(ctx, v.User, strings.TrimSpace(r.PostFormValue("id")), banner); err != nil {
+		if msg, ok := userMessage(err); ok {
+			return fail("The document was not registered: " + msg + ".")
+		}
+		return err
+	}
 	f, fh, err := r.FormFile("file")
 	if err != nil {
 		return fail("Choose the document's file.")
@@ -106,7 +115,7 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, v *view) err
 		}
 		return err
 	}
-	if _, err := s.svc.SetMarking(ctx, doc.ID, banner); err != nil {
+	if _, err := s.svc.MarkAs(ctx, v.User, doc.ID, banner); err != nil {
 		if msg, ok := userMessage(err); ok {
 			return fail("The document " + doc.ID + " was registered, but its marking was not set: " + msg + ". Set it on the document's page; until then it is served to nobody.")
 		}
@@ -166,7 +175,7 @@ func (s *Server) issueDocPage(w http.ResponseWriter, r *http.Request, v *view) e
 
 func (s *Server) renderIssueDoc(w http.ResponseWriter, r *http.Request, v *view, id, done, failed string) error {
 	ctx := r.Context()
-	doc, err := s.svc.Store.Document(ctx, id)
+	doc, err := s.svc.IssuerDocument(ctx, v.User, "issue", id)
 	if err != nil {
 		return err
 	}
@@ -192,7 +201,7 @@ func (s *Server) renderIssueDoc(w http.ResponseWriter, r *http.Request, v *view,
 // markingForm changes a document's marking.
 func (s *Server) markingForm(w http.ResponseWriter, r *http.Request, v *view) error {
 	id := r.PathValue("id")
-	if _, err := s.svc.SetMarking(r.Context(), id, strings.TrimSpace(r.PostFormValue("marking"))); err != nil {
+	if _, err := s.svc.MarkAs(r.Context(), v.User, id, strings.TrimSpace(r.PostFormValue("marking"))); err != nil {
 		if msg, ok := userMessage(err); ok && !errors.Is(err, leaktrace.ErrNotFound) {
 			return s.renderIssueDoc(w, r, v, id, "", "The marking was not set: "+msg+".")
 		}
@@ -217,13 +226,13 @@ func (s *Server) grantsForm(w http.ResponseWriter, r *http.Request, v *view) err
 		if len(readers) == 0 {
 			return s.renderIssueDoc(w, r, v, id, "", "Name the readers to grant, separated by commas or spaces.")
 		}
-		err, done = s.svc.Grant(r.Context(), id, readers), "granted"
+		err, done = s.svc.GrantAs(r.Context(), v.User, id, readers), "granted"
 	case "revoke":
 		readers = r.PostForm["reader"]
 		if len(readers) == 0 {
 			return s.renderIssueDoc(w, r, v, id, "", "Tick the readers whose grant to revoke.")
 		}
-		err, done = s.svc.Revoke(r.Context(), id, readers), "revoked"
+		err, done = s.svc.RevokeAs(r.Context(), v.User, id, readers), "revoked"
 	default:
 		return &webError{Status: http.StatusBadRequest, Title: "Unknown request",
 			Message: "The form asked for nothing this page does.", Hint: "Reload the page and use its buttons."}

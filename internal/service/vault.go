@@ -357,7 +357,24 @@ func decide(r *leaktrace.Recipient, d *leaktrace.Document, granted bool) *Denied
 	if d.Marking == "" {
 		return deny("unmarked", "the document has no classification marking")
 	}
-	m, err := marking.Parse(d.Marking)
+	if dn := clears(r, d.ID, d.Marking); dn != nil {
+		return dn
+	}
+	if !granted {
+		return deny("grant", "the reader is not granted the document")
+	}
+	return nil
+}
+
+// clears checks that r's clearance, compartments and citizenship pass
+// the marking banner (non-empty, as stored) of document doc: nil, or
+// the *DeniedError of the rule that fails ("unmarked" if the banner
+// can't be read).
+func clears(r *leaktrace.Recipient, doc, banner string) *DeniedError {
+	deny := func(reason, detail string) *DeniedError {
+		return &DeniedError{Document: doc, Reason: reason, Detail: detail}
+	}
+	m, err := marking.Parse(banner)
 	if err != nil {
 		return deny("unmarked", "its stored marking can't be read: "+err.Error())
 	}
@@ -374,9 +391,6 @@ func decide(r *leaktrace.Recipient, d *leaktrace.Document, granted bool) *Denied
 			return deny(dn.Rule, dn.Detail)
 		}
 		return deny("clearance", err.Error())
-	}
-	if !granted {
-		return deny("grant", "the reader is not granted the document")
 	}
 	return nil
 }
