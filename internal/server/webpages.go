@@ -61,15 +61,20 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	id := strings.TrimSpace(r.PostFormValue("id"))
 	password := r.PostFormValue("password")
+	// Lengths first: an overlong id is neither a limiter's key nor
+	// echoed back.
+	if id == "" || len(id) > maxIDLen || password == "" || len(password) > maxPasswordLen {
+		if len(id) > maxIDLen {
+			id = ""
+		}
+		s.renderSignin(w, v, id, errSignin, http.StatusUnauthorized)
+		return nil
+	}
 	// Every attempt counts against the address and the id, whether it
 	// succeeds or not, and whether the id exists or not.
 	if !s.web.byIP.allow(remoteHost(r)) || !s.web.byID.allow(strings.ToLower(id)) {
 		s.log.Warn("sign-in rate limited", "ip", remoteHost(r))
 		s.renderSignin(w, v, id, errSignin, http.StatusTooManyRequests)
-		return nil
-	}
-	if id == "" || len(id) > maxIDLen || password == "" || len(password) > maxPasswordLen {
-		s.renderSignin(w, v, id, errSignin, http.StatusUnauthorized)
 		return nil
 	}
 	p, err := s.svc.SignIn(r.Context(), id, password)
