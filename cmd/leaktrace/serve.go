@@ -13,9 +13,10 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	var addr, certFile, keyFile string
+	var network func() (server.Options, error)
 	var oidc func() (*server.OIDCConfig, error)
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE]",
+		Use:   "serve [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--secure-cookies] [--trusted-proxy CIDR]",
 		Short: "Run the vault: readers get their own marked copies over HTTP",
 		Long: `serve runs the vault over the home: an HTTP server where readers get their
 own marked copy of the documents their clearance, compartments, citizenship
@@ -43,7 +44,13 @@ flight finish (for at most 15 seconds).
 only; :8080 listens on every interface). With --tls-cert and --tls-key
 (PEM files) it serves HTTPS and marks its cookies Secure; without them,
 put it behind a TLS-terminating proxy before readers reach it over a
-network.
+network, and give --secure-cookies so that browsers send the session
+cookie over HTTPS only.
+
+Failed sign-ins and invalid tokens are limited per client address (an
+IPv6 address by its /64). Behind a proxy, every client has the proxy's
+address: --trusted-proxy CIDR[,CIDR...] names the proxies whose Forwarded
+or X-Forwarded-For header is believed (from no other peer is it).
 
 With --oidc-issuer, --oidc-client-id, --oidc-client-secret-file and
 --oidc-redirect (this server's /oidc/callback as browsers reach it), the
@@ -59,6 +66,9 @@ the username instead); it must be a registered, enabled reader.`,
 			if err != nil {
 				return err
 			}
+			if _, err := network(); err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			s, err := a.open(ctx)
@@ -71,7 +81,11 @@ the username instead); it must be a registered, enabled reader.`,
 			if err := s.Need(ctx, service.OpIssue); err != nil {
 				return err
 			}
-			opt := server.Options{Logger: slog.New(slog.NewJSONHandler(a.stderr, nil)), OIDC: oidcConfig}
+			opt, err := network()
+			if err != nil {
+				return err
+			}
+			opt.Logger, opt.OIDC = slog.New(slog.NewJSONHandler(a.stderr, nil)), oidcConfig
 			if certFile != "" {
 				if opt.TLS, err = server.LoadTLS(certFile, keyFile); err != nil {
 					return err
@@ -91,6 +105,7 @@ the username instead); it must be a registered, enabled reader.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with")
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "PEM private key of --tls-cert")
+	network = networkFlags(cmd)
 	oidc = oidcFlags(cmd)
 	return cmd
 }

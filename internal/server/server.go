@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"syscall"
 	"time"
 
@@ -64,6 +65,10 @@ type Options struct {
 	// Secure marks session cookies Secure (set when serving TLS, or
 	// behind a TLS-terminating proxy).
 	Secure bool
+	// TrustedProxies are the peers whose Forwarded or X-Forwarded-For
+	// header names the client, for rate limits (see
+	// [ParseTrustedProxies]); a header from any other peer is ignored.
+	TrustedProxies []netip.Prefix
 	// OIDC, if set, offers sign-in with an OpenID Connect provider.
 	OIDC *OIDCConfig
 	// TLS, if not nil, serves HTTPS with it (see [LoadTLS]).

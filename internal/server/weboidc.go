@@ -165,7 +165,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, v *view) e
 		s.log.Info("OIDC sign-in refused by the provider", "error", q.Get("error"))
 		return errOIDCFailed
 	}
-	if !s.web.byIP.allow(remoteHost(r)) {
+	if !s.web.byIP.allow(s.clientKey(r)) {
 		return errOIDCFailed
 	}
 	tok, err := o.oauth.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(p.verifier))

@@ -72,14 +72,14 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	// Every attempt counts against the address and the id, whether it
 	// succeeds or not, and whether the id exists or not.
-	if !s.web.byIP.allow(remoteHost(r)) || !s.web.byID.allow(strings.ToLower(id)) {
-		s.log.Warn("sign-in rate limited", "ip", remoteHost(r))
+	if !s.web.byIP.allow(s.clientKey(r)) || !s.web.byID.allow(strings.ToLower(id)) {
+		s.log.Warn("sign-in rate limited", "ip", s.clientKey(r))
 		s.renderSignin(w, v, id, errSignin, http.StatusTooManyRequests)
 		return nil
 	}
 	p, err := s.svc.SignIn(r.Context(), id, password)
 	if errors.Is(err, service.ErrUnauthenticated) {
-		s.log.Info("sign-in failed", "ip", remoteHost(r))
+		s.log.Info("sign-in failed", "ip", s.clientKey(r))
 		s.renderSignin(w, v, id, errSignin, http.StatusUnauthorized)
 		return nil
 	}

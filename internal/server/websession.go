@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -237,14 +236,4 @@ func (ls *signinLimits) allow(key string) bool {
 	}
 	l.seen = now
 	return l.l.AllowN(now, 1)
-}
-
-// remoteHost is the address a request came from (the peer's; a proxy's
-// forwarded headers are not trusted).
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
