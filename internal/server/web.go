@@ -38,10 +38,10 @@ var staticFS embed.FS
 type webState struct {
 	pages    map[string]*htmltemplate.Template
 	sessions *sessions
-	// Sign-in attempts are limited per client address and per reader
-	// id, whatever the outcome.
-	byIP, byID *signinLimits
-	oidc       *oidcClient // nil unless OIDC is configured
+	// Sign-in attempts are limited per client address, per address and
+	// reader id, and per reader id, whatever the outcome.
+	byIP, byPair, byID *signinLimits
+	oidc               *oidcClient // nil unless OIDC is configured
 	// origin refuses a form posted from another site (by the
 	// browser's Sec-Fetch-Site or Origin), before its CSRF token is
 	// even read.
@@ -68,6 +68,7 @@ func (s *Server) webRoutes(mux *http.ServeMux) error {
 	w.sessions = newSessions(w.now)
 	w.origin = http.NewCrossOriginProtection()
 	w.byIP = newSigninLimits(signinIPRate, signinIPBurst, w.now)
+	w.byPair = newSigninLimits(signinPairRate, signinPairBurst, w.now)
 	w.byID = newSigninLimits(signinIDRate, signinIDBurst, w.now)
 	if err := s.setupOIDC(); err != nil {
 		return err

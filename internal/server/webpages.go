@@ -70,10 +70,17 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 		s.renderSignin(w, v, id, errSignin, http.StatusUnauthorized)
 		return nil
 	}
-	// Every attempt counts against the address and the id, whether it
-	// succeeds or not, and whether the id exists or not.
-	if !s.web.byIP.allow(s.clientKey(r)) || !s.web.byID.allow(strings.ToLower(id)) {
-		s.log.Warn("sign-in rate limited", "ip", s.clientKey(r))
+	// Every attempt counts, whether it succeeds or not and whether the id
+	// exists or not: against the address, against the address and the
+	// id together (strictly), and against the id from any address
+	// (loosely, so that no one can lock a reader out but with many
+	// addresses). A refused attempt does a sign-in's work all the same.
+	ip, key := s.clientKey(r), strings.ToLower(id)
+	if !s.web.byIP.allow(ip) || !s.web.byPair.allow(ip+"\x00"+key) || !s.web.byID.allow(key) {
+		s.log.Warn("sign-in rate limited", "ip", ip)
+		if err := s.svc.SignInRefused(r.Context(), password); err != nil {
+			return err
+		}
 		s.renderSignin(w, v, id, errSignin, http.StatusTooManyRequests)
 		return nil
 	}

@@ -27,13 +27,18 @@ const (
 )
 
 // Sign-in rate limits: per client address, a burst then one attempt
-// every signinIPRate; per reader id, a smaller burst then one every
-// signinIDRate. Every attempt counts, right or wrong.
+// every signinIPRate; per client address and reader id together, a
+// smaller burst then one every signinPairRate; per reader id from any
+// address, a much larger burst then one every signinIDRate (so that
+// locking a reader out takes many addresses). Every attempt counts,
+// right or wrong.
 const (
-	signinIPRate  = 2 * time.Second
-	signinIPBurst = 20
-	signinIDRate  = 10 * time.Second
-	signinIDBurst = 5
+	signinIPRate    = 2 * time.Second
+	signinIPBurst   = 20
+	signinPairRate  = 10 * time.Second
+	signinPairBurst = 5
+	signinIDRate    = 5 * time.Second
+	signinIDBurst   = 100
 )
 
 // session is a signed-in browser.
