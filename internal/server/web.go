@@ -214,6 +214,9 @@ func (s *Server) handle(role string, signedIn bool, limit int64, h handlerFunc) 
 		ctx := r.Context()
 		if sess := s.web.sessions.get(s.sessionCookie(r)); sess != nil {
 			p, err := s.svc.PrincipalOf(ctx, sess.reader, sess.via)
+			if err == nil && sess.via == "password" {
+				err = s.sameCredential(ctx, sess)
+			}
 			switch {
 			case err == nil:
 				v.session, v.User, v.CSRF = sess, p, sess.csrf
@@ -221,7 +224,8 @@ func (s *Server) handle(role string, signedIn bool, limit int64, h handlerFunc) 
 				ctx = service.WithActor(ctx, p.ID)
 				r = r.WithContext(ctx)
 			case errors.Is(err, service.ErrUnauthenticated):
-				// Disabled or removed since they signed in: out at once.
+				// Disabled or removed since they signed in, or their
+				// password set again: out at once.
 				s.web.sessions.drop(sess.id)
 				s.clearSessionCookie(w)
 			default:
@@ -283,6 +287,19 @@ func (s *Server) handle(role string, signedIn bool, limit int64, h handlerFunc) 
 			s.failPage(w, r, v, err)
 		}
 	})
+}
+
+// sameCredential returns ErrUnauthenticated if the password sess
+// signed in with has been set again (or removed) since.
+func (s *Server) sameCredential(ctx context.Context, sess *session) error {
+	now, err := s.svc.PasswordVersion(ctx, sess.reader)
+	if err != nil {
+		return err
+	}
+	if now == "" || !sameToken(now, sess.credential) {
+		return service.ErrUnauthenticated
+	}
+	return nil
 }
 
 // checkRole reports whether the signed-in reader of v holds role ("" any);

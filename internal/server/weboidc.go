@@ -196,7 +196,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	if !s.startSession(w, r, pr.ID, "oidc") {
+	if !s.startSession(w, r, pr.ID, "oidc", "") {
 		return errInternal
 	}
 	s.log.Info("signed in", "reader", pr.ID, "via", "oidc")

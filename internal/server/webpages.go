@@ -84,6 +84,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 		s.renderSignin(w, v, id, errSignin, http.StatusTooManyRequests)
 		return nil
 	}
+	// The password's version is read before it is checked: if it is set
+	// again in between, the session is already out of date, never the
+	// other way round.
+	credential, err := s.svc.PasswordVersion(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	p, err := s.svc.SignIn(r.Context(), id, password)
 	if errors.Is(err, service.ErrUnauthenticated) {
 		s.log.Info("sign-in failed", "ip", s.clientKey(r))
@@ -93,7 +100,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	if !s.startSession(w, r, p.ID, "password") {
+	if !s.startSession(w, r, p.ID, "password", credential) {
 		return errInternal
 	}
 	s.setCookie(w, s.signinCookieName(), "", -1, false)

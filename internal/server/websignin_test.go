@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/leaktrace/leaktrace/internal/service"
 )
 
 // fromAddr makes a browser's requests come, through a trusted proxy,
@@ -53,5 +56,34 @@ func TestWebSigninNoLockoutFromElsewhere(t *testing.T) {
 	}
 	if got := signinFailure(t, page); got != errSignin {
 		t.Errorf("rate-limited failure %q, want the one message %q", got, errSignin)
+	}
+}
+
+// TestWebPasswordResetEndsSessions: a session signed in with a password
+// ends when the password is set again; a new sign-in with the new one
+// works.
+func TestWebPasswordResetEndsSessions(t *testing.T) {
+	v := newTestVault(t)
+	ctx := service.WithActor(context.Background(), "admin")
+	c := v.signedIn(t, "alice")
+	other := v.signedIn(t, "bob")
+	if resp, _ := webGet(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("alice's list: %d", resp.StatusCode)
+	}
+	if err := v.svc.SetPassword(ctx, "alice", "alice-new-passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := webGet(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
+		t.Errorf("alice's session after her password was reset: %d to %q, want 303 to /signin", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := webGet(t, other, v.ts.URL+"/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("bob's session after alice's reset: %d, want 200", resp.StatusCode)
+	}
+	c = v.browser(t)
+	if resp, _ := v.signinAs(t, c, "alice", "alice-new-passphrase"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing in with the new password: %d", resp.StatusCode)
+	}
+	if resp, _ := webGet(t, c, v.ts.URL+"/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("the new session: %d, want 200", resp.StatusCode)
 	}
 }
