@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -11,12 +14,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// errMetricsAddr: --metrics-addr can't be listened on.
+var errMetricsAddr = errors.New("cannot serve metrics on --metrics-addr")
+
 func (a *app) serveCommand() *cobra.Command {
-	var addr, certFile, keyFile string
+	var addr, certFile, keyFile, metricsAddr string
 	var network func() (server.Options, error)
 	var oidc func() (*server.OIDCConfig, error)
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--secure-cookies] [--trusted-proxy CIDR]",
+		Use:   "serve [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--secure-cookies] [--trusted-proxy CIDR] [--metrics-addr ADDR]",
 		Short: "Run the vault: readers get their own marked copies over HTTP",
 		Long: `serve runs the vault over the home: an HTTP server where readers get their
 own marked copy of the documents their clearance, compartments, citizenship
@@ -26,7 +32,6 @@ leaks and auditors read the custody log.
   /api/v1/...           the JSON API (Authorization: Bearer TOKEN, a token
                         from 'leaktrace token create ID'); its OpenAPI 3.1
                         document is /api/v1/openapi.json
-  /metrics              Prometheus metrics
   /                     the web UI (password sign-in, and OIDC with the
                         --oidc flags)
 
@@ -39,6 +44,10 @@ It logs one JSON line per request to standard error (method, route, status,
 duration, actor; never a token, a password or a document's content). On
 SIGTERM or SIGINT it stops accepting connections and lets the requests in
 flight finish (for at most 15 seconds).
+
+Prometheus metrics (GET /metrics) are served only with --metrics-addr, on
+that address of their own, over plain HTTP (say 127.0.0.1:9090, for the
+monitoring system); they are never on --addr, where readers are.
 
 --addr is the address to listen on (default 127.0.0.1:8080, this machine
 only; :8080 listens on every interface). With --tls-cert and --tls-key
@@ -99,12 +108,29 @@ the username instead); it must be a registered, enabled reader.`,
 			if err != nil {
 				return err
 			}
-			return srv.Serve(ctx, ln)
+			if metricsAddr == "" {
+				return srv.Serve(ctx, ln)
+			}
+			mln, err := server.Listen(metricsAddr)
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("%w: %w", errMetricsAddr, err)
+			}
+			mctx, stopMetrics := context.WithCancel(ctx)
+			merr := make(chan error, 1)
+			go func() { merr <- srv.ServeMetrics(mctx, mln) }()
+			err = srv.Serve(ctx, ln)
+			stopMetrics()
+			if e := <-merr; err == nil {
+				err = e
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with")
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "PEM private key of --tls-cert")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address of their own, host:port (default: not served)")
 	network = networkFlags(cmd)
 	oidc = oidcFlags(cmd)
 	return cmd
