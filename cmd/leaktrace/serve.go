@@ -65,7 +65,12 @@ With --oidc-issuer, --oidc-client-id, --oidc-client-secret-file and
 --oidc-redirect (this server's /oidc/callback as browsers reach it), the
 web UI also offers sign-in with that OpenID Connect provider. The ID
 token's sub claim is the reader id (--oidc-claim preferred_username takes
-the username instead); it must be a registered, enabled reader.`,
+the username instead, --oidc-claim email the email address, only when the
+token says email_verified); it must be a registered, enabled reader.
+WARNING: the claim must be one the provider does not let its users
+choose, change or reuse: whoever can name themselves "dana" there signs in
+here as reader dana, with dana's clearance and roles. sub is the safe
+choice.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (certFile == "") != (keyFile == "") {

@@ -34,9 +34,12 @@ type OIDCConfig struct {
 	// it, registered at the provider.
 	RedirectURL string
 	// Claim is the ID token claim whose value is the reader id: "sub"
-	// (the default: the provider's stable, unique subject) or
+	// (the default: the provider's stable, unique subject),
 	// "preferred_username" (readable ids; use it only with a provider
-	// whose usernames can't be chosen or reused by others).
+	// whose usernames users can't choose, change or reuse: whoever gets
+	// to name themselves "dana" there signs in here as reader dana,
+	// with dana's roles) or "email" (accepted only from an ID token
+	// whose email_verified is true; the same warning holds).
 	Claim string
 }
 
@@ -44,6 +47,7 @@ type OIDCConfig struct {
 const (
 	ClaimSubject  = "sub"
 	ClaimUsername = "preferred_username"
+	ClaimEmail    = "email"
 )
 
 // ErrOIDC: OIDC sign-in is configured wrongly, or its provider can't be
@@ -108,8 +112,12 @@ func (s *Server) setupOIDC() error {
 	if claim == "" {
 		claim = ClaimSubject
 	}
-	if claim != ClaimSubject && claim != ClaimUsername {
-		return fmt.Errorf("%w: the reader id claim must be %q or %q, not %q", ErrOIDC, ClaimSubject, ClaimUsername, claim)
+	if claim != ClaimSubject && claim != ClaimUsername && claim != ClaimEmail {
+		return fmt.Errorf("%w: the reader id claim must be %q, %q or %q, not %q", ErrOIDC, ClaimSubject, ClaimUsername, ClaimEmail, claim)
+	}
+	scopes := []string{oidc.ScopeOpenID, "profile"}
+	if claim == ClaimEmail {
+		scopes = append(scopes, "email")
 	}
 	if c.Issuer == "" || c.ClientID == "" || c.RedirectURL == "" {
 		return fmt.Errorf("%w: it needs an issuer URL, a client id and a redirect URL", ErrOIDC)
@@ -134,7 +142,7 @@ func (s *Server) setupOIDC() error {
 		aead:  aead,
 		claim: claim,
 		oauth: oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL,
-			Endpoint: provider.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile"}},
+			Endpoint: provider.Endpoint(), Scopes: scopes},
 		verifier: provider.Verifier(&oidc.Config{ClientID: c.ClientID}),
 	}
 	return nil
@@ -211,6 +219,12 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
+		return errOIDCFailed
+	}
+	if verified, _ := claims["email_verified"].(bool); o.claim == ClaimEmail && !verified {
+		// An address the provider has not verified is one its user
+		// typed: anyone's.
+		s.log.Info("OIDC sign-in with an unverified email refused", "issuer", idt.Issuer)
 		return errOIDCFailed
 	}
 	id, _ := claims[o.claim].(string)

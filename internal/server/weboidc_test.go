@@ -154,3 +154,18 @@ func TestWebOIDCLoginKeepsNothing(t *testing.T) {
 		t.Errorf("callback past the sign-in's age: %d, want 403", resp.StatusCode)
 	}
 }
+
+// TestWebOIDCEmailMustBeVerified: with the email claim, an ID token whose
+// email_verified is not true signs no one in, whatever address it names.
+func TestWebOIDCEmailMustBeVerified(t *testing.T) {
+	v, m := newOIDCVault(t, ClaimEmail)
+	m.QueueUser(&mockoidc.MockUser{Subject: "x-1", Email: "alice", EmailVerified: false})
+	resp, page := webGet(t, oidcBrowser(t), v.ts.URL+"/oidc/login")
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, html.EscapeString(errOIDCFailed.Message)) {
+		t.Errorf("an unverified email naming alice: %d\n%s", resp.StatusCode, page)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "x-2", Email: "alice", EmailVerified: true})
+	if resp, page := webGet(t, oidcBrowser(t), v.ts.URL+"/oidc/login"); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Signed in.") {
+		t.Errorf("a verified email naming alice: %d\n%s", resp.StatusCode, page)
+	}
+}
