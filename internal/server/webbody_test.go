@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -8,19 +9,25 @@ import (
 	"testing"
 )
 
-// countingBody is a request body of n bytes that counts what was read
-// of it.
+// countingBody is a multipart request body of n bytes, one file part
+// that goes on, and counts what was read of it.
 type countingBody struct {
 	n, read int
 }
 
+const countingPart = "--x\r\nContent-Disposition: form-data; name=\"leak\"; filename=\"leak.txt\"\r\n\r\n"
+
 func (b *countingBody) Read(p []byte) (int, error) {
 	if b.read >= b.n {
-		return 0, http.ErrBodyReadAfterClose
+		return 0, io.EOF
 	}
 	k := min(len(p), b.n-b.read)
 	for i := range p[:k] {
-		p[i] = 'a'
+		if at := b.read + i; at < len(countingPart) {
+			p[i] = countingPart[at]
+		} else {
+			p[i] = 'a'
+		}
 	}
 	b.read += k
 	return k, nil
