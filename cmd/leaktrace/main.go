@@ -281,6 +281,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return usageHint(err, cmd)
 	case errors.Is(err, service.ErrLeakTooLarge):
 		return "trace the pages that leaked: crop the picture, or cut those pages out of the PDF (e.g. with pdfseparate), and trace them"
+	case errors.Is(err, errMetricsAddr):
+		return "pass --metrics-addr as host:port on this machine that no other program listens on, e.g. 127.0.0.1:9090"
 	case errors.Is(err, server.ErrAddrInUse):
 		return "another program (perhaps another 'leaktrace serve') listens on that address: stop it, or choose another with --addr"
 	case errors.Is(err, server.ErrListen):

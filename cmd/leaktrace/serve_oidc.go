@@ -20,7 +20,7 @@ func oidcFlags(cmd *cobra.Command) func() (*server.OIDCConfig, error) {
 	f.StringVar(&c.ClientID, "oidc-client-id", "", "the vault's client id at the OIDC provider")
 	f.StringVar(&secretFile, "oidc-client-secret-file", "", "file holding the vault's client secret at the OIDC provider")
 	f.StringVar(&c.RedirectURL, "oidc-redirect", "", "this server's /oidc/callback URL as browsers reach it, registered at the provider")
-	f.StringVar(&c.Claim, "oidc-claim", server.ClaimSubject, "the ID token claim that is the reader id: sub or preferred_username")
+	f.StringVar(&c.Claim, "oidc-claim", server.ClaimSubject, "the ID token claim that is the reader id: sub, preferred_username, or email (only when verified); never one users can choose at the provider")
 	return func() (*server.OIDCConfig, error) {
 		given := 0
 		for _, v := range []string{c.Issuer, c.ClientID, secretFile, c.RedirectURL} {
@@ -33,8 +33,8 @@ func oidcFlags(cmd *cobra.Command) func() (*server.OIDCConfig, error) {
 			return nil, nil
 		case given < 4:
 			return nil, usagef("--oidc-issuer, --oidc-client-id, --oidc-client-secret-file and --oidc-redirect go together")
-		case c.Claim != server.ClaimSubject && c.Claim != server.ClaimUsername:
-			return nil, usagef("--oidc-claim is %s or %s, not %q", server.ClaimSubject, server.ClaimUsername, c.Claim)
+		case c.Claim != server.ClaimSubject && c.Claim != server.ClaimUsername && c.Claim != server.ClaimEmail:
+			return nil, usagef("--oidc-claim is %s, %s or %s, not %q", server.ClaimSubject, server.ClaimUsername, server.ClaimEmail, c.Claim)
 		}
 		b, err := os.ReadFile(secretFile)
 		if err != nil {

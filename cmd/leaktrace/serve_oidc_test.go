@@ -36,7 +36,9 @@ func TestOIDCFlags(t *testing.T) {
 		{name: "username claim", args: append(all, "--oidc-claim", "preferred_username"), want: &server.OIDCConfig{Issuer: "https://id.example", ClientID: "vault",
 			ClientSecret: "s3cret", RedirectURL: "https://vault.example/oidc/callback", Claim: "preferred_username"}},
 		{name: "some", args: all[:4], usage: "go together"},
-		{name: "bad claim", args: append(all, "--oidc-claim", "email"), usage: "--oidc-claim is sub or preferred_username"},
+		{name: "email claim", args: append(all, "--oidc-claim", "email"), want: &server.OIDCConfig{Issuer: "https://id.example", ClientID: "vault",
+			ClientSecret: "s3cret", RedirectURL: "https://vault.example/oidc/callback", Claim: "email"}},
+		{name: "bad claim", args: append(all, "--oidc-claim", "name"), usage: "--oidc-claim is sub, preferred_username or email"},
 		{name: "empty secret", args: append(all[:4:4], "--oidc-client-secret-file", empty, "--oidc-redirect", "https://v/oidc/callback"), usage: "is empty"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

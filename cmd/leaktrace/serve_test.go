@@ -136,6 +136,7 @@ func TestServeErrors(t *testing.T) {
 		{[]string{"--home", filepath.Join(t.TempDir(), "nohome"), "serve"}, 1, []string{"no leaktrace home", "hint: run 'leaktrace init' first"}},
 		{[]string{"--home", home, "serve", "--addr", taken.Addr().String()}, 1, []string{"address already in use", "hint: another program", "--addr"}},
 		{[]string{"--home", home, "serve", "--addr", "127.0.0.1:99999"}, 1, []string{"cannot listen", "hint: pass --addr as host:port"}},
+		{[]string{"--home", home, "serve", "--addr", "127.0.0.1:0", "--metrics-addr", taken.Addr().String()}, 1, []string{"cannot serve metrics on --metrics-addr", "hint: pass --metrics-addr"}},
 		{[]string{"--home", home, "serve", "--tls-cert", missing}, 2, []string{"--tls-cert and --tls-key go together"}},
 		{[]string{"--home", home, "serve", "--tls-cert", missing, "--tls-key", missing}, 1, []string{"cannot load the TLS certificate", "hint: " + missing + " does not exist"}},
 		{[]string{"--home", home, "serve", "--tls-cert", notPEM, "--tls-key", notPEM}, 1, []string{"cannot load the TLS certificate", "hint: --tls-cert and --tls-key name PEM files"}},

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -345,13 +344,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *service.P
 		writeError(w, http.StatusUnauthorized, "authentication required", "send Authorization: Bearer TOKEN, a token that 'leaktrace token create ID' printed")
 		return nil
 	}
-	ip := clientIP(r)
-	if s.limits.blocked(ip) {
-		s.metrics.authFail.WithLabelValues("rate_limited").Inc()
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.opt.AuthFailures.Round(time.Second).Seconds()))))
-		writeError(w, http.StatusTooManyRequests, "too many invalid tokens from this address", "wait, then retry with a valid token")
-		return nil
-	}
+	// Only failures count, and only they are refused: a valid token
+	// passes even from an address that sent many invalid ones.
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
 	var p *service.Principal
@@ -361,6 +355,13 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *service.P
 	}
 	switch {
 	case errors.Is(err, service.ErrUnauthenticated):
+		ip := s.clientKey(r)
+		if s.limits.blocked(ip) {
+			s.metrics.authFail.WithLabelValues("rate_limited").Inc()
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.opt.AuthFailures.Round(time.Second).Seconds()))))
+			writeError(w, http.StatusTooManyRequests, "too many invalid tokens from this address", "wait, then retry with a valid token")
+			return nil
+		}
 		s.limits.fail(ip)
 		s.metrics.authFail.WithLabelValues("invalid").Inc()
 		w.Header().Set("WWW-Authenticate", `Bearer realm="leaktrace", error="invalid_token"`)
@@ -885,14 +886,4 @@ func (l *limiter) fail(key string) {
 		l.m[key] = lim
 	}
 	lim.Allow()
-}
-
-// clientIP is the address a request came from. Headers a client sets
-// (X-Forwarded-For) are not trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

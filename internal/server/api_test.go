@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"golang.org/x/mod/sumdb/note"
@@ -255,6 +257,67 @@ func (letters) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// markingStore changes a document's marking through the service each
+// time a copy is about to be recorded, before recording it: a change
+// committed between Deliver's decision and its commit.
+type markingStore struct {
+	leaktrace.Store
+	svc      *service.Service
+	doc      string
+	markings []string // the next markings, one per RecordAccess
+	err      error
+}
+
+func (m *markingStore) RecordAccess(ctx context.Context, cs []leaktrace.Copy, recs []leaktrace.LogRecord, g leaktrace.AccessGuard) (int64, error) {
+	if len(m.markings) > 0 {
+		mk := m.markings[0]
+		m.markings = m.markings[1:]
+		if _, err := m.svc.SetMarking(service.WithActor(ctx, "alice"), m.doc, mk); err != nil && m.err == nil {
+			m.err = err
+		}
+	}
+	return m.Store.RecordAccess(ctx, cs, recs, g)
+}
+
+// changedTwice runs call with doc's marking set to each of markings in
+// turn just before each copy is recorded (alice, who is cleared for
+// everything, sets them), and checks that nothing but the marking
+// entries was logged, and no copy recorded.
+func (v *vault) changedTwice(doc string, markings ...string) func(call func()) {
+	return func(call func()) {
+		v.t.Helper()
+		ctx := v.t.Context()
+		real := v.svc.Store
+		copies, err := real.Copies(ctx, doc)
+		if err != nil {
+			v.t.Fatal(err)
+		}
+		before := v.logSize()
+		ms := &markingStore{Store: real, svc: v.svc, doc: doc, markings: markings}
+		v.svc.Store = ms
+		call()
+		v.svc.Store = real
+		if ms.err != nil || len(ms.markings) != 0 {
+			v.t.Fatalf("changing %s's marking: %v (%d changes left)", doc, ms.err, len(ms.markings))
+		}
+		after, err := real.Copies(ctx, doc)
+		if err != nil {
+			v.t.Fatal(err)
+		}
+		if len(after) != len(copies) {
+			v.t.Errorf("%d copies of %s recorded", len(after)-len(copies), doc)
+		}
+		if got := v.logSize() - before; got != int64(len(markings)) {
+			v.t.Errorf("the log grew by %d entries, want the %d marking entries", got, len(markings))
+		}
+		for n := before; n < v.logSize(); n++ {
+			if kind := v.entry(n)["kind"]; kind != "marking" {
+				v.t.Errorf("entry %d is a %v entry, want only marking entries", n, kind)
+			}
+		}
+	}
+}
+
 // TestAPI runs every route through every status it documents.
 func TestAPI(t *testing.T) {
 	// Forged tokens are sent to every route: the limit on them from one
@@ -309,6 +372,12 @@ func TestAPI(t *testing.T) {
 	if ct := pdf.header.Get("Content-Type"); ct != "application/pdf" {
 		t.Errorf("PDF copy: Content-Type %q", ct)
 	}
+	// The document's marking changing between the decision and the
+	// commit, twice running (to markings dave is cleared for): 409, with
+	// nothing recorded but the two marking entries.
+	v.changedTwice("c-memo", "UNCLASSIFIED", "CONFIDENTIAL")(func() {
+		v.want(call("GET", "/api/v1/documents/c-memo/copy", "dave", nil, ""), 409, "a copy whose marking changed twice before its commit")
+	})
 
 	// Issuers register, mark and grant; others are refused.
 	form := func(fields map[string]string, name, content string) (io.Reader, string) {
@@ -490,7 +559,10 @@ func TestRateLimit(t *testing.T) {
 	if res.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	v.want(v.call("GET", "/api/v1/me", "alice", nil, "", false), 429, "a valid token from a limited address")
+	// Only failures are refused: a valid token passes from a limited
+	// address, an invalid one still gets 429.
+	v.want(v.call("GET", "/api/v1/me", "alice", nil, "", false), 200, "a valid token from a limited address")
+	v.want(v.call("GET", "/api/v1/me", bad, nil, "", false), 429, "bad token 5")
 	v.want(v.call("GET", "/api/v1/me", "", nil, "", false), 401, "no token from a limited address")
 	// Another address is not limited.
 	req := httptest.NewRequest("GET", "/api/v1/me", nil)

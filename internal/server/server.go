@@ -7,7 +7,8 @@
 // The JSON API is under /api/v1 (bearer tokens; see api.go and its
 // OpenAPI document, generated from the same table that registers the
 // handlers); the web UI is everything else (password or OIDC sign-in
-// with session cookies; see web.go). Prometheus metrics are at /metrics.
+// with session cookies; see web.go). Prometheus metrics are served apart,
+// by [Server.MetricsHandler] on a listener of their own (not to readers).
 //
 // Every request re-reads its caller from the store: nothing about a
 // reader, a token or a grant is cached past the request, so a revocation
@@ -22,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"syscall"
 	"time"
 
@@ -64,6 +66,10 @@ type Options struct {
 	// Secure marks session cookies Secure (set when serving TLS, or
 	// behind a TLS-terminating proxy).
 	Secure bool
+	// TrustedProxies are the peers whose Forwarded or X-Forwarded-For
+	// header names the client, for rate limits (see
+	// [ParseTrustedProxies]); a header from any other peer is ignored.
+	TrustedProxies []netip.Prefix
 	// OIDC, if set, offers sign-in with an OpenID Connect provider.
 	OIDC *OIDCConfig
 	// TLS, if not nil, serves HTTPS with it (see [LoadTLS]).
@@ -119,7 +125,6 @@ func New(svc *service.Service, opt Options) (*Server, error) {
 	}
 	s.openapi = doc
 	s.apiRoutes(s.mux)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
 	if err := s.webRoutes(s.mux); err != nil {
 		return nil, err
 	}
@@ -129,6 +134,38 @@ func New(svc *service.Service, opt Options) (*Server, error) {
 // Handler returns the server's HTTP handler: its routes, with every
 // request logged and measured.
 func (s *Server) Handler() http.Handler { return s.observe(s.mux) }
+
+// MetricsHandler serves the server's Prometheus metrics at GET /metrics.
+// They are not among [Server.Handler]'s routes: what they count (traces
+// that accused someone, denials) is for the operators, so they are
+// served on a listener of their own (see [Server.ServeMetrics]).
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler())
+	return mux
+}
+
+// ServeMetrics serves [Server.MetricsHandler] over plain HTTP on ln
+// until ctx is done. It closes ln.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	s.log.Info("serving metrics", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	hs.Shutdown(sctx)
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
 
 // Listen listens on a TCP address ("127.0.0.1:8080", ":0"), with errors
 // that say what went wrong: [ErrAddrInUse] or [ErrListen].

@@ -293,12 +293,33 @@ func TestMetrics(t *testing.T) {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/v1/openapi.json", nil))
 	}
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/v1/documents", nil))
+	// Not on the readers' address: on a listener of its own.
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	if rec.Code != 200 {
-		t.Fatalf("GET /metrics: %d", rec.Code)
+	if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "leaktrace_") {
+		t.Errorf("GET /metrics on the main handler: %d, want 404 without metrics", rec.Code)
 	}
-	body := rec.Body.String()
+	ln, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.ServeMetrics(ctx, ln) }()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	stop()
+	if err := <-done; err != nil {
+		t.Errorf("ServeMetrics: %v", err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /metrics on the metrics listener: %d", resp.StatusCode)
+	}
+	body := string(b)
 	for _, want := range []string{
 		`leaktrace_http_requests_total{code="200",route="GET /api/v1/openapi.json"} 3`,
 		`leaktrace_http_requests_total{code="401",route="GET /api/v1/documents"} 1`,
@@ -315,7 +336,7 @@ func TestMetrics(t *testing.T) {
 	// A second server counts apart: the registry is its own.
 	other := newServer(t, newHome(t))
 	rec = httptest.NewRecorder()
-	other.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	other.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if strings.Contains(rec.Body.String(), `route="GET /api/v1/openapi.json"`) {
 		t.Error("a second server's /metrics counts the first one's requests")
 	}

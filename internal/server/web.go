@@ -38,10 +38,10 @@ var staticFS embed.FS
 type webState struct {
 	pages    map[string]*htmltemplate.Template
 	sessions *sessions
-	// Sign-in attempts are limited per client address and per reader
-	// id, whatever the outcome.
-	byIP, byID *signinLimits
-	oidc       *oidcClient // nil unless OIDC is configured
+	// Sign-in attempts are limited per client address, per address and
+	// reader id, and per reader id, whatever the outcome.
+	byIP, byPair, byID *signinLimits
+	oidc               *oidcClient // nil unless OIDC is configured
 	// origin refuses a form posted from another site (by the
 	// browser's Sec-Fetch-Site or Origin), before its CSRF token is
 	// even read.
@@ -68,6 +68,7 @@ func (s *Server) webRoutes(mux *http.ServeMux) error {
 	w.sessions = newSessions(w.now)
 	w.origin = http.NewCrossOriginProtection()
 	w.byIP = newSigninLimits(signinIPRate, signinIPBurst, w.now)
+	w.byPair = newSigninLimits(signinPairRate, signinPairBurst, w.now)
 	w.byID = newSigninLimits(signinIDRate, signinIDBurst, w.now)
 	if err := s.setupOIDC(); err != nil {
 		return err
@@ -94,13 +95,13 @@ func (s *Server) webRoutes(mux *http.ServeMux) error {
 	mux.Handle("GET /documents/{id}/download", s.page("", s.download))
 
 	mux.Handle("GET /issue", s.page(service.RoleIssuer, s.issuePage))
-	mux.Handle("POST /issue", s.page(service.RoleIssuer, s.uploadForm))
+	mux.Handle("POST /issue", s.upload(service.RoleIssuer, s.uploadForm))
 	mux.Handle("GET /issue/{id}", s.page(service.RoleIssuer, s.issueDocPage))
 	mux.Handle("POST /issue/{id}/marking", s.page(service.RoleIssuer, s.markingForm))
 	mux.Handle("POST /issue/{id}/grants", s.page(service.RoleIssuer, s.grantsForm))
 
 	mux.Handle("GET /investigate", s.page(service.RoleInvestigator, s.investigatePage))
-	mux.Handle("POST /investigate", s.page(service.RoleInvestigator, s.investigate))
+	mux.Handle("POST /investigate", s.upload(service.RoleInvestigator, s.investigate))
 
 	mux.Handle("GET /audit", s.page(service.RoleAuditor, s.auditPage))
 	return nil
@@ -151,16 +152,24 @@ var (
 )
 
 // Limits of a form: the whole request, and what is kept in memory of
-// it (the rest of a large upload goes to temporary files).
+// it (the rest of a large upload goes to temporary files). Only the
+// upload forms (an issuer's document, an investigator's leak) take
+// maxPostBody, and their body is read only once the session and its
+// role are checked; every other form (sign-in, sign-out, marking,
+// grants) takes maxSmallBody, whoever sends it.
 const (
 	maxPostBody   = 2*service.MaxLeakInput + 1<<20
+	maxSmallBody  = 16 << 10
 	maxFormMemory = 32 << 20
 )
 
 var (
 	errTooLarge = &webError{Status: http.StatusRequestEntityTooLarge, Title: "Too large",
-		Message: fmt.Sprintf("What was sent is larger than the %d MiB a form takes, so nothing was done.", maxPostBody>>20),
+		Message: fmt.Sprintf("What was sent is larger than the %d MiB an upload form takes, so nothing was done.", maxPostBody>>20),
 		Hint:    "Send fewer or smaller files."}
+	errFormTooLarge = &webError{Status: http.StatusRequestEntityTooLarge, Title: "Too large",
+		Message: "What was sent is larger than this form takes, so nothing was done.",
+		Hint:    "Reload the page and send the form again."}
 	errBadForm = &webError{Status: http.StatusBadRequest, Title: "Form not understood",
 		Message: "The form could not be read, so nothing was done.", Hint: "Reload the page and send the form again."}
 )
@@ -180,22 +189,34 @@ func (s *Server) plain(h http.HandlerFunc) http.Handler {
 
 // public serves a page open to everyone, signed in or not.
 func (s *Server) public(h handlerFunc) http.Handler {
-	return s.handle("", false, h)
+	return s.handle("", false, maxSmallBody, h)
 }
 
 // page serves a page for a signed-in reader holding role ("" any).
 func (s *Server) page(role string, h handlerFunc) http.Handler {
-	return s.handle(role, true, h)
+	return s.handle(role, true, maxSmallBody, h)
+}
+
+// upload serves an upload form for a signed-in reader holding role:
+// the body may be large, and is read only after the role is checked.
+func (s *Server) upload(role string, h handlerFunc) http.Handler {
+	return s.handle(role, true, maxPostBody, h)
 }
 
 // handle runs h: security headers, the session and its principal, the
-// CSRF check of every POST, the role, and errors as friendly pages.
-func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler {
+// CSRF check of every POST, the role, and errors as friendly pages. A
+// POST's body is read under limit; a large one (limit above
+// maxSmallBody) only after the role is checked, so a reader without it
+// can't make the server read it.
+func (s *Server) handle(role string, signedIn bool, limit int64, h handlerFunc) http.Handler {
 	return s.plain(func(w http.ResponseWriter, r *http.Request) {
 		v := &view{}
 		ctx := r.Context()
 		if sess := s.web.sessions.get(s.sessionCookie(r)); sess != nil {
 			p, err := s.svc.PrincipalOf(ctx, sess.reader, sess.via)
+			if err == nil && sess.via == "password" {
+				err = s.sameCredential(ctx, sess)
+			}
 			switch {
 			case err == nil:
 				v.session, v.User, v.CSRF = sess, p, sess.csrf
@@ -203,7 +224,8 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 				ctx = service.WithActor(ctx, p.ID)
 				r = r.WithContext(ctx)
 			case errors.Is(err, service.ErrUnauthenticated):
-				// Disabled or removed since they signed in: out at once.
+				// Disabled or removed since they signed in, or their
+				// password set again: out at once.
 				s.web.sessions.drop(sess.id)
 				s.clearSessionCookie(w)
 			default:
@@ -225,17 +247,30 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 			s.failPage(w, r, v, errCSRF)
 			return
 		}
+		large := limit > maxSmallBody
 		if r.Method == http.MethodPost {
 			if s.web.origin.Check(r) != nil {
 				s.failPage(w, r, v, errCSRF)
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, maxPostBody)
-			if err := r.ParseMultipartForm(maxFormMemory); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			if large && !s.checkRole(w, r, v, role) {
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			// ParseMultipartForm drops the error of a URL-encoded body
+			// (too large, say): ParseForm first says it.
+			err := r.ParseForm()
+			if err == nil {
+				err = r.ParseMultipartForm(maxFormMemory)
+			}
+			if err != nil && !errors.Is(err, http.ErrNotMultipart) {
 				var tooLarge *http.MaxBytesError
-				if errors.As(err, &tooLarge) {
+				switch {
+				case errors.As(err, &tooLarge) && large:
 					s.failPage(w, r, v, errTooLarge)
-				} else {
+				case errors.As(err, &tooLarge):
+					s.failPage(w, r, v, errFormTooLarge)
+				default:
 					s.failPage(w, r, v, errBadForm)
 				}
 				return
@@ -245,19 +280,41 @@ func (s *Server) handle(role string, signedIn bool, h handlerFunc) http.Handler 
 			s.failPage(w, r, v, errCSRF)
 			return
 		}
-		if role != "" && !v.User.Has(role) {
-			err := s.svc.LogDenied(ctx, v.User, deniedAction(r), r.PathValue("id"), "role", "needs the "+role+" role")
-			if err != nil && !errors.Is(err, service.ErrForbidden) {
-				s.failPage(w, r, v, err)
-				return
-			}
-			s.failPage(w, r, v, errRoleDenied)
+		if !(large && r.Method == http.MethodPost) && !s.checkRole(w, r, v, role) {
 			return
 		}
 		if err := h(w, r, v); err != nil {
 			s.failPage(w, r, v, err)
 		}
 	})
+}
+
+// sameCredential returns ErrUnauthenticated if the password sess
+// signed in with has been set again (or removed) since.
+func (s *Server) sameCredential(ctx context.Context, sess *session) error {
+	now, err := s.svc.PasswordVersion(ctx, sess.reader)
+	if err != nil {
+		return err
+	}
+	if now == "" || !sameToken(now, sess.credential) {
+		return service.ErrUnauthenticated
+	}
+	return nil
+}
+
+// checkRole reports whether the signed-in reader of v holds role ("" any);
+// if not, it logs the denial and answers with the friendly page.
+func (s *Server) checkRole(w http.ResponseWriter, r *http.Request, v *view, role string) bool {
+	if role == "" || v.User.Has(role) {
+		return true
+	}
+	err := s.svc.LogDenied(r.Context(), v.User, deniedAction(r), r.PathValue("id"), "role", "needs the "+role+" role")
+	if err != nil && !errors.Is(err, service.ErrForbidden) {
+		s.failPage(w, r, v, err)
+		return false
+	}
+	s.failPage(w, r, v, errRoleDenied)
+	return false
 }
 
 // deniedAction is what a denied entry says a reader without the role a

@@ -257,7 +257,7 @@ func TestWebStaticStyleSheet(t *testing.T) {
 func TestSessionsExpire(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ss := newSessions(func() time.Time { return now })
-	a, b := ss.create("alice", "password"), ss.create("alice", "password")
+	a, b := ss.create("alice", "password", ""), ss.create("alice", "password", "")
 	if a.id == b.id || a.csrf == b.csrf || a.id == a.csrf || len(a.id) != 43 {
 		t.Fatalf("sessions share ids or tokens, or ids are not 32 random bytes: %q %q", a.id, b.id)
 	}
@@ -277,7 +277,7 @@ func TestSessionsExpire(t *testing.T) {
 	if ss.get(a.id) != nil {
 		t.Error("a session outlived its maximum age")
 	}
-	c := ss.create("bob", "password")
+	c := ss.create("bob", "password", "")
 	ss.drop(c.id)
 	if ss.get(c.id) != nil || ss.get("") != nil || ss.get("forged") != nil {
 		t.Error("a dropped, empty or unknown session id was accepted")

@@ -2,11 +2,15 @@ package server
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -30,9 +34,12 @@ type OIDCConfig struct {
 	// it, registered at the provider.
 	RedirectURL string
 	// Claim is the ID token claim whose value is the reader id: "sub"
-	// (the default: the provider's stable, unique subject) or
+	// (the default: the provider's stable, unique subject),
 	// "preferred_username" (readable ids; use it only with a provider
-	// whose usernames can't be chosen or reused by others).
+	// whose usernames users can't choose, change or reuse: whoever gets
+	// to name themselves "dana" there signs in here as reader dana,
+	// with dana's roles) or "email" (accepted only from an ID token
+	// whose email_verified is true; the same warning holds).
 	Claim string
 }
 
@@ -40,6 +47,7 @@ type OIDCConfig struct {
 const (
 	ClaimSubject  = "sub"
 	ClaimUsername = "preferred_username"
+	ClaimEmail    = "email"
 )
 
 // ErrOIDC: OIDC sign-in is configured wrongly, or its provider can't be
@@ -49,19 +57,48 @@ var ErrOIDC = errors.New("OIDC sign-in cannot be set up")
 // oidcLoginAge bounds how long a sign-in may take at the provider.
 const oidcLoginAge = 10 * time.Minute
 
-// oidcClient is the configured provider and the sign-ins under way.
+// oidcClient is the configured provider.
 type oidcClient struct {
 	claim    string
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
-	mu       sync.Mutex
-	pending  map[string]oidcPending // by state
+	// aead seals a sign-in under way into the browser's state cookie,
+	// under a key made when the server starts: the server keeps nothing
+	// per sign-in, so no number of /oidc/login requests fills its
+	// memory.
+	aead cipher.AEAD
 }
 
-// oidcPending is a sign-in sent to the provider and not yet back.
+// oidcPending is a sign-in sent to the provider and not yet back, as
+// sealed in the state cookie.
 type oidcPending struct {
-	nonce, verifier string
-	expires         time.Time
+	State    string `json:"s"`
+	Nonce    string `json:"n"`
+	Verifier string `json:"v"`
+	Expires  int64  `json:"e"` // Unix seconds
+}
+
+// seal returns p sealed for the cookie name.
+func (o *oidcClient) seal(p oidcPending, name string) string {
+	b, _ := json.Marshal(p)
+	nonce := make([]byte, o.aead.NonceSize())
+	rand.Read(nonce)
+	return base64.RawURLEncoding.EncodeToString(o.aead.Seal(nonce, nonce, b, []byte(name)))
+}
+
+// open returns what seal sealed for the cookie name, or false if the
+// value was not sealed by this server (or was altered).
+func (o *oidcClient) open(value, name string) (oidcPending, bool) {
+	var p oidcPending
+	b, err := base64.RawURLEncoding.DecodeString(value)
+	if err != nil || len(b) < o.aead.NonceSize() {
+		return p, false
+	}
+	plain, err := o.aead.Open(nil, b[:o.aead.NonceSize()], b[o.aead.NonceSize():], []byte(name))
+	if err != nil || json.Unmarshal(plain, &p) != nil {
+		return p, false
+	}
+	return p, true
 }
 
 // setupOIDC reads the provider's discovery document when OIDC is
@@ -75,8 +112,12 @@ func (s *Server) setupOIDC() error {
 	if claim == "" {
 		claim = ClaimSubject
 	}
-	if claim != ClaimSubject && claim != ClaimUsername {
-		return fmt.Errorf("%w: the reader id claim must be %q or %q, not %q", ErrOIDC, ClaimSubject, ClaimUsername, claim)
+	if claim != ClaimSubject && claim != ClaimUsername && claim != ClaimEmail {
+		return fmt.Errorf("%w: the reader id claim must be %q, %q or %q, not %q", ErrOIDC, ClaimSubject, ClaimUsername, ClaimEmail, claim)
+	}
+	scopes := []string{oidc.ScopeOpenID, "profile"}
+	if claim == ClaimEmail {
+		scopes = append(scopes, "email")
 	}
 	if c.Issuer == "" || c.ClientID == "" || c.RedirectURL == "" {
 		return fmt.Errorf("%w: it needs an issuer URL, a client id and a redirect URL", ErrOIDC)
@@ -87,12 +128,22 @@ func (s *Server) setupOIDC() error {
 	if err != nil {
 		return fmt.Errorf("%w: discovering %s: %w", ErrOIDC, c.Issuer, err)
 	}
+	var key [32]byte
+	rand.Read(key[:])
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return err
+	}
 	s.web.oidc = &oidcClient{
+		aead:  aead,
 		claim: claim,
 		oauth: oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL,
-			Endpoint: provider.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile"}},
+			Endpoint: provider.Endpoint(), Scopes: scopes},
 		verifier: provider.Verifier(&oidc.Config{ClientID: c.ClientID}),
-		pending:  map[string]oidcPending{},
 	}
 	return nil
 }
@@ -114,20 +165,9 @@ func (s *Server) oidcLogin(w http.ResponseWriter, r *http.Request, v *view) erro
 		return errNoPage
 	}
 	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
-	now := s.web.now()
-	o.mu.Lock()
-	for k, p := range o.pending {
-		if now.After(p.expires) {
-			delete(o.pending, k)
-		}
-	}
-	if len(o.pending) >= maxSessions {
-		o.mu.Unlock()
-		return errInternal
-	}
-	o.pending[state] = oidcPending{nonce: nonce, verifier: verifier, expires: now.Add(oidcLoginAge)}
-	o.mu.Unlock()
-	s.setCookie(w, s.oidcStateCookie(), state, int(oidcLoginAge.Seconds()), true)
+	p := oidcPending{State: state, Nonce: nonce, Verifier: verifier, Expires: s.web.now().Add(oidcLoginAge).Unix()}
+	name := s.oidcStateCookie()
+	s.setCookie(w, name, o.seal(p, name), int(oidcLoginAge.Seconds()), true)
 	http.Redirect(w, r, o.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), http.StatusFound)
 	return nil
 }
@@ -149,38 +189,42 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, v *view) e
 	ctx := r.Context()
 	q := r.URL.Query()
 	state := q.Get("state")
-	c, err := r.Cookie(s.oidcStateCookie())
-	s.setCookie(w, s.oidcStateCookie(), "", -1, true)
-	if err != nil || !sameToken(state, c.Value) {
+	name := s.oidcStateCookie()
+	c, err := r.Cookie(name)
+	s.setCookie(w, name, "", -1, true)
+	if err != nil {
 		return errCSRF
 	}
-	o.mu.Lock()
-	p, ok := o.pending[state]
-	delete(o.pending, state)
-	o.mu.Unlock()
-	if !ok || s.web.now().After(p.expires) {
+	p, ok := o.open(c.Value, name)
+	if !ok || !sameToken(state, p.State) || s.web.now().Unix() > p.Expires {
 		return errCSRF
 	}
 	if q.Get("error") != "" || q.Get("code") == "" {
 		s.log.Info("OIDC sign-in refused by the provider", "error", q.Get("error"))
 		return errOIDCFailed
 	}
-	if !s.web.byIP.allow(remoteHost(r)) {
+	if !s.web.byIP.allow(s.clientKey(r)) {
 		return errOIDCFailed
 	}
-	tok, err := o.oauth.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(p.verifier))
+	tok, err := o.oauth.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(p.Verifier))
 	if err != nil {
 		s.log.Warn("OIDC code exchange failed", "error", err.Error())
 		return errOIDCFailed
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := o.verifier.Verify(ctx, raw)
-	if err != nil || !sameToken(idt.Nonce, p.nonce) {
+	if err != nil || !sameToken(idt.Nonce, p.Nonce) {
 		s.log.Warn("OIDC ID token rejected", "error", fmt.Sprint(err))
 		return errOIDCFailed
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
+		return errOIDCFailed
+	}
+	if verified, _ := claims["email_verified"].(bool); o.claim == ClaimEmail && !verified {
+		// An address the provider has not verified is one its user
+		// typed: anyone's.
+		s.log.Info("OIDC sign-in with an unverified email refused", "issuer", idt.Issuer)
 		return errOIDCFailed
 	}
 	id, _ := claims[o.claim].(string)
@@ -196,7 +240,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	if !s.startSession(w, r, pr.ID, "oidc") {
+	if !s.startSession(w, r, pr.ID, "oidc", "") {
 		return errInternal
 	}
 	s.log.Info("signed in", "reader", pr.ID, "via", "oidc")

@@ -4,9 +4,11 @@ import (
 	"html"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
 )
@@ -96,5 +98,74 @@ func TestWebOIDCState(t *testing.T) {
 	forged := strings.Replace(back, "state="+url.QueryEscape(q.Get("state")), "state=forged", 1)
 	if resp, _ := webGet(t, noRedirect, forged); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("callback with a forged state: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestWebOIDCLoginKeepsNothing: a sign-in under way lives only in the
+// browser's sealed state cookie. More /oidc/login requests than the
+// server holds sessions leave the next sign-in working; a state cookie
+// altered, or one past its age, is refused.
+func TestWebOIDCLoginKeepsNothing(t *testing.T) {
+	v, m := newOIDCVault(t, "")
+	h := v.srv.Handler()
+	for i := range maxSessions + 1 {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/oidc/login", nil))
+		if rec.Code != http.StatusFound {
+			t.Fatalf("/oidc/login number %d: %d, want 302", i+1, rec.Code)
+		}
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "alice"})
+	if resp, page := webGet(t, oidcBrowser(t), v.ts.URL+"/oidc/login"); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Signed in.") {
+		t.Fatalf("OIDC sign-in after a flood of /oidc/login: %d\n%s", resp.StatusCode, page)
+	}
+
+	// The cookie holds no readable state, and can't be altered.
+	c := v.browser(t)
+	resp, _ := webGet(t, c, v.ts.URL+"/oidc/login")
+	auth, _ := url.Parse(resp.Header.Get("Location"))
+	state := auth.Query().Get("state")
+	u, _ := url.Parse(v.ts.URL)
+	var sealed *http.Cookie
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == v.srv.oidcStateCookie() {
+			sealed = ck
+		}
+	}
+	if sealed == nil || strings.Contains(sealed.Value, state) {
+		t.Fatalf("the state cookie %v holds the state %q in the clear", sealed, state)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "alice"})
+	resp, _ = webGet(t, c, auth.String())
+	back := resp.Header.Get("Location")
+	altered := []byte(sealed.Value)
+	altered[len(altered)/2] ^= 1
+	if altered[len(altered)/2] == '-' || altered[len(altered)/2] == '_' {
+		altered[len(altered)/2] = 'A'
+	}
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: sealed.Name, Value: string(altered), Path: "/"}})
+	if resp, _ := webGet(t, c, back); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("callback with an altered state cookie: %d, want 403", resp.StatusCode)
+	}
+	// Past its age, the same cookie and code are refused.
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: sealed.Name, Value: sealed.Value, Path: "/"}})
+	v.srv.web.now = func() time.Time { return time.Now().Add(oidcLoginAge + time.Minute) }
+	if resp, _ := webGet(t, c, back); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("callback past the sign-in's age: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestWebOIDCEmailMustBeVerified: with the email claim, an ID token whose
+// email_verified is not true signs no one in, whatever address it names.
+func TestWebOIDCEmailMustBeVerified(t *testing.T) {
+	v, m := newOIDCVault(t, ClaimEmail)
+	m.QueueUser(&mockoidc.MockUser{Subject: "x-1", Email: "alice", EmailVerified: false})
+	resp, page := webGet(t, oidcBrowser(t), v.ts.URL+"/oidc/login")
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, html.EscapeString(errOIDCFailed.Message)) {
+		t.Errorf("an unverified email naming alice: %d\n%s", resp.StatusCode, page)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "x-2", Email: "alice", EmailVerified: true})
+	if resp, page := webGet(t, oidcBrowser(t), v.ts.URL+"/oidc/login"); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Signed in.") {
+		t.Errorf("a verified email naming alice: %d\n%s", resp.StatusCode, page)
 	}
 }

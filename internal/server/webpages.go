@@ -61,27 +61,46 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	id := strings.TrimSpace(r.PostFormValue("id"))
 	password := r.PostFormValue("password")
-	// Every attempt counts against the address and the id, whether it
-	// succeeds or not, and whether the id exists or not.
-	if !s.web.byIP.allow(remoteHost(r)) || !s.web.byID.allow(strings.ToLower(id)) {
-		s.log.Warn("sign-in rate limited", "ip", remoteHost(r))
-		s.renderSignin(w, v, id, errSignin, http.StatusTooManyRequests)
-		return nil
-	}
+	// Lengths first: an overlong id is neither a limiter's key nor
+	// echoed back.
 	if id == "" || len(id) > maxIDLen || password == "" || len(password) > maxPasswordLen {
+		if len(id) > maxIDLen {
+			id = ""
+		}
 		s.renderSignin(w, v, id, errSignin, http.StatusUnauthorized)
 		return nil
 	}
+	// Every attempt counts, whether it succeeds or not and whether the id
+	// exists or not: against the address, against the address and the
+	// id together (strictly), and against the id from any address
+	// (loosely, so that no one can lock a reader out but with many
+	// addresses). A refused attempt does a sign-in's work all the same.
+	ip, key := s.clientKey(r), strings.ToLower(id)
+	if !s.web.byIP.allow(ip) || !s.web.byPair.allow(ip+"\x00"+key) || !s.web.byID.allow(key) {
+		s.log.Warn("sign-in rate limited", "ip", ip)
+		if err := s.svc.SignInRefused(r.Context(), password); err != nil {
+			return err
+		}
+		s.renderSignin(w, v, id, errSignin, http.StatusTooManyRequests)
+		return nil
+	}
+	// The password's version is read before it is checked: if it is set
+	// again in between, the session is already out of date, never the
+	// other way round.
+	credential, err := s.svc.PasswordVersion(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	p, err := s.svc.SignIn(r.Context(), id, password)
 	if errors.Is(err, service.ErrUnauthenticated) {
-		s.log.Info("sign-in failed", "ip", remoteHost(r))
+		s.log.Info("sign-in failed", "ip", s.clientKey(r))
 		s.renderSignin(w, v, id, errSignin, http.StatusUnauthorized)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if !s.startSession(w, r, p.ID, "password") {
+	if !s.startSession(w, r, p.ID, "password", credential) {
 		return errInternal
 	}
 	s.setCookie(w, s.signinCookieName(), "", -1, false)

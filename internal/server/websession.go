@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -28,23 +27,31 @@ const (
 )
 
 // Sign-in rate limits: per client address, a burst then one attempt
-// every signinIPRate; per reader id, a smaller burst then one every
-// signinIDRate. Every attempt counts, right or wrong.
+// every signinIPRate; per client address and reader id together, a
+// smaller burst then one every signinPairRate; per reader id from any
+// address, a much larger burst then one every signinIDRate (so that
+// locking a reader out takes many addresses). Every attempt counts,
+// right or wrong.
 const (
-	signinIPRate  = 2 * time.Second
-	signinIPBurst = 20
-	signinIDRate  = 10 * time.Second
-	signinIDBurst = 5
+	signinIPRate    = 2 * time.Second
+	signinIPBurst   = 20
+	signinPairRate  = 10 * time.Second
+	signinPairBurst = 5
+	signinIDRate    = 5 * time.Second
+	signinIDBurst   = 100
 )
 
 // session is a signed-in browser.
 type session struct {
-	id      string
-	reader  string
-	via     string // "password" or "oidc"
-	csrf    string // the token every form of the session carries
-	created time.Time
-	seen    time.Time
+	id     string
+	reader string
+	via    string // "password" or "oidc"
+	// credential is the reader's PasswordVersion at a password
+	// sign-in: the session ends when the password is set again.
+	credential string
+	csrf       string // the token every form of the session carries
+	created    time.Time
+	seen       time.Time
 }
 
 // sessions holds the live sessions by id.
@@ -67,9 +74,9 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// create starts a new session for reader, or returns nil when too many
-// are open.
-func (ss *sessions) create(reader, via string) *session {
+// create starts a new session for reader, signed in via with
+// credential (see session), or returns nil when too many are open.
+func (ss *sessions) create(reader, via, credential string) *session {
 	now := ss.now()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -79,7 +86,7 @@ func (ss *sessions) create(reader, via string) *session {
 			return nil
 		}
 	}
-	s := &session{id: randomToken(), reader: reader, via: via, csrf: randomToken(), created: now, seen: now}
+	s := &session{id: randomToken(), reader: reader, via: via, credential: credential, csrf: randomToken(), created: now, seen: now}
 	ss.m[s.id] = s
 	return s
 }
@@ -167,11 +174,11 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 
 // startSession signs reader in: a new session (never one the browser
 // brought, so a planted id is worthless) and its cookie.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, reader, via string) bool {
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, reader, via, credential string) bool {
 	if old := s.sessionCookie(r); old != "" {
 		s.web.sessions.drop(old)
 	}
-	sess := s.web.sessions.create(reader, via)
+	sess := s.web.sessions.create(reader, via, credential)
 	if sess == nil {
 		return false
 	}
@@ -237,14 +244,4 @@ func (ls *signinLimits) allow(key string) bool {
 	}
 	l.seen = now
 	return l.l.AllowN(now, 1)
-}
-
-// remoteHost is the address a request came from (the peer's; a proxy's
-// forwarded headers are not trusted).
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -272,10 +272,10 @@ func TestWebSigninFailuresAreAlike(t *testing.T) {
 
 func TestWebSigninRateLimited(t *testing.T) {
 	v := newTestVault(t)
-	// After signinIDBurst wrong passwords, even the right one is refused
+	// After signinPairBurst wrong passwords, even the right one is refused
 	// for a while, with the same message; another reader from the same
 	// address can still sign in.
-	for i := range signinIDBurst {
+	for i := range signinPairBurst {
 		resp, _ := v.signinAs(t, v.browser(t), "alice", fmt.Sprintf("wrong-password-number-%d", i))
 		if resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d, want 401", i+1, resp.StatusCode)
@@ -283,7 +283,7 @@ func TestWebSigninRateLimited(t *testing.T) {
 	}
 	resp, page := v.signinAs(t, v.browser(t), "alice", v.password(t, "alice"))
 	if resp.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("the right password after %d wrong ones: %d, want 429", signinIDBurst, resp.StatusCode)
+		t.Fatalf("the right password after %d wrong ones: %d, want 429", signinPairBurst, resp.StatusCode)
 	}
 	if got := signinFailure(t, page); got != errSignin {
 		t.Errorf("rate-limited failure %q, want the one message %q", got, errSignin)
