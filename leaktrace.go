@@ -386,7 +386,10 @@ type Store interface {
 	// store. ErrNotFound.
 	UpdateRecipient(ctx context.Context, id string, apply func(r *Recipient) (LogRecord, error)) error
 	// SetMarking sets a document's marking and appends rec. ErrNotFound.
-	SetMarking(ctx context.Context, doc, marking string, rec LogRecord) error
+	// With from not nil, the marking is changed only if it is *from in
+	// the same transaction, and ErrChanged is returned (nothing written)
+	// if it is not: a decision made on the marking holds when it commits.
+	SetMarking(ctx context.Context, doc, marking string, from *string, rec LogRecord) error
 	// SetGrants grants (granted true) or revokes doc to every recipient,
 	// all or none, and appends recs. Granting twice or revoking what was
 	// not granted changes nothing but still appends recs. ErrNotFound

@@ -279,6 +279,19 @@ func (m *markingStore) RecordAccess(ctx context.Context, cs []leaktrace.Copy, re
 	return m.Store.RecordAccess(ctx, cs, recs, g)
 }
 
+// SetMarking sets the next marking just before an issuer's guarded
+// marking change (one whose from is set) is written.
+func (m *markingStore) SetMarking(ctx context.Context, doc, marking string, from *string, rec leaktrace.LogRecord) error {
+	if from != nil && len(m.markings) > 0 {
+		mk := m.markings[0]
+		m.markings = m.markings[1:]
+		if _, err := m.svc.SetMarking(service.WithActor(ctx, "alice"), m.doc, mk); err != nil && m.err == nil {
+			m.err = err
+		}
+	}
+	return m.Store.SetMarking(ctx, doc, marking, from, rec)
+}
+
 // changedTwice runs call with doc's marking set to each of markings in
 // turn just before each copy is recorded (alice, who is cleared for
 // everything, sets them), and checks that nothing but the marking
@@ -407,6 +420,11 @@ func TestAPI(t *testing.T) {
 	v.want(call("POST", "/api/v1/documents", "alice", body, ct), 403, "a reader registers")
 
 	v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", jsonBody(t, markingRequest{"confidential"}), js), 200, "mark")
+	// The marking changing between the issuer's decision and the write:
+	// 409, with nothing logged but the change made meanwhile.
+	v.changedTwice("unmarked", "UNCLASSIFIED")(func() {
+		v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", jsonBody(t, markingRequest{"secret"}), js), 409, "a marking changed before its write")
+	})
 	v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", jsonBody(t, markingRequest{"SUPER SECRET"}), js), 400, "a bad marking")
 	v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", strings.NewReader(`{"marking": "C", "extra": 1}`), js), 400, "an unknown field")
 	v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", strings.NewReader(`{"marking": "C"} {}`), js), 400, "two values")

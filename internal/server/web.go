@@ -146,6 +146,9 @@ var (
 	errCSRF = &webError{Status: http.StatusForbidden, Title: "Form expired",
 		Message: "This form has expired or did not come from this site, so nothing was done.",
 		Hint:    "Go back, reload the page and send the form again."}
+	errChanged = &webError{Status: http.StatusConflict, Title: "Changed meanwhile",
+		Message: "The document's marking or your access changed while this request was being decided, so nothing was done.",
+		Hint:    "Reload the page and try again."}
 	errInternal = &webError{Status: http.StatusInternalServerError, Title: "Something went wrong",
 		Message: "Something went wrong on the server, and nothing was changed by this request.",
 		Hint:    "Try again; if it happens again, tell the administrator the time it happened."}
@@ -363,6 +366,8 @@ func (s *Server) failPage(w http.ResponseWriter, r *http.Request, v *view, err e
 	case errors.Is(err, service.ErrUnauthenticated):
 		// Disabled while the request ran.
 		we = errSignedOut
+	case errors.Is(err, leaktrace.ErrChanged):
+		we = errChanged
 	case errors.Is(err, context.Canceled):
 		return
 	default:

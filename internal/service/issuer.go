@@ -115,14 +115,17 @@ func (s *Service) MayRegister(ctx context.Context, p *Principal, doc, banner str
 // MarkAs is [Service.SetMarking] asked by issuer p, with p as the
 // marking entry's actor: p must be cleared for the document's marking
 // and for the new one, or the refusal is logged (action "mark") and
-// returned as a *DeniedError.
+// returned as a *DeniedError. If the marking changed between the
+// decision and the write, nothing is written and the error matches
+// leaktrace.ErrChanged.
 func (s *Service) MarkAs(ctx context.Context, p *Principal, doc, banner string) (string, error) {
 	ctx = WithActor(ctx, p.ID)
 	r, err := s.issuer(ctx, p, "mark", doc)
 	if err != nil {
 		return "", err
 	}
-	if _, err := s.issuerDocument(ctx, p, r, "mark", doc); err != nil {
+	d, err := s.issuerDocument(ctx, p, r, "mark", doc)
+	if err != nil {
 		return "", err
 	}
 	canon, err := parseMarking(banner)
@@ -132,7 +135,10 @@ func (s *Service) MarkAs(ctx context.Context, p *Principal, doc, banner string) 
 	if dn := clears(r, doc, canon); dn != nil {
 		return "", s.denied(ctx, p, "mark", dn)
 	}
-	return s.SetMarking(ctx, doc, canon)
+	// p was found cleared for the marking d has now: the change commits
+	// only if that is still its marking (ErrChanged if the operator
+	// changed it meanwhile).
+	return s.setMarking(ctx, doc, canon, &d.Marking)
 }
 
 // GrantAs is [Service.Grant] asked by issuer p, with p as the grant

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -134,4 +135,61 @@ func docIDs(ds []*leaktrace.Document) []string {
 		out = append(out, d.ID)
 	}
 	return out
+}
+
+// markingStore runs before, once, just before the transaction that
+// writes a marking: a change committed there is one made between
+// MarkAs's decision and its write.
+type markingStore struct {
+	leaktrace.Store
+	before func()
+}
+
+func (m *markingStore) SetMarking(ctx context.Context, doc, marking string, from *string, rec leaktrace.LogRecord) error {
+	if f := m.before; f != nil {
+		m.before = nil
+		f()
+	}
+	return m.Store.SetMarking(ctx, doc, marking, from, rec)
+}
+
+// TestMarkAsChangedBeforeWrite: the operator raising a document's
+// marking between an issuer's decision (cleared for SECRET) and the
+// write makes MarkAs write nothing (ErrChanged), so an issuer cleared
+// for SECRET can't overwrite TOP SECRET with CONFIDENTIAL.
+func TestMarkAsChangedBeforeWrite(t *testing.T) {
+	s := vaultHome(t)
+	ctx := WithActor(t.Context(), "ann")
+	if _, err := s.SetMarking(ctx, "memo", "SECRET"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "sam", Clearance: "S", Citizenship: "USA", Roles: []string{RoleIssuer}}}); err != nil {
+		t.Fatal(err)
+	}
+	sam := principal(t, s, "sam")
+	inner := s.Store
+	ms := &markingStore{Store: inner}
+	ms.before = func() {
+		s.Store = inner // the operator's change goes straight to the store
+		defer func() { s.Store = ms }()
+		if _, err := s.SetMarking(ctx, "memo", "TOP SECRET"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Store = ms
+	n, _ := inner.LogSize(ctx)
+	if _, err := s.MarkAs(ctx, sam, "memo", "CONFIDENTIAL"); !errors.Is(err, leaktrace.ErrChanged) {
+		t.Fatalf("MarkAs over a marking raised meanwhile: %v, want ErrChanged", err)
+	}
+	d, err := inner.Document(ctx, "memo")
+	if err != nil || d.Marking != "TOP SECRET" {
+		t.Fatalf("memo is marked %q after the refused MarkAs (%v), want TOP SECRET", d.Marking, err)
+	}
+	if m, _ := inner.LogSize(ctx); m != n+1 {
+		t.Fatalf("the log grew by %d entries, want 1 (the operator's marking)", m-n)
+	}
+	s.Store = inner
+	if rep, err := s.VerifyLog(ctx, nil); err != nil || rep.Err() != nil {
+		t.Fatalf("log verify: %v, %v", err, rep.Err())
+	}
 }

@@ -263,6 +263,12 @@ func parseMarking(banner string) (string, error) {
 // the document's marking and logs it (a marking entry). It returns the
 // canonical form.
 func (s *Service) SetMarking(ctx context.Context, doc, banner string) (string, error) {
+	return s.setMarking(ctx, doc, banner, nil)
+}
+
+// setMarking is SetMarking, changing the marking only if it is *from
+// when from is not nil (leaktrace.ErrChanged if it is not).
+func (s *Service) setMarking(ctx context.Context, doc, banner string, from *string) (string, error) {
 	if err := s.logKey(OpVault); err != nil {
 		return "", err
 	}
@@ -276,7 +282,7 @@ func (s *Service) SetMarking(ctx context.Context, doc, banner string) (string, e
 	if err != nil {
 		return "", err
 	}
-	if err := s.Store.SetMarking(ctx, doc, canon, rec); err != nil {
+	if err := s.Store.SetMarking(ctx, doc, canon, from, rec); err != nil {
 		return "", err
 	}
 	return canon, nil

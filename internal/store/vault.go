@@ -216,8 +216,21 @@ func checkGuard(ctx context.Context, tx *sql.Tx, g leaktrace.AccessGuard) error 
 }
 
 // SetMarking implements leaktrace.Store.
-func (s *Store) SetMarking(ctx context.Context, doc, marking string, rec leaktrace.LogRecord) error {
+func (s *Store) SetMarking(ctx context.Context, doc, marking string, from *string, rec leaktrace.LogRecord) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if from != nil {
+			var now string
+			err := tx.QueryRowContext(ctx, `SELECT marking FROM documents WHERE id = ?`, doc).Scan(&now)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("document %q: %w", doc, leaktrace.ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
+			if now != *from {
+				return fmt.Errorf("%w: document %q is marked %q, not %q", leaktrace.ErrChanged, doc, now, *from)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET marking = ? WHERE id = ?`, marking, doc)
 		if err != nil {
 			return err

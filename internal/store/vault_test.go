@@ -163,7 +163,7 @@ func TestMarking(t *testing.T) {
 	if got, err := s.Document(ctx, "m"); err != nil || got.Marking != "SECRET//NOFORN" {
 		t.Fatalf("marking at registration: %q, %v", got.Marking, err)
 	}
-	if err := s.SetMarking(ctx, "d1", "TOP SECRET//SI", rec("marking", "d1", "")); err != nil {
+	if err := s.SetMarking(ctx, "d1", "TOP SECRET//SI", nil, rec("marking", "d1", "")); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := s.Documents(ctx)
@@ -171,11 +171,26 @@ func TestMarking(t *testing.T) {
 		t.Fatalf("Documents after SetMarking: %+v, %v", ds, err)
 	}
 	n := logSize(t, s)
-	if err := s.SetMarking(ctx, "nope", "SECRET", rec("marking", "nope", "")); !errors.Is(err, leaktrace.ErrNotFound) {
+	if err := s.SetMarking(ctx, "nope", "SECRET", nil, rec("marking", "nope", "")); !errors.Is(err, leaktrace.ErrNotFound) {
 		t.Fatalf("SetMarking of an unknown document: %v", err)
 	}
 	if logSize(t, s) != n {
 		t.Fatal("a failed SetMarking was logged")
+	}
+	// A guarded change commits only over the marking it was decided on.
+	was := "SECRET"
+	if err := s.SetMarking(ctx, "d1", "CONFIDENTIAL", &was, rec("marking", "d1", "")); !errors.Is(err, leaktrace.ErrChanged) {
+		t.Fatalf("SetMarking from %q over %q: %v, want ErrChanged", was, "TOP SECRET//SI", err)
+	}
+	if got, _ := s.Document(ctx, "d1"); got.Marking != "TOP SECRET//SI" || logSize(t, s) != n {
+		t.Fatalf("a refused guarded SetMarking changed the marking to %q or was logged", got.Marking)
+	}
+	was = "TOP SECRET//SI"
+	if err := s.SetMarking(ctx, "d1", "CONFIDENTIAL", &was, rec("marking", "d1", "")); err != nil {
+		t.Fatalf("SetMarking from the marking it has: %v", err)
+	}
+	if got, _ := s.Document(ctx, "d1"); got.Marking != "CONFIDENTIAL" || logSize(t, s) != n+1 {
+		t.Fatalf("a guarded SetMarking over its own marking: %q", got.Marking)
 	}
 }
 
@@ -315,7 +330,7 @@ func TestRecordAccessGuard(t *testing.T) {
 	ctx := t.Context()
 	setup := func(t *testing.T) *Store {
 		s := vaultStore(t)
-		if err := s.SetMarking(ctx, "d1", "SECRET//SI", rec("marking", "d1", "")); err != nil {
+		if err := s.SetMarking(ctx, "d1", "SECRET//SI", nil, rec("marking", "d1", "")); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.UpdateRecipient(ctx, "a", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
@@ -350,7 +365,7 @@ func TestRecordAccessGuard(t *testing.T) {
 			}
 		}, nil},
 		{"marking", func(t *testing.T, s *Store) {
-			if err := s.SetMarking(ctx, "d1", "TOP SECRET//SI", rec("marking", "d1", "")); err != nil {
+			if err := s.SetMarking(ctx, "d1", "TOP SECRET//SI", nil, rec("marking", "d1", "")); err != nil {
 				t.Fatal(err)
 			}
 		}, nil},
