@@ -175,13 +175,7 @@ func (a *app) issueAll(ctx context.Context, s *service.Service, m *leaktrace.Mar
 	if err := fsutil.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	ext := filepath.Ext(d.Filename)
-	if ext == "" {
-		ext = "." + d.Format
-	}
-	if opt.Format != "" {
-		ext = "." + opt.Format
-	}
+	ext := service.CopyExt(d, opt.Format)
 	recorded, err := s.Store.Copies(ctx, d.ID)
 	if err != nil {
 		return err

@@ -292,11 +292,11 @@ func (m *markingStore) SetMarking(ctx context.Context, doc, marking string, from
 	return m.Store.SetMarking(ctx, doc, marking, from, rec)
 }
 
-// changedTwice runs call with doc's marking set to each of markings in
-// turn just before each copy is recorded (alice, who is cleared for
-// everything, sets them), and checks that nothing but the marking
-// entries was logged, and no copy recorded.
-func (v *vault) changedTwice(doc string, markings ...string) func(call func()) {
+// changedMeanwhile runs call with doc's marking set to each of markings
+// in turn just before each copy or guarded marking change is written
+// (alice, who is cleared for everything, sets them), and checks that
+// nothing but the marking entries was logged, and no copy recorded.
+func (v *vault) changedMeanwhile(doc string, markings ...string) func(call func()) {
 	return func(call func()) {
 		v.t.Helper()
 		ctx := v.t.Context()
@@ -388,7 +388,7 @@ func TestAPI(t *testing.T) {
 	// The document's marking changing between the decision and the
 	// commit, twice running (to markings dave is cleared for): 409, with
 	// nothing recorded but the two marking entries.
-	v.changedTwice("c-memo", "UNCLASSIFIED", "CONFIDENTIAL")(func() {
+	v.changedMeanwhile("c-memo", "UNCLASSIFIED", "CONFIDENTIAL")(func() {
 		v.want(call("GET", "/api/v1/documents/c-memo/copy", "dave", nil, ""), 409, "a copy whose marking changed twice before its commit")
 	})
 
@@ -422,7 +422,7 @@ func TestAPI(t *testing.T) {
 	v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", jsonBody(t, markingRequest{"confidential"}), js), 200, "mark")
 	// The marking changing between the issuer's decision and the write:
 	// 409, with nothing logged but the change made meanwhile.
-	v.changedTwice("unmarked", "UNCLASSIFIED")(func() {
+	v.changedMeanwhile("unmarked", "UNCLASSIFIED")(func() {
 		v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", jsonBody(t, markingRequest{"secret"}), js), 409, "a marking changed before its write")
 	})
 	v.want(call("PUT", "/api/v1/documents/unmarked/marking", "isla", jsonBody(t, markingRequest{"SUPER SECRET"}), js), 400, "a bad marking")

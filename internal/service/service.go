@@ -452,13 +452,26 @@ func (s *Service) AddRecipients(ctx context.Context, rs []leaktrace.Recipient) e
 // Marker prepares a registered document for issuing. It needs the
 // marking key.
 func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, *leaktrace.Document, error) {
-	mkey, err := s.markingKey(ctx, OpIssue)
-	if err != nil {
+	if _, err := s.markingKey(ctx, OpIssue); err != nil {
 		return nil, nil, err
 	}
 	d, err := s.Store.Document(ctx, docID)
 	if err != nil {
 		return nil, nil, err
+	}
+	m, err := s.markerOf(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, d, nil
+}
+
+// markerOf prepares d, a document as read from the store, for issuing:
+// the cached marker of its content and marking, or a new one.
+func (s *Service) markerOf(ctx context.Context, d *leaktrace.Document) (*leaktrace.Marker, error) {
+	mkey, err := s.markingKey(ctx, OpIssue)
+	if err != nil {
+		return nil, err
 	}
 	key := d.ID + "\x00" + d.SHA256
 	s.mu.Lock()
@@ -467,10 +480,10 @@ func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, 
 	// A marker made before the document's marking changed would print
 	// the old banner on PDF copies.
 	if ok && m.Document().Marking == d.Marking {
-		return m, d, nil
+		return m, nil
 	}
 	if m, err = leaktrace.NewMarker(mkey, d); err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrDocument, err)
+		return nil, fmt.Errorf("%w: %w", ErrDocument, err)
 	}
 	s.mu.Lock()
 	if s.markers == nil {
@@ -478,7 +491,7 @@ func (s *Service) Marker(ctx context.Context, docID string) (*leaktrace.Marker, 
 	}
 	s.markers[key] = m
 	s.mu.Unlock()
-	return m, d, nil
+	return m, nil
 }
 
 // Issued is one rendered copy.

@@ -493,33 +493,25 @@ func (s *Service) Deliver(ctx context.Context, p *Principal, doc string, opt Del
 		if err != nil {
 			return nil, fmt.Errorf("delivering %q to %q: %w", doc, p.ID, err)
 		}
-		ext := filepath.Ext(d.Filename)
-		if ext == "" {
-			ext = "." + d.Format
-		}
-		if iopt.Format == leaktrace.FormatPDF && d.Format != leaktrace.FormatPDF {
-			ext = ".pdf"
-		}
+		ext := CopyExt(d, iopt.Format)
 		return &Delivery{Document: d, Data: data, SHA256: leaktrace.Hash(data), Filename: d.ID + "-" + r.ID + ext,
 			ContentType: contentType(ext), LogEntry: idx}, nil
 	}
 }
 
 // deliverAs renders r's copy of the document allowed (as read for the
-// decision) and records it with its access entry, guarded by the
-// decision: leaktrace.ErrChanged if the copy would be rendered under
-// another marking, or if the grant, the reader or the marking changed
-// before the copy was recorded. It returns the document (without its
+// decision, so under the marking decided on) and records it with its
+// access entry, guarded by the decision: leaktrace.ErrChanged if the
+// grant, the reader or the marking changed before the copy was
+// recorded. It returns the document (without its
 // content), the copy and its entry's index.
 func (s *Service) deliverAs(ctx context.Context, r *leaktrace.Recipient, allowed *leaktrace.Document, opt IssueOptions, action string) (*leaktrace.Document, []byte, int64, error) {
-	m, d, err := s.Marker(ctx, allowed.ID)
+	// The document the decision read is the one rendered: no second
+	// read, and no copy under a marking other than the one decided on.
+	d := allowed
+	m, err := s.markerOf(ctx, d)
 	if err != nil {
 		return nil, nil, 0, err
-	}
-	// The copy is rendered under the marking the reader was authorized
-	// for, or not at all.
-	if d.Marking != allowed.Marking || d.SHA256 != allowed.SHA256 {
-		return nil, nil, 0, fmt.Errorf("%w: document %q was marked %q since the decision", leaktrace.ErrChanged, d.ID, d.Marking)
 	}
 	out, copies, recs, err := s.render(ctx, m, []string{r.ID}, opt, custody.KindAccess, action)
 	if err != nil {
@@ -543,6 +535,19 @@ func (s *Service) deliverAs(ctx context.Context, r *leaktrace.Recipient, allowed
 var afterAuthorize func()
 
 // contentType is the media type of a copy with the given extension.
+// CopyExt is the file name extension of a copy of d in format (as
+// IssueOptions.Format: "" for the document's own): the format's, else
+// the extension d was registered with, else its kind's.
+func CopyExt(d *leaktrace.Document, format string) string {
+	if format != "" {
+		return "." + format
+	}
+	if ext := filepath.Ext(d.Filename); ext != "" {
+		return ext
+	}
+	return "." + d.Format
+}
+
 func contentType(ext string) string {
 	switch strings.ToLower(ext) {
 	case ".txt":
