@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/storelog"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -18,98 +19,61 @@ type querier interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-// appendLog appends recs to the custody log inside tx, with their stored
-// hashes and a signed checkpoint of the new tree, and returns the index of
-// the first. It appends nothing, and signs nothing, for no records.
+// appendLog appends recs to the custody log inside tx (see
+// storelog.Append), and returns the index of the first.
 func (s *Store) appendLog(ctx context.Context, tx *sql.Tx, recs []leaktrace.LogRecord) (int64, error) {
-	n, err := nextIndex(ctx, tx, "log_entries")
+	return storelog.Append(ctx, logTx{tx}, s.signer, recs)
+}
+
+// logTx is the SQLite side of storelog.Tx. SQLite's write lock, which
+// every write transaction takes at its start (_txlock=immediate), is the
+// log lock.
+type logTx struct{ tx *sql.Tx }
+
+func (l logTx) Counts(ctx context.Context) (int64, int64, error) {
+	n, err := nextIndex(ctx, l.tx, "log_entries")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	if len(recs) == 0 {
-		return n, nil
-	}
-	if s.signer == nil {
-		return 0, ErrNoSigner
-	}
-	base, err := nextIndex(ctx, tx, "log_hashes")
+	h, err := nextIndex(ctx, l.tx, "log_hashes")
+	return n, h, err
+}
+
+func (l logTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	return readHashes(ctx, l.tx, indexes)
+}
+
+func (l logTx) InsertEntries(ctx context.Context, first int64, recs []leaktrace.LogRecord) error {
+	st, err := l.tx.PrepareContext(ctx, `INSERT INTO log_entries (idx, kind, document, recipient, data) VALUES (?,?,?,?,?)`)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if base != tlog.StoredHashCount(n) {
-		return 0, fmt.Errorf("%w: %d entries need %d stored hashes, found %d", ErrLogCorrupt, n, tlog.StoredHashCount(n), base)
+	defer st.Close()
+	for i, rec := range recs {
+		if _, err := st.ExecContext(ctx, first+int64(i), rec.Kind, rec.Document, rec.Recipient, rec.Data); err != nil {
+			return fmt.Errorf("log entry %d: %w", first+int64(i), err)
+		}
 	}
-	// New hashes are read back from memory: they are not yet visible to a
-	// query until inserted, and reading them back would cost a query each.
-	var fresh []tlog.Hash
-	r := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		var old []int64
-		for i, x := range indexes {
-			if x >= base {
-				if x-base >= int64(len(fresh)) {
-					return nil, fmt.Errorf("%w: stored hash %d is not written yet", ErrLogCorrupt, x)
-				}
-				out[i] = fresh[x-base]
-			} else {
-				old = append(old, x)
-			}
-		}
-		if len(old) == 0 {
-			return out, nil
-		}
-		got, err := readHashes(ctx, tx, old)
-		if err != nil {
-			return nil, err
-		}
-		j := 0
-		for i, x := range indexes {
-			if x < base {
-				out[i] = got[j]
-				j++
-			}
-		}
-		return out, nil
-	})
-	insEntry, err := tx.PrepareContext(ctx, `INSERT INTO log_entries (idx, kind, document, recipient, data) VALUES (?,?,?,?,?)`)
+	return nil
+}
+
+func (l logTx) InsertHashes(ctx context.Context, first int64, hashes []tlog.Hash) error {
+	st, err := l.tx.PrepareContext(ctx, `INSERT INTO log_hashes (idx, hash) VALUES (?,?)`)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	defer insEntry.Close()
-	insHash, err := tx.PrepareContext(ctx, `INSERT INTO log_hashes (idx, hash) VALUES (?,?)`)
-	if err != nil {
-		return 0, err
-	}
-	defer insHash.Close()
-	first := n
-	for _, rec := range recs {
-		hs, err := tlog.StoredHashes(n, rec.Data, r)
-		if err != nil {
-			return 0, fmt.Errorf("log entry %d: %w", n, err)
+	defer st.Close()
+	for i, h := range hashes {
+		if _, err := st.ExecContext(ctx, first+int64(i), h[:]); err != nil {
+			return err
 		}
-		if _, err := insEntry.ExecContext(ctx, n, rec.Kind, rec.Document, rec.Recipient, rec.Data); err != nil {
-			return 0, fmt.Errorf("log entry %d: %w", n, err)
-		}
-		for _, h := range hs {
-			if _, err := insHash.ExecContext(ctx, base+int64(len(fresh)), h[:]); err != nil {
-				return 0, fmt.Errorf("log entry %d: %w", n, err)
-			}
-			fresh = append(fresh, h)
-		}
-		n++
 	}
-	root, err := tlog.TreeHash(n, r)
-	if err != nil {
-		return 0, err
-	}
-	note, err := s.signer.SignCheckpoint(n, root)
-	if err != nil {
-		return 0, fmt.Errorf("signing checkpoint: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO log_checkpoints (size, note) VALUES (?,?)`, n, note); err != nil {
-		return 0, fmt.Errorf("storing checkpoint: %w", err)
-	}
-	return first, nil
+	return nil
+}
+
+func (l logTx) InsertCheckpoint(ctx context.Context, size int64, note []byte) error {
+	_, err := l.tx.ExecContext(ctx, `INSERT INTO log_checkpoints (size, note) VALUES (?,?)`, size, note)
+	return err
 }
 
 // nextIndex returns one past the largest idx in table: the number of rows
