@@ -138,6 +138,9 @@ func (s reads) LogEntries(ctx context.Context, start, end int64) ([]leaktrace.Lo
 		if x != start+int64(len(out)) {
 			return nil, fmt.Errorf("%w: log entry %d is missing", leaktrace.ErrLogCorrupt, start+int64(len(out)))
 		}
+		if len(b.Data) == 0 {
+			b.Data = nil // as SQLite returns an empty blob
+		}
 		out = append(out, b)
 	}
 	if err := rows.Err(); err != nil {

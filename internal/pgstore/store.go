@@ -223,7 +223,9 @@ func (s reads) Document(ctx context.Context, id string) (*leaktrace.Document, er
 	if err != nil {
 		return nil, err
 	}
-	d.Content = content
+	if len(content) > 0 { // SQLite returns an empty blob as nil
+		d.Content = content
+	}
 	return d, nil
 }
 
