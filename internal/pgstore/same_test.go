@@ -231,7 +231,9 @@ func TestSameAsSQLite(t *testing.T) {
 		do(w, "AddToken("+tok.ID+")", func(s leaktrace.Store) error { return s.AddToken(ctx, tok, rec("credential", "", tok.Recipient)) })
 	}
 	for _, id := range []string{"t1", "t1", "nope"} {
-		do(w, "RevokeToken("+id+")", func(s leaktrace.Store) error { return s.RevokeToken(ctx, id, t0.Add(time.Minute), rec("credential", "", id)) })
+		do(w, "RevokeToken("+id+")", func(s leaktrace.Store) error {
+			return s.RevokeToken(ctx, id, t0.Add(time.Minute), rec("credential", "", id))
+		})
 	}
 	same(w, "Token(t1)", func(s leaktrace.Store) (*leaktrace.Token, error) { return s.Token(ctx, "t1") })
 	same(w, "Token(nope)", func(s leaktrace.Store) (*leaktrace.Token, error) { return s.Token(ctx, "nope") })
@@ -274,7 +276,9 @@ func TestSameAsSQLite(t *testing.T) {
 		func(g *leaktrace.AccessGuard) { g.Recipient = "b" },
 		func(g *leaktrace.AccessGuard) { g.Compartments = nil },
 		func(g *leaktrace.AccessGuard) { g.Clearance = "" },
-		func(g *leaktrace.AccessGuard) { g.Recipient, g.Clearance, g.Compartments, g.Citizenship = "9", "", nil, "" },
+		func(g *leaktrace.AccessGuard) {
+			g.Recipient, g.Clearance, g.Compartments, g.Citizenship = "9", "", nil, ""
+		},
 		func(*leaktrace.AccessGuard) {},
 	} {
 		gg := guard
@@ -357,7 +361,9 @@ func TestSameAsSQLiteEmpty(t *testing.T) {
 		return s.Reindex(ctx, func(*leaktrace.Document) ([]index.Fingerprint, error) { return nil, nil }, nil)
 	})
 	same(w, "AppendLog(none)", func(s leaktrace.Store) (int64, error) { return s.AppendLog(ctx, nil) })
-	same(w, "AppendLog", func(s leaktrace.Store) (int64, error) { return s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}) })
+	same(w, "AppendLog", func(s leaktrace.Store) (int64, error) {
+		return s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")})
+	})
 	do(w, "AddRecipients", func(s leaktrace.Store) error {
 		return s.AddRecipients(ctx, []leaktrace.Recipient{{ID: "r", AddedAt: time.Now()}}, []leaktrace.LogRecord{rec("recipient", "", "r")})
 	})
