@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"errors"
+	"github.com/jackc/pgx/v5"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +71,145 @@ func TestUnreachable(t *testing.T) {
 				t.Errorf("%s(%s): the message shows the password: %v", name, Redact(url), err)
 			}
 		}
+	}
+}
+
+// TestMigrationsAreVersioned: a new store is at the latest version;
+// reopening runs nothing; a store from a newer leaktrace is refused.
+func TestMigrationsAreVersioned(t *testing.T) {
+	s, url := newStore(t)
+	ctx := t.Context()
+	if v, err := s.SchemaVersion(ctx); err != nil || v != len(migrations) {
+		t.Fatalf("schema version %d (%v), want %d", v, err, len(migrations))
+	}
+	s2, err := Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s2.SchemaVersion(ctx); v != len(migrations) {
+		t.Fatalf("reopened at version %d", v)
+	}
+	s2.Close()
+	if err := exec(t, url, `UPDATE leaktrace_schema SET version = 999`); err != nil {
+		t.Fatal(err)
+	}
+	if s3, err := Open(ctx, url, nil); err == nil || !strings.Contains(err.Error(), "newer") {
+		if s3 != nil {
+			s3.Close()
+		}
+		t.Fatalf("Open of a store with a newer schema: %v", err)
+	}
+}
+
+// TestMigrateOnce: processes opening an old store at once all succeed
+// and the new migration runs once.
+func TestMigrateOnce(t *testing.T) {
+	_, url := newStore(t)
+	ctx := t.Context()
+	if err := exec(t, url, `INSERT INTO meta (name, value) VALUES ('kept', 'yes')`); err != nil {
+		t.Fatal(err)
+	}
+	// The next release's migration, counting its runs.
+	old := migrations
+	defer func() { migrations = old }()
+	migrations = append(append([]string{}, old...), `CREATE TABLE extra (n INTEGER PRIMARY KEY);
+		INSERT INTO meta (name, value) VALUES ('migrated', 'once');`)
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := Open(ctx, url, nil)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatalf("opening an old store at once: %v", err)
+		}
+	}
+	s, err := Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.SchemaVersion(ctx); v != len(migrations) {
+		t.Fatalf("migrated to version %d, want %d", v, len(migrations))
+	}
+	for name, want := range map[string]string{"kept": "yes", "migrated": "once"} {
+		if v, ok, err := s.Meta(ctx, name); err != nil || !ok || v != want {
+			t.Fatalf("meta %s = %q, %v, %v; want %q", name, v, ok, err, want)
+		}
+	}
+}
+
+// TestCreateOnce: of processes creating a store in one database at
+// once, one succeeds and the others find the store there.
+func TestCreateOnce(t *testing.T) {
+	url := pgtest.Database(t)
+	ctx := t.Context()
+	const n = 3
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := Create(ctx, url, nil)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	created := 0
+	for range n {
+		err := <-errs
+		switch {
+		case err == nil:
+			created++
+		case !errors.Is(err, ErrStoreExists):
+			t.Errorf("a concurrent Create: %v, want ErrStoreExists", err)
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d Creates succeeded, want 1", created)
+	}
+}
+
+// TestDistributedSubset: the schema keeps to what distributed engines
+// offer: every table has a primary key, foreign keys point only to
+// documents, recipients or doc_numbers, and there are no sequences
+// (SERIAL, IDENTITY), inherited or partitioned tables.
+func TestDistributedSubset(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := t.Context()
+	col := func(q string) []string {
+		t.Helper()
+		rows, err := s.pool.Query(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := col(`SELECT c.relname::text FROM pg_class c
+		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') ORDER BY 1`); len(got) > 0 {
+		t.Errorf("tables without a primary key: %v", got)
+	}
+	if got := col(`SELECT confrelid::regclass::text FROM pg_constraint
+		WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+		AND confrelid::regclass::text NOT IN ('documents', 'recipients', 'doc_numbers')`); len(got) > 0 {
+		t.Errorf("foreign keys to %v", got)
+	}
+	if got := col(`SELECT relname::text FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('S', 'p')
+		UNION ALL SELECT inhrelid::regclass::text FROM pg_inherits`); len(got) > 0 {
+		t.Errorf("sequences, partitioned or inherited tables: %v", got)
+	}
+	if got := col(`SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`); len(got) != 6 {
+		t.Errorf("triggers %v, want only the log tables' append-only ones", got)
 	}
 }
