@@ -21,6 +21,7 @@ func testDoc(id string) *leaktrace.Document {
 // document's rows, drops rows of no document, and lists the documents
 // whose rows changed; a failed Reindex changes nothing.
 func TestIndexDigestsAndReindex(t *testing.T) {
+	t.Parallel()
 	s, url := newStore(t)
 	ctx := t.Context()
 	fps := map[string][]index.Fingerprint{
@@ -109,6 +110,7 @@ func TestIndexDigestsAndReindex(t *testing.T) {
 // left out, its rows or not; one with exactly MaxPostings is kept; the
 // order is the hashes' first appearance, then the index's.
 func TestLookupMaxPostings(t *testing.T) {
+	t.Parallel()
 	s, url := newStore(t)
 	ctx := t.Context()
 	// MaxPostings+1 documents hold hash 1, MaxPostings hold hash 2,

@@ -123,6 +123,7 @@ func signerPair(t *testing.T) (*custody.Signer, string) {
 // hashes are exactly tlog's, every checkpoint signs the tree it names,
 // and proofs from the stored hashes check.
 func TestLogMatchesTlog(t *testing.T) {
+	t.Parallel()
 	signer, vkey := signerPair(t)
 	s, err := Create(t.Context(), pgtest.Database(t), signer)
 	if err != nil {
@@ -172,6 +173,7 @@ func TestLogMatchesTlog(t *testing.T) {
 // truncate log rows, whoever asks; the store refuses changes it can't
 // sign.
 func TestLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	s, url := newStore(t)
 	ctx := t.Context()
 	if _, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}); err != nil {
@@ -221,6 +223,7 @@ func TestLogIsAppendOnly(t *testing.T) {
 // batches contiguous and in its order, and every checkpoint signs
 // exactly the entries before it.
 func TestConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	signer, vkey := signerPair(t)
 	url := pgtest.Database(t)
 	ctx := t.Context()
@@ -293,6 +296,7 @@ func TestConcurrentWriters(t *testing.T) {
 // TestConcurrentChangesAllCommit: many changes at once through one Store
 // (a server's concurrent downloads) all commit, waiting their turn.
 func TestConcurrentChangesAllCommit(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := t.Context()
 	const n = 100
@@ -320,6 +324,7 @@ func TestConcurrentChangesAllCommit(t *testing.T) {
 // deadlock runs again, a bounded number of times; any other error is
 // returned at once; what a failed attempt wrote is rolled back.
 func TestRetry(t *testing.T) {
+	t.Parallel()
 	s, url := newStore(t)
 	ctx := t.Context()
 	for _, tc := range []struct {

@@ -104,6 +104,7 @@ func intp(n int) *int { return &n }
 // errors and their wording, and the log (entries, stored hashes, signed
 // checkpoints) byte for byte.
 func TestSameAsSQLite(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	w := newTwin(t, testSigner(t))
 	zone := time.FixedZone("X", 5400)
@@ -348,6 +349,7 @@ func TestSameAsSQLite(t *testing.T) {
 // TestSameAsSQLiteEmpty compares the two stores before anything is
 // written, and without a signer.
 func TestSameAsSQLiteEmpty(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	w := newTwin(t, nil)
 	same(w, "Checkpoint", func(s leaktrace.Store) (leaktrace.LogCheckpoint, error) { return s.Checkpoint(ctx) })

@@ -10,6 +10,7 @@ import (
 // TestSnapshotIgnoresLaterCommits: every read of a snapshot sees the
 // state of its first read, even after another store commits.
 func TestSnapshotIgnoresLaterCommits(t *testing.T) {
+	t.Parallel()
 	s, url := newStore(t)
 	ctx := t.Context()
 	if _, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}); err != nil {
@@ -60,6 +61,7 @@ func TestSnapshotIgnoresLaterCommits(t *testing.T) {
 // TestSnapshotIsReadOnly: a snapshot can't write, even through raw SQL
 // on its transaction.
 func TestSnapshotIsReadOnly(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := t.Context()
 	err := s.Snapshot(ctx, func(r leaktrace.StoreReader) error {

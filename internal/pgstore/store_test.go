@@ -15,6 +15,7 @@ import (
 // TestCreateAndOpenRefuse: Create refuses a database that holds a store
 // or other tables; Open refuses one that holds no store.
 func TestCreateAndOpenRefuse(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	_, url := newStore(t)
 	if _, err := Create(ctx, url, nil); !errors.Is(err, ErrStoreExists) {
@@ -49,6 +50,7 @@ func TestCreateAndOpenRefuse(t *testing.T) {
 // database that doesn't exist and a wrong password are ErrUnreachable,
 // and no message shows the password.
 func TestUnreachable(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	good := pgtest.Database(t)
@@ -77,6 +79,7 @@ func TestUnreachable(t *testing.T) {
 // TestMigrationsAreVersioned: a new store is at the latest version;
 // reopening runs nothing; a store from a newer leaktrace is refused.
 func TestMigrationsAreVersioned(t *testing.T) {
+	t.Parallel()
 	s, url := newStore(t)
 	ctx := t.Context()
 	if v, err := s.SchemaVersion(ctx); err != nil || v != len(migrations) {
@@ -148,6 +151,7 @@ func TestMigrateOnce(t *testing.T) {
 // TestCreateOnce: of processes creating a store in one database at
 // once, one succeeds and the others find the store there.
 func TestCreateOnce(t *testing.T) {
+	t.Parallel()
 	url := pgtest.Database(t)
 	ctx := t.Context()
 	const n = 3
@@ -181,6 +185,7 @@ func TestCreateOnce(t *testing.T) {
 // documents, recipients or doc_numbers, and there are no sequences
 // (SERIAL, IDENTITY), inherited or partitioned tables.
 func TestDistributedSubset(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := t.Context()
 	col := func(q string) []string {

@@ -86,6 +86,7 @@ func whileLocked(t *testing.T, url, meanwhile string, change func() error) error
 // UpdateRecipient's read see a change committed while they waited for
 // the log lock, not the state when their transaction began.
 func TestGuardsReadAfterTheLock(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	guard := leaktrace.AccessGuard{Document: "d1", Marking: "SECRET", Recipient: "a", Clearance: "TS"}
 	copies := []leaktrace.Copy{{Document: "d1", Recipient: "a", SHA256: "cc", IssuedAt: time.Now()}}
@@ -121,6 +122,7 @@ func TestGuardsReadAfterTheLock(t *testing.T) {
 		}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s, url := vaultStore(t)
 			n, _ := s.LogSize(ctx)
 			err := whileLocked(t, url, tc.meanwhile, func() error { return tc.change(s) })
