@@ -16,7 +16,7 @@ import (
 // Meta implements leaktrace.Store.
 func (s *Store) Meta(ctx context.Context, name string) (string, bool, error) {
 	var v string
-	err := s.pool.QueryRow(ctx, `SELECT value FROM meta WHERE name = $1`, name).Scan(&v)
+	err := s.db.QueryRow(ctx, `SELECT value FROM meta WHERE name = $1`, name).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}
@@ -55,7 +55,7 @@ func (s *Store) SampleCopies(ctx context.Context, n int) ([]leaktrace.Copy, erro
 	if n < 0 {
 		limit = nil // SQLite's LIMIT -1: no limit
 	}
-	return scanCopies(s.pool.Query(ctx, `SELECT c.document, c.recipient, '', 0, false, '', c.sha256, c.issued_at
+	return scanCopies(s.db.Query(ctx, `SELECT c.document, c.recipient, '', 0, false, '', c.sha256, c.issued_at
 		FROM copies c JOIN documents d ON d.id = c.document
 		WHERE c.recipient = (SELECT MIN(recipient) FROM copies WHERE document = c.document)
 		ORDER BY octet_length(d.content), d.id LIMIT $1`, limit))

@@ -285,8 +285,31 @@ func connect(ctx context.Context, url string, signer leaktrace.CheckpointSigner)
 		pool.Close()
 		return nil, unreachable(err)
 	}
-	return &Store{reads: reads{pool}, pool: pool, signer: signer, url: Redact(url)}, nil
+	return &Store{reads: reads{connected{pool}}, pool: pool, signer: signer, url: Redact(url)}, nil
 }
+
+// connected is the pool as reads use it: a failure to connect (a new
+// connection, after the server restarted or went away) is
+// ErrUnreachable, as at Open.
+type connected struct{ *pgxpool.Pool }
+
+func (p connected) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	rows, err := p.Pool.Query(ctx, sql, args...)
+	return rows, unreachable(err)
+}
+
+func (p connected) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return connectedRow{p.Pool.QueryRow(ctx, sql, args...)}
+}
+
+func (p connected) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := p.Pool.Exec(ctx, sql, args...)
+	return tag, unreachable(err)
+}
+
+type connectedRow struct{ pgx.Row }
+
+func (r connectedRow) Scan(dest ...any) error { return unreachable(r.Row.Scan(dest...)) }
 
 // unreachable marks a failure to connect with ErrUnreachable.
 func unreachable(err error) error {
@@ -401,7 +424,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // SchemaVersion returns the store's schema version.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.pool.QueryRow(ctx, `SELECT version FROM leaktrace_schema WHERE id = 1`).Scan(&v)
+	err := s.db.QueryRow(ctx, `SELECT version FROM leaktrace_schema WHERE id = 1`).Scan(&v)
 	return v, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/jackc/pgx/v5"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,33 @@ func TestDistributedSubset(t *testing.T) {
 	}
 	if got := col(`SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`); len(got) != 6 {
 		t.Errorf("triggers %v, want only the log tables' append-only ones", got)
+	}
+}
+
+// TestUnreachableLater: when the server can no longer be connected to
+// after Open (here: the database is gone), reads, snapshots and changes
+// fail with ErrUnreachable too.
+func TestUnreachableLater(t *testing.T) {
+	t.Parallel()
+	s, dbURL := newStore(t)
+	ctx := t.Context()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pgtest.Shared(t).DropDatabase(ctx, strings.TrimPrefix(u.Path, "/")); err != nil {
+		t.Fatal(err)
+	}
+	s.pool.Reset() // its connections were ended: new ones are needed
+	for name, f := range map[string]func() error{
+		"DocumentCount": func() error { _, err := s.DocumentCount(ctx); return err },
+		"Documents":     func() error { _, err := s.Documents(ctx); return err },
+		"Meta":          func() error { _, _, err := s.Meta(ctx, "x"); return err },
+		"Snapshot":      func() error { return s.Snapshot(ctx, func(leaktrace.StoreReader) error { return nil }) },
+		"AppendLog":     func() error { _, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}); return err },
+	} {
+		if err := f(); !errors.Is(err, ErrUnreachable) {
+			t.Errorf("%s: %v, want ErrUnreachable", name, err)
+		}
 	}
 }
