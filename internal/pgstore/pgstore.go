@@ -43,6 +43,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -267,10 +268,12 @@ func connect(ctx context.Context, url string, signer leaktrace.CheckpointSigner)
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's message quotes the URL, redacted only on a best-effort
-		// basis: say what is wrong with our own redaction.
+		// basis: say what is wrong without it.
 		var pe *pgconn.ParseConfigError
-		if errors.As(err, &pe) && errors.Unwrap(pe) != nil {
-			return nil, fmt.Errorf("%w: the URL is not valid (%v)", ErrUnreachable, errors.Unwrap(pe))
+		if errors.As(err, &pe) {
+			c := *pe
+			c.ConnString = ""
+			return nil, fmt.Errorf("%w: the URL is not valid: %s", ErrUnreachable, strings.TrimPrefix(c.Error(), "cannot parse ``: "))
 		}
 		return nil, fmt.Errorf("%w: the URL is not valid", ErrUnreachable)
 	}

@@ -58,6 +58,9 @@ func TestUnreachable(t *testing.T) {
 	for _, url := range []string{
 		"postgres://leaktrace:s3cret-pw@127.0.0.1:1/db?sslmode=disable&connect_timeout=5",
 		"postgres://leaktrace:s3cret-pw@127.0.0.1:notaport/db",
+		"postgres://leaktrace:s3cret-pw@127.0.0.1/db?pool_max_conns=many",
+		"postgres://leaktrace:s3cret-pw%zz@127.0.0.1/db",
+		"host=127.0.0.1 password='s3cret-pw",
 		"host=127.0.0.1 port=1 user=leaktrace password=s3cret-pw dbname=db sslmode=disable connect_timeout=5",
 		strings.Replace(good, "/lt_", "/s3cret-pw_missing_", 1),
 	} {
