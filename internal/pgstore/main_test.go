@@ -10,7 +10,12 @@ import (
 	"github.com/leaktrace/leaktrace/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv(childURL) != "" {
+		os.Exit(childAppends())
+	}
+	os.Exit(pgtest.Main(m))
+}
 
 // testSigner signs checkpoints with a fresh key.
 func testSigner(t testing.TB) *custody.Signer {
