@@ -277,6 +277,11 @@ func connect(ctx context.Context, url string, signer leaktrace.CheckpointSigner)
 		}
 		return nil, fmt.Errorf("%w: the URL is not valid", ErrUnreachable)
 	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// Neither connect_timeout nor $PGCONNECT_TIMEOUT: a server
+		// that never answers is an error, not a hang.
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "leaktrace"
 	}
@@ -436,6 +441,10 @@ func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
 }
+
+// connectTimeout bounds a connection attempt when the URL sets no
+// connect_timeout.
+const connectTimeout = 30 * time.Second
 
 // retries bounds how many times a change runs when it keeps failing
 // with a serialization failure or a deadlock.
