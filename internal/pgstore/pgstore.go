@@ -444,7 +444,7 @@ func (s *Store) Close() error {
 
 // connectTimeout bounds a connection attempt when the URL sets no
 // connect_timeout.
-const connectTimeout = 30 * time.Second
+var connectTimeout = 30 * time.Second
 
 // retries bounds how many times a change runs when it keeps failing
 // with a serialization failure or a deadlock.

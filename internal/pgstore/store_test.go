@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/jackc/pgx/v5"
+	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -248,5 +249,30 @@ func TestUnreachableLater(t *testing.T) {
 		if err := f(); !errors.Is(err, ErrUnreachable) {
 			t.Errorf("%s: %v, want ErrUnreachable", name, err)
 		}
+	}
+}
+
+// TestConnectTimeout: a server that accepts the connection and never
+// answers is ErrUnreachable after the connect timeout, not a hang.
+func TestConnectTimeout(t *testing.T) {
+	defer func(d time.Duration) { connectTimeout = d }(connectTimeout)
+	connectTimeout = 200 * time.Millisecond
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // silent until the test ends
+		}
+	}()
+	_, err = Open(t.Context(), "postgres://u:pw@"+l.Addr().String()+"/db?sslmode=disable", nil)
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Open of a silent server: %v, want ErrUnreachable", err)
 	}
 }
