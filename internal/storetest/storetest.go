@@ -84,6 +84,7 @@ func Run(t *testing.T, b Backend) {
 		{"AppendOnly", testAppendOnly},
 		{"NoSigner", testNoSigner},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"ConcurrentGuards", testConcurrentGuards},
 		{"Meta", testMeta},
 		{"Grants", testGrants},
 		{"Tokens", testTokens},
@@ -1170,6 +1171,79 @@ func testConcurrentWriters(t *testing.T, e *env) {
 	}
 }
 
+// testConcurrentGuards: guarded changes racing through two handles each
+// see every change committed before theirs. Of SetMarking calls all
+// decided on the same marking, exactly one commits; UpdateRecipient calls
+// each adding a role to what they read lose none.
+func testConcurrentGuards(t *testing.T, e *env) {
+	ctx := t.Context()
+	s := vault(t, e)
+	handles := []leaktrace.Store{s, e.open(t, true)}
+	const n = 8
+	var wg sync.WaitGroup
+	markErrs := make([]error, n)
+	roleErrs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		h := handles[i%2]
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			from := ""
+			markErrs[i] = h.SetMarking(ctx, "d1", fmt.Sprint("SECRET//M", i), &from, rec("marking", "d1", ""))
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			roleErrs[i] = h.UpdateRecipient(ctx, "a", func(r *leaktrace.Recipient) (leaktrace.LogRecord, error) {
+				r.Roles = append(slices.Clone(r.Roles), fmt.Sprint("role", i))
+				slices.Sort(r.Roles)
+				return rec("roles", "", "a"), nil
+			})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	won := -1
+	for i, err := range markErrs {
+		switch {
+		case err == nil && won >= 0:
+			t.Errorf("SetMarking %d and %d both committed over the same marking", won, i)
+		case err == nil:
+			won = i
+		case !errors.Is(err, leaktrace.ErrChanged):
+			t.Errorf("SetMarking %d: %v, want ErrChanged", i, err)
+		}
+	}
+	if m := markingOf(t, s, "d1"); won < 0 || m != fmt.Sprint("SECRET//M", won) {
+		t.Errorf("d1 is marked %q, SetMarking %d won", m, won)
+	}
+	for i, err := range roleErrs {
+		if err != nil {
+			t.Errorf("UpdateRecipient %d: %v", i, err)
+		}
+	}
+	var want []string
+	for i := range n {
+		want = append(want, fmt.Sprint("role", i))
+	}
+	slices.Sort(want)
+	if r, err := s.Recipient(ctx, "a"); err != nil {
+		t.Error(err)
+	} else if !slices.Equal(r.Roles, want) {
+		t.Errorf("a's roles after concurrent updates = %v, want %v: an update was undone", r.Roles, want)
+	}
+	es := e.checkLog(t, s)
+	counts := map[string]int{}
+	for _, x := range es {
+		counts[x.Kind]++
+	}
+	if counts["marking"] != 1 || counts["roles"] != n {
+		t.Errorf("the log has %d marking and %d roles entries, want 1 and %d", counts["marking"], counts["roles"], n)
+	}
+}
+
 func testMeta(t *testing.T, e *env) {
 	ctx := t.Context()
 	s := e.s
@@ -1426,6 +1500,15 @@ func testUpdateRecipient(t *testing.T, e *env) {
 	e.checkLog(t, s)
 }
 
+func markingOf(t *testing.T, r leaktrace.StoreReader, doc string) string {
+	t.Helper()
+	d, err := r.Document(t.Context(), doc)
+	if err != nil {
+		t.Fatalf("Document(%s): %v", doc, err)
+	}
+	return d.Marking
+}
+
 func testSetMarking(t *testing.T, e *env) {
 	ctx := t.Context()
 	s := vault(t, e)
@@ -1433,7 +1516,7 @@ func testSetMarking(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	entryIs(t, s, logSize(t, s)-1, rec("marking", "d1", ""))
-	if ds, err := s.Documents(ctx); err != nil || ds[0].Marking != "TOP SECRET//SI" || ds[1].Marking != "" {
+	if ds, err := s.Documents(ctx); err != nil || len(ds) != 2 || ds[0].Marking != "TOP SECRET//SI" || ds[1].Marking != "" {
 		t.Fatalf("Documents after SetMarking: %+v, %v", ds, err)
 	}
 	unchanged(t, s, "SetMarking of an unknown document", leaktrace.ErrNotFound, func() error {
@@ -1459,11 +1542,11 @@ func testSetMarking(t *testing.T, e *env) {
 	if err := s.SetMarking(ctx, "d2", "SECRET", &none, rec("marking", "d2", "")); err != nil {
 		t.Fatalf("SetMarking from no marking: %v", err)
 	}
-	if d, err := s.Document(ctx, "d1"); err != nil || d.Marking != "CONFIDENTIAL" || logSize(t, s) != n+2 {
-		t.Errorf("a guarded SetMarking over its own marking: %q, %v", d.Marking, err)
+	if m := markingOf(t, s, "d1"); m != "CONFIDENTIAL" || logSize(t, s) != n+2 {
+		t.Errorf("a guarded SetMarking over its own marking: %q", m)
 	}
-	if d, _ := s.Document(ctx, "d2"); d == nil || d.Marking != "SECRET" {
-		t.Errorf("a guarded SetMarking from no marking: %+v", d)
+	if m := markingOf(t, s, "d2"); m != "SECRET" {
+		t.Errorf("a guarded SetMarking from no marking: %q", m)
 	}
 	e.checkLog(t, s)
 }
