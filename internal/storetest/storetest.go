@@ -148,7 +148,7 @@ func (e *env) open(t *testing.T, signed bool) leaktrace.Store {
 	return e.h.Open(t, nil)
 }
 
-// rec is a log record whose data names it and n: the store does not
+// rec is a log record whose data merely names it: the store does not
 // interpret entries.
 func rec(kind, doc, recipient string) leaktrace.LogRecord {
 	return leaktrace.LogRecord{Kind: kind, Document: doc, Recipient: recipient, Data: []byte(kind + "/" + doc + "/" + recipient)}
