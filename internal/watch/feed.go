@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
@@ -27,6 +29,10 @@ var (
 	// ErrFeedStatus is returned, with the status, for a feed or an
 	// enclosure whose server did not answer 200 OK.
 	ErrFeedStatus = errors.New("the server refused the request")
+	// ErrInternalAddress is returned for an enclosure of a feed on the
+	// internet that points at this machine or the private network (a
+	// feed's author could otherwise make leaktrace fetch internal URLs).
+	ErrInternalAddress = errors.New("the URL points at this machine or the private network")
 	// ErrNotFeed is returned for a document that is not an RSS, Atom or
 	// JSON feed.
 	ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
@@ -51,7 +57,9 @@ const userAgent = "leaktrace-watch (+https://github.com/leaktrace/leaktrace)"
 // scans in this process. A feed that can't be fetched within
 // limits.Timeout, answers other than 200 or 304, is larger than
 // limits.MaxItemBytes or is not a feed is an error for the whole source;
-// an enclosure that fails is an item error.
+// an enclosure that fails is an item error. The enclosures of a feed on
+// the internet are not fetched from this machine or the private network
+// (ErrInternalAddress), even through a redirect.
 func NewFeed(feedURL string, limits Limits) Source {
 	return &feedSource{url: feedURL, limits: limits}
 }
@@ -87,7 +95,7 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") {
 		return nil, fmt.Errorf("feed %s: not an http or https URL", f.url)
 	}
-	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified)
+	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified, true)
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", f.url, err)
 	}
@@ -99,36 +107,48 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", f.url, err)
 	}
-	if f.sent == nil {
-		f.sent, f.fetched = map[string]string{}, map[string]bool{}
-	}
+	// What this feed document holds replaces what the last one held, once
+	// the scan succeeds: an item gone from the feed is forgotten, and
+	// comes back as new if it reappears (the engine dedupes it).
+	sent, fetched := map[string]string{}, map[string]bool{}
+	private := f.private(ctx, base)
 	for _, e := range feedEntries(parsed, base) {
 		if e.item.Data != nil {
 			sum := sha256.Sum256(e.item.Data)
-			if h := hex.EncodeToString(sum[:]); f.sent[e.item.ID] != h {
+			h := hex.EncodeToString(sum[:])
+			if _, dup := sent[e.item.ID]; dup {
+				// Two items under one guid: each is told by its content.
+				e.item.ID += " (" + h[:16] + ")"
+			}
+			sent[e.item.ID] = h
+			if f.sent[e.item.ID] != h {
 				e.item.Source = f.Name()
 				scan.Items = append(scan.Items, e.item)
-				f.sent[e.item.ID] = h
 			}
 		}
 		for _, enc := range e.enclosures {
-			if f.fetched[enc.id] || seen != nil && seen(enc.id) {
+			if f.fetched[enc.id] {
+				fetched[enc.id] = true
+				continue
+			}
+			if seen != nil && seen(enc.id) {
 				continue
 			}
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("feed %s: %w", f.url, err)
 			}
-			it, ok, err := f.enclosure(ctx, e.item, enc)
+			it, ok, err := f.enclosure(ctx, e.item, enc, private)
 			if err != nil {
 				scan.Errors = append(scan.Errors, fmt.Errorf("feed %s: enclosure %s of %q: %w", f.url, enc.url, e.item.ID, err))
 				continue
 			}
-			f.fetched[enc.id] = true
+			fetched[enc.id] = true
 			if ok {
 				scan.Items = append(scan.Items, it)
 			}
 		}
 	}
+	f.sent, f.fetched = sent, fetched
 	// The validators are kept only when every enclosure was read: a
 	// failed one is tried again with the whole feed at the next scan.
 	if len(scan.Errors) == 0 {
@@ -138,8 +158,9 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 }
 
 // get fetches u within the timeout, at most MaxItemBytes of it. With a
-// validator, a 304 answer returns a nil body.
-func (f *feedSource) get(ctx context.Context, u, etag, lastModified string) ([]byte, http.Header, error) {
+// validator, a 304 answer returns a nil body. Unless private, a redirect
+// to this machine or the private network is refused.
+func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, private bool) ([]byte, http.Header, error) {
 	if f.limits.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.limits.Timeout)
@@ -156,7 +177,18 @@ func (f *feedSource) get(ctx context.Context, u, etag, lastModified string) ([]b
 	if lastModified != "" {
 		req.Header.Set("If-Modified-Since", lastModified)
 	}
-	resp, err := f.client().Do(req)
+	client := f.client()
+	if !private {
+		c := *client
+		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 10 {
+				return errors.New("stopped after 10 redirects")
+			}
+			return public(req.Context(), req.URL.String())
+		}
+		client = &c
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -182,11 +214,16 @@ func (f *feedSource) get(ctx context.Context, u, etag, lastModified string) ([]b
 
 // enclosure fetches one enclosure. ok is false for one trace does not
 // read (told only once its content is in).
-func (f *feedSource) enclosure(ctx context.Context, of Item, enc enclosure) (Item, bool, error) {
+func (f *feedSource) enclosure(ctx context.Context, of Item, enc enclosure, private bool) (Item, bool, error) {
+	if !private {
+		if err := public(ctx, enc.url); err != nil {
+			return Item{}, false, err
+		}
+	}
 	if n, err := strconv.ParseInt(strings.TrimSpace(enc.length), 10, 64); err == nil && f.limits.MaxItemBytes > 0 && n > f.limits.MaxItemBytes {
 		return Item{}, false, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, n, f.limits.MaxItemBytes)
 	}
-	data, hdr, err := f.get(ctx, enc.url, "", "")
+	data, hdr, err := f.get(ctx, enc.url, "", "", private)
 	if err != nil {
 		return Item{}, false, err
 	}
@@ -208,6 +245,44 @@ func (f *feedSource) enclosure(ctx context.Context, of Item, enc enclosure) (Ite
 		Title:     of.Title,
 		Published: of.Published,
 	}, true, nil
+}
+
+// private reports whether the feed itself is on this machine or the
+// private network: its enclosures may then point there too.
+func (f *feedSource) private(ctx context.Context, base *url.URL) bool {
+	return errors.Is(public(ctx, base.String()), ErrInternalAddress)
+}
+
+// public returns ErrInternalAddress if u's host is, or resolves to, an
+// address of this machine or of a private network (loopback, RFC 1918
+// and unique local, link-local, unspecified), and the lookup's error if
+// it does not resolve.
+func public(ctx context.Context, u string) error {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return err
+	}
+	host := pu.Hostname()
+	var ips []net.IP
+	if ip := net.ParseIP(host); ip != nil {
+		ips = []net.IP{ip}
+	} else {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+		if err != nil {
+			return err
+		}
+		for _, a := range addrs {
+			ips = append(ips, a.IP)
+		}
+	}
+	for _, ip := range ips {
+		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+			return fmt.Errorf("%w (%s is %s)", ErrInternalAddress, host, ip)
+		}
+	}
+	return nil
 }
 
 // parseFeed reads an RSS, Atom or JSON feed. It never panics: a panic of

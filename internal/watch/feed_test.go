@@ -399,3 +399,72 @@ func TestLooksHTML(t *testing.T) {
 		}
 	}
 }
+
+// An enclosure of a feed on the internet is not fetched from this
+// machine or the private network; a feed on the private network may
+// point there.
+func TestFeedEnclosuresStayOutOfThePrivateNetwork(t *testing.T) {
+	for _, u := range []string{"http://127.0.0.1/x", "http://[::1]/x", "http://10.1.2.3/x", "http://192.168.0.1/x",
+		"http://169.254.169.254/latest/meta-data/", "http://[fd00::1]/x", "http://0.0.0.0/x", "http://localhost/x"} {
+		if err := public(t.Context(), u); !errors.Is(err, ErrInternalAddress) {
+			t.Errorf("public(%s) = %v, want ErrInternalAddress", u, err)
+		}
+	}
+	for _, u := range []string{"http://93.184.216.34/x", "https://[2606:2800:220:1::]/x"} {
+		if err := public(t.Context(), u); err != nil {
+			t.Errorf("public(%s) = %v", u, err)
+		}
+	}
+	fs := newFeedServer(t)
+	fs.serve("/files/notes.txt", "text/plain", []byte("notes"), "")
+	f := NewFeed("https://feeds.example/rss", testLimits()).(*feedSource)
+	enc := enclosure{id: "i " + fs.URL + "/files/notes.txt", url: fs.URL + "/files/notes.txt", name: "notes.txt"}
+	if _, _, err := f.enclosure(t.Context(), Item{}, enc, false); !errors.Is(err, ErrInternalAddress) || fs.hit("/files/notes.txt") != 0 {
+		t.Errorf("a public feed's enclosure on this machine: %v (fetched %d times)", err, fs.hit("/files/notes.txt"))
+	}
+	if it, ok, err := f.enclosure(t.Context(), Item{}, enc, true); err != nil || !ok || string(it.Data) != "notes" {
+		t.Errorf("a private feed's enclosure: %v %v %q", err, ok, it.Data)
+	}
+}
+
+// A scan that fails part way (its context ends) loses nothing: the next
+// scan returns the items again.
+func TestFeedFailedScanLosesNothing(t *testing.T) {
+	fs := newFeedServer(t)
+	fs.serve("/rss", "application/rss+xml", []byte(rssFeed), `"v1"`)
+	fs.serve("/files/notes.txt", "text/plain", []byte("notes"), "")
+	fs.serve("/files/scan.png", "image/png", pngPicture(t), "")
+	src := NewFeed(fs.URL+"/rss", testLimits())
+	ctx, cancel := context.WithCancel(t.Context())
+	// The scan is cancelled while it reaches the enclosures, after the
+	// first items were read.
+	if _, err := src.Scan(ctx, func(string) bool { cancel(); return false }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled scan: %v", err)
+	}
+	s, err := src.Scan(t.Context(), nil)
+	if err != nil || len(s.Items) != 5 {
+		t.Fatalf("the scan after a failed one: %v, items %q, want all 5", err, ids(s.Items))
+	}
+}
+
+// An item gone from the feed is forgotten: if it comes back, it is
+// returned again. Two items under one guid are both returned.
+func TestFeedItemsComeAndGo(t *testing.T) {
+	fs := newFeedServer(t)
+	one := `<rss version="2.0"><channel><title>t</title><item><guid>g</guid><description>first</description></item>` +
+		`<item><guid>g</guid><description>second</description></item>%s</channel></rss>`
+	fs.serve("/rss", "application/rss+xml", []byte(fmt.Sprintf(one, `<item><guid>h</guid><description>other</description></item>`)), "")
+	src := NewFeed(fs.URL+"/rss", testLimits())
+	s, err := src.Scan(t.Context(), nil)
+	if err != nil || len(s.Items) != 3 || s.Items[0].ID == s.Items[1].ID {
+		t.Fatalf("first scan: %v, items %q, want 3 with distinct IDs", err, ids(s.Items))
+	}
+	fs.serve("/rss", "application/rss+xml", []byte(fmt.Sprintf(one, "")), "")
+	if s, err := src.Scan(t.Context(), nil); err != nil || len(s.Items) != 0 {
+		t.Fatalf("second scan: %v, items %q", err, ids(s.Items))
+	}
+	fs.serve("/rss", "application/rss+xml", []byte(fmt.Sprintf(one, `<item><guid>h</guid><description>other</description></item>`)), "")
+	if s, err := src.Scan(t.Context(), nil); err != nil || !slices.Equal(ids(s.Items), []string{"h"}) {
+		t.Fatalf("third scan: %v, items %q, want h again", err, ids(s.Items))
+	}
+}
