@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
@@ -439,7 +440,8 @@ func itemText(title string, desc, content field) string {
 		d = ""
 	case cw == "":
 		c = ""
-	case strings.Contains(cw, strings.TrimSuffix(strings.TrimSuffix(dw, "…"), "...")):
+	case strings.Contains(cw, strings.TrimRightFunc(dw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })):
+		// A summary, perhaps cut short ("…", "[…]", "Read more").
 		d = ""
 	case strings.Contains(dw, cw):
 		c = ""

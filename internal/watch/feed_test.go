@@ -381,6 +381,18 @@ func TestHTMLText(t *testing.T) {
 	}
 }
 
+func TestItemTextLeavesOutASummaryOfTheContent(t *testing.T) {
+	content := field{text: "<p>The whole post, with all its words.</p>", html: isHTML}
+	for _, d := range []string{"The whole post, with all its words.", "The whole post, with [&#8230;]", "The whole po…", "<p>The whole</p> <p>post</p>"} {
+		if got, want := itemText("T", field{text: d}, content), "T\n\nThe whole post, with all its words."; got != want {
+			t.Errorf("description %q: text %q, want %q", d, got, want)
+		}
+	}
+	if got, want := itemText("", field{text: "A different summary."}, content), "A different summary.\n\nThe whole post, with all its words."; got != want {
+		t.Errorf("a summary of its own: %q, want %q", got, want)
+	}
+}
+
 func TestLooksHTML(t *testing.T) {
 	for s, want := range map[string]bool{
 		"<p>x</p>":                  true,
