@@ -208,3 +208,43 @@ func TestDirScanHonoursItsContext(t *testing.T) {
 		t.Fatal("a cancelled scan succeeded")
 	}
 }
+
+// Every format trace reads is an item, told by content when the name
+// does not say; binary files trace does not read are passed over.
+func TestDirReadsEveryFormatTraceReads(t *testing.T) {
+	read := func(p string) []byte {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	docx := read("../service/testdata/compat-src/speech-1962.docx")
+	pdf := read("../service/testdata/compat-src/minutes-1993.pdf")
+	eml := read("../marks/testdata/golden/ascii.eml")
+	dir := t.TempDir()
+	t0 := time.Now().Add(-time.Hour)
+	for name, data := range map[string][]byte{
+		"speech.docx":  docx,
+		"attachment":   docx,
+		"minutes.pdf":  pdf,
+		"scan.bin":     pdf,
+		"mail.eml":     eml,
+		"page.htm":     []byte("<!doctype html><html><body><p>a page</p></body></html>"),
+		"photo.jpg":    pngPicture(t),
+		"old.doc":      []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00 binary"),
+		"notes.odt":    []byte("PK\x03\x04 zipped"),
+		"bundle.zip":   []byte("PK\x03\x04\x14\x00\x00\x00"),
+		"utf16.txt":    []byte("\xff\xfeh\x00i\x00"),
+		"firmware.bin": []byte{0x7f, 'E', 'L', 'F', 0, 0, 0},
+		"latin1.txt":   []byte("caf\xe9"),
+		"README":       []byte("plain text"),
+	} {
+		writeFile(t, dir, name, data, t0)
+	}
+	got := ids(scanDir(t, NewDir(dir, DefaultLimits())).Items)
+	want := []string{"README", "attachment", "latin1.txt", "mail.eml", "minutes.pdf", "page.htm", "photo.jpg", "scan.bin", "speech.docx"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("found %q, want %q", got, want)
+	}
+}
