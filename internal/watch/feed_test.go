@@ -480,3 +480,32 @@ func TestFeedItemsComeAndGo(t *testing.T) {
 		t.Fatalf("third scan: %v, items %q, want h again", err, ids(s.Items))
 	}
 }
+
+// A feed that gives only Last-Modified is fetched with If-Modified-Since.
+func TestFeedConditionalGetByDate(t *testing.T) {
+	const stamp = "Mon, 02 Jan 2026 15:04:05 GMT"
+	var asked []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.Header.Get("If-Modified-Since"))
+		mu.Unlock()
+		if r.Header.Get("If-Modified-Since") == stamp {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Last-Modified", stamp)
+		w.Write([]byte(atomFeed))
+	}))
+	t.Cleanup(srv.Close)
+	src := NewFeed(srv.URL, testLimits())
+	for i, want := range []int{2, 0} {
+		s, err := src.Scan(t.Context(), nil)
+		if err != nil || len(s.Items) != want {
+			t.Fatalf("scan %d: %v, %d items, want %d", i, err, len(s.Items), want)
+		}
+	}
+	if !slices.Equal(asked, []string{"", stamp}) {
+		t.Fatalf("If-Modified-Since sent: %q", asked)
+	}
+}
