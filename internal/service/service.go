@@ -176,7 +176,7 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 		written = append(written, p)
 		pst, err := pgstore.Create(ctx, pgURL, signer)
 		if err != nil {
-			return fmt.Errorf("creating the store in %s: %w", RedactStore(pgURL), err)
+			return storeErr{err} // it names the store
 		}
 		st = pst
 	}

@@ -113,13 +113,19 @@ func (s *Service) openStore(ctx context.Context, pgURL string, signer leaktrace.
 	if pgURL == "" {
 		return store.Open(ctx, filepath.Join(s.Dir, DBFile), signer)
 	}
-	path := filepath.Join(s.Dir, StoreFile)
 	st, err := pgstore.Open(ctx, pgURL, signer)
 	if err != nil {
-		return nil, fmt.Errorf("opening the store %s (named in %s): %w", RedactStore(pgURL), path, err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(s.Dir, StoreFile), storeErr{err})
 	}
 	return st, nil
 }
+
+// storeErr is a store's error said on one line: a driver's message may
+// list each address it tried on a line of its own.
+type storeErr struct{ error }
+
+func (e storeErr) Error() string { return strings.Join(strings.Fields(e.error.Error()), " ") }
+func (e storeErr) Unwrap() error { return e.error }
 
 // warnPassword warns when a store URL holding a password is in a file
 // others may read.
