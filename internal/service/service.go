@@ -109,7 +109,7 @@ type InitOptions struct {
 // entry. It refuses to touch a directory that already holds any of them,
 // or a PostgreSQL database that holds a store, and removes what it wrote
 // in the home if it fails.
-func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
+func Init(ctx context.Context, dir string, opts InitOptions) error {
 	pgURL, err := ParseStore(opts.Store)
 	if err != nil {
 		return err
@@ -129,6 +129,16 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	var key code.Key
+	if _, err := rand.Read(key[:]); err != nil {
+		return err
+	}
+	return initHome(ctx, dir, opts, pgURL, key, skey, vkey)
+}
+
+// initHome is [Init] with the store's PostgreSQL URL ("" for SQLite) and
+// the keys given.
+func initHome(ctx context.Context, dir string, opts InitOptions, pgURL string, key code.Key, skey, vkey string) (err error) {
 	signer, err := custody.NewSigner(skey)
 	if err != nil {
 		return err
@@ -144,10 +154,6 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 			}
 		}
 	}()
-	var key code.Key
-	if _, err := rand.Read(key[:]); err != nil {
-		return err
-	}
 	for _, f := range []struct{ name, data, what string }{
 		{KeyFile, hex.EncodeToString(key[:]), "marking key"},
 		{LogKeyFile, skey, "custody log key"},
