@@ -11,7 +11,6 @@ import (
 
 	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/custody"
-	"github.com/leaktrace/leaktrace/internal/pgstore"
 	"github.com/leaktrace/leaktrace/internal/plural"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/tlog"
@@ -143,7 +142,7 @@ func (s *Service) VerifyLog(ctx context.Context, auditor []byte) (*Report, error
 	// The secret keys the home holds must be its own: a home whose
 	// marking.key is another's issues copies that trace to nobody.
 	if err := s.CheckKeys(ctx); err != nil {
-		if errors.Is(err, store.ErrBusy) || errors.Is(err, pgstore.ErrUnreachable) || ctx.Err() != nil {
+		if errors.Is(err, store.ErrBusy) || ctx.Err() != nil {
 			return nil, err
 		}
 		rep.keyErr = err
