@@ -40,8 +40,7 @@ func ParseStore(s string) (string, error) {
 	if s == "" || strings.EqualFold(s, SQLiteStore) {
 		return "", nil
 	}
-	scheme, _, ok := strings.Cut(s, "://")
-	if !ok || !strings.EqualFold(scheme, "postgres") && !strings.EqualFold(scheme, "postgresql") {
+	if !strings.HasPrefix(s, "postgres://") && !strings.HasPrefix(s, "postgresql://") {
 		return "", fmt.Errorf("%w %q: name %s or a postgres:// URL", ErrStoreURL, RedactStore(s), SQLiteStore)
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
@@ -55,9 +54,12 @@ func ParseStore(s string) (string, error) {
 
 // RedactStore is a store's URL s without its password, for messages.
 func RedactStore(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
+	if strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") {
+		return pgstore.Redact(s)
+	}
+	if u, err := url.Parse(s); err == nil {
 		if _, ok := u.User.Password(); ok {
-			return pgstore.Redact(s)
+			return u.Redacted()
 		}
 		return s
 	}
