@@ -25,7 +25,7 @@ import (
 // memos from the corpus.
 func TestPostgres(t *testing.T) {
 	srv := pgtest.Shared(t)
-	memos := corpus.RequireMemos(t, 3, 500, 14)
+	memos := corpus.RequireMemos(t, 3, 300, 2)
 	var n atomic.Int64
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/postgres",
