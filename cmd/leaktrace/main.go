@@ -26,6 +26,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/marking"
 	"github.com/leaktrace/leaktrace/internal/office"
 	"github.com/leaktrace/leaktrace/internal/pdfread"
+	"github.com/leaktrace/leaktrace/internal/pgstore"
 	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/server"
 	"github.com/leaktrace/leaktrace/internal/service"
@@ -141,6 +142,20 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "the store was changed outside leaktrace; keep it unchanged as evidence, compare with a backup, and run 'leaktrace log verify --json' for every problem"
 	case errors.Is(err, service.ErrIndex):
 		return "run 'leaktrace reindex' to rebuild the lookup index from the documents (it changes no logged data); until then trace may miss these documents"
+	case errors.Is(err, service.ErrStoreURL) && errors.As(err, new(usageError)):
+		return "pass --store (or set $LEAKTRACE_STORE to) a PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE, or sqlite for the store in the home (the default)"
+	case errors.Is(err, service.ErrStoreURL):
+		return "store.url holds the URL of the home's PostgreSQL store, postgres://USER@HOST:PORT/DATABASE, on one line: restore it from the home's backup"
+	case errors.Is(err, service.ErrTwoStores):
+		return "a home keeps its store in leaktrace.db (SQLite) or names one on PostgreSQL in store.url, not both: move away the one that is not this home's (a copy of the home's backup says which)"
+	case errors.Is(err, pgstore.ErrStoreExists):
+		return "that database already holds a leaktrace store: to share it, copy the home of a server that uses it (its keys and store.url) instead of running init; for a new store, create an empty database (createdb) and name that"
+	case errors.Is(err, pgstore.ErrNotStore):
+		return "the database holds tables that are not a leaktrace store's: check the URL in the home's store.url (leaktrace never takes such a database for a new store, so nothing was written)"
+	case errors.Is(err, pgstore.ErrUnreachable):
+		return "is the PostgreSQL server running, and may this user connect? Check the URL in the home's store.url (or --store), and the password in ~/.pgpass or $PGPASSWORD"
+	case errors.Is(err, leaktrace.ErrNoStore):
+		return "the database named in the home's store.url holds no leaktrace store: check the URL, or restore the database from its backup; only 'leaktrace init' creates a store"
 	case errors.Is(err, store.ErrNotStore):
 		return "restore leaktrace.db from the home's backup; leaktrace never takes it for a new store (only 'leaktrace init' creates one), so nothing was written"
 	case errors.Is(err, store.ErrBusy):
@@ -413,16 +428,25 @@ func args(n int, names string) cobra.PositionalArgs {
 }
 
 func (a *app) initCommand() *cobra.Command {
-	var origin string
+	var origin, storeFlag string
 	cmd := &cobra.Command{
-		Use:   "init [--origin NAME]",
+		Use:   "init [--store postgres://...] [--origin NAME]",
 		Short: "Create a new home: the store, a secret marking key and the custody log",
-		Long: `init creates the home directory with an empty store (leaktrace.db), a
-fresh secret marking key (marking.key, mode 0600), and the custody log's
-signing key (log.key, mode 0600) and verifier key (log.pub). The log's first
-entry records the init, and the store keeps a check value of marking.key
-(an HMAC of a fixed label, not the key) so that a wrong key is refused. It
+		Long: `init creates the home directory with an empty store, a fresh secret
+marking key (marking.key, mode 0600), and the custody log's signing key
+(log.key, mode 0600) and verifier key (log.pub). The log's first entry
+records the init, and the store keeps a check value of marking.key (an
+HMAC of a fixed label, not the key) so that a wrong key is refused. It
 refuses to touch a directory that already holds a home.
+
+The store is SQLite in the home (leaktrace.db), unless --store, else
+$LEAKTRACE_STORE, names an empty PostgreSQL database by its URL
+(postgres://USER@HOST:PORT/DATABASE; 'sqlite' names the default). The home
+then records the URL in store.url (mode 0600), so later commands need only
+--home, and keeps the keys. Keep the password out of the URL: PostgreSQL's
+~/.pgpass and $PGPASSWORD apply. Several servers share one store by each
+using a copy of the home; init refuses a database that already holds a
+store.
 
 --origin names the log: it is the first line of every checkpoint and the
 name of its key (default leaktrace.local/<random hex>).
@@ -438,13 +462,24 @@ neither key.`,
 			if err != nil {
 				return err
 			}
-			if err := service.Init(cmd.Context(), dir, service.InitOptions{Origin: origin, Actor: a.actorName()}); err != nil {
+			st, from := storeFlag, "--store"
+			if !cmd.Flags().Changed("store") {
+				st, from = os.Getenv("LEAKTRACE_STORE"), "$LEAKTRACE_STORE"
+			}
+			if _, err := service.ParseStore(st); err != nil {
+				return usageError{fmt.Errorf("%s: %w", from, err)}
+			}
+			if err := service.Init(cmd.Context(), dir, service.InitOptions{Origin: origin, Actor: a.actorName(), Store: st}); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "initialized leaktrace home in %s\n", termSafe(dir))
+			if pg, _ := service.ParseStore(st); pg != "" {
+				fmt.Fprintf(a.stdout, "store: %s\n", termSafe(service.RedactStore(pg)))
+			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&storeFlag, "store", "", "the store: a PostgreSQL database's postgres:// URL, or sqlite (default $LEAKTRACE_STORE, else sqlite)")
 	cmd.Flags().StringVar(&origin, "origin", "", "the custody log's name (default leaktrace.local/<random hex>)")
 	return cmd
 }

@@ -8,17 +8,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leaktrace/leaktrace/internal/pgtest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	// pgtest.Main stops the PostgreSQL server TestPostgres started.
+	testscript.Main(pgMain{m}, map[string]func(){
 		"leaktrace": func() {
 			stdin, stdout, stderr := stdio()
 			os.Exit(run(context.Background(), os.Args[1:], stdin, stdout, stderr))
 		},
 	})
 }
+
+type pgMain struct{ m *testing.M }
+
+func (p pgMain) Run() int { return pgtest.Main(p.m) }
 
 // TestScript runs the CLI transcripts in testdata/script: each is both a
 // test and a worked example of the command line.

@@ -19,6 +19,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/format/pdfsrc"
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/marking"
+	"github.com/leaktrace/leaktrace/internal/pgstore"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/time/rate"
@@ -840,6 +841,8 @@ func errorFor(err error) (int, string, string) {
 		return http.StatusConflict, "the document's marking or your access changed while the copy was being made", "try again"
 	case errors.Is(err, store.ErrBusy):
 		return http.StatusServiceUnavailable, "the store is busy", "retry in a moment"
+	case errors.Is(err, pgstore.ErrUnreachable):
+		return http.StatusServiceUnavailable, "the store's database server is unreachable", "retry in a moment"
 	}
 	return http.StatusInternalServerError, "internal error", "the server's log says more"
 }

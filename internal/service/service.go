@@ -1,6 +1,7 @@
-// Package service wires a leaktrace home — the SQLite store, the secret
-// marking key and the custody log's signing key in one directory — to the
-// operations the CLI and the server offer. It owns the order of effects: a
+// Package service wires a leaktrace home — the store (SQLite in the home,
+// or on a PostgreSQL server the home names), the secret marking key and
+// the custody log's signing key in one directory — to the operations the
+// CLI and the server offer. It owns the order of effects: a
 // copy is recorded in the store, and its custody-log entry committed with
 // it, before it is written anywhere.
 package service
@@ -27,6 +28,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/layout"
 	"github.com/leaktrace/leaktrace/internal/lexicon"
 	"github.com/leaktrace/leaktrace/internal/marks"
+	"github.com/leaktrace/leaktrace/internal/pgstore"
 	"github.com/leaktrace/leaktrace/internal/store"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/text/unicode/norm"
@@ -60,8 +62,10 @@ var (
 type Service struct {
 	Dir string
 	// Store is the home's store: the SQLite store of the home's
-	// leaktrace.db, behind the interface every backend implements.
+	// leaktrace.db, or the PostgreSQL store its store.url names, behind
+	// the interface every backend implements.
 	Store    leaktrace.Store
+	storeURL string // the PostgreSQL store's URL; "" for SQLite
 	verifier note.Verifier
 	vkey     string
 	now      func() time.Time
@@ -94,14 +98,23 @@ type InitOptions struct {
 	// Actor is recorded in the log's init entry; default
 	// ActorFrom(ctx).
 	Actor string
+	// Store is where the store goes: "" or "sqlite" for SQLite, a DBFile
+	// in the home; a postgres:// URL for an empty PostgreSQL database,
+	// which the home then names in its StoreFile (see [ParseStore]).
+	Store string
 }
 
 // Init creates a new home in dir: the store, a fresh marking key and a
 // fresh custody-log key pair (secret files mode 0600), and the log's init
 // entry. It refuses to touch a directory that already holds any of them,
-// and removes what it wrote if it fails.
-func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
-	for _, f := range []string{DBFile, KeyFile, LogKeyFile, LogPubFile} {
+// or a PostgreSQL database that holds a store, and removes what it wrote
+// in the home if it fails.
+func Init(ctx context.Context, dir string, opts InitOptions) error {
+	pgURL, err := ParseStore(opts.Store)
+	if err != nil {
+		return err
+	}
+	for _, f := range []string{DBFile, StoreFile, KeyFile, LogKeyFile, LogPubFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			return fmt.Errorf("%w in %s (found %s)", ErrHomeExists, dir, f)
 		}
@@ -116,6 +129,16 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	var key code.Key
+	if _, err := rand.Read(key[:]); err != nil {
+		return err
+	}
+	return initHome(ctx, dir, opts, pgURL, key, skey, vkey)
+}
+
+// initHome is [Init] with the store's PostgreSQL URL ("" for SQLite) and
+// the keys given.
+func initHome(ctx context.Context, dir string, opts InitOptions, pgURL string, key code.Key, skey, vkey string) (err error) {
 	signer, err := custody.NewSigner(skey)
 	if err != nil {
 		return err
@@ -131,10 +154,6 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 			}
 		}
 	}()
-	var key code.Key
-	if _, err := rand.Read(key[:]); err != nil {
-		return err
-	}
 	for _, f := range []struct{ name, data, what string }{
 		{KeyFile, hex.EncodeToString(key[:]), "marking key"},
 		{LogKeyFile, skey, "custody log key"},
@@ -146,12 +165,27 @@ func Init(ctx context.Context, dir string, opts InitOptions) (err error) {
 		}
 		written = append(written, p)
 	}
-	dbPath := filepath.Join(dir, DBFile)
-	st, err := store.Create(ctx, dbPath, signer)
-	if err != nil {
-		return fmt.Errorf("creating store: %w", err)
+	var st leaktrace.Store
+	if pgURL == "" {
+		dbPath := filepath.Join(dir, DBFile)
+		sst, err := store.Create(ctx, dbPath, signer)
+		if err != nil {
+			return fmt.Errorf("creating store: %w", err)
+		}
+		written = append(written, dbPath, dbPath+"-wal", dbPath+"-shm")
+		st = sst
+	} else {
+		p := filepath.Join(dir, StoreFile)
+		if err := writeNew(p, []byte(pgURL+"\n")); err != nil {
+			return fmt.Errorf("writing the store's URL: %w", err)
+		}
+		written = append(written, p)
+		pst, err := pgstore.Create(ctx, pgURL, signer)
+		if err != nil {
+			return storeErr{err} // it names the store
+		}
+		st = pst
 	}
-	written = append(written, dbPath, dbPath+"-wal", dbPath+"-shm")
 	if _, err = st.SetMetaOnce(ctx, store.MetaMarkingKeyCheck, KeyCheck(key)); err != nil {
 		st.Close()
 		return fmt.Errorf("recording the marking key's check value: %w", err)
@@ -208,13 +242,13 @@ func writeNew(path string, data []byte) error {
 // keys are needed only by the operations that use them (see [Need]), so
 // a home without them can still be listed, shown and verified.
 func Open(ctx context.Context, dir string) (*Service, error) {
-	db := filepath.Join(dir, DBFile)
-	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%w in %s", ErrNoHome, dir)
+	pgURL, err := storeOf(dir)
+	if err != nil {
+		return nil, err
 	}
-	s := &Service{Dir: dir, now: time.Now}
+	s := &Service{Dir: dir, now: time.Now, storeURL: pgURL}
 	s.warnWritable(dir, "anyone who can write it can replace the keys and the store")
-	s.warnWritable(db, "anyone who can write it can destroy the record")
+	s.warnStore()
 	s.loadMarkingKey()
 	pubErr := s.loadLogKeys()
 	if pubErr != nil && !errors.Is(pubErr, os.ErrNotExist) {
@@ -224,7 +258,7 @@ func Open(ctx context.Context, dir string) (*Service, error) {
 	if s.signer != nil {
 		signer = s.signer
 	}
-	st, err := store.Open(ctx, db, signer)
+	st, err := s.openStore(ctx, pgURL, signer)
 	if err != nil {
 		return nil, err
 	}
