@@ -86,9 +86,13 @@ func (c *Corpus) Doc(i int) string {
 	var b strings.Builder
 	b.Grow(target * 7)
 	words, inPara, paraLen := 0, 0, 3+rng.IntN(3)
-	for words < target {
+	// Near MaxWords, a sentence short enough to fit may not exist (they
+	// have at least three words), so a document gives up after a
+	// hundred draws that do not fit, longer than MaxWords-MaxWords/10.
+	for misses := 0; words < target && misses < 100; {
 		k := rng.IntN(len(c.sents))
 		if words+c.words[k] > MaxWords {
+			misses++
 			continue
 		}
 		switch {
