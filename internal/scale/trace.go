@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -172,5 +171,3 @@ func Trace(ctx context.Context, svc *service.Service, l Leak) (TraceResult, erro
 	}
 	return r, nil
 }
-
-var _ = os.Remove

@@ -26,6 +26,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/pgtest"
 	"github.com/leaktrace/leaktrace/internal/scale"
+	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
 )
 
@@ -36,7 +37,11 @@ var (
 	frags    = flag.Int("frags", 500, "fragments measured per length")
 	calib    = flag.Int("calib", 100, "fragments that tune the pg_trgm threshold to leaktrace's recall")
 	lengths  = flag.String("words", "40,200", "fragment lengths in words")
-	only     = flag.String("only", "sqlite,trgm", "what to measure: sqlite, trgm")
+	only     = flag.String("only", "sqlite,trgm", "what to measure: sqlite, trgm, trace")
+	readers  = flag.Int("readers", 1000, "trace: readers, each issued a copy of every leaked document")
+	leaked   = flag.Int("leaked", 10, "trace: documents whose copies leak")
+	leaks    = flag.Int("leaks", 50, "trace: leaks traced")
+	leakLen  = flag.Int("leak-words", 300, "trace: words in a leak")
 	workers  = flag.Int("workers", 2, "goroutines making documents while loading")
 	jsonOut  = flag.String("json", "", "also write the results as JSON to this file")
 	buildOut = flag.Bool("build-only", false, "build the stores and stop")
@@ -147,11 +152,24 @@ func run(ctx context.Context) error {
 		}
 		defer trgm.Close()
 	}
+	if has("trace") {
+		r, err := traceBench(ctx, c, filepath.Join(*dir, fmt.Sprintf("trace-%s-r%d", name, *readers)))
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			results = append(results, *r)
+			logf("%+v", *r)
+		}
+	}
 	if *buildOut {
 		return nil
 	}
 
 	for _, w := range strings.Split(*lengths, ",") {
+		if s == nil && trgm == nil {
+			break
+		}
 		var words int
 		if _, err := fmt.Sscan(w, &words); err != nil || words < 10 {
 			return fmt.Errorf("bad -words %q", *lengths)
@@ -397,4 +415,72 @@ func markBuilt(ctx context.Context, url string, b *built) error {
 	}
 	_, err = conn.Exec(ctx, `INSERT INTO bench_built (record) VALUES ($1)`, string(data))
 	return err
+}
+
+// traceBench builds (or reuses) the trace benchmark's home under dir and
+// traces its leaks one after another.
+func traceBench(ctx context.Context, c *scale.Corpus, dir string) (*Result, error) {
+	home := filepath.Join(dir, "home")
+	side := filepath.Join(dir, "leaks.json")
+	type record struct {
+		Took  map[string]float64 `json:"took_s"`
+		Leaks []scale.Leak       `json:"leaks"`
+	}
+	var rec record
+	if data, err := os.ReadFile(side); err == nil && json.Unmarshal(data, &rec) == nil {
+		logf("trace: reusing the home in %s", home)
+	} else {
+		os.RemoveAll(dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		logf("trace: building a home of %d documents and %d readers in %s", *docs, *readers, home)
+		h, ls, err := scale.BuildTraceHome(ctx, home, c, *docs, *readers, *leaked, *leaks, *leakLen, *workers, func(m string) { logf("trace: %s", m) })
+		if err != nil {
+			return nil, err
+		}
+		rec = record{Took: map[string]float64{}, Leaks: ls}
+		for k, v := range h.Took {
+			rec.Took[k] = v.Seconds()
+		}
+		data, _ := json.Marshal(rec)
+		if err := os.WriteFile(side, data, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if *buildOut {
+		return nil, nil
+	}
+	svc, err := service.Open(ctx, home)
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	lat := make([]time.Duration, 0, len(rec.Leaks))
+	source, named, innocent := 0, 0, 0
+	for _, l := range rec.Leaks {
+		r, err := scale.Trace(ctx, svc, l)
+		if err != nil {
+			return nil, err
+		}
+		lat = append(lat, r.Took)
+		if r.Source {
+			source++
+		}
+		if r.Named {
+			named++
+		}
+		innocent += r.Innocent
+	}
+	slices.Sort(lat)
+	build := 0.0
+	var steps []string
+	for k, v := range rec.Took {
+		build += v
+		steps = append(steps, fmt.Sprintf("%s %.0f s", k, v))
+	}
+	slices.Sort(steps)
+	return &Result{Backend: fmt.Sprintf("trace, SQLite, %d readers", *readers), Docs: *docs, Words: *leakLen, Fragments: len(rec.Leaks),
+		P50ms: ms(quantile(lat, 0.5)), P99ms: ms(quantile(lat, 0.99)), Recall: float64(source) / float64(len(rec.Leaks)), BuildSecs: build,
+		Note: fmt.Sprintf("reader named in %d of %d leaks, innocent readers accused: %d; build: %s", named, len(rec.Leaks), innocent, strings.Join(steps, ", "))}, nil
 }
