@@ -16,6 +16,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/leaktrace/leaktrace/internal/corpus"
 )
@@ -41,28 +42,45 @@ type Corpus struct {
 	words []int
 }
 
-// Load reads the sentences of the corpus's sotu and fomc folders.
+// Load returns the corpus of a seed. The sentences of the corpus's sotu
+// and fomc folders are read once per process and shared.
 func Load(seed uint64) (*Corpus, error) {
+	once.Do(func() { sents, words, loadErr = readSentences() })
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	return &Corpus{Seed: seed, sents: sents, words: words}, nil
+}
+
+var (
+	once    sync.Once
+	sents   []string
+	words   []int
+	loadErr error
+)
+
+func readSentences() ([]string, []int, error) {
 	files := append(corpus.Files("fomc"), corpus.Files("sotu")...)
 	if len(files) == 0 {
-		return nil, ErrNoCorpus
+		return nil, nil, ErrNoCorpus
 	}
-	c := &Corpus{Seed: seed}
+	var sents []string
+	var words []int
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, s := range corpus.Sentences(string(b)) {
 			// Fields, not tokens: a sentence of one or two words is
 			// usually a heading or a broken split.
 			if n := len(strings.Fields(s)); n >= 3 && n <= MaxWords/10 {
-				c.sents = append(c.sents, s)
-				c.words = append(c.words, n)
+				sents = append(sents, s)
+				words = append(words, n)
 			}
 		}
 	}
-	return c, nil
+	return sents, words, nil
 }
 
 // Sentences returns how many distinct sentences documents are drawn from.

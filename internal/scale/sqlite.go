@@ -215,7 +215,7 @@ func document(c *Corpus, i int, full bool) (*leaktrace.Document, []byte, error) 
 		d.Words, d.Marks = a.Set.Words, a.Marks()
 		fps = index.Winnow(a.Canonical())
 	} else {
-		d.Content = []byte{}
+		d.Content, d.Marks.ByChannel = []byte{}, map[string]int{}
 		var err error
 		if fps, err = Fingerprints(text); err != nil {
 			return nil, nil, err
