@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/marks"
+	"github.com/leaktrace/leaktrace/internal/pgstore"
 	"github.com/leaktrace/leaktrace/internal/pgtest"
 	"github.com/leaktrace/leaktrace/internal/scale"
 	"github.com/leaktrace/leaktrace/internal/service"
@@ -37,7 +38,7 @@ var (
 	frags    = flag.Int("frags", 500, "fragments measured per length")
 	calib    = flag.Int("calib", 100, "fragments that tune the pg_trgm threshold to leaktrace's recall")
 	lengths  = flag.String("words", "40,200", "fragment lengths in words")
-	only     = flag.String("only", "sqlite,trgm", "what to measure: sqlite, trgm, trace")
+	only     = flag.String("only", "sqlite,pg,trgm", "what to measure: sqlite, pg, trgm, trace")
 	readers  = flag.Int("readers", 1000, "trace: readers, each issued a copy of every leaked document")
 	leaked   = flag.Int("leaked", 10, "trace: documents whose copies leak")
 	leaks    = flag.Int("leaks", 50, "trace: leaks traced")
@@ -132,9 +133,9 @@ func run(ctx context.Context) error {
 	}
 	var trgm *scale.Trgm
 	var trgmBuilt *built
-	if has("trgm") {
-		srv, err := startPostgres()
-		if err != nil {
+	var srv *pgtest.Server
+	if has("trgm") || has("pg") {
+		if srv, err = startPostgres(); err != nil {
 			return err
 		}
 		defer func() {
@@ -142,6 +143,21 @@ func run(ctx context.Context) error {
 				logf("stopping PostgreSQL: %v", err)
 			}
 		}()
+	}
+	var pg *pgstore.Store
+	var pgBuilt *built
+	var pgURL string
+	if has("pg") {
+		pgURL, pgBuilt, err = buildPG(ctx, srv, c, "lt_"+strings.ReplaceAll(name, "-", "_"))
+		if err != nil {
+			return err
+		}
+		if pg, err = pgstore.Open(ctx, pgURL, nil); err != nil {
+			return err
+		}
+		defer pg.Close()
+	}
+	if has("trgm") {
 		url, b, err := buildTrgm(ctx, srv, c, "trgm_"+strings.ReplaceAll(name, "-", "_"))
 		if err != nil {
 			return err
@@ -167,7 +183,7 @@ func run(ctx context.Context) error {
 	}
 
 	for _, w := range strings.Split(*lengths, ",") {
-		if s == nil && trgm == nil {
+		if s == nil && pg == nil && trgm == nil {
 			break
 		}
 		var words int
@@ -204,6 +220,36 @@ func run(ctx context.Context) error {
 			}
 			results = append(results, Result{Backend: "leaktrace, SQLite", Docs: *docs, Words: words, Fragments: len(measured),
 				P50ms: ms(p50), P99ms: ms(p99), Recall: recall, IndexMiB: mib(size), BuildSecs: sqliteBuilt.LoadSecs})
+			logf("%+v", results[len(results)-1])
+		}
+		if pg != nil {
+			lookup := func(f scale.Fragment) (bool, error) {
+				hashes := index.Hashes(marks.Canonical(f.Text))
+				ps, err := pg.Lookup(ctx, hashes)
+				if err != nil {
+					return false, err
+				}
+				r := index.Rank(hashes, ps)
+				return len(r) > 0 && r[0].Doc == scale.ID(f.Doc), nil
+			}
+			if _, _, _, err := measure(warm, lookup); err != nil {
+				return err
+			}
+			if ltRecall < 0 {
+				if _, _, ltRecall, err = measure(tune, lookup); err != nil {
+					return err
+				}
+			}
+			p50, p99, recall, err := measure(measured, lookup)
+			if err != nil {
+				return err
+			}
+			size, err := scale.PostgresIndexSize(ctx, pgURL)
+			if err != nil {
+				return err
+			}
+			results = append(results, Result{Backend: "leaktrace, PostgreSQL", Docs: *docs, Words: words, Fragments: len(measured),
+				P50ms: ms(p50), P99ms: ms(p99), Recall: recall, IndexMiB: mib(size), BuildSecs: pgBuilt.LoadSecs})
 			logf("%+v", results[len(results)-1])
 		}
 		if trgm != nil {
@@ -385,6 +431,41 @@ func buildTrgm(ctx context.Context, srv *pgtest.Server, c *scale.Corpus, db stri
 	b := &built{Docs: *docs, Seed: *seed, Chunks: t.Chunks, LoadSecs: t.Load.Seconds(), IndexSecs: t.Index.Seconds()}
 	logf("pg_trgm: %d chunks, COPY %.0f s, GIN index %.0f s", b.Chunks, b.LoadSecs, b.IndexSecs)
 	return url, b, markBuilt(ctx, url, b)
+}
+
+// buildPG makes (or reuses) leaktrace's PostgreSQL store of the corpus:
+// the schema by pgstore.Create, the rows by scale.LoadPostgres.
+func buildPG(ctx context.Context, srv *pgtest.Server, c *scale.Corpus, db string) (string, *built, error) {
+	url, err := srv.DatabaseURL(db)
+	if err != nil {
+		return "", nil, err
+	}
+	// The build record is a file beside the data directory: a table of
+	// the benchmark's own would make the database no leaktrace store.
+	side := filepath.Join(*dir, db+".json")
+	if b, ok := readBuilt(side); ok {
+		logf("PostgreSQL: reusing database %s (built in %.0f s)", db, b.LoadSecs)
+		return url, b, nil
+	}
+	if err := srv.DropDatabase(ctx, db); err != nil {
+		return "", nil, err
+	}
+	if _, err := srv.CreateDatabase(ctx, db); err != nil {
+		return "", nil, err
+	}
+	st, err := pgstore.Create(ctx, url, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	st.Close()
+	logf("PostgreSQL: loading %d documents into database %s", *docs, db)
+	l, err := scale.LoadPostgres(ctx, url, c, *docs, scale.LoadOptions{Workers: *workers, Progress: func(done int) { logf("PostgreSQL: %d documents", done) }})
+	if err != nil {
+		return "", nil, err
+	}
+	b := &built{Docs: *docs, Seed: *seed, Fingerprints: l.Fingerprints, LoadSecs: l.Took.Seconds()}
+	logf("PostgreSQL: %d fingerprints in %.0f s", l.Fingerprints, b.LoadSecs)
+	return url, b, writeBuilt(side, b)
 }
 
 // builtIn reads the build record a finished build leaves in its
