@@ -46,6 +46,7 @@ var (
 	workers  = flag.Int("workers", 2, "goroutines making documents while loading")
 	jsonOut  = flag.String("json", "", "also write the results as JSON to this file")
 	buildOut = flag.Bool("build-only", false, "build the stores and stop")
+	pgURL    = flag.String("pg", "", "use the running PostgreSQL server at this URL (a superuser) instead of starting one")
 )
 
 // Result is one row of the table.
@@ -388,6 +389,9 @@ func buildSQLite(ctx context.Context, c *scale.Corpus, path string) (*built, err
 }
 
 func startPostgres() (*pgtest.Server, error) {
+	if *pgURL != "" {
+		return &pgtest.Server{URL: *pgURL}, nil
+	}
 	data := filepath.Join(*dir, "pg")
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, err
