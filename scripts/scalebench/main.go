@@ -541,6 +541,8 @@ func traceBench(ctx context.Context, c *scale.Corpus, dir string) (*Result, erro
 		return nil, err
 	}
 	defer svc.Close()
+	// A run may trace fewer leaks than were cut (-leaks).
+	rec.Leaks = rec.Leaks[:min(*leaks, len(rec.Leaks))]
 	lat := make([]time.Duration, 0, len(rec.Leaks))
 	source, named, innocent := 0, 0, 0
 	for _, l := range rec.Leaks {
