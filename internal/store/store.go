@@ -22,12 +22,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -460,34 +463,59 @@ func insertFingerprints(ctx context.Context, tx *sql.Tx, doc string, fps []index
 const MaxPostings = 1000
 
 // Lookup implements leaktrace.Store.
+//
+// It is one statement for all the hashes, not one per hash: a 200-word
+// fragment has about 200 of them, and a statement's own cost was most of
+// a lookup's. Per hash, the count of its postings stops at
+// MaxPostings+1, so a boilerplate k-gram costs no more than that to skip.
+// The postings come out hash by hash, in the order of the hashes' first
+// appearance, and by document number and position within a hash.
 func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error) {
-	st, err := s.db.PrepareContext(ctx, `SELECT d.document, f.pos FROM fingerprints f
-		JOIN doc_numbers d ON d.num = f.num WHERE f.hash = ? LIMIT ?`)
+	unique := index.Unique(hashes)
+	if len(unique) == 0 {
+		return nil, nil
+	}
+	list := make([]byte, 0, 20*len(unique)+2)
+	list = append(list, '[')
+	for i, h := range unique {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, h, 10)
+	}
+	list = append(list, ']')
+	rows, err := s.db.QueryContext(ctx, `WITH wanted(hash) AS (SELECT DISTINCT value FROM json_each(?1)),
+		kept(hash) AS (SELECT hash FROM wanted WHERE (SELECT count(*) FROM (SELECT 1 FROM fingerprints g
+			JOIN doc_numbers e ON e.num = g.num WHERE g.hash = wanted.hash LIMIT ?2)) < ?2)
+		SELECT f.hash, f.num, d.document, f.pos FROM kept
+		JOIN fingerprints f ON f.hash = kept.hash JOIN doc_numbers d ON d.num = f.num`, string(list), MaxPostings+1)
 	if err != nil {
 		return nil, err
 	}
-	defer st.Close()
+	defer rows.Close()
+	type posting struct {
+		num int64
+		index.Posting
+	}
+	byHash := make(map[int64][]posting, len(unique))
+	for rows.Next() {
+		var p posting
+		if err := rows.Scan(&p.Hash, &p.num, &p.Doc, &p.Pos); err != nil {
+			return nil, err
+		}
+		byHash[p.Hash] = append(byHash[p.Hash], p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	var out []index.Posting
-	for _, h := range index.Unique(hashes) {
-		rows, err := st.QueryContext(ctx, h, MaxPostings+1)
-		if err != nil {
-			return nil, err
-		}
-		var ps []index.Posting
-		for rows.Next() {
-			p := index.Posting{Hash: h}
-			if err := rows.Scan(&p.Doc, &p.Pos); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			ps = append(ps, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(ps) <= MaxPostings {
-			out = append(out, ps...)
+	for _, h := range unique {
+		ps := byHash[h]
+		slices.SortFunc(ps, func(a, b posting) int {
+			return cmp.Or(cmp.Compare(a.num, b.num), cmp.Compare(a.Pos, b.Pos))
+		})
+		for _, p := range ps {
+			out = append(out, p.Posting)
 		}
 	}
 	return out, nil
