@@ -34,8 +34,9 @@
 // primary key; foreign keys point only to documents, recipients or
 // doc_numbers. fingerprints is keyed by hash first (its distribution key),
 // copies, pdf_copies and grants by document first. The one exception is
-// the append-only triggers on the log tables, which an engine without
-// triggers replaces by REVOKE UPDATE, DELETE, TRUNCATE on them.
+// the triggers that refuse UPDATE, DELETE and TRUNCATE on the log tables
+// and on log_lock, which an engine without triggers replaces by REVOKE
+// UPDATE, DELETE, TRUNCATE on them.
 package pgstore
 
 import (
@@ -188,6 +189,18 @@ var migrations = []string{
 		hash      TEXT COLLATE "C" NOT NULL,
 		set_at    TEXT COLLATE "C" NOT NULL
 	);`,
+	// The log lock's row must stay: without it SELECT ... FOR UPDATE
+	// locks nothing and writers stop taking turns. Where an engine lacks
+	// triggers: REVOKE UPDATE, DELETE, TRUNCATE ON log_lock too.
+	`CREATE FUNCTION leaktrace_keep_log_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		RAISE EXCEPTION 'the log_lock row must stay';
+	END
+	$$;
+	CREATE TRIGGER log_lock_kept BEFORE UPDATE OR DELETE ON log_lock
+		FOR EACH ROW EXECUTE FUNCTION leaktrace_keep_log_lock();
+	CREATE TRIGGER log_lock_kept_t BEFORE TRUNCATE ON log_lock
+		FOR EACH STATEMENT EXECUTE FUNCTION leaktrace_keep_log_lock();`,
 }
 
 // schemaTable holds the schema version, in its one row. It is made by
@@ -476,7 +489,14 @@ func (s *Store) txOnce(ctx context.Context, fn func(pgx.Tx) error) error {
 		return err
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT id FROM log_lock WHERE id = 1 FOR UPDATE`); err != nil {
+	// Scan, not Exec: with its row gone the lock would lock nothing and
+	// writers would no longer take turns.
+	var id int
+	err = tx.QueryRow(ctx, `SELECT id FROM log_lock WHERE id = 1 FOR UPDATE`).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: the log_lock row is missing; restore it with INSERT INTO log_lock (id) VALUES (1)", leaktrace.ErrLogCorrupt)
+	}
+	if err != nil {
 		return err
 	}
 	if err := fn(tx); err != nil {
