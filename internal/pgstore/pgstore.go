@@ -398,9 +398,12 @@ func runMigration(ctx context.Context, tx pgx.Tx, v int) error {
 }
 
 // migrate checks that the database holds a store and runs the
-// migrations it lacks, each in a transaction that first locks the
-// schema row: of processes opening an old store at once, one migrates
-// and the others find it done.
+// migrations it lacks. It first reads the version without a lock, so
+// that a read-only role or a hot standby can open an up-to-date store;
+// only when a migration is needed does it run each in a transaction that
+// first locks the schema row and reads the version again: of processes
+// opening an old store at once, one migrates and the others find it
+// done.
 func (s *Store) migrate(ctx context.Context) error {
 	ok, err := hasSchema(ctx, s.pool)
 	if err != nil {
@@ -416,23 +419,20 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return fmt.Errorf("%w (its %d tables are not leaktrace's)", ErrNotStore, n)
 	}
+	if v, err := readVersion(ctx, s.pool, ""); err != nil {
+		return err
+	} else if done, err := upToDate(v); err != nil || done {
+		return err
+	}
 	for {
 		done := false
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			var v int
-			err := tx.QueryRow(ctx, `SELECT version FROM leaktrace_schema WHERE id = 1 FOR UPDATE`).Scan(&v)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("%w (its schema version is missing)", ErrNotStore)
-			}
+			v, err := readVersion(ctx, tx, " FOR UPDATE")
 			if err != nil {
 				return err
 			}
-			if v > len(migrations) {
-				return fmt.Errorf("schema version %d is newer than this leaktrace (%d); upgrade leaktrace", v, len(migrations))
-			}
-			if v == len(migrations) {
-				done = true
-				return nil
+			if done, err = upToDate(v); err != nil || done {
+				return err
 			}
 			return runMigration(ctx, tx, v)
 		})
@@ -440,6 +440,25 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// readVersion reads the schema version, with lock appended to the query.
+func readVersion(ctx context.Context, q querier, lock string) (int, error) {
+	var v int
+	err := q.QueryRow(ctx, `SELECT version FROM leaktrace_schema WHERE id = 1`+lock).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("%w (its schema version is missing)", ErrNotStore)
+	}
+	return v, err
+}
+
+// upToDate reports whether schema version v is this leaktrace's, and
+// fails if it is newer.
+func upToDate(v int) (bool, error) {
+	if v > len(migrations) {
+		return false, fmt.Errorf("schema version %d is newer than this leaktrace (%d); upgrade leaktrace", v, len(migrations))
+	}
+	return v == len(migrations), nil
 }
 
 // SchemaVersion returns the store's schema version.

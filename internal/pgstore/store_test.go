@@ -276,3 +276,54 @@ func TestConnectTimeout(t *testing.T) {
 		t.Fatalf("Open of a silent server: %v, want ErrUnreachable", err)
 	}
 }
+
+// TestOpenReadOnly: a role with only SELECT rights (as on a read replica
+// or a hot standby) opens an up-to-date store and reads it; its changes
+// fail with the server's refusal and change nothing.
+func TestOpenReadOnly(t *testing.T) {
+	t.Parallel()
+	s, dbURL := newStore(t)
+	ctx := t.Context()
+	if _, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := "ro_" + strings.TrimPrefix(u.Path, "/")
+	id := pgx.Identifier{role}.Sanitize()
+	if err := exec(t, dbURL, `CREATE ROLE `+id+` LOGIN PASSWORD 'ro'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO `+id); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// Roles are the server's, not the database's: drop it.
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DROP OWNED BY `+id+`; DROP ROLE `+id); err != nil {
+			t.Errorf("dropping role: %v", err)
+		}
+	})
+	u.User = url.UserPassword(role, "ro")
+	ro, err := Open(ctx, u.String(), testSigner(t))
+	if err != nil {
+		t.Fatalf("opening as a read-only role: %v", err)
+	}
+	defer ro.Close()
+	if n, err := ro.LogSize(ctx); err != nil || n != 1 {
+		t.Fatalf("LogSize = %d, %v; want 1", n, err)
+	}
+	if c, err := ro.Checkpoint(ctx); err != nil || c.Size != 1 {
+		t.Fatalf("Checkpoint = %+v, %v; want size 1", c, err)
+	}
+	if _, err := ro.AppendLog(ctx, []leaktrace.LogRecord{rec("access", "d", "r")}); !isCode(err, "42501") {
+		t.Fatalf("AppendLog as a read-only role: %v, want permission denied", err)
+	}
+	if n, err := s.LogSize(ctx); err != nil || n != 1 {
+		t.Fatalf("LogSize after the refused change = %d, %v; want 1", n, err)
+	}
+}
