@@ -300,7 +300,7 @@ func connect(ctx context.Context, url string, signer leaktrace.CheckpointSigner)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, connectFailure{err})
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
@@ -336,9 +336,35 @@ func (r connectedRow) Scan(dest ...any) error { return unreachable(r.Row.Scan(de
 func unreachable(err error) error {
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) && !errors.Is(err, ErrUnreachable) {
-		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+		return fmt.Errorf("%w: %w", ErrUnreachable, connectFailure{err})
 	}
 	return err
+}
+
+// connectFailure is a failure to connect whose message says each
+// attempt's failure once: pgx lists every attempt, and with sslmode
+// prefer (the default) it tries each address twice, with TLS and
+// without, for the same "connection refused".
+type connectFailure struct{ err error }
+
+func (e connectFailure) Unwrap() error { return e.err }
+
+func (e connectFailure) Error() string {
+	lines := strings.Split(e.err.Error(), "\n")
+	seen := make(map[string]bool, len(lines))
+	out := lines[:0]
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	if len(out) == 2 {
+		// One attempt's failure left: on the first line, as pgx puts
+		// a single one.
+		return out[0] + " " + strings.TrimPrefix(out[1], "\t")
+	}
+	return strings.Join(out, "\n")
 }
 
 // tables counts the tables and views in the schema new tables go to.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"net"
 	"net/url"
 	"strings"
@@ -77,6 +78,32 @@ func TestUnreachable(t *testing.T) {
 			if strings.Contains(err.Error(), "s3cret-pw") && !strings.Contains(url, "_missing_") {
 				t.Errorf("%s(%s): the message shows the password: %v", name, Redact(url), err)
 			}
+		}
+	}
+}
+
+// TestUnreachableSaysItOnce: a server that refuses the connection is
+// named once in the message, though pgx tries it twice (with TLS and
+// without, sslmode prefer being the default).
+func TestUnreachableSaysItOnce(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	for name, f := range map[string]func(context.Context, string, leaktrace.CheckpointSigner) (*Store, error){"Open": Open, "Create": Create} {
+		_, err := f(t.Context(), "postgres://leaktrace@"+addr+"/db?connect_timeout=5", nil)
+		if !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("%s: %v, want ErrUnreachable", name, err)
+		}
+		var ce *pgconn.ConnectError
+		if !errors.As(err, &ce) {
+			t.Errorf("%s: %v is no longer pgx's ConnectError", name, err)
+		}
+		if n := strings.Count(err.Error(), "connection refused"); n != 1 || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %q says connection refused %d times, want once on one line", name, err, n)
 		}
 	}
 }
