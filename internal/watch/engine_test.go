@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -28,41 +29,80 @@ type testHome struct {
 	other  string            // prose of no registered document
 }
 
+// template is the home every test starts from, made once.
+var template struct {
+	once sync.Once
+	dir  string
+	home *testHome
+	err  error
+}
+
 func newHome(t *testing.T) *testHome {
 	t.Helper()
 	memos := corpus.RequireMemos(t, 3, 700, 15)
-	ctx := t.Context()
-	h := &testHome{dir: filepath.Join(t.TempDir(), "home"), copies: map[string]string{}, draft: memos[1], other: memos[2]}
-	if err := service.Init(ctx, h.dir, service.InitOptions{}); err != nil {
+	template.once.Do(func() { template.home, template.err = makeHome(memos) })
+	if template.err != nil {
+		t.Fatal(template.err)
+	}
+	h := *template.home
+	h.svc = nil
+	h.dir = filepath.Join(t.TempDir(), "home")
+	if err := os.CopyFS(h.dir, os.DirFS(template.home.dir)); err != nil {
 		t.Fatal(err)
 	}
 	h.open(t)
+	return &h
+}
+
+func makeHome(memos []string) (_ *testHome, err error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "leaktrace-watch-test-")
+	if err != nil {
+		return nil, err
+	}
+	h := &testHome{dir: filepath.Join(dir, "home"), copies: map[string]string{}, draft: memos[1], other: memos[2]}
+	if err := service.Init(ctx, h.dir, service.InitOptions{}); err != nil {
+		return nil, err
+	}
+	s, err := service.Open(ctx, h.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
 	var rs []leaktrace.Recipient
 	var ids []string
 	for i := range 20 {
 		ids = append(ids, fmt.Sprintf("r%03d", i))
 		rs = append(rs, leaktrace.Recipient{ID: ids[i]})
 	}
-	if err := h.svc.AddRecipients(ctx, rs); err != nil {
-		t.Fatal(err)
+	if err := s.AddRecipients(ctx, rs); err != nil {
+		return nil, err
 	}
 	for id, text := range map[string]string{"memo": memos[0], "draft": memos[1]} {
-		if _, err := h.svc.AddDocument(ctx, id+".txt", []byte(text), id, ""); err != nil {
-			t.Fatal(err)
+		if _, err := s.AddDocument(ctx, id+".txt", []byte(text), id, ""); err != nil {
+			return nil, err
 		}
 	}
-	m, _, err := h.svc.Marker(ctx, "memo")
+	m, _, err := s.Marker(ctx, "memo")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	issued, err := h.svc.Issue(ctx, m, ids)
+	issued, err := s.Issue(ctx, m, ids)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	for _, c := range issued {
 		h.copies[c.Recipient] = string(c.Data)
 	}
-	return h
+	return h, nil
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if template.home != nil {
+		os.RemoveAll(filepath.Dir(template.home.dir))
+	}
+	os.Exit(code)
 }
 
 // open opens the home (again: a restart).
@@ -167,7 +207,7 @@ func TestEngineAlertsOncePerLeak(t *testing.T) {
 	src := &items{name: "mem:one", items: []watch.Item{
 		{ID: "a", Name: "a.txt", Data: leakA, Link: "https://example.org/a"},
 		{ID: "unrelated", Name: "u.txt", Data: []byte(h.other)},
-		{ID: "a-again", Name: "a2.txt", Data: leakA}, // the same content under another id
+		{ID: "a-again", Name: "a2.txt", Data: leakA, Link: "https://example.org/a-again"}, // the same content under another id
 		{ID: "draft", Name: "d.txt", Data: excerpt(h.draft, 150, 2)},
 	}}
 	rec := &recorder{}
@@ -188,11 +228,13 @@ func TestEngineAlertsOncePerLeak(t *testing.T) {
 		byItem[a.Item] = a
 		traceEntry(t, h.svc, a.LogEntry, a.SHA256)
 	}
-	a := byItem["a"]
-	if byItem["a-again"].Item != "" {
-		t.Fatal("one content alerted twice, under two ids")
+	// "a" and "a-again" are one content: whichever was traced first is
+	// alerted, the other is a duplicate.
+	a, ok := byItem["a"]
+	if !ok {
+		a = byItem["a-again"]
 	}
-	if a.Kind != watch.KindAccusation || a.Source != "mem:one" || a.Link != "https://example.org/a" || len(a.Documents) != 1 ||
+	if a.Kind != watch.KindAccusation || a.Source != "mem:one" || a.Link != "https://example.org/"+a.Item || len(a.Documents) != 1 ||
 		a.Documents[0].ID != "memo" || len(a.Documents[0].Accused) != 1 || a.Documents[0].Accused[0].Recipient != "r007" ||
 		!(a.Documents[0].Accused[0].PValue <= watch.DefaultEpsilon) || a.Documents[0].WordsMatched < 100 {
 		t.Fatalf("alert of the leak: %+v, want an accusation of r007 in memo", a)
@@ -219,5 +261,142 @@ func TestEngineAlertsOncePerLeak(t *testing.T) {
 	// Unrelated items were traced once too, and logged, but not again.
 	if after, _ := h.svc.Store.LogSize(t.Context()); after != before {
 		t.Fatalf("the second run logged %d entries, want none", after-before)
+	}
+}
+
+// An alert whose delivery failed (the receiver down, or the process
+// stopped mid-delivery) stays pending in the store and is delivered,
+// once, by a later run.
+func TestEnginePendingAlertsSurviveRestart(t *testing.T) {
+	h := newHome(t)
+	src := &items{name: "mem:one", items: []watch.Item{{ID: "a", Name: "a.txt", Data: excerpt(h.copies["r003"], 150, 3)}}}
+	down := &recorder{failFirst: 1 << 30}
+	e := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{down}, fast(watch.Options{}))
+	sum, err := e.Once(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Alerts != 1 || sum.Delivered != 0 || sum.Undelivered != 1 || sum.Pending != 1 || down.tries != 2 {
+		t.Fatalf("receiver down: summary %+v after %d tries; want 1 alert undelivered after 2 tries, pending", sum, down.tries)
+	}
+
+	h.open(t)
+	up := &recorder{}
+	// Before its retry time (one interval on), the alert waits.
+	e = watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{up}, fast(watch.Options{}))
+	if sum, err = e.Once(t.Context()); err != nil || len(up.sent()) != 0 || sum.Pending != 1 {
+		t.Fatalf("before the retry time: %d sent, summary %+v, %v", len(up.sent()), sum, err)
+	}
+	later := func() time.Time { return time.Now().Add(watch.DefaultInterval + time.Minute) }
+	for range 2 {
+		e = watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{up}, fast(watch.Options{Now: later}))
+		if sum, err = e.Once(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := up.sent()
+	if len(got) != 1 || got[0].Item != "a" || got[0].Documents[0].Accused[0].Recipient != "r003" || sum.Pending != 0 || sum.Alerts != 0 {
+		t.Fatalf("after the restarts: %+v sent, summary %+v; want the one alert, once", got, sum)
+	}
+}
+
+// A source that fails and one that hangs don't stop the others, and the
+// hanging one is cut off at the timeout.
+func TestEngineFailingSourcesDoNotStopOthers(t *testing.T) {
+	h := newHome(t)
+	good := &items{name: "mem:good", items: []watch.Item{{ID: "a", Name: "a.txt", Data: excerpt(h.copies["r011"], 150, 4)}}}
+	bad := &items{name: "mem:bad", fail: true}
+	hung := &items{name: "mem:hung", hang: true}
+	rec := &recorder{}
+	opt := fast(watch.Options{Limits: watch.Limits{Timeout: 300 * time.Millisecond}})
+	e := watch.NewEngine(h.svc, []watch.Source{bad, hung, good}, []watch.Alerter{rec}, opt)
+	sum, err := e.Once(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.sent()) != 1 || sum.Sources[2].Alerts != 1 {
+		t.Fatalf("the good source's alert: %d sent, summary %+v", len(rec.sent()), sum)
+	}
+	if sum.Sources[0].Error == "" || sum.Sources[1].Error == "" || !sum.Failed() {
+		t.Fatalf("the failing and hanging sources are not reported: %+v", sum.Sources)
+	}
+}
+
+// counting counts its scans.
+type counting struct {
+	items
+	mu    sync.Mutex
+	scans int
+}
+
+func (c *counting) Scan(ctx context.Context, seen func(string) bool) (*watch.Scan, error) {
+	c.mu.Lock()
+	c.scans++
+	c.mu.Unlock()
+	return c.items.Scan(ctx, seen)
+}
+
+func (c *counting) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.scans
+}
+
+// Under Run, a failing source rests while the others are scanned at
+// every interval.
+func TestRunRestsFailingSource(t *testing.T) {
+	h := newHome(t)
+	bad := &counting{items: items{name: "mem:bad", fail: true}}
+	good := &counting{items: items{name: "mem:good"}}
+	e := watch.NewEngine(h.svc, []watch.Source{bad, good}, nil, watch.Options{Interval: 10 * time.Millisecond, SourceBackoff: time.Hour})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- e.Run(ctx) }()
+	for good.count() < 5 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run returned %v", err)
+	}
+	if n := bad.count(); n != 1 {
+		t.Fatalf("the failing source was scanned %d times while resting, want once", n)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for n, want := range map[int]time.Duration{1: time.Minute, 2: 2 * time.Minute, 3: 4 * time.Minute, 6: 32 * time.Minute, 7: 40 * time.Minute, 60: 40 * time.Minute} {
+		if got := watch.Backoff(time.Minute, 8*5*time.Minute, n); got != want {
+			t.Errorf("Backoff after %d failures: %s, want %s", n, got, want)
+		}
+	}
+}
+
+// A pushed item is traced and logged before Submit returns; the same
+// content pushed again is a duplicate.
+func TestSubmit(t *testing.T) {
+	h := newHome(t)
+	rec := &recorder{}
+	e := watch.NewEngine(h.svc, nil, []watch.Alerter{rec}, fast(watch.Options{}))
+	it := watch.Item{Source: "push:ail", ID: "uuid-1", Name: "paste.txt", Data: excerpt(h.copies["r019"], 150, 5)}
+	res, err := e.Submit(t.Context(), it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Duplicate || res.LogEntry == nil || len(res.Alerts) != 1 || res.Alerts[0].Documents[0].Accused[0].Recipient != "r019" {
+		t.Fatalf("first push: %+v", res)
+	}
+	traceEntry(t, h.svc, *res.LogEntry, res.Alerts[0].SHA256)
+	it.ID = "uuid-2"
+	again, err := e.Submit(t.Context(), it)
+	if err != nil || !again.Duplicate || len(again.Alerts) != 0 || *again.LogEntry != *res.LogEntry {
+		t.Fatalf("the same content pushed again: %+v, %v", again, err)
+	}
+	e.Wait()
+	if n := len(rec.sent()); n != 1 {
+		t.Fatalf("%d alerts delivered, want 1", n)
+	}
+	if _, err := e.Submit(t.Context(), watch.Item{Source: "push:ail", Name: "empty.txt", Data: []byte("  ")}); !errors.Is(err, service.ErrEmptyLeak) {
+		t.Fatalf("an empty item: %v, want ErrEmptyLeak", err)
 	}
 }
