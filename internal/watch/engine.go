@@ -206,6 +206,8 @@ type Summary struct {
 	Delivered   int `json:"alerts_delivered"`
 	Undelivered int `json:"alerts_undelivered"`
 	Pending     int `json:"alerts_pending"`
+	// Raised are the alerts raised by this scan.
+	Raised []Alert `json:"raised"`
 }
 
 // Failed reports whether anything failed: a source, an item or a
@@ -259,7 +261,7 @@ func (e *Engine) Run(ctx context.Context) error {
 // cycle scans the sources (all of them if all, else those not resting)
 // in parallel, and delivers pending alerts.
 func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
-	sum := &Summary{Sources: make([]SourceSummary, len(e.sources))}
+	sum := &Summary{Sources: make([]SourceSummary, len(e.sources)), Raised: []Alert{}}
 	var mu sync.Mutex // guards sum
 	var delivered, undelivered int
 	deliver := func(pas []leaktrace.PendingAlert) {
@@ -388,6 +390,7 @@ func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sy
 			default:
 				ss.Traced++
 				ss.Alerts += len(res.Alerts)
+				sum.Raised = append(sum.Raised, res.Alerts...)
 			}
 			if e.opt.Progress != nil {
 				var c Counts
