@@ -18,8 +18,9 @@ import (
 // is alerted twice), and a pending alert is sent again once its claim
 // lapses (delivery to a receiver is at least once).
 type WatchState interface {
-	// WatchSeen reports whether source has shown an item with this id.
-	WatchSeen(ctx context.Context, source, id string) (bool, error)
+	// WatchItem returns the hex SHA-256 of the content source last showed
+	// under an item id, and false if it never showed the id.
+	WatchItem(ctx context.Context, source, id string) (sha string, ok bool, err error)
 	// WatchTraced returns the custody-log entry of the trace of the
 	// content whose hex SHA-256 is sha, and false if it was never
 	// recorded.

@@ -14,11 +14,14 @@ import (
 // custody log records (the traces are logged by the service), so it
 // needs no checkpoint signer.
 
-// WatchSeen implements leaktrace.WatchState.
-func (s *Store) WatchSeen(ctx context.Context, source, id string) (bool, error) {
-	var ok bool
-	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM watch_items WHERE source = ? AND item = ?)`, source, id).Scan(&ok)
-	return ok, err
+// WatchItem implements leaktrace.WatchState.
+func (s *Store) WatchItem(ctx context.Context, source, id string) (string, bool, error) {
+	var sha string
+	err := s.db.QueryRowContext(ctx, `SELECT sha256 FROM watch_items WHERE source = ? AND item = ?`, source, id).Scan(&sha)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return sha, err == nil, err
 }
 
 // WatchTraced implements leaktrace.WatchState.

@@ -40,7 +40,7 @@ func TestWatchMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if ok, err := r.WatchSeen(t.Context(), "feed:a", "g1"); err != nil || ok {
+	if _, ok, err := r.WatchItem(t.Context(), "feed:a", "g1"); err != nil || ok {
 		t.Fatalf("after migrating: %v, %v", ok, err)
 	}
 	if v, _ := r.SchemaVersion(t.Context()); v != len(migrations) {

@@ -29,8 +29,8 @@ func WatchState(t *testing.T, open func(t *testing.T) leaktrace.Store, reopen fu
 
 	t.Run("dedupe", func(t *testing.T) {
 		s := open(t)
-		if ok, err := s.WatchSeen(ctx, "feed:a", "g1"); err != nil || ok {
-			t.Fatalf("WatchSeen before anything: %v, %v", ok, err)
+		if _, ok, err := s.WatchItem(ctx, "feed:a", "g1"); err != nil || ok {
+			t.Fatalf("WatchItem before anything: %v, %v", ok, err)
 		}
 		if _, ok, err := s.WatchTraced(ctx, "aa"); err != nil || ok {
 			t.Fatalf("WatchTraced before anything: %v, %v", ok, err)
@@ -39,10 +39,10 @@ func WatchState(t *testing.T, open func(t *testing.T) leaktrace.Store, reopen fu
 		if err != nil || dup || len(stored) != 2 || stored[0].ID == stored[1].ID || stored[0].SHA256 != "aa" {
 			t.Fatalf("first record: %+v, dup %v, %v", stored, dup, err)
 		}
-		if ok, err := s.WatchSeen(ctx, "feed:a", "g1"); err != nil || !ok {
-			t.Fatalf("WatchSeen of a recorded id: %v, %v", ok, err)
+		if sha, ok, err := s.WatchItem(ctx, "feed:a", "g1"); err != nil || !ok || sha != "aa" {
+			t.Fatalf("WatchItem of a recorded id: %q %v, %v", sha, ok, err)
 		}
-		if ok, _ := s.WatchSeen(ctx, "feed:b", "g1"); ok {
+		if _, ok, _ := s.WatchItem(ctx, "feed:b", "g1"); ok {
 			t.Fatal("an id is seen at a source that never showed it")
 		}
 		if n, ok, err := s.WatchTraced(ctx, "aa"); err != nil || !ok || n != 7 {
@@ -57,7 +57,7 @@ func WatchState(t *testing.T, open func(t *testing.T) leaktrace.Store, reopen fu
 		if n, _, _ := s.WatchTraced(ctx, "aa"); n != 7 {
 			t.Fatalf("the content's trace became entry %d, want the first (7)", n)
 		}
-		if ok, _ := s.WatchSeen(ctx, "dir:/x", "f.txt"); !ok {
+		if sha, ok, _ := s.WatchItem(ctx, "dir:/x", "f.txt"); !ok || sha != "aa" {
 			t.Fatal("the duplicate's id was not recorded")
 		}
 		if n, err := s.PendingAlertCount(ctx); err != nil || n != 2 {
@@ -67,7 +67,7 @@ func WatchState(t *testing.T, open func(t *testing.T) leaktrace.Store, reopen fu
 		if _, dup, err := s.RecordWatch(ctx, leaktrace.WatchRecord{Source: "feed:b", ID: "g2", SHA256: "aa", At: t0}, nil); err != nil || !dup {
 			t.Fatalf("recording an id alone: dup %v, %v", dup, err)
 		}
-		if ok, _ := s.WatchSeen(ctx, "feed:b", "g2"); !ok {
+		if sha, ok, _ := s.WatchItem(ctx, "feed:b", "g2"); !ok || sha != "aa" {
 			t.Fatal("an id recorded alone is not seen")
 		}
 	})
@@ -135,6 +135,9 @@ func WatchState(t *testing.T, open func(t *testing.T) leaktrace.Store, reopen fu
 		}
 		if n, _ := s.PendingAlertCount(ctx); n != 2 {
 			t.Fatalf("pending: %d, want one alert per content", n)
+		}
+		if sha, _, _ := s.WatchItem(ctx, "dir:/d", "a.txt"); sha != "c2" {
+			t.Fatalf("the id's content is %q, want the latest (c2)", sha)
 		}
 	})
 }

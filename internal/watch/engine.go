@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/format"
+	"github.com/leaktrace/leaktrace/internal/pdfread"
+	"github.com/leaktrace/leaktrace/internal/picture"
 	"github.com/leaktrace/leaktrace/internal/service"
 )
 
@@ -326,7 +329,7 @@ func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sy
 	sctx, cancel := context.WithTimeout(ctx, e.opt.Limits.Timeout)
 	var seenErr error
 	scan, err := src.Scan(sctx, func(id string) bool {
-		ok, err := e.st.WatchSeen(ctx, name, id)
+		_, ok, err := e.st.WatchItem(ctx, name, id)
 		if err != nil {
 			seenErr = err
 		}
@@ -534,14 +537,31 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 	}()
 
 	rec := leaktrace.WatchRecord{Source: it.Source, ID: it.ID, SHA256: sha, At: now}
-	if entry, ok, err := e.st.WatchTraced(ctx, sha); err != nil {
+	entry, traced, err := e.st.WatchTraced(ctx, sha)
+	if err != nil {
 		return nil, storeError{err}
-	} else if ok {
+	}
+	seen := &handled{Result: Result{Duplicate: true}}
+	if traced {
+		seen.LogEntry = &entry
+	}
+	if it.ID != "" {
+		// The same id with the same content: nothing to record.
+		prev, ok, err := e.st.WatchItem(ctx, it.Source, it.ID)
+		if err != nil {
+			return nil, storeError{err}
+		}
+		if ok && prev == sha {
+			e.opt.Metrics.duplicate(it.Source)
+			return seen, nil
+		}
+	}
+	if traced {
 		if _, _, err := e.st.RecordWatch(ctx, rec, nil); err != nil {
 			return nil, storeError{err}
 		}
 		e.opt.Metrics.duplicate(it.Source)
-		return &handled{Result: Result{Duplicate: true, LogEntry: &entry}}, nil
+		return seen, nil
 	}
 
 	select {
@@ -561,7 +581,14 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 		}
 		e.opt.Metrics.failed(it.Source, 1)
 		e.opt.Logger.Warn("watch item not traced", slog.String("source", it.Source), slog.String("item", itemName(it)),
-			slog.String("error", err.Error()))
+			slog.String("error", err.Error()), slog.Bool("unreadable", Unreadable(err)))
+		if Unreadable(err) && it.ID != "" {
+			// Its content can never be traced: it is not tried again
+			// under this id until it changes.
+			if _, _, serr := e.st.RecordWatch(ctx, rec, nil); serr != nil {
+				return nil, storeError{serr}
+			}
+		}
 		return nil, err
 	}
 	e.opt.Metrics.traced(it.Source)
@@ -597,6 +624,22 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 	}
 	e.opt.Metrics.alerted(it.Source, len(alerts))
 	return &handled{Result: Result{LogEntry: out.LogEntry, Alerts: alerts}, pending: stored}, nil
+}
+
+// Unreadable reports whether a trace failed for the item's content
+// itself (no words, not a format trace reads, a damaged or protected file,
+// a picture without text): tried again, it would fail again. Any other
+// failure (a timeout, a missing tool, the store) is tried again at the
+// item's next sighting.
+func Unreadable(err error) bool {
+	for _, e := range []error{service.ErrEmptyLeak, service.ErrBinaryLeak, service.ErrLeakTooLarge, format.ErrTooLarge,
+		format.ErrBinary, picture.ErrNoText, picture.ErrMalformed, picture.ErrTooLarge, pdfread.ErrNoText,
+		pdfread.ErrUnreadable, pdfread.ErrPassword, pdfread.ErrTooLarge} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // NewAlert returns the alert a trace report raises for an item, nil if no

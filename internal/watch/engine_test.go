@@ -400,3 +400,22 @@ func TestSubmit(t *testing.T) {
 		t.Fatalf("an empty item: %v, want ErrEmptyLeak", err)
 	}
 }
+
+// An item whose content can't be traced (no words) fails once; under the
+// same id and content it is not tried again, changed it is.
+func TestUnreadableItemNotRetried(t *testing.T) {
+	h := newHome(t)
+	src := &items{name: "mem:one", items: []watch.Item{{ID: "blank", Name: "blank.txt", Data: []byte(" \n\t ")}}}
+	e := watch.NewEngine(h.svc, []watch.Source{src}, nil, watch.Options{})
+	sum, err := e.Once(t.Context())
+	if err != nil || sum.Counts.Failed != 1 || len(sum.Sources[0].ItemErrors) != 1 || !sum.Failed() {
+		t.Fatalf("first scan: %+v, %v; want the blank item failed", sum, err)
+	}
+	if sum, err = e.Once(t.Context()); err != nil || sum.Counts.Failed != 0 || sum.Duplicates != 1 || sum.Failed() {
+		t.Fatalf("second scan: %+v, %v; want the blank item passed over", sum, err)
+	}
+	src.items[0].Data = excerpt(h.copies["r001"], 150, 7)
+	if sum, err = e.Once(t.Context()); err != nil || sum.Traced != 1 || sum.Alerts != 1 {
+		t.Fatalf("the item changed: %+v, %v; want it traced and alerted", sum, err)
+	}
+}
