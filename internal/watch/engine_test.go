@@ -17,6 +17,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/custody"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/watch"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // testHome is a home with two documents cut from the corpus: "memo",
@@ -183,6 +184,24 @@ func (r *recorder) sent() []watch.Alert {
 	return append([]watch.Alert(nil), r.alerts...)
 }
 
+// metric sums a counter's series.
+func metric(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			for _, m := range mf.GetMetric() {
+				sum += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
+}
+
 func fast(o watch.Options) watch.Options {
 	o.AlertBackoff = time.Millisecond
 	o.AlertAttempts = max(o.AlertAttempts, 2)
@@ -211,10 +230,18 @@ func TestEngineAlertsOncePerLeak(t *testing.T) {
 		{ID: "draft", Name: "d.txt", Data: excerpt(h.draft, 150, 2)},
 	}}
 	rec := &recorder{}
-	e := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, fast(watch.Options{}))
+	reg := prometheus.NewRegistry()
+	e := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, fast(watch.Options{Metrics: watch.NewMetrics(reg)}))
 	sum, err := e.Once(t.Context())
 	if err != nil {
 		t.Fatal(err)
+	}
+	for name, want := range map[string]float64{"leaktrace_watch_items_total": 4, "leaktrace_watch_items_traced_total": 3,
+		"leaktrace_watch_items_duplicate_total": 1, "leaktrace_watch_alerts_total": 2, "leaktrace_watch_items_failed_total": 0,
+		"leaktrace_watch_alert_deliveries_total": 2} {
+		if got := metric(t, reg, name); got != want {
+			t.Errorf("%s = %g, want %g", name, got, want)
+		}
 	}
 	got := rec.sent()
 	if len(got) != 2 || sum.Alerts != 2 || sum.Delivered != 2 || sum.Pending != 0 {
