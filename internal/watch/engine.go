@@ -31,6 +31,11 @@ const (
 	// first failure; it doubles with every failure in a row, up to eight
 	// intervals.
 	DefaultSourceBackoff = time.Minute
+	// DefaultMinWords is how many words of an item must align with a
+	// document for it to raise a "document" alert: fewer are a shared
+	// phrase or boilerplate (a list of attendees, a standard heading)
+	// more often than a leak.
+	DefaultMinWords = 30
 )
 
 // Alert kinds.
@@ -49,6 +54,9 @@ type Options struct {
 	Interval time.Duration
 	// Epsilon is the false-accusation bound of every trace.
 	Epsilon float64
+	// MinWords is how many words must align with a document in which no
+	// reader is accused for it to raise an alert (see [NewAlert]).
+	MinWords int
 	// Concurrency bounds how many traces run at once (default
 	// GOMAXPROCS).
 	Concurrency int
@@ -82,6 +90,9 @@ func (o *Options) defaults() {
 	}
 	if o.Epsilon == 0 {
 		o.Epsilon = DefaultEpsilon
+	}
+	if o.MinWords == 0 {
+		o.MinWords = DefaultMinWords
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = runtime.GOMAXPROCS(0)
@@ -593,7 +604,7 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 	}
 	e.opt.Metrics.traced(it.Source)
 	var alerts []Alert
-	if a := NewAlert(it, sha, now, out); a != nil {
+	if a := NewAlert(it, sha, now, out, e.opt.MinWords); a != nil {
 		alerts = append(alerts, *a)
 	}
 	var pending []leaktrace.PendingAlert
@@ -642,12 +653,16 @@ func Unreadable(err error) bool {
 	return false
 }
 
-// NewAlert returns the alert a trace report raises for an item, nil if no
-// registered document was found in it. It reports what the trace found
-// and nothing more: a reader is named exactly when the trace accused them
-// (p-value at most epsilon, corrected for every reader).
-func NewAlert(it Item, sha string, found time.Time, out *service.TraceJSON) *Alert {
-	if len(out.Matches) == 0 || out.LogEntry == nil {
+// NewAlert returns the alert a trace report raises for an item, nil if it
+// raises none. It reports what the trace found and nothing more: a reader
+// is named exactly when the trace accused them (p-value at most epsilon,
+// corrected for every reader). A matched document is in the alert when
+// the trace accused one of its readers, or when at least minWords words
+// of the item align with it (fewer are too often a shared phrase); the
+// alert is an "accusation" if any reader is named, else a "document"
+// alert.
+func NewAlert(it Item, sha string, found time.Time, out *service.TraceJSON, minWords int) *Alert {
+	if out.LogEntry == nil {
 		return nil
 	}
 	a := &Alert{Kind: KindDocument, Source: it.Source, Item: it.ID, Link: it.Link, Title: it.Title,
@@ -660,7 +675,12 @@ func NewAlert(it Item, sha string, found time.Time, out *service.TraceJSON) *Ale
 				a.Kind = KindAccusation
 			}
 		}
-		a.Documents = append(a.Documents, d)
+		if len(d.Accused) > 0 || m.MatchedWords >= minWords {
+			a.Documents = append(a.Documents, d)
+		}
+	}
+	if len(a.Documents) == 0 {
+		return nil
 	}
 	return a
 }

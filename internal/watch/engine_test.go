@@ -446,3 +446,31 @@ func TestUnreadableItemNotRetried(t *testing.T) {
 		t.Fatalf("the item changed: %+v, %v; want it traced and alerted", sum, err)
 	}
 }
+
+// A few words shared with a document in which nobody is accused (a
+// phrase, a heading) raise no alert, though the trace matched them and
+// is logged; as many words as MinWords do.
+func TestShortMatchRaisesNoAlert(t *testing.T) {
+	h := newHome(t)
+	quote := excerpt(h.draft, 15, 8)
+	rep, err := h.svc.Trace(t.Context(), "q.txt", quote, watch.DefaultEpsilon, 5)
+	if err != nil || len(rep.Matches) != 1 || rep.Matches[0].MatchedWords >= watch.DefaultMinWords {
+		t.Fatalf("the quote does not match the draft in fewer than %d words: %v", watch.DefaultMinWords, err)
+	}
+	src := &items{name: "mem:one", items: []watch.Item{{ID: "q", Name: "q.txt", Data: quote}}}
+	rec := &recorder{}
+	sum, err := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, watch.Options{}).Once(t.Context())
+	if err != nil || sum.Traced != 1 || sum.Alerts != 0 || len(rec.sent()) != 0 {
+		t.Fatalf("a %d-word match: summary %+v, %d sent, %v; want it traced, no alert", rep.Matches[0].MatchedWords, sum, len(rec.sent()), err)
+	}
+	src.items = []watch.Item{{ID: "q2", Name: "q2.txt", Data: quote}}
+	sum, err = watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, watch.Options{MinWords: 8}).Once(t.Context())
+	if err != nil || sum.Duplicates != 1 {
+		t.Fatalf("the same content again: %+v, %v", sum, err)
+	}
+	src.items = []watch.Item{{ID: "q3", Name: "q3.txt", Data: append(quote, '\n')}}
+	sum, err = watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, watch.Options{MinWords: 8}).Once(t.Context())
+	if err != nil || sum.Alerts != 1 || len(rec.sent()) != 1 || rec.sent()[0].Kind != watch.KindDocument {
+		t.Fatalf("with MinWords 8: %+v, %v; want a document alert", sum, err)
+	}
+}

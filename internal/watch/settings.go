@@ -38,6 +38,7 @@ type Settings struct {
 
 	Interval     time.Duration
 	Epsilon      float64
+	MinWords     int
 	Concurrency  int
 	MaxItemBytes int64
 	Timeout      time.Duration
@@ -59,8 +60,8 @@ func (s *Settings) Check() error {
 			return err
 		}
 	}
-	if s.Interval < 0 || s.Timeout < 0 || s.MaxItemBytes < 0 || s.Concurrency < 0 {
-		return fmt.Errorf("the interval, timeout, size limit and concurrency must not be negative")
+	if s.Interval < 0 || s.Timeout < 0 || s.MaxItemBytes < 0 || s.Concurrency < 0 || s.MinWords < 0 {
+		return fmt.Errorf("the interval, timeout, size limit, concurrency and least words must not be negative")
 	}
 	return nil
 }
@@ -93,6 +94,6 @@ func (s *Settings) Alerters(logger *slog.Logger) []Alerter {
 
 // Options are the engine's options under these settings.
 func (s *Settings) Options(logger *slog.Logger, m *Metrics) Options {
-	return Options{Interval: s.Interval, Epsilon: s.Epsilon, Concurrency: s.Concurrency, Limits: s.Limits(),
+	return Options{Interval: s.Interval, Epsilon: s.Epsilon, MinWords: s.MinWords, Concurrency: s.Concurrency, Limits: s.Limits(),
 		Logger: logger, Metrics: m}
 }
