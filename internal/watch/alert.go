@@ -147,7 +147,7 @@ func (m *SMTP) message(a Alert) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: %s\r\n", m.From)
 	fmt.Fprintf(&b, "To: %s\r\n", strings.Join(m.To, ", "))
-	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", Summary1(a)))
+	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", "leaktrace: "+Summary1(a)))
 	fmt.Fprintf(&b, "Date: %s\r\n", time.Now().UTC().Format(time.RFC1123Z))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
 	body := Describe(a) + "\n"
@@ -172,15 +172,15 @@ func Summary1(a Alert) string {
 				who = append(who, s.Recipient)
 			}
 		}
-		return fmt.Sprintf("leaktrace: %s leaked, copy of %s", strings.Join(docs, ", "), strings.Join(who, ", "))
+		return fmt.Sprintf("%s leaked, copy of %s", strings.Join(docs, ", "), strings.Join(who, ", "))
 	}
-	return fmt.Sprintf("leaktrace: %s leaked (reader not named)", strings.Join(docs, ", "))
+	return fmt.Sprintf("%s leaked (reader not named)", strings.Join(docs, ", "))
 }
 
 // Describe is an alert in a few plain lines.
 func Describe(a Alert) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nFound %s in %s", Summary1(a), a.Found.Format(time.RFC3339), a.Source)
+	fmt.Fprintf(&b, "leaktrace: %s\n\nFound %s in %s", Summary1(a), a.Found.Format(time.RFC3339), a.Source)
 	if a.Link != "" {
 		fmt.Fprintf(&b, " at %s", a.Link)
 	} else if a.Item != "" {
