@@ -338,11 +338,14 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sync.Mutex, sum *Summary, deliver func([]leaktrace.PendingAlert)) error {
 	name := src.Name()
 	sctx, cancel := context.WithTimeout(ctx, e.opt.Limits.Timeout)
+	var seenMu sync.Mutex // a source may ask from several goroutines
 	var seenErr error
 	scan, err := src.Scan(sctx, func(id string) bool {
 		_, ok, err := e.st.WatchItem(ctx, name, id)
 		if err != nil {
+			seenMu.Lock()
 			seenErr = err
+			seenMu.Unlock()
 		}
 		return ok
 	})
