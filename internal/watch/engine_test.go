@@ -474,3 +474,37 @@ func TestShortMatchRaisesNoAlert(t *testing.T) {
 		t.Fatalf("with MinWords 8: %+v, %v; want a document alert", sum, err)
 	}
 }
+
+// Two engines sharing a store (two servers on one home) that find the
+// same leak at once alert it once between them.
+func TestEnginesSharingAStoreAlertOnce(t *testing.T) {
+	h := newHome(t)
+	other, err := service.Open(t.Context(), h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	leak := excerpt(h.copies["r009"], 150, 9)
+	rec := &recorder{}
+	var wg sync.WaitGroup
+	sums := make([]*watch.Summary, 2)
+	for i, svc := range []*service.Service{h.svc, other} {
+		src := &items{name: "mem:one", items: []watch.Item{{ID: fmt.Sprintf("a%d", i), Name: "a.txt", Data: leak}}}
+		e := watch.NewEngine(svc, []watch.Source{src}, []watch.Alerter{rec}, fast(watch.Options{}))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if sums[i], err = e.Once(t.Context()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	if n := len(rec.sent()); n != 1 || sums[0].Alerts+sums[1].Alerts != 1 || sums[0].Duplicates+sums[1].Duplicates != 1 {
+		t.Fatalf("%d alerts sent; summaries %+v and %+v; want one alert, one duplicate", n, sums[0], sums[1])
+	}
+}
