@@ -290,14 +290,19 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 			mu.Unlock()
 		}
 	}
-	// Alerts left pending (a crash, a receiver that was down) first.
+	// Alerts left pending (a crash, a receiver that was down) are
+	// delivered while the sources are scanned.
 	backlog, err := e.st.ClaimAlerts(ctx, e.opt.Now(), e.opt.Now().Add(e.lease()), 1000)
 	if err != nil {
 		return nil, fmt.Errorf("reading pending alerts: %w", err)
 	}
-	deliver(backlog)
-
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		deliver(backlog)
+	}()
+
 	var storeErr error
 	for i, src := range e.sources {
 		ss := &sum.Sources[i]
