@@ -398,8 +398,19 @@ func wrapBusy(err error) error {
 
 const timeFormat = time.RFC3339Nano
 
+// isUnique reports whether err is SQLite's refusal of a row whose primary
+// key or unique column is taken, by its extended result code: an error's
+// wording is no contract.
 func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return true
+	}
+	return false
 }
 
 // AddDocument implements leaktrace.Store.

@@ -1,0 +1,168 @@
+package pgstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/index"
+	"github.com/leaktrace/leaktrace/internal/store"
+)
+
+// The lookup index (the fingerprints and doc_numbers tables) is derived
+// data: a function of each document's content, not in the custody log.
+// IndexDigests and Reindex let a verifier compare it with what the
+// documents give, and rebuild it, exactly as in the SQLite store.
+
+type digester struct {
+	h     hash.Hash
+	n     int
+	bytes [16]byte
+}
+
+func newDigester() *digester { return &digester{h: sha256.New()} }
+
+func (d *digester) add(h, pos int64) {
+	binary.BigEndian.PutUint64(d.bytes[:8], uint64(h))
+	binary.BigEndian.PutUint64(d.bytes[8:], uint64(pos))
+	d.h.Write(d.bytes[:])
+	d.n++
+}
+
+func (d *digester) sum() leaktrace.IndexDigest {
+	out := leaktrace.IndexDigest{Count: d.n}
+	d.h.Sum(out.Digest[:0])
+	return out
+}
+
+// IndexDigests implements leaktrace.Store: it reads the whole lookup
+// index once, in its primary-key order, and digests it per document (as
+// store.DigestFingerprints does).
+func (s reads) IndexDigests(ctx context.Context) (*leaktrace.IndexState, error) {
+	nums := map[int64]string{}
+	rows, err := s.db.Query(ctx, `SELECT n.num, n.document, d.id IS NOT NULL
+		FROM doc_numbers n LEFT JOIN documents d ON d.id = n.document`)
+	if err != nil {
+		return nil, err
+	}
+	st := &leaktrace.IndexState{Documents: map[string]leaktrace.IndexDigest{}}
+	for rows.Next() {
+		var num int64
+		var doc string
+		var known bool
+		if err := rows.Scan(&num, &doc, &known); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !known {
+			st.Orphans++
+			continue
+		}
+		nums[num] = doc
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	// Within one num, the primary key (hash, num, pos) orders rows by
+	// (hash, pos): the order DigestFingerprints uses.
+	ds := map[int64]*digester{}
+	rows, err = s.db.Query(ctx, `SELECT hash, num, pos FROM fingerprints ORDER BY hash, num, pos`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h, num, pos int64
+		if err := rows.Scan(&h, &num, &pos); err != nil {
+			return nil, err
+		}
+		st.Rows++
+		if _, ok := nums[num]; !ok {
+			st.Orphans++
+			continue
+		}
+		d := ds[num]
+		if d == nil {
+			d = newDigester()
+			ds[num] = d
+		}
+		d.add(h, pos)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for num, doc := range nums {
+		if d := ds[num]; d != nil {
+			st.Documents[doc] = d.sum()
+		} else {
+			st.Documents[doc] = newDigester().sum()
+		}
+	}
+	return st, nil
+}
+
+// Reindex implements leaktrace.Store: in one transaction (holding the
+// log lock, though it appends nothing), it stores fingerprints(d) as the
+// rows of every document d, read with its content in id order, and drops
+// every other row. progress, if not nil, is called after each document.
+func (s *Store) Reindex(ctx context.Context, fingerprints func(*leaktrace.Document) ([]index.Fingerprint, error), progress func(done, total int)) (*leaktrace.Reindexed, error) {
+	var out *leaktrace.Reindexed
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		out = &leaktrace.Reindexed{Rebuilt: []string{}}
+		r := reads{tx}
+		before, err := r.IndexDigests(ctx)
+		if err != nil {
+			return err
+		}
+		out.Removed = before.Orphans
+		ds, err := r.Documents(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM fingerprints`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM doc_numbers WHERE document NOT IN (SELECT id FROM documents)`); err != nil {
+			return err
+		}
+		for i, row := range ds {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			d, err := r.Document(ctx, row.ID)
+			if err != nil {
+				return err
+			}
+			fps, err := fingerprints(d)
+			if err != nil {
+				return err
+			}
+			num, err := docNumber(ctx, tx, d.ID)
+			if err != nil {
+				return err
+			}
+			if err := insertFingerprints(ctx, tx, num, fps); err != nil {
+				return err
+			}
+			after := store.DigestFingerprints(fps)
+			if old, ok := before.Documents[d.ID]; after != old && (ok || after.Count > 0) {
+				out.Rebuilt = append(out.Rebuilt, d.ID)
+			}
+			out.Documents++
+			out.Fingerprints += after.Count
+			if progress != nil {
+				progress(i+1, len(ds))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,278 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"github.com/jackc/pgx/v5"
+	"net"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/pgtest"
+)
+
+// TestCreateAndOpenRefuse: Create refuses a database that holds a store
+// or other tables; Open refuses one that holds no store.
+func TestCreateAndOpenRefuse(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	_, url := newStore(t)
+	if _, err := Create(ctx, url, nil); !errors.Is(err, ErrStoreExists) {
+		t.Fatalf("Create over a store: %v, want ErrStoreExists", err)
+	}
+	empty := pgtest.Database(t)
+	if _, err := Open(ctx, empty, nil); !errors.Is(err, leaktrace.ErrNoStore) {
+		t.Fatalf("Open of an empty database: %v, want ErrNoStore", err)
+	}
+	foreign := pgtest.Database(t)
+	if err := exec(t, foreign, `CREATE TABLE documents (x int)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, foreign, nil); !errors.Is(err, ErrNotStore) {
+		t.Fatalf("Open of a database with other tables: %v, want ErrNotStore", err)
+	}
+	if _, err := Create(ctx, foreign, nil); !errors.Is(err, ErrNotStore) {
+		t.Fatalf("Create in a database with other tables: %v, want ErrNotStore", err)
+	}
+	if err := exec(t, foreign, `SELECT x FROM documents`); err != nil {
+		t.Fatalf("the other tables were changed: %v", err)
+	}
+	// Open made nothing in the empty database: Create still can.
+	s, err := Create(ctx, empty, nil)
+	if err != nil {
+		t.Fatalf("Create after a refused Open: %v", err)
+	}
+	s.Close()
+}
+
+// TestUnreachable: a server that isn't there, a malformed URL, a
+// database that doesn't exist and a wrong password are ErrUnreachable,
+// and no message shows the password.
+func TestUnreachable(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	good := pgtest.Database(t)
+	for _, url := range []string{
+		"postgres://leaktrace:s3cret-pw@127.0.0.1:1/db?sslmode=disable&connect_timeout=5",
+		"postgres://leaktrace:s3cret-pw@127.0.0.1:notaport/db",
+		"postgres://leaktrace:s3cret-pw@127.0.0.1/db?pool_max_conns=many",
+		"postgres://leaktrace:s3cret-pw%zz@127.0.0.1/db",
+		"host=127.0.0.1 password='s3cret-pw",
+		"host=127.0.0.1 port=1 user=leaktrace password=s3cret-pw dbname=db sslmode=disable connect_timeout=5",
+		strings.Replace(good, "/lt_", "/s3cret-pw_missing_", 1),
+	} {
+		for name, f := range map[string]func(context.Context, string, leaktrace.CheckpointSigner) (*Store, error){"Open": Open, "Create": Create} {
+			s, err := f(ctx, url, nil)
+			if !errors.Is(err, ErrUnreachable) {
+				if s != nil {
+					s.Close()
+				}
+				t.Errorf("%s(%s): %v, want ErrUnreachable", name, Redact(url), err)
+				continue
+			}
+			if strings.Contains(err.Error(), "s3cret-pw") && !strings.Contains(url, "_missing_") {
+				t.Errorf("%s(%s): the message shows the password: %v", name, Redact(url), err)
+			}
+		}
+	}
+}
+
+// TestMigrationsAreVersioned: a new store is at the latest version;
+// reopening runs nothing; a store from a newer leaktrace is refused.
+func TestMigrationsAreVersioned(t *testing.T) {
+	t.Parallel()
+	s, url := newStore(t)
+	ctx := t.Context()
+	if v, err := s.SchemaVersion(ctx); err != nil || v != len(migrations) {
+		t.Fatalf("schema version %d (%v), want %d", v, err, len(migrations))
+	}
+	s2, err := Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s2.SchemaVersion(ctx); v != len(migrations) {
+		t.Fatalf("reopened at version %d", v)
+	}
+	s2.Close()
+	if err := exec(t, url, `UPDATE leaktrace_schema SET version = 999`); err != nil {
+		t.Fatal(err)
+	}
+	if s3, err := Open(ctx, url, nil); err == nil || !strings.Contains(err.Error(), "newer") {
+		if s3 != nil {
+			s3.Close()
+		}
+		t.Fatalf("Open of a store with a newer schema: %v", err)
+	}
+}
+
+// TestMigrateOnce: processes opening an old store at once all succeed
+// and the new migration runs once.
+func TestMigrateOnce(t *testing.T) {
+	_, url := newStore(t)
+	ctx := t.Context()
+	if err := exec(t, url, `INSERT INTO meta (name, value) VALUES ('kept', 'yes')`); err != nil {
+		t.Fatal(err)
+	}
+	// The next release's migration, counting its runs.
+	old := migrations
+	defer func() { migrations = old }()
+	migrations = append(append([]string{}, old...), `CREATE TABLE extra (n INTEGER PRIMARY KEY);
+		INSERT INTO meta (name, value) VALUES ('migrated', 'once');`)
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := Open(ctx, url, nil)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatalf("opening an old store at once: %v", err)
+		}
+	}
+	s, err := Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.SchemaVersion(ctx); v != len(migrations) {
+		t.Fatalf("migrated to version %d, want %d", v, len(migrations))
+	}
+	for name, want := range map[string]string{"kept": "yes", "migrated": "once"} {
+		if v, ok, err := s.Meta(ctx, name); err != nil || !ok || v != want {
+			t.Fatalf("meta %s = %q, %v, %v; want %q", name, v, ok, err, want)
+		}
+	}
+}
+
+// TestCreateOnce: of processes creating a store in one database at
+// once, one succeeds and the others find the store there.
+func TestCreateOnce(t *testing.T) {
+	t.Parallel()
+	url := pgtest.Database(t)
+	ctx := t.Context()
+	const n = 3
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := Create(ctx, url, nil)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	created := 0
+	for range n {
+		err := <-errs
+		switch {
+		case err == nil:
+			created++
+		case !errors.Is(err, ErrStoreExists):
+			t.Errorf("a concurrent Create: %v, want ErrStoreExists", err)
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d Creates succeeded, want 1", created)
+	}
+}
+
+// TestDistributedSubset: the schema keeps to what distributed engines
+// offer: every table has a primary key, foreign keys point only to
+// documents, recipients or doc_numbers, and there are no sequences
+// (SERIAL, IDENTITY), inherited or partitioned tables.
+func TestDistributedSubset(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := t.Context()
+	col := func(q string) []string {
+		t.Helper()
+		rows, err := s.pool.Query(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := col(`SELECT c.relname::text FROM pg_class c
+		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') ORDER BY 1`); len(got) > 0 {
+		t.Errorf("tables without a primary key: %v", got)
+	}
+	if got := col(`SELECT confrelid::regclass::text FROM pg_constraint
+		WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+		AND confrelid::regclass::text NOT IN ('documents', 'recipients', 'doc_numbers')`); len(got) > 0 {
+		t.Errorf("foreign keys to %v", got)
+	}
+	if got := col(`SELECT relname::text FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('S', 'p')
+		UNION ALL SELECT inhrelid::regclass::text FROM pg_inherits`); len(got) > 0 {
+		t.Errorf("sequences, partitioned or inherited tables: %v", got)
+	}
+	if got := col(`SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`); len(got) != 6 {
+		t.Errorf("triggers %v, want only the log tables' append-only ones", got)
+	}
+}
+
+// TestUnreachableLater: when the server can no longer be connected to
+// after Open (here: the database is gone), reads, snapshots and changes
+// fail with ErrUnreachable too.
+func TestUnreachableLater(t *testing.T) {
+	t.Parallel()
+	s, dbURL := newStore(t)
+	ctx := t.Context()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pgtest.Shared(t).DropDatabase(ctx, strings.TrimPrefix(u.Path, "/")); err != nil {
+		t.Fatal(err)
+	}
+	s.pool.Reset() // its connections were ended: new ones are needed
+	for name, f := range map[string]func() error{
+		"DocumentCount": func() error { _, err := s.DocumentCount(ctx); return err },
+		"Documents":     func() error { _, err := s.Documents(ctx); return err },
+		"Meta":          func() error { _, _, err := s.Meta(ctx, "x"); return err },
+		"Snapshot":      func() error { return s.Snapshot(ctx, func(leaktrace.StoreReader) error { return nil }) },
+		"AppendLog":     func() error { _, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}); return err },
+	} {
+		if err := f(); !errors.Is(err, ErrUnreachable) {
+			t.Errorf("%s: %v, want ErrUnreachable", name, err)
+		}
+	}
+}
+
+// TestConnectTimeout: a server that accepts the connection and never
+// answers is ErrUnreachable after the connect timeout, not a hang.
+func TestConnectTimeout(t *testing.T) {
+	defer func(d time.Duration) { connectTimeout = d }(connectTimeout)
+	connectTimeout = 200 * time.Millisecond
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // silent until the test ends
+		}
+	}()
+	_, err = Open(t.Context(), "postgres://u:pw@"+l.Addr().String()+"/db?sslmode=disable", nil)
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Open of a silent server: %v, want ErrUnreachable", err)
+	}
+}
