@@ -3,29 +3,10 @@ package store
 import (
 	"fmt"
 	"testing"
-
-	"github.com/leaktrace/leaktrace"
-	"github.com/leaktrace/leaktrace/internal/storetest"
 )
 
-func TestWatchState(t *testing.T) {
-	paths := map[leaktrace.Store]string{}
-	storetest.WatchState(t, func(t *testing.T) leaktrace.Store {
-		s, path := newStore(t)
-		paths[s] = path
-		return s
-	}, func(t *testing.T, s leaktrace.Store) leaktrace.Store {
-		path := paths[s]
-		s.Close()
-		r, err := Open(t.Context(), path, testSigner(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
-		paths[r] = path
-		return r
-	})
-}
+// (Leak watch's state is tested by the conformance suite,
+// storetest.RunWatch.)
 
 // The watch tables are a migration of their own, appended: a store made
 // before them opens and gains them.
