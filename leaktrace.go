@@ -343,6 +343,7 @@ type StoreReader interface {
 // without a [CheckpointSigner] refuses such changes with [ErrNoSigner].
 type Store interface {
 	StoreReader
+	WatchState
 
 	// Snapshot runs fn with a StoreReader that sees one consistent state
 	// of the store, for reads that must agree with each other (a log's

@@ -31,6 +31,7 @@ import (
 	"github.com/leaktrace/leaktrace/internal/server"
 	"github.com/leaktrace/leaktrace/internal/service"
 	"github.com/leaktrace/leaktrace/internal/store"
+	"github.com/leaktrace/leaktrace/internal/watch"
 	"github.com/spf13/cobra"
 )
 
@@ -296,6 +297,14 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return usageHint(err, cmd)
 	case errors.Is(err, service.ErrLeakTooLarge):
 		return "trace the pages that leaked: crop the picture, or cut those pages out of the PDF (e.g. with pdfseparate), and trace them"
+	case errors.Is(err, errWatchIncomplete):
+		return "the summary above names the source, item or alert delivery that failed, and the log lines above say why; items not traced and alerts not delivered are tried again at the next run"
+	case errors.Is(err, errWatchSetting):
+		return "a watch config names the flags of 'leaktrace watch' without their dashes (dir, feed, listen, push-token-file, alert-webhook, interval, ...); see 'leaktrace watch --help'"
+	case errors.Is(err, watch.ErrConfig):
+		return `write the config as a JSON object, {"dir": ["/srv/drop"], "interval": "10m"}, or as name = value lines, one setting a line`
+	case errors.Is(err, errListenAddr):
+		return "pass --listen as host:port on this machine that no other program listens on, e.g. 127.0.0.1:8081"
 	case errors.Is(err, errMetricsAddr):
 		return "pass --metrics-addr as host:port on this machine that no other program listens on, e.g. 127.0.0.1:9090"
 	case errors.Is(err, server.ErrAddrInUse):
@@ -370,7 +379,7 @@ Its data lives in a home directory: --home, else $LEAKTRACE_HOME, else
 	root.PersistentPreRun = func(c *cobra.Command, _ []string) {
 		c.SetContext(service.WithActor(c.Context(), a.actorName()))
 	}
-	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.tokenCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.serveCommand(), a.demoCommand())
+	root.AddCommand(a.initCommand(), a.docCommand(), a.recipientCommand(), a.tokenCommand(), a.issueCommand(), a.traceCommand(), a.evalCommand(), a.logCommand(), a.reindexCommand(), a.serveCommand(), a.watchCommand(), a.demoCommand())
 	return root
 }
 

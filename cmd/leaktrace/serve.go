@@ -11,14 +11,16 @@ import (
 
 	"github.com/leaktrace/leaktrace/internal/server"
 	"github.com/leaktrace/leaktrace/internal/service"
+	"github.com/leaktrace/leaktrace/internal/watch"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // errMetricsAddr: --metrics-addr can't be listened on.
 var errMetricsAddr = errors.New("cannot serve metrics on --metrics-addr")
 
 func (a *app) serveCommand() *cobra.Command {
-	var addr, certFile, keyFile, metricsAddr string
+	var addr, certFile, keyFile, metricsAddr, watchConfig string
 	var network func() (server.Options, error)
 	var oidc func() (*server.OIDCConfig, error)
 	cmd := &cobra.Command{
@@ -70,7 +72,12 @@ token says email_verified); it must be a registered, enabled reader.
 WARNING: the claim must be one the provider does not let its users
 choose, change or reuse: whoever can name themselves "dana" there signs in
 here as reader dana, with dana's clearance and roles. sub is the safe
-choice.`,
+choice.
+
+--watch-config FILE runs leak watch inside the server, with the settings
+of 'leaktrace watch' read from FILE (a JSON object, or name = value
+lines, named as the flags of 'leaktrace watch'); its metrics are served
+with the server's. See 'leaktrace watch --help'.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (certFile == "") != (keyFile == "") {
@@ -82,6 +89,16 @@ choice.`,
 			}
 			if _, err := network(); err != nil {
 				return err
+			}
+			var watchSettings *watch.Settings
+			if watchConfig != "" {
+				w := addWatchFlags(pflag.NewFlagSet("watch", pflag.ContinueOnError))
+				if err := w.applyConfig(watchConfig); err != nil {
+					return err
+				}
+				if watchSettings, err = w.settings(); err != nil {
+					return err
+				}
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -113,6 +130,14 @@ choice.`,
 			if err != nil {
 				return err
 			}
+			if watchSettings != nil {
+				stopWatch, err := a.startWatch(ctx, s, watchSettings, watch.NewMetrics(srv.Metrics()), opt.Logger)
+				if err != nil {
+					ln.Close()
+					return err
+				}
+				defer stopWatch()
+			}
 			if metricsAddr == "" {
 				return srv.Serve(ctx, ln)
 			}
@@ -136,6 +161,7 @@ choice.`,
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with")
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "PEM private key of --tls-cert")
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address of their own, host:port (default: not served)")
+	cmd.Flags().StringVar(&watchConfig, "watch-config", "", "run leak watch too, with the settings in this file (see 'leaktrace watch --help')")
 	network = networkFlags(cmd)
 	oidc = oidcFlags(cmd)
 	return cmd

@@ -189,6 +189,40 @@ var migrations = []string{
 		hash      TEXT COLLATE "C" NOT NULL,
 		set_at    TEXT COLLATE "C" NOT NULL
 	);`,
+	// Leak watch, as in the SQLite store: the contents traced,
+	// by SHA-256, with the custody-log entry of the trace; the item ids
+	// each source showed, with their latest content; the alerts to
+	// deliver, each pending (sent_at '') until its alerter delivered it,
+	// and claimed by a deliverer until claimed_until (Unix nanoseconds).
+	// Alerts are numbered under the log lock, as log entries are (no
+	// sequence), and refer to their content without a foreign key (the
+	// transaction that records them records it).
+	`CREATE TABLE watch_content (
+		sha256    TEXT COLLATE "C" PRIMARY KEY,
+		log_entry BIGINT NOT NULL,
+		source    TEXT COLLATE "C" NOT NULL,
+		item      TEXT COLLATE "C" NOT NULL,
+		traced_at TEXT COLLATE "C" NOT NULL
+	);
+	CREATE TABLE watch_items (
+		source  TEXT COLLATE "C" NOT NULL,
+		item    TEXT COLLATE "C" NOT NULL,
+		sha256  TEXT COLLATE "C" NOT NULL,
+		seen_at TEXT COLLATE "C" NOT NULL,
+		PRIMARY KEY (source, item)
+	);
+	CREATE TABLE watch_alerts (
+		id            BIGINT PRIMARY KEY,
+		alerter       TEXT COLLATE "C" NOT NULL,
+		sha256        TEXT COLLATE "C" NOT NULL,
+		alert         BYTEA NOT NULL,
+		created_at    TEXT COLLATE "C" NOT NULL,
+		claimed_until BIGINT NOT NULL,
+		attempts      INTEGER NOT NULL DEFAULT 0,
+		last_error    TEXT COLLATE "C" NOT NULL DEFAULT '',
+		sent_at       TEXT COLLATE "C" NOT NULL DEFAULT ''
+	);
+	CREATE INDEX watch_alerts_pending ON watch_alerts (claimed_until, id) WHERE sent_at = '';`,
 	// The log lock's row must stay: without it SELECT ... FOR UPDATE
 	// locks nothing and writers stop taking turns. Where an engine lacks
 	// triggers: REVOKE UPDATE, DELETE, TRUNCATE ON log_lock too.

@@ -1,6 +1,12 @@
 // Package pgtest starts a real PostgreSQL server for tests and
 // benchmarks: Debian's postgresql package, initdb in a temporary
-// directory, a free loopback port, torn down afterwards.
+// directory, torn down afterwards.
+//
+// The server listens on a Unix socket inside its data directory (mode
+// 0700) and on no TCP port: it trusts whoever connects, so only its owner
+// (and root) may. A watchdog process stops it and removes its temporary
+// directory when the process that started it dies without calling Stop
+// (a test binary killed by a timeout, ^C or SIGKILL, or calling os.Exit).
 //
 // A test package that needs PostgreSQL calls [Main] from its TestMain and
 // [Database] in each test, which gives the test a database of its own on
@@ -17,7 +23,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -68,7 +74,41 @@ type Server struct {
 	cred *syscall.Credential
 	// own says the server was started here and Stop stops it.
 	own bool
+	// watchdog stops the server when its stdin, watch, closes
+	// without "stopped" written to it first.
+	watchdog *exec.Cmd
+	watch    io.WriteCloser
 }
+
+// port names the server's socket file, .s.PGSQL.<port> in the data
+// directory; no TCP port is opened, so it need not be free.
+const port = 5432
+
+// watchdogScript is run by sh with the data directory and "temp" or
+// "keep" as arguments. Its stdin is a pipe from the process that started
+// the server: the first line is the server's pid, and "stopped" follows
+// when Stop has stopped it. If the pipe closes before that line (the
+// process died), the watchdog shuts the server down (SIGQUIT, PostgreSQL's
+// immediate shutdown; SIGKILL if it lingers) and removes a temporary data
+// directory.
+const watchdogScript = `
+read -r pid || pid=
+read -r done || done=
+[ "$done" = stopped ] && exit 0
+case "$pid" in
+''|*[!0-9]*) ;;
+*)
+	kill -QUIT "$pid" 2>/dev/null
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+	kill -KILL "$pid" 2>/dev/null
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+	;;
+esac
+[ "$2" = temp ] && rm -rf "$1"
+exit 0
+`
 
 // Bin returns the directory holding initdb and pg_ctl: the one on $PATH,
 // else the newest under /usr/lib/postgresql.
@@ -127,9 +167,13 @@ func Start(opts Options) (*Server, error) {
 		s.cleanup()
 		return nil, err
 	}
+	if err := s.startWatchdog(); err != nil {
+		s.cleanup()
+		return nil, err
+	}
 	if _, err := os.Stat(filepath.Join(s.dir, "PG_VERSION")); err != nil {
 		if out, err := s.run("initdb", "-D", s.dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"); err != nil {
-			s.cleanup()
+			s.abort()
 			return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 		}
 	}
@@ -137,32 +181,100 @@ func Start(opts Options) (*Server, error) {
 	if opts.Log != nil {
 		*opts.Log = logFile
 	}
-	settings := []string{"listen_addresses=127.0.0.1", "unix_socket_directories=" + s.dir, "max_connections=200"}
+	settings := []string{"listen_addresses=''", "unix_socket_directories=" + s.dir, "unix_socket_permissions=0700", "max_connections=200"}
 	if !opts.Durable {
 		settings = append(settings, "fsync=off", "synchronous_commit=off", "full_page_writes=off")
 	}
 	settings = append(settings, opts.Settings...)
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
-		if err != nil {
-			s.cleanup()
-			return nil, err
-		}
-		o := []string{"-p " + strconv.Itoa(port)}
-		for _, c := range settings {
-			o = append(o, "-c "+c)
-		}
-		out, err := s.run("pg_ctl", "start", "-w", "-t", "60", "-D", s.dir, "-l", logFile, "-o", strings.Join(o, " "))
-		if err == nil {
-			s.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-			return s, nil
-		}
-		log, _ := os.ReadFile(logFile)
-		lastErr = fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, tail(log, 2000))
+	o := []string{"-p " + strconv.Itoa(port)}
+	for _, c := range settings {
+		o = append(o, "-c "+quoteOption(c))
 	}
+	out, err := s.run("pg_ctl", "start", "-w", "-t", "60", "-D", s.dir, "-l", logFile, "-o", strings.Join(o, " "))
+	if err != nil {
+		log, _ := os.ReadFile(logFile)
+		s.abort()
+		return nil, fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, tail(log, 2000))
+	}
+	pid, err := s.PID()
+	if err != nil {
+		s.abort()
+		return nil, err
+	}
+	if _, err := fmt.Fprintf(s.watch, "%d\n", pid); err != nil {
+		s.abort()
+		return nil, fmt.Errorf("telling the watchdog the server's pid: %w", err)
+	}
+	q := "host=" + strings.ReplaceAll(url.QueryEscape(s.dir), "%2F", "/") + "&port=" + strconv.Itoa(port) + "&sslmode=disable"
+	s.URL = "postgres://postgres@/postgres?" + q
+	return s, nil
+}
+
+// quoteOption quotes a "name=value" setting for pg_ctl's -o, which a
+// shell splits: the value goes in single quotes.
+func quoteOption(c string) string {
+	name, value, _ := strings.Cut(c, "=")
+	return name + "='" + strings.ReplaceAll(strings.Trim(value, "'"), "'", `'"'"'`) + "'"
+}
+
+// startWatchdog starts the process that stops the server if this one
+// dies. It has a process group of its own, so a ^C at the terminal, which
+// kills the test binary, does not kill it too.
+func (s *Server) startWatchdog() error {
+	keep := "keep"
+	if s.temp {
+		keep = "temp"
+	}
+	cmd := exec.Command("/bin/sh", "-c", watchdogScript, "pgtest-watchdog", s.dir, keep)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	w, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting PostgreSQL's watchdog: %w", err)
+	}
+	s.watchdog, s.watch = cmd, w
+	return nil
+}
+
+// abort ends a Start that failed: the watchdog stops whatever was started
+// and the temporary directory goes.
+func (s *Server) abort() {
+	if pid, err := s.PID(); err == nil {
+		fmt.Fprintf(s.watch, "%d\n", pid)
+	}
+	s.endWatchdog(false)
 	s.cleanup()
-	return nil, lastErr
+}
+
+// endWatchdog closes the watchdog's pipe, saying first whether the server
+// was stopped, and waits for it to finish.
+func (s *Server) endWatchdog(stopped bool) {
+	if s.watchdog == nil {
+		return
+	}
+	if stopped {
+		fmt.Fprintln(s.watch, "stopped")
+	}
+	s.watch.Close()
+	s.watchdog.Wait()
+	s.watchdog = nil
+}
+
+// PID is the server's process id, from postmaster.pid in its data
+// directory.
+func (s *Server) PID() (int, error) {
+	b, err := os.ReadFile(filepath.Join(s.dir, "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || pid <= 0 {
+		return 0, fmt.Errorf("%s: no pid on its first line", filepath.Join(s.dir, "postmaster.pid"))
+	}
+	return pid, nil
 }
 
 func tail(b []byte, n int) []byte {
@@ -198,15 +310,6 @@ func (s *Server) run(prog string, args ...string) ([]byte, error) {
 	return out.Bytes(), err
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func (s *Server) cleanup() {
 	if s.temp {
 		os.RemoveAll(s.dir)
@@ -219,6 +322,8 @@ func (s *Server) Stop() error {
 		return nil
 	}
 	out, err := s.run("pg_ctl", "stop", "-m", "fast", "-w", "-t", "30", "-D", s.dir)
+	// If pg_ctl failed, the watchdog shuts the server down.
+	s.endWatchdog(err == nil)
 	s.cleanup()
 	if err != nil {
 		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)

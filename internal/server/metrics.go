@@ -94,3 +94,8 @@ func (m *metrics) copyServed(action, format string) {
 func (m *metrics) denied(reason string) { m.denials.WithLabelValues(reason).Inc() }
 
 func (m *metrics) traced(outcome string) { m.traces.WithLabelValues(outcome).Inc() }
+
+// Metrics is the registry of the server's metrics (served by
+// [Server.ServeMetrics]), for what runs beside it, such as leak watch, to
+// register its own.
+func (s *Server) Metrics() prometheus.Registerer { return s.metrics.reg }

@@ -186,6 +186,37 @@ var migrations = []string{
 		SELECT document, recipient, layout, footer, '', sha256, issued_at FROM pdf_copies;
 	DROP TABLE pdf_copies;
 	ALTER TABLE pdf_copies_marked RENAME TO pdf_copies;`,
+	// Leak watch (see watch.go): the contents traced, by SHA-256, with
+	// the custody-log entry of the trace; the item ids each source
+	// showed, with their latest content; the alerts to deliver, each
+	// pending (sent_at '') until its alerter delivered it, and claimed
+	// by a deliverer until claimed_until (Unix nanoseconds).
+	`CREATE TABLE watch_content (
+		sha256    TEXT PRIMARY KEY,
+		log_entry INTEGER NOT NULL,
+		source    TEXT NOT NULL,
+		item      TEXT NOT NULL,
+		traced_at TEXT NOT NULL
+	);
+	CREATE TABLE watch_items (
+		source  TEXT NOT NULL,
+		item    TEXT NOT NULL,
+		sha256  TEXT NOT NULL,
+		seen_at TEXT NOT NULL,
+		PRIMARY KEY (source, item)
+	);
+	CREATE TABLE watch_alerts (
+		id            INTEGER PRIMARY KEY,
+		alerter       TEXT NOT NULL,
+		sha256        TEXT NOT NULL REFERENCES watch_content(sha256),
+		alert         BLOB NOT NULL,
+		created_at    TEXT NOT NULL,
+		claimed_until INTEGER NOT NULL,
+		attempts      INTEGER NOT NULL DEFAULT 0,
+		last_error    TEXT NOT NULL DEFAULT '',
+		sent_at       TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX watch_alerts_pending ON watch_alerts (claimed_until, id) WHERE sent_at = '';`,
 }
 
 // Errors.

@@ -97,6 +97,7 @@ func Run(t *testing.T, b Backend) {
 			tc.fn(t, newEnv(t, b))
 		})
 	}
+	RunWatch(t, b)
 }
 
 // env is one test's store, with the key its checkpoints are signed with.

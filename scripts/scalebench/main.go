@@ -16,9 +16,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -72,7 +74,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "scalebench: -dir is required")
 		os.Exit(2)
 	}
-	if err := run(context.Background()); err != nil {
+	// SIGINT or SIGTERM cancels the run, which then stops PostgreSQL;
+	// a second one kills at once (pgtest's watchdog then stops it).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	err := run(ctx)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "scalebench:", err)
 		os.Exit(1)
 	}
