@@ -109,9 +109,18 @@ func (s reads) IndexDigests(ctx context.Context) (*leaktrace.IndexState, error) 
 // Reindex implements leaktrace.Store: in one transaction (holding the
 // log lock, though it appends nothing), it stores fingerprints(d) as the
 // rows of every document d, read with its content in id order, and drops
-// every other row. progress, if not nil, is called after each document.
+// every other row. progress, if not nil, is called after each document;
+// when the transaction runs again after a serialization failure or a
+// deadlock, it is called only past the count it last reported, so that
+// progress never goes backwards.
+//
+// Because it holds the log lock for the whole rebuild, every change to
+// the store, from every process and server, waits until it commits or
+// fails; the wait has no timeout of its own. Run it when the store can
+// pause its changes (see docs/scale.md).
 func (s *Store) Reindex(ctx context.Context, fingerprints func(*leaktrace.Document) ([]index.Fingerprint, error), progress func(done, total int)) (*leaktrace.Reindexed, error) {
 	var out *leaktrace.Reindexed
+	reported := 0
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		out = &leaktrace.Reindexed{Rebuilt: []string{}}
 		r := reads{tx}
@@ -155,7 +164,8 @@ func (s *Store) Reindex(ctx context.Context, fingerprints func(*leaktrace.Docume
 			}
 			out.Documents++
 			out.Fingerprints += after.Count
-			if progress != nil {
+			if progress != nil && i+1 > reported {
+				reported = i + 1
 				progress(i+1, len(ds))
 			}
 		}

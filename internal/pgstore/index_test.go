@@ -149,3 +149,51 @@ func TestLookupMaxPostings(t *testing.T) {
 		t.Fatalf("lookup of a boilerplate hash: %v, %v; want none", ps, err)
 	}
 }
+
+// TestReindexProgressOnRetry: when Reindex's transaction fails with a
+// serialization failure part way (here: raised by a trigger on its
+// second insert) and runs again, progress never goes backwards.
+func TestReindexProgressOnRetry(t *testing.T) {
+	t.Parallel()
+	s, url := newStore(t)
+	ctx := t.Context()
+	fps := map[string][]index.Fingerprint{"a": {{Hash: 1, Pos: 0}}, "b": {{Hash: 2, Pos: 0}}, "c": {{Hash: 3, Pos: 0}}}
+	for _, id := range []string{"a", "b", "c"} {
+		d := testDoc(id)
+		d.Fingerprints = fps[id]
+		if err := s.AddDocument(ctx, d, rec("document", id, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A sequence is not rolled back: only the first attempt's second
+	// insert fails.
+	if err := exec(t, url, `CREATE SEQUENCE inserts;
+		CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF nextval('inserts') = 2 THEN
+				RAISE EXCEPTION 'injected' USING ERRCODE = '40001';
+			END IF;
+			RETURN NULL;
+		END
+		$$;
+		CREATE TRIGGER fail_once BEFORE INSERT ON fingerprints
+			FOR EACH STATEMENT EXECUTE FUNCTION fail_once();`); err != nil {
+		t.Fatal(err)
+	}
+	var calls []int
+	res, err := s.Reindex(ctx, func(d *leaktrace.Document) ([]index.Fingerprint, error) { return fps[d.ID], nil },
+		func(done, total int) { calls = append(calls, done*10+total) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Documents != 3 || res.Fingerprints != 3 {
+		t.Fatalf("reindex: %+v, want 3 documents, 3 fingerprints", res)
+	}
+	var n int64
+	if err := s.pool.QueryRow(ctx, `SELECT nextval('inserts')`).Scan(&n); err != nil || n < 5 {
+		t.Fatalf("the trigger ran %d times (%v): the transaction did not run again", n-1, err)
+	}
+	if fmt.Sprint(calls) != "[13 23 33]" {
+		t.Errorf("progress calls %v, want 1/3, 2/3, 3/3 once each", calls)
+	}
+}

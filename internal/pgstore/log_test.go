@@ -362,3 +362,47 @@ func TestRetry(t *testing.T) {
 		}
 	}
 }
+
+// TestLogLockRowStays: the database refuses to change or remove the
+// log_lock row, whoever asks; and should it go anyway (here: with the
+// triggers off), changes fail with ErrLogCorrupt instead of running
+// without taking turns.
+func TestLogLockRowStays(t *testing.T) {
+	t.Parallel()
+	s, url := newStore(t)
+	ctx := t.Context()
+	for _, q := range []string{`UPDATE log_lock SET id = 2`, `DELETE FROM log_lock`, `TRUNCATE log_lock`} {
+		err := exec(t, url, q)
+		if err == nil || !strings.Contains(err.Error(), "the log_lock row must stay") {
+			t.Errorf("%s: %v, want the trigger's refusal", q, err)
+		}
+	}
+	if _, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec(t, url, `SET session_replication_role = replica; DELETE FROM log_lock`); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				_, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("access", "d", "r")})
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if !errors.Is(err, leaktrace.ErrLogCorrupt) {
+			t.Fatalf("AppendLog without the log_lock row: %v, want ErrLogCorrupt", err)
+		}
+	}
+	if n, _ := s.LogSize(ctx); n != 1 {
+		t.Errorf("log has %d entries, want 1: nothing appended without the lock", n)
+	}
+}

@@ -34,8 +34,9 @@
 // primary key; foreign keys point only to documents, recipients or
 // doc_numbers. fingerprints is keyed by hash first (its distribution key),
 // copies, pdf_copies and grants by document first. The one exception is
-// the append-only triggers on the log tables, which an engine without
-// triggers replaces by REVOKE UPDATE, DELETE, TRUNCATE on them.
+// the triggers that refuse UPDATE, DELETE and TRUNCATE on the log tables
+// and on log_lock, which an engine without triggers replaces by REVOKE
+// UPDATE, DELETE, TRUNCATE on them.
 package pgstore
 
 import (
@@ -222,6 +223,18 @@ var migrations = []string{
 		sent_at       TEXT COLLATE "C" NOT NULL DEFAULT ''
 	);
 	CREATE INDEX watch_alerts_pending ON watch_alerts (claimed_until, id) WHERE sent_at = '';`,
+	// The log lock's row must stay: without it SELECT ... FOR UPDATE
+	// locks nothing and writers stop taking turns. Where an engine lacks
+	// triggers: REVOKE UPDATE, DELETE, TRUNCATE ON log_lock too.
+	`CREATE FUNCTION leaktrace_keep_log_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		RAISE EXCEPTION 'the log_lock row must stay';
+	END
+	$$;
+	CREATE TRIGGER log_lock_kept BEFORE UPDATE OR DELETE ON log_lock
+		FOR EACH ROW EXECUTE FUNCTION leaktrace_keep_log_lock();
+	CREATE TRIGGER log_lock_kept_t BEFORE TRUNCATE ON log_lock
+		FOR EACH STATEMENT EXECUTE FUNCTION leaktrace_keep_log_lock();`,
 }
 
 // schemaTable holds the schema version, in its one row. It is made by
@@ -321,7 +334,7 @@ func connect(ctx context.Context, url string, signer leaktrace.CheckpointSigner)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, connectFailure{err})
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
@@ -357,9 +370,35 @@ func (r connectedRow) Scan(dest ...any) error { return unreachable(r.Row.Scan(de
 func unreachable(err error) error {
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) && !errors.Is(err, ErrUnreachable) {
-		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+		return fmt.Errorf("%w: %w", ErrUnreachable, connectFailure{err})
 	}
 	return err
+}
+
+// connectFailure is a failure to connect whose message says each
+// attempt's failure once: pgx lists every attempt, and with sslmode
+// prefer (the default) it tries each address twice, with TLS and
+// without, for the same "connection refused".
+type connectFailure struct{ err error }
+
+func (e connectFailure) Unwrap() error { return e.err }
+
+func (e connectFailure) Error() string {
+	lines := strings.Split(e.err.Error(), "\n")
+	seen := make(map[string]bool, len(lines))
+	out := lines[:0]
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	if len(out) == 2 {
+		// One attempt's failure left: on the first line, as pgx puts
+		// a single one.
+		return out[0] + " " + strings.TrimPrefix(out[1], "\t")
+	}
+	return strings.Join(out, "\n")
 }
 
 // tables counts the tables and views in the schema new tables go to.
@@ -419,9 +458,12 @@ func runMigration(ctx context.Context, tx pgx.Tx, v int) error {
 }
 
 // migrate checks that the database holds a store and runs the
-// migrations it lacks, each in a transaction that first locks the
-// schema row: of processes opening an old store at once, one migrates
-// and the others find it done.
+// migrations it lacks. It first reads the version without a lock, so
+// that a read-only role or a hot standby can open an up-to-date store;
+// only when a migration is needed does it run each in a transaction that
+// first locks the schema row and reads the version again: of processes
+// opening an old store at once, one migrates and the others find it
+// done.
 func (s *Store) migrate(ctx context.Context) error {
 	ok, err := hasSchema(ctx, s.pool)
 	if err != nil {
@@ -437,23 +479,20 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return fmt.Errorf("%w (its %d tables are not leaktrace's)", ErrNotStore, n)
 	}
+	if v, err := readVersion(ctx, s.pool, ""); err != nil {
+		return err
+	} else if done, err := upToDate(v); err != nil || done {
+		return err
+	}
 	for {
 		done := false
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			var v int
-			err := tx.QueryRow(ctx, `SELECT version FROM leaktrace_schema WHERE id = 1 FOR UPDATE`).Scan(&v)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("%w (its schema version is missing)", ErrNotStore)
-			}
+			v, err := readVersion(ctx, tx, " FOR UPDATE")
 			if err != nil {
 				return err
 			}
-			if v > len(migrations) {
-				return fmt.Errorf("schema version %d is newer than this leaktrace (%d); upgrade leaktrace", v, len(migrations))
-			}
-			if v == len(migrations) {
-				done = true
-				return nil
+			if done, err = upToDate(v); err != nil || done {
+				return err
 			}
 			return runMigration(ctx, tx, v)
 		})
@@ -461,6 +500,25 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// readVersion reads the schema version, with lock appended to the query.
+func readVersion(ctx context.Context, q querier, lock string) (int, error) {
+	var v int
+	err := q.QueryRow(ctx, `SELECT version FROM leaktrace_schema WHERE id = 1`+lock).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("%w (its schema version is missing)", ErrNotStore)
+	}
+	return v, err
+}
+
+// upToDate reports whether schema version v is this leaktrace's, and
+// fails if it is newer.
+func upToDate(v int) (bool, error) {
+	if v > len(migrations) {
+		return false, fmt.Errorf("schema version %d is newer than this leaktrace (%d); upgrade leaktrace", v, len(migrations))
+	}
+	return v == len(migrations), nil
 }
 
 // SchemaVersion returns the store's schema version.
@@ -510,7 +568,14 @@ func (s *Store) txOnce(ctx context.Context, fn func(pgx.Tx) error) error {
 		return err
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT id FROM log_lock WHERE id = 1 FOR UPDATE`); err != nil {
+	// Scan, not Exec: with its row gone the lock would lock nothing and
+	// writers would no longer take turns.
+	var id int
+	err = tx.QueryRow(ctx, `SELECT id FROM log_lock WHERE id = 1 FOR UPDATE`).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: the log_lock row is missing; restore it with INSERT INTO log_lock (id) VALUES (1)", leaktrace.ErrLogCorrupt)
+	}
+	if err != nil {
 		return err
 	}
 	if err := fn(tx); err != nil {

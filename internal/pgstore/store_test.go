@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"net"
 	"net/url"
 	"strings"
@@ -77,6 +78,32 @@ func TestUnreachable(t *testing.T) {
 			if strings.Contains(err.Error(), "s3cret-pw") && !strings.Contains(url, "_missing_") {
 				t.Errorf("%s(%s): the message shows the password: %v", name, Redact(url), err)
 			}
+		}
+	}
+}
+
+// TestUnreachableSaysItOnce: a server that refuses the connection is
+// named once in the message, though pgx tries it twice (with TLS and
+// without, sslmode prefer being the default).
+func TestUnreachableSaysItOnce(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	for name, f := range map[string]func(context.Context, string, leaktrace.CheckpointSigner) (*Store, error){"Open": Open, "Create": Create} {
+		_, err := f(t.Context(), "postgres://leaktrace@"+addr+"/db?connect_timeout=5", nil)
+		if !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("%s: %v, want ErrUnreachable", name, err)
+		}
+		var ce *pgconn.ConnectError
+		if !errors.As(err, &ce) {
+			t.Errorf("%s: %v is no longer pgx's ConnectError", name, err)
+		}
+		if n := strings.Count(err.Error(), "connection refused"); n != 1 || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %q says connection refused %d times, want once on one line", name, err, n)
 		}
 	}
 }
@@ -219,8 +246,8 @@ func TestDistributedSubset(t *testing.T) {
 		UNION ALL SELECT inhrelid::regclass::text FROM pg_inherits`); len(got) > 0 {
 		t.Errorf("sequences, partitioned or inherited tables: %v", got)
 	}
-	if got := col(`SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`); len(got) != 6 {
-		t.Errorf("triggers %v, want only the log tables' append-only ones", got)
+	if got := col(`SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`); len(got) != 8 {
+		t.Errorf("triggers %v, want only the log tables' append-only ones and log_lock's", got)
 	}
 }
 
@@ -274,5 +301,56 @@ func TestConnectTimeout(t *testing.T) {
 	_, err = Open(t.Context(), "postgres://u:pw@"+l.Addr().String()+"/db?sslmode=disable", nil)
 	if !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("Open of a silent server: %v, want ErrUnreachable", err)
+	}
+}
+
+// TestOpenReadOnly: a role with only SELECT rights (as on a read replica
+// or a hot standby) opens an up-to-date store and reads it; its changes
+// fail with the server's refusal and change nothing.
+func TestOpenReadOnly(t *testing.T) {
+	t.Parallel()
+	s, dbURL := newStore(t)
+	ctx := t.Context()
+	if _, err := s.AppendLog(ctx, []leaktrace.LogRecord{rec("init", "", "")}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := "ro_" + strings.TrimPrefix(u.Path, "/")
+	id := pgx.Identifier{role}.Sanitize()
+	if err := exec(t, dbURL, `CREATE ROLE `+id+` LOGIN PASSWORD 'ro'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO `+id); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// Roles are the server's, not the database's: drop it.
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DROP OWNED BY `+id+`; DROP ROLE `+id); err != nil {
+			t.Errorf("dropping role: %v", err)
+		}
+	})
+	u.User = url.UserPassword(role, "ro")
+	ro, err := Open(ctx, u.String(), testSigner(t))
+	if err != nil {
+		t.Fatalf("opening as a read-only role: %v", err)
+	}
+	defer ro.Close()
+	if n, err := ro.LogSize(ctx); err != nil || n != 1 {
+		t.Fatalf("LogSize = %d, %v; want 1", n, err)
+	}
+	if c, err := ro.Checkpoint(ctx); err != nil || c.Size != 1 {
+		t.Fatalf("Checkpoint = %+v, %v; want size 1", c, err)
+	}
+	if _, err := ro.AppendLog(ctx, []leaktrace.LogRecord{rec("access", "d", "r")}); !isCode(err, "42501") {
+		t.Fatalf("AppendLog as a read-only role: %v, want permission denied", err)
+	}
+	if n, err := s.LogSize(ctx); err != nil || n != 1 {
+		t.Fatalf("LogSize after the refused change = %d, %v; want 1", n, err)
 	}
 }

@@ -19,8 +19,8 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // what docs/scale.md says distributed engines offer: no sequences or
 // identity columns, no partitioned or inherited tables, a primary key on
 // every table, foreign keys only to documents, recipients and
-// doc_numbers, triggers only on the three log tables (refusing UPDATE,
-// DELETE and TRUNCATE), and primary keys that start with the distribution
+// doc_numbers, triggers only on the three log tables and log_lock
+// (refusing UPDATE, DELETE and TRUNCATE), and primary keys that start with the distribution
 // keys; and pgstore's code takes no advisory lock, table lock or
 // notification.
 func TestSchemaKeepsToTheDistributedSubset(t *testing.T) {
@@ -67,14 +67,15 @@ func TestSchemaKeepsToTheDistributedSubset(t *testing.T) {
 		"foreign keys to other tables": `SELECT conrelid::regclass::text || ' -> ' || confrelid::regclass::text FROM pg_constraint
 			WHERE contype = 'f' AND confrelid::regclass::text NOT IN ('documents', 'recipients', 'doc_numbers')`,
 		"triggers off the log tables": `SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger
-			WHERE NOT tgisinternal AND tgrelid::regclass::text NOT IN ('log_entries', 'log_hashes', 'log_checkpoints')`,
+			WHERE NOT tgisinternal AND tgrelid::regclass::text NOT IN ('log_entries', 'log_hashes', 'log_checkpoints', 'log_lock')`,
 	} {
 		if got := strs(q); len(got) > 0 {
 			t.Errorf("%s: %v", what, got)
 		}
 	}
-	// Each log table refuses UPDATE, DELETE (per row) and TRUNCATE.
-	for _, tbl := range []string{"log_entries", "log_hashes", "log_checkpoints"} {
+	// Each log table, and log_lock, refuses UPDATE, DELETE (per row) and
+	// TRUNCATE.
+	for _, tbl := range []string{"log_entries", "log_hashes", "log_checkpoints", "log_lock"} {
 		var upd, del, trunc bool
 		err := conn.QueryRow(ctx, `SELECT bool_or(tgtype & 16 <> 0 AND tgtype & 1 <> 0), bool_or(tgtype & 8 <> 0 AND tgtype & 1 <> 0), bool_or(tgtype & 32 <> 0)
 			FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = $1::regclass AND tgtype & 2 <> 0`, tbl).Scan(&upd, &del, &trunc)

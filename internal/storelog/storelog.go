@@ -5,7 +5,7 @@
 // backend implements only [Tx], in its own SQL.
 //
 // The caller must hold its backend's log lock for the whole transaction
-// (SQLite's write lock; PostgreSQL's log_head row), so that no other
+// (SQLite's write lock; PostgreSQL's log_lock row), so that no other
 // append interleaves between reading the log's size and committing.
 package storelog
 
