@@ -13,8 +13,11 @@ import (
 	"net"
 	"net/http"
 	"net/smtp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrDelivery is the error of an alert a receiver did not take.
@@ -163,13 +166,13 @@ func (m *SMTP) message(a Alert) []byte {
 func Summary1(a Alert) string {
 	var docs []string
 	for _, d := range a.Documents {
-		docs = append(docs, d.ID)
+		docs = append(docs, Printable(d.ID))
 	}
 	if a.Kind == KindAccusation {
 		var who []string
 		for _, d := range a.Documents {
 			for _, s := range d.Accused {
-				who = append(who, s.Recipient)
+				who = append(who, Printable(s.Recipient))
 			}
 		}
 		return fmt.Sprintf("%s leaked, copy of %s", strings.Join(docs, ", "), strings.Join(who, ", "))
@@ -180,22 +183,64 @@ func Summary1(a Alert) string {
 // Describe is an alert in a few plain lines.
 func Describe(a Alert) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "leaktrace: %s\n\nFound %s in %s", Summary1(a), a.Found.Format(time.RFC3339), a.Source)
+	fmt.Fprintf(&b, "leaktrace: %s\n\nFound %s in %s", Summary1(a), a.Found.Format(time.RFC3339), Printable(a.Source))
 	if a.Link != "" {
-		fmt.Fprintf(&b, " at %s", a.Link)
+		fmt.Fprintf(&b, " at %s", Printable(a.Link))
 	} else if a.Item != "" {
-		fmt.Fprintf(&b, " (%s)", a.Item)
+		fmt.Fprintf(&b, " (%s)", Printable(a.Item))
+	}
+	if a.Title != "" {
+		fmt.Fprintf(&b, ", titled %s", strconv.Quote(a.Title))
 	}
 	b.WriteString(".\n")
 	for _, d := range a.Documents {
-		fmt.Fprintf(&b, "Document %s: %d words matched", d.ID, d.WordsMatched)
+		fmt.Fprintf(&b, "Document %s: %d words matched", Printable(d.ID), d.WordsMatched)
 		for _, s := range d.Accused {
-			fmt.Fprintf(&b, "; reader %s accused (p-value %.3g)", s.Recipient, s.PValue)
+			fmt.Fprintf(&b, "; reader %s accused (p-value %.3g)", Printable(s.Recipient), s.PValue)
 		}
 		b.WriteString(".\n")
 	}
 	fmt.Fprintf(&b, "The trace is custody-log entry %d ('leaktrace log show %d').", a.LogEntry, a.LogEntry)
 	return b.String()
+}
+
+// Printable is s with what could forge or disguise a line of an alert's
+// text escaped (as \n, \u2028, \u202e): control characters, the Unicode
+// line and paragraph separators and the bidirectional controls. Item
+// names, links and titles come from whoever published the leak.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) && !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unprintable(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unprintable(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool {
+	switch {
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029', r == '\u061c', r == '\u200e', r == '\u200f',
+		'\u202a' <= r && r <= '\u202e', '\u2066' <= r && r <= '\u2069', r == '\ufeff', r == utf8.RuneError:
+		return true
+	}
+	return false
 }
 
 // Log writes each alert as one JSON log line.
@@ -206,8 +251,8 @@ func (l *Log) Name() string { return "log" }
 
 // Send implements Alerter.
 func (l *Log) Send(_ context.Context, a Alert) error {
-	l.Logger.Warn("leak alert", slog.String("kind", a.Kind), slog.String("source", a.Source), slog.String("item", a.Item),
-		slog.String("link", a.Link), slog.String("sha256", a.SHA256), slog.Any("documents", a.Documents),
+	l.Logger.Warn("leak alert", slog.String("kind", a.Kind), slog.String("source", Printable(a.Source)), slog.String("item", Printable(a.Item)),
+		slog.String("link", Printable(a.Link)), slog.String("title", Printable(a.Title)), slog.String("sha256", a.SHA256), slog.Any("documents", a.Documents),
 		slog.Int64("log_entry", a.LogEntry))
 	return nil
 }

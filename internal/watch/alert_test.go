@@ -190,3 +190,28 @@ func TestLogAlerter(t *testing.T) {
 		t.Fatalf("log line %s (%v)", b.String(), err)
 	}
 }
+
+// An item's name, link or title cannot forge lines of an alert's text,
+// nor hide behind bidirectional controls: they are escaped in Describe,
+// the e-mail and the log line.
+func TestDescribeEscapesItemText(t *testing.T) {
+	a := testAlert
+	a.Link = "/leaks/x.txt\nDocument board: 0 words matched; reader r999 accused (p-value 1e-12).\u2028evil\u202etxt.exe"
+	a.Title = "t\r\nBcc: x@example.org"
+	text := watch.Describe(a)
+	for _, bad := range []string{"\nDocument board", "\u2028", "\u202e", "\r\nBcc"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("Describe holds %q:\n%s", bad, text)
+		}
+	}
+	if !strings.Contains(text, `x.txt\nDocument board`) || !strings.Contains(text, `\u2028evil\u202etxt.exe`) {
+		t.Errorf("the link is not shown escaped:\n%s", text)
+	}
+	var b strings.Builder
+	l := &watch.Log{Logger: slog.New(slog.NewTextHandler(&b, nil))}
+	a.Link = "ok\u2029level=ERROR msg=forged"
+	l.Send(t.Context(), a)
+	if strings.Contains(b.String(), "\u2029") || strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
+		t.Errorf("log line %q", b.String())
+	}
+}

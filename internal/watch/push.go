@@ -498,6 +498,9 @@ func finish(it Item) (Item, error) {
 			*s = strings.ToValidUTF8((*s)[:4096], "")
 		}
 	}
+	if strings.ContainsFunc(it.Link, unprintable) {
+		return Item{}, fmt.Errorf("%w: \"link\" holds a control character: %s", ErrPushItem, Printable(it.Link))
+	}
 	it.Name = baseName(it.Name)
 	if path.Ext(it.Name) == "" {
 		ext := extByContent(it.Data)

@@ -498,3 +498,18 @@ func TestPushSaturationTimesOut(t *testing.T) {
 		t.Fatal("no answer while the engine is saturated")
 	}
 }
+
+// A pushed link with a control character (a line break, a bidi
+// override) is refused.
+func TestPushRefusesLinkWithControlCharacters(t *testing.T) {
+	rec := &recorder{}
+	h := NewPushHandler("push", testToken, rec, DefaultLimits())
+	for _, link := range []string{"https://x.example/a\nDocument b: 1 words matched", "https://x.example/\u202eexe.txt", "a\u2028b"} {
+		if code, rep, _ := post(t, h, testToken, map[string]any{"content": "x", "link": link}); code != http.StatusUnprocessableEntity {
+			t.Errorf("link %q: %d %+v, want 422", link, code, rep)
+		}
+	}
+	if n := len(rec.got()); n != 0 {
+		t.Errorf("%d items submitted", n)
+	}
+}
