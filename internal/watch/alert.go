@@ -3,7 +3,9 @@ package watch
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/mail"
 	"net/smtp"
 	"strconv"
 	"strings"
@@ -81,6 +84,26 @@ type SMTP struct {
 	Password string
 	// TLS configures STARTTLS (nil: verify the server by its host name).
 	TLS *tls.Config
+	// Insecure sends in clear to a server that does not offer STARTTLS;
+	// without it such a server is refused unless it is on this machine
+	// (loopback).
+	Insecure bool
+}
+
+// ErrSMTPNoTLS is the error of an SMTP server that does not offer
+// STARTTLS, is not on this machine, and Insecure is not set.
+var ErrSMTPNoTLS = errors.New("the SMTP server does not offer STARTTLS; alerts are not sent in clear")
+
+// isLocal says whether an SMTP host is on this machine (a variable for
+// tests, whose servers all are).
+var isLocal = loopback
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Name implements Alerter.
@@ -114,6 +137,8 @@ func (m *SMTP) Send(ctx context.Context, a Alert) error {
 		if err := c.StartTLS(cfg); err != nil {
 			return fmt.Errorf("%w: smtp STARTTLS: %w", ErrDelivery, err)
 		}
+	} else if !m.Insecure && !isLocal(host) {
+		return fmt.Errorf("%w: smtp %s: %w", ErrDelivery, m.Addr, ErrSMTPNoTLS)
 	}
 	if m.Password != "" {
 		user := m.Username
@@ -152,6 +177,7 @@ func (m *SMTP) message(a Alert) []byte {
 	fmt.Fprintf(&b, "To: %s\r\n", strings.Join(m.To, ", "))
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", "leaktrace: "+Summary1(a)))
 	fmt.Fprintf(&b, "Date: %s\r\n", time.Now().UTC().Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "Message-ID: %s\r\n", messageID(m.From))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
 	body := Describe(a) + "\n"
 	js, _ := json.MarshalIndent(a, "", "  ")
@@ -160,6 +186,20 @@ func (m *SMTP) message(a Alert) []byte {
 	// the summary never are, but CRLF line ends are needed.
 	b.WriteString(strings.ReplaceAll(body, "\n", "\r\n"))
 	return []byte(b.String())
+}
+
+// messageID is a new, unique Message-ID in the sender's domain.
+func messageID(from string) string {
+	domain := "leaktrace.invalid"
+	if addr, err := mail.ParseAddress(from); err == nil {
+		from = addr.Address
+	}
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i+1 < len(from) && !strings.ContainsAny(from[i+1:], "<>\r\n \t") {
+		domain = from[i+1:]
+	}
+	var r [16]byte
+	rand.Read(r[:])
+	return fmt.Sprintf("<%d.%s@%s>", time.Now().UnixNano(), hex.EncodeToString(r[:]), domain)
 }
 
 // Summary1 is an alert in one line (an e-mail's subject).

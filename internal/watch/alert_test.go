@@ -3,11 +3,13 @@ package watch_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -213,5 +215,30 @@ func TestDescribeEscapesItemText(t *testing.T) {
 	l.Send(t.Context(), a)
 	if strings.Contains(b.String(), "\u2029") || strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
 		t.Errorf("log line %q", b.String())
+	}
+}
+
+// A remote SMTP server that does not offer STARTTLS is refused (the
+// alert would cross the network in clear) unless Insecure is set; each
+// message carries a Message-ID.
+func TestSMTPRequiresTLSToARemoteServer(t *testing.T) {
+	addr, messages := smtpServer(t)
+	old := *watch.IsLocal
+	*watch.IsLocal = func(string) bool { return false }
+	t.Cleanup(func() { *watch.IsLocal = old })
+	m := &watch.SMTP{Addr: addr, From: "Leak Watch <leaktrace@example.org>", To: []string{"soc@example.org"}}
+	if err := m.Send(t.Context(), testAlert); !errors.Is(err, watch.ErrSMTPNoTLS) || !errors.Is(err, watch.ErrDelivery) {
+		t.Fatalf("no STARTTLS, remote: %v, want ErrSMTPNoTLS", err)
+	}
+	if n := len(messages()); n != 0 {
+		t.Fatalf("%d messages sent in clear", n)
+	}
+	m.Insecure = true
+	if err := m.Send(t.Context(), testAlert); err != nil {
+		t.Fatal(err)
+	}
+	got := messages()
+	if len(got) != 1 || !regexp.MustCompile(`(?m)^Message-ID: <[^<>@\s]+@example\.org>\r$`).MatchString(got[0]) {
+		t.Fatalf("messages %q, want one with a Message-ID", got)
 	}
 }
