@@ -27,7 +27,8 @@ import (
 var ErrDelivery = errors.New("alert not delivered")
 
 // Webhook POSTs each alert as JSON to a URL. A 2xx answer delivers it;
-// any other status, or a network error, is a failure the engine retries.
+// any other status (a redirect too: it is not followed), or a network
+// error, is a failure the engine retries.
 type Webhook struct {
 	URL string
 	// Header is sent with every request (say a shared secret:
@@ -56,10 +57,13 @@ func (w *Webhook) Send(ctx context.Context, a Alert) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "leaktrace-watch")
-	c := w.Client
-	if c == nil {
-		c = http.DefaultClient
+	c := http.Client{}
+	if w.Client != nil {
+		c = *w.Client
 	}
+	// A redirect is not followed: the alert is delivered to the URL
+	// configured or not at all (a 3xx is a failure, retried).
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Do(req)
 	if err != nil {
 		return fmt.Errorf("%w: webhook: %w", ErrDelivery, err)

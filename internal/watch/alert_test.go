@@ -242,3 +242,25 @@ func TestSMTPRequiresTLSToARemoteServer(t *testing.T) {
 		t.Fatalf("messages %q, want one with a Message-ID", got)
 	}
 }
+
+// A webhook that redirects has not taken the alert: the redirect is not
+// followed (the alert goes to the URL configured or nowhere).
+func TestWebhookRedirectIsAFailure(t *testing.T) {
+	var mu sync.Mutex
+	followed := 0
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { mu.Lock(); followed++; mu.Unlock() }))
+	defer other.Close()
+	for _, code := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, other.URL, code) }))
+		err := (&watch.Webhook{URL: srv.URL, Client: &http.Client{}}).Send(t.Context(), testAlert)
+		srv.Close()
+		if !errors.Is(err, watch.ErrDelivery) {
+			t.Errorf("a %d answer: %v, want a delivery error", code, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if followed != 0 {
+		t.Errorf("the redirect was followed %d times", followed)
+	}
+}
