@@ -303,6 +303,8 @@ func hintFor(err error, cmd *cobra.Command) string {
 		return "a watch config names the flags of 'leaktrace watch' without their dashes (dir, feed, listen, push-token-file, alert-webhook, interval, ...); see 'leaktrace watch --help'"
 	case errors.Is(err, watch.ErrConfig):
 		return `write the config as a JSON object, {"dir": ["/srv/drop"], "interval": "10m"}, or as name = value lines, one setting a line`
+	case errors.Is(err, errPushTokenShort):
+		return "make a long random token: head -c 32 /dev/urandom | base64 > push.token && chmod 600 push.token"
 	case errors.Is(err, errListenAddr):
 		return "pass --listen as host:port on this machine that no other program listens on, e.g. 127.0.0.1:8081"
 	case errors.Is(err, errMetricsAddr):

@@ -32,7 +32,12 @@ var (
 	errWatchSetting = errors.New("unknown watch setting")
 	// errListenAddr: --listen can't be listened on.
 	errListenAddr = errors.New("cannot serve the push endpoint on --listen")
+	// errPushTokenShort: the push token is too easy to guess.
+	errPushTokenShort = errors.New("the push token is too short")
 )
+
+// minPushToken is the shortest push token taken, in bytes.
+const minPushToken = 16
 
 // watchFlags are the settings of leak watch, as flags of watch and as the
 // names in a --config file (and serve's --watch-config).
@@ -49,6 +54,8 @@ type watchFlags struct {
 	smtpTo            []string
 	smtpUser          string
 	smtpPasswordFile  string
+	smtpInsecure      bool
+	warnings          []string // said on standard error by the command
 	epsilon           float64
 	minWords          int
 	concurrency       int
@@ -71,6 +78,7 @@ func addWatchFlags(fs *pflag.FlagSet) *watchFlags {
 	fs.StringArrayVar(&w.smtpTo, "smtp-to", nil, "an alert e-mail recipient (repeatable)")
 	fs.StringVar(&w.smtpUser, "smtp-user", "", "SMTP user name (default --smtp-from)")
 	fs.StringVar(&w.smtpPasswordFile, "smtp-password-file", "", "file holding the SMTP password (or $LEAKTRACE_SMTP_PASSWORD)")
+	fs.BoolVar(&w.smtpInsecure, "smtp-insecure", false, "send alert e-mails to a server that is not on this machine even without STARTTLS (in clear)")
 	fs.Float64Var(&w.epsilon, "epsilon", watch.DefaultEpsilon, "false-accusation bound of every trace")
 	fs.IntVar(&w.minWords, "min-words", watch.DefaultMinWords, "least words of an item aligned with a document for an alert when no reader is accused")
 	fs.IntVar(&w.concurrency, "concurrency", 0, "traces run at once (default: the number of CPUs)")
@@ -124,6 +132,14 @@ func (w *watchFlags) settings() (*watch.Settings, error) {
 		if s.PushToken == "" {
 			return nil, usagef("--listen needs a token: --push-token-file FILE or $LEAKTRACE_PUSH_TOKEN")
 		}
+		if len(s.PushToken) < minPushToken {
+			return nil, fmt.Errorf("%w: %d bytes, at least %d", errPushTokenShort, len(s.PushToken), minPushToken)
+		}
+		if w.tokenFile != "" {
+			if fi, err := os.Stat(w.tokenFile); err == nil && fi.Mode().Perm()&0o077 != 0 {
+				w.warnings = append(w.warnings, fmt.Sprintf("the push token file %s can be read by other users (mode %04o): chmod 600 %s", w.tokenFile, fi.Mode().Perm(), w.tokenFile))
+			}
+		}
 	}
 	if len(w.webhookHeaders) > 0 || w.webhookSecretFile != "" {
 		if w.webhook == "" {
@@ -153,7 +169,8 @@ func (w *watchFlags) settings() (*watch.Settings, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.SMTP = &watch.SMTP{Addr: w.smtpAddr, From: w.smtpFrom, To: w.smtpTo, Username: w.smtpUser, Password: pw}
+		s.SMTP = &watch.SMTP{Addr: w.smtpAddr, From: w.smtpFrom, To: w.smtpTo, Username: w.smtpUser, Password: pw,
+			Insecure: w.smtpInsecure}
 	}
 	if err := s.Check(); err != nil {
 		if errors.Is(err, watch.ErrNoSource) {
@@ -244,6 +261,9 @@ command line wins over the file.`,
 			st, err := w.settings()
 			if err != nil {
 				return err
+			}
+			for _, warn := range w.warnings {
+				fmt.Fprintf(cmd.ErrOrStderr(), "leaktrace: warning: %s\n", termSafe(warn))
 			}
 			if once && st.Listen != "" {
 				return usagef("--once scans --dir and --feed once; --listen serves until stopped: leave one out")
@@ -364,6 +384,10 @@ func withProgress(o watch.Options, p func(watch.Counts)) watch.Options {
 	return o
 }
 
+// pushReadTimeout bounds reading a pushed request, body included: the
+// largest body at a slow 256 KiB/s is about 6 minutes.
+const pushReadTimeout = 10 * time.Minute
+
 // servePush serves the push endpoint if st has one, and returns how to
 // stop it.
 func servePush(ctx context.Context, st *watch.Settings, e *watch.Engine, logger *slog.Logger) (func(), error) {
@@ -375,6 +399,7 @@ func servePush(ctx context.Context, st *watch.Settings, e *watch.Engine, logger 
 		return nil, fmt.Errorf("%w: %w", errListenAddr, err)
 	}
 	srv := &http.Server{Handler: st.PushHandler(e), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: pushReadTimeout, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	go srv.Serve(ln)
 	return func() {

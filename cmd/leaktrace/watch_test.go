@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -360,20 +361,26 @@ func TestWatchListenPush(t *testing.T) {
 	if resp, err = push("s3cret-push-token"); err != nil {
 		t.Fatal(err)
 	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	var reply struct {
 		Results []watch.Result `json:"results"`
 	}
-	err = json.NewDecoder(resp.Body).Decode(&reply)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK || len(reply.Results) != 1 || len(reply.Results[0].Alerts) != 1 ||
-		reply.Results[0].Alerts[0].Documents[0].Accused[0].Recipient != "r031" || reply.Results[0].LogEntry == nil {
-		t.Fatalf("push: %d %+v, %v; want the alert naming r031\n%s", resp.StatusCode, reply, err, stderr.String())
+	if err == nil {
+		err = json.Unmarshal(raw, &reply)
+	}
+	if err != nil || resp.StatusCode != http.StatusOK || len(reply.Results) != 1 || reply.Results[0].LogEntry == nil {
+		t.Fatalf("push: %d %s, %v; want 200 with the log entry", resp.StatusCode, raw, err)
+	}
+	// The pusher is not told who was accused: that goes to the alerters.
+	if bytes.Contains(raw, []byte("r031")) || bytes.Contains(raw, []byte("alerts")) {
+		t.Fatalf("the push answer tells the alert: %s", raw)
 	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("watch exited %d:\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), `"msg":"leak alert"`) {
+	if !regexp.MustCompile(`"msg":"leak alert".*"recipient":"r031"`).MatchString(stderr.String()) {
 		t.Fatalf("the pushed leak's alert was not logged:\n%s", stderr.String())
 	}
 }

@@ -3,7 +3,9 @@ package watch
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,16 +14,21 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/mail"
 	"net/smtp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrDelivery is the error of an alert a receiver did not take.
 var ErrDelivery = errors.New("alert not delivered")
 
 // Webhook POSTs each alert as JSON to a URL. A 2xx answer delivers it;
-// any other status, or a network error, is a failure the engine retries.
+// any other status (a redirect too: it is not followed), or a network
+// error, is a failure the engine retries.
 type Webhook struct {
 	URL string
 	// Header is sent with every request (say a shared secret:
@@ -50,10 +57,13 @@ func (w *Webhook) Send(ctx context.Context, a Alert) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "leaktrace-watch")
-	c := w.Client
-	if c == nil {
-		c = http.DefaultClient
+	c := http.Client{}
+	if w.Client != nil {
+		c = *w.Client
 	}
+	// A redirect is not followed: the alert is delivered to the URL
+	// configured or not at all (a 3xx is a failure, retried).
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Do(req)
 	if err != nil {
 		return fmt.Errorf("%w: webhook: %w", ErrDelivery, err)
@@ -78,6 +88,26 @@ type SMTP struct {
 	Password string
 	// TLS configures STARTTLS (nil: verify the server by its host name).
 	TLS *tls.Config
+	// Insecure sends in clear to a server that does not offer STARTTLS;
+	// without it such a server is refused unless it is on this machine
+	// (loopback).
+	Insecure bool
+}
+
+// ErrSMTPNoTLS is the error of an SMTP server that does not offer
+// STARTTLS, is not on this machine, and Insecure is not set.
+var ErrSMTPNoTLS = errors.New("the SMTP server does not offer STARTTLS; alerts are not sent in clear")
+
+// isLocal says whether an SMTP host is on this machine (a variable for
+// tests, whose servers all are).
+var isLocal = loopback
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Name implements Alerter.
@@ -111,6 +141,8 @@ func (m *SMTP) Send(ctx context.Context, a Alert) error {
 		if err := c.StartTLS(cfg); err != nil {
 			return fmt.Errorf("%w: smtp STARTTLS: %w", ErrDelivery, err)
 		}
+	} else if !m.Insecure && !isLocal(host) {
+		return fmt.Errorf("%w: smtp %s: %w", ErrDelivery, m.Addr, ErrSMTPNoTLS)
 	}
 	if m.Password != "" {
 		user := m.Username
@@ -149,6 +181,7 @@ func (m *SMTP) message(a Alert) []byte {
 	fmt.Fprintf(&b, "To: %s\r\n", strings.Join(m.To, ", "))
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", "leaktrace: "+Summary1(a)))
 	fmt.Fprintf(&b, "Date: %s\r\n", time.Now().UTC().Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "Message-ID: %s\r\n", messageID(m.From))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
 	body := Describe(a) + "\n"
 	js, _ := json.MarshalIndent(a, "", "  ")
@@ -159,17 +192,31 @@ func (m *SMTP) message(a Alert) []byte {
 	return []byte(b.String())
 }
 
+// messageID is a new, unique Message-ID in the sender's domain.
+func messageID(from string) string {
+	domain := "leaktrace.invalid"
+	if addr, err := mail.ParseAddress(from); err == nil {
+		from = addr.Address
+	}
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i+1 < len(from) && !strings.ContainsAny(from[i+1:], "<>\r\n \t") {
+		domain = from[i+1:]
+	}
+	var r [16]byte
+	rand.Read(r[:])
+	return fmt.Sprintf("<%d.%s@%s>", time.Now().UnixNano(), hex.EncodeToString(r[:]), domain)
+}
+
 // Summary1 is an alert in one line (an e-mail's subject).
 func Summary1(a Alert) string {
 	var docs []string
 	for _, d := range a.Documents {
-		docs = append(docs, d.ID)
+		docs = append(docs, Printable(d.ID))
 	}
 	if a.Kind == KindAccusation {
 		var who []string
 		for _, d := range a.Documents {
 			for _, s := range d.Accused {
-				who = append(who, s.Recipient)
+				who = append(who, Printable(s.Recipient))
 			}
 		}
 		return fmt.Sprintf("%s leaked, copy of %s", strings.Join(docs, ", "), strings.Join(who, ", "))
@@ -180,22 +227,64 @@ func Summary1(a Alert) string {
 // Describe is an alert in a few plain lines.
 func Describe(a Alert) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "leaktrace: %s\n\nFound %s in %s", Summary1(a), a.Found.Format(time.RFC3339), a.Source)
+	fmt.Fprintf(&b, "leaktrace: %s\n\nFound %s in %s", Summary1(a), a.Found.Format(time.RFC3339), Printable(a.Source))
 	if a.Link != "" {
-		fmt.Fprintf(&b, " at %s", a.Link)
+		fmt.Fprintf(&b, " at %s", Printable(a.Link))
 	} else if a.Item != "" {
-		fmt.Fprintf(&b, " (%s)", a.Item)
+		fmt.Fprintf(&b, " (%s)", Printable(a.Item))
+	}
+	if a.Title != "" {
+		fmt.Fprintf(&b, ", titled %s", strconv.Quote(a.Title))
 	}
 	b.WriteString(".\n")
 	for _, d := range a.Documents {
-		fmt.Fprintf(&b, "Document %s: %d words matched", d.ID, d.WordsMatched)
+		fmt.Fprintf(&b, "Document %s: %d words matched", Printable(d.ID), d.WordsMatched)
 		for _, s := range d.Accused {
-			fmt.Fprintf(&b, "; reader %s accused (p-value %.3g)", s.Recipient, s.PValue)
+			fmt.Fprintf(&b, "; reader %s accused (p-value %.3g)", Printable(s.Recipient), s.PValue)
 		}
 		b.WriteString(".\n")
 	}
 	fmt.Fprintf(&b, "The trace is custody-log entry %d ('leaktrace log show %d').", a.LogEntry, a.LogEntry)
 	return b.String()
+}
+
+// Printable is s with what could forge or disguise a line of an alert's
+// text escaped (as \n, \u2028, \u202e): control characters, the Unicode
+// line and paragraph separators and the bidirectional controls. Item
+// names, links and titles come from whoever published the leak.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) && !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unprintable(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unprintable(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool {
+	switch {
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029', r == '\u061c', r == '\u200e', r == '\u200f',
+		'\u202a' <= r && r <= '\u202e', '\u2066' <= r && r <= '\u2069', r == '\ufeff', r == utf8.RuneError:
+		return true
+	}
+	return false
 }
 
 // Log writes each alert as one JSON log line.
@@ -206,8 +295,8 @@ func (l *Log) Name() string { return "log" }
 
 // Send implements Alerter.
 func (l *Log) Send(_ context.Context, a Alert) error {
-	l.Logger.Warn("leak alert", slog.String("kind", a.Kind), slog.String("source", a.Source), slog.String("item", a.Item),
-		slog.String("link", a.Link), slog.String("sha256", a.SHA256), slog.Any("documents", a.Documents),
+	l.Logger.Warn("leak alert", slog.String("kind", a.Kind), slog.String("source", Printable(a.Source)), slog.String("item", Printable(a.Item)),
+		slog.String("link", Printable(a.Link)), slog.String("title", Printable(a.Title)), slog.String("sha256", a.SHA256), slog.Any("documents", a.Documents),
 		slog.Int64("log_entry", a.LogEntry))
 	return nil
 }

@@ -3,11 +3,13 @@ package watch_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -188,5 +190,77 @@ func TestLogAlerter(t *testing.T) {
 	if err := json.Unmarshal([]byte(b.String()), &line); err != nil || line.Msg != "leak alert" || line.Kind != watch.KindAccusation ||
 		line.Documents[0].Accused[0].Recipient != "r007" || line.LogEntry != 42 {
 		t.Fatalf("log line %s (%v)", b.String(), err)
+	}
+}
+
+// An item's name, link or title cannot forge lines of an alert's text,
+// nor hide behind bidirectional controls: they are escaped in Describe,
+// the e-mail and the log line.
+func TestDescribeEscapesItemText(t *testing.T) {
+	a := testAlert
+	a.Link = "/leaks/x.txt\nDocument board: 0 words matched; reader r999 accused (p-value 1e-12).\u2028evil\u202etxt.exe"
+	a.Title = "t\r\nBcc: x@example.org"
+	text := watch.Describe(a)
+	for _, bad := range []string{"\nDocument board", "\u2028", "\u202e", "\r\nBcc"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("Describe holds %q:\n%s", bad, text)
+		}
+	}
+	if !strings.Contains(text, `x.txt\nDocument board`) || !strings.Contains(text, `\u2028evil\u202etxt.exe`) {
+		t.Errorf("the link is not shown escaped:\n%s", text)
+	}
+	var b strings.Builder
+	l := &watch.Log{Logger: slog.New(slog.NewTextHandler(&b, nil))}
+	a.Link = "ok\u2029level=ERROR msg=forged"
+	l.Send(t.Context(), a)
+	if strings.Contains(b.String(), "\u2029") || strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
+		t.Errorf("log line %q", b.String())
+	}
+}
+
+// A remote SMTP server that does not offer STARTTLS is refused (the
+// alert would cross the network in clear) unless Insecure is set; each
+// message carries a Message-ID.
+func TestSMTPRequiresTLSToARemoteServer(t *testing.T) {
+	addr, messages := smtpServer(t)
+	old := *watch.IsLocal
+	*watch.IsLocal = func(string) bool { return false }
+	t.Cleanup(func() { *watch.IsLocal = old })
+	m := &watch.SMTP{Addr: addr, From: "Leak Watch <leaktrace@example.org>", To: []string{"soc@example.org"}}
+	if err := m.Send(t.Context(), testAlert); !errors.Is(err, watch.ErrSMTPNoTLS) || !errors.Is(err, watch.ErrDelivery) {
+		t.Fatalf("no STARTTLS, remote: %v, want ErrSMTPNoTLS", err)
+	}
+	if n := len(messages()); n != 0 {
+		t.Fatalf("%d messages sent in clear", n)
+	}
+	m.Insecure = true
+	if err := m.Send(t.Context(), testAlert); err != nil {
+		t.Fatal(err)
+	}
+	got := messages()
+	if len(got) != 1 || !regexp.MustCompile(`(?m)^Message-ID: <[^<>@\s]+@example\.org>\r$`).MatchString(got[0]) {
+		t.Fatalf("messages %q, want one with a Message-ID", got)
+	}
+}
+
+// A webhook that redirects has not taken the alert: the redirect is not
+// followed (the alert goes to the URL configured or nowhere).
+func TestWebhookRedirectIsAFailure(t *testing.T) {
+	var mu sync.Mutex
+	followed := 0
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { mu.Lock(); followed++; mu.Unlock() }))
+	defer other.Close()
+	for _, code := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, other.URL, code) }))
+		err := (&watch.Webhook{URL: srv.URL, Client: &http.Client{}}).Send(t.Context(), testAlert)
+		srv.Close()
+		if !errors.Is(err, watch.ErrDelivery) {
+			t.Errorf("a %d answer: %v, want a delivery error", code, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if followed != 0 {
+		t.Errorf("the redirect was followed %d times", followed)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/time/rate"
 
 	"github.com/leaktrace/leaktrace/internal/format"
 	"github.com/leaktrace/leaktrace/internal/service"
@@ -42,11 +43,33 @@ var (
 	ErrPushItem = errors.New("invalid item")
 )
 
+// Limits of the push endpoint, per token (one endpoint has one token).
+const (
+	// PushMaxItems is the most items one request may carry (413 beyond).
+	PushMaxItems = 100
+	// PushRate is how many items a second a token may push on average,
+	// PushBurst how many at once; beyond, 429 with Retry-After.
+	PushRate  = 20
+	PushBurst = 200
+	// PushSubmitWait bounds how long one request waits for its items to
+	// be traced (a saturated engine): beyond, 503 with Retry-After.
+	PushSubmitWait = 2 * time.Minute
+)
+
 // The push endpoint's answers.
 type pushReply struct {
-	Status  string    `json:"status"` // "success", as AIL answers, or "error"
-	Reason  string    `json:"reason,omitempty"`
-	Results []*Result `json:"results,omitempty"`
+	Status  string        `json:"status"` // "success", as AIL answers, or "error"
+	Reason  string        `json:"reason,omitempty"`
+	Results []*pushResult `json:"results,omitempty"`
+}
+
+// pushResult is what a pusher learns of one item: whether it was a
+// duplicate and the custody-log entry of its trace. Never the alerts:
+// who was accused is for investigators, not for whoever holds the push
+// token.
+type pushResult struct {
+	Duplicate bool   `json:"duplicate"`
+	LogEntry  *int64 `json:"log_entry,omitempty"`
 }
 
 // NewPushHandler returns the push endpoint: scrapers POST items to it as
@@ -56,7 +79,11 @@ type pushReply struct {
 // in turn, with name as its Source, and the answer, once all are
 // handled, is 200 with their Results:
 //
-//	{"status": "success", "results": [{"duplicate": false, "log_entry": 12, "alerts": [...]}]}
+//	{"status": "success", "results": [{"duplicate": false, "log_entry": 12}]}
+//
+// The answer never carries the alerts (the accused readers): the push
+// token is handed to scrapers, and who was accused is for
+// investigators.
 //
 // Requests must carry the token: "Authorization: Bearer TOKEN", or the
 // bare token as AIL's clients send it (compared in constant time; 401
@@ -71,8 +98,10 @@ type pushReply struct {
 // first.
 //
 // The body may be up to 4/3 of limits.MaxItemBytes plus 1 MiB (one item
-// of the largest size, in base64); each item's content, once decoded,
-// at most limits.MaxItemBytes.
+// of the largest size, in base64) and carry at most PushMaxItems items;
+// their contents, once decoded (gzip expanded), at most
+// limits.MaxItemBytes all together (413 otherwise). A token may push
+// PushRate items a second, PushBurst at once (429 beyond).
 func NewPushHandler(name, token string, sub Submitter, limits Limits) http.Handler {
 	if limits.MaxItemBytes <= 0 {
 		limits.MaxItemBytes = DefaultLimits().MaxItemBytes
@@ -84,6 +113,8 @@ func NewPushHandler(name, token string, sub Submitter, limits Limits) http.Handl
 		sub:    sub,
 		limits: limits,
 		slots:  make(chan struct{}, 4*runtime.GOMAXPROCS(0)),
+		rate:   rate.NewLimiter(PushRate, PushBurst),
+		wait:   PushSubmitWait,
 	}
 }
 
@@ -94,6 +125,8 @@ type pushHandler struct {
 	sub    Submitter
 	limits Limits
 	slots  chan struct{} // requests being handled
+	rate   *rate.Limiter // items pushed with the token
+	wait   time.Duration // bound on one request's Submits
 }
 
 func (h *pushHandler) maxBody() int64 {
@@ -141,7 +174,25 @@ func (h *pushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusBadRequest, pushReply{Status: "error", Reason: "reading the body: " + err.Error()})
 		return
 	}
-	items, err := decodePush(body, h.limits.MaxItemBytes)
+	raws, err := splitPush(body)
+	if err == nil && len(raws) > PushMaxItems {
+		reply(w, http.StatusRequestEntityTooLarge, pushReply{Status: "error", Reason: fmt.Sprintf("%d items in one request, at most %d", len(raws), PushMaxItems)})
+		return
+	}
+	if err == nil {
+		now := time.Now()
+		res := h.rate.ReserveN(now, len(raws))
+		if d := res.DelayFrom(now); !res.OK() || d > 0 {
+			res.CancelAt(now)
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(d.Seconds(), 1)))))
+			reply(w, http.StatusTooManyRequests, pushReply{Status: "error", Reason: "too many items pushed; try again later"})
+			return
+		}
+	}
+	var items []Item
+	if err == nil {
+		items, err = decodeItems(raws, h.limits.MaxItemBytes)
+	}
 	if err != nil {
 		code := http.StatusUnprocessableEntity
 		switch {
@@ -153,10 +204,12 @@ func (h *pushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, code, pushReply{Status: "error", Reason: err.Error()})
 		return
 	}
-	results := make([]*Result, 0, len(items))
+	ctx, cancel := context.WithTimeout(r.Context(), h.wait)
+	defer cancel()
+	results := make([]*pushResult, 0, len(items))
 	for i, it := range items {
 		it.Source = h.name
-		res, err := h.sub.Submit(r.Context(), it)
+		res, err := h.sub.Submit(ctx, it)
 		if err != nil {
 			code, reason := submitStatus(err)
 			if code == http.StatusServiceUnavailable {
@@ -168,10 +221,11 @@ func (h *pushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			reply(w, code, pushReply{Status: "error", Reason: reason, Results: results})
 			return
 		}
-		if res == nil {
-			res = &Result{}
+		pr := &pushResult{}
+		if res != nil {
+			pr.Duplicate, pr.LogEntry = res.Duplicate, res.LogEntry
 		}
-		results = append(results, res)
+		results = append(results, pr)
 	}
 	reply(w, http.StatusOK, pushReply{Status: "success", Results: results})
 }
@@ -210,8 +264,18 @@ func reply(w http.ResponseWriter, code int, v any) {
 
 // decodePush decodes a pushed body: one item or an array of items, each
 // in AIL's form or the plain form. It returns the items (without Source)
-// or the first error, naming the item. No item is decoded partly.
+// or the first error, naming the item. No item is decoded partly, and
+// all the items' contents together are at most max bytes.
 func decodePush(body []byte, max int64) ([]Item, error) {
+	raws, err := splitPush(body)
+	if err != nil {
+		return nil, err
+	}
+	return decodeItems(raws, max)
+}
+
+// splitPush splits a pushed body into its items, not decoded.
+func splitPush(body []byte) ([]json.RawMessage, error) {
 	body = bytes.TrimSpace(body)
 	var raws []json.RawMessage
 	switch {
@@ -227,15 +291,31 @@ func decodePush(body []byte, max int64) ([]Item, error) {
 	default:
 		return nil, ErrPushJSON
 	}
+	return raws, nil
+}
+
+// decodeItems decodes the items of a body, refusing more than max bytes
+// of content all together (max <= 0: no limit): each item is decoded
+// with what the ones before it left, so an array of gzip bombs is
+// refused at max bytes, not expanded item by item.
+func decodeItems(raws []json.RawMessage, max int64) ([]Item, error) {
 	items := make([]Item, 0, len(raws))
+	left := max
 	for i, raw := range raws {
-		it, err := decodeItem(raw, max)
+		if max > 0 && left <= 0 {
+			return nil, fmt.Errorf("%w: items %d and on are beyond the limit of %d bytes for all the items of a request", ErrTooLarge, i, max)
+		}
+		it, err := decodeItem(raw, left)
 		if err != nil {
 			if len(raws) > 1 {
+				if errors.Is(err, ErrTooLarge) && i > 0 {
+					return nil, fmt.Errorf("item %d: %w (the limit is for all the items of a request together)", i, err)
+				}
 				return nil, fmt.Errorf("item %d: %w", i, err)
 			}
 			return nil, err
 		}
+		left -= int64(len(it.Data))
 		items = append(items, it)
 	}
 	return items, nil
@@ -417,6 +497,9 @@ func finish(it Item) (Item, error) {
 		if len(*s) > 4096 {
 			*s = strings.ToValidUTF8((*s)[:4096], "")
 		}
+	}
+	if strings.ContainsFunc(it.Link, unprintable) {
+		return Item{}, fmt.Errorf("%w: \"link\" holds a control character: %s", ErrPushItem, Printable(it.Link))
 	}
 	it.Name = baseName(it.Name)
 	if path.Ext(it.Name) == "" {

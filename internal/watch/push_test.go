@@ -373,3 +373,143 @@ func TestPushDecodesTextEncodings(t *testing.T) {
 		t.Fatalf("a picture with an encoding was changed: %v %+v", err, items)
 	}
 }
+
+// The answer tells a pusher what became of its items (duplicate, log
+// entry) and never the alerts: who was accused is not for whoever holds
+// the push token.
+func TestPushAnswerHidesAlerts(t *testing.T) {
+	entry := int64(7)
+	sub := submitFunc(func(context.Context, Item) (*Result, error) {
+		return &Result{LogEntry: &entry, Alerts: []Alert{{Kind: KindAccusation, Source: "push",
+			Documents: []AlertDocument{{ID: "board-minutes", Title: "Secret minutes", WordsMatched: 90,
+				Accused: []AlertSuspect{{Recipient: "r011", PValue: 1e-9}}}}}}}, nil
+	})
+	h := NewPushHandler("push", testToken, sub, DefaultLimits())
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"content": "x"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", testToken)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	body := w.Body.String()
+	if w.Code != http.StatusOK {
+		t.Fatalf("%d %s", w.Code, body)
+	}
+	for _, leak := range []string{"alerts", "r011", "board-minutes", "Secret minutes", "p_value", "accus"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("the answer %s tells %q", body, leak)
+		}
+	}
+	var rep map[string]any
+	json.Unmarshal([]byte(body), &rep)
+	res, _ := rep["results"].([]any)
+	if len(res) != 1 {
+		t.Fatalf("results %v", rep["results"])
+	}
+	if r := res[0].(map[string]any); len(r) != 2 || r["log_entry"] != float64(7) || r["duplicate"] != false {
+		t.Errorf("result %v, want only duplicate and log_entry", r)
+	}
+}
+
+type submitFunc func(context.Context, Item) (*Result, error)
+
+func (f submitFunc) Submit(ctx context.Context, it Item) (*Result, error) { return f(ctx, it) }
+
+// A request carries at most PushMaxItems items, and a token pushes at
+// most PushBurst items at once: 413, then 429 with Retry-After.
+func TestPushLimitsItemsAndRate(t *testing.T) {
+	rec := &recorder{}
+	h := NewPushHandler("push", testToken, rec, DefaultLimits())
+	many := make([]map[string]any, PushMaxItems+1)
+	for i := range many {
+		many[i] = map[string]any{"content": fmt.Sprintf("item %d", i)}
+	}
+	if code, rep, _ := post(t, h, testToken, many); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("%d items: %d %+v, want 413", len(many), code, rep)
+	}
+	many = many[:PushMaxItems]
+	var refused *http.Response
+	for n := 0; n <= PushBurst/PushMaxItems+1 && refused == nil; n++ {
+		if code, rep, resp := post(t, h, testToken, many); code == http.StatusTooManyRequests {
+			refused = resp
+		} else if code != http.StatusOK {
+			t.Fatalf("request %d: %d %+v", n, code, rep)
+		}
+	}
+	if refused == nil || refused.Header.Get("Retry-After") == "" {
+		t.Fatalf("more than %d items at once were all taken (or 429 without Retry-After)", PushBurst)
+	}
+	if n := len(rec.got()); n > PushBurst {
+		t.Errorf("%d items taken, more than the burst of %d", n, PushBurst)
+	}
+}
+
+// An array of small gzip bombs, each under the per-item limit, is
+// refused once their contents together pass the limit: decoding is
+// bounded per request, not per item.
+func TestPushRefusesAnArrayOfGzipBombs(t *testing.T) {
+	lim := DefaultLimits()
+	lim.MaxItemBytes = 4096
+	rec := &recorder{}
+	h := NewPushHandler("push", testToken, rec, lim)
+	bomb := strings.Repeat("a", 4000)
+	items := make([]map[string]any, 50)
+	for i := range items {
+		items[i] = ailItem(bomb, map[string]any{"id": i})
+	}
+	code, rep, _ := post(t, h, testToken, items)
+	if code != http.StatusRequestEntityTooLarge || len(rec.got()) != 0 {
+		t.Fatalf("%d items of %d bytes each (limit %d): %d %+v, %d submitted; want 413, none", len(items), len(bomb), lim.MaxItemBytes, code, rep, len(rec.got()))
+	}
+	raws := make([]json.RawMessage, len(items))
+	for i, it := range items {
+		raws[i], _ = json.Marshal(it)
+	}
+	// Bounded decoding: what is decoded before the refusal is at most
+	// the limit (decodeItems returns no items, so check the budget by
+	// the item it stops at).
+	_, err := decodeItems(raws, lim.MaxItemBytes)
+	if !errors.Is(err, ErrTooLarge) || !strings.HasPrefix(err.Error(), "item 1:") {
+		t.Errorf("decodeItems: %v, want the second item refused", err)
+	}
+}
+
+// A saturated engine (Submit does not return) gives 503 with
+// Retry-After once the wait is over, not an answer that never comes.
+func TestPushSaturationTimesOut(t *testing.T) {
+	rec := &recorder{wait: make(chan struct{})}
+	h := NewPushHandler("push", testToken, rec, DefaultLimits()).(*pushHandler)
+	h.wait = 20 * time.Millisecond
+	type answer struct {
+		code  int
+		retry string
+	}
+	done := make(chan answer, 1)
+	go func() {
+		code, _, resp := post(t, h, testToken, map[string]any{"content": "x"})
+		done <- answer{code, resp.Header.Get("Retry-After")}
+	}()
+	select {
+	case a := <-done:
+		if a.code != http.StatusServiceUnavailable || a.retry == "" {
+			t.Errorf("%d (Retry-After %q), want 503 with Retry-After", a.code, a.retry)
+		}
+	case <-time.After(10 * time.Second):
+		close(rec.wait)
+		t.Fatal("no answer while the engine is saturated")
+	}
+}
+
+// A pushed link with a control character (a line break, a bidi
+// override) is refused.
+func TestPushRefusesLinkWithControlCharacters(t *testing.T) {
+	rec := &recorder{}
+	h := NewPushHandler("push", testToken, rec, DefaultLimits())
+	for _, link := range []string{"https://x.example/a\nDocument b: 1 words matched", "https://x.example/\u202eexe.txt", "a\u2028b"} {
+		if code, rep, _ := post(t, h, testToken, map[string]any{"content": "x", "link": link}); code != http.StatusUnprocessableEntity {
+			t.Errorf("link %q: %d %+v, want 422", link, code, rep)
+		}
+	}
+	if n := len(rec.got()); n != 0 {
+		t.Errorf("%d items submitted", n)
+	}
+}

@@ -1,0 +1,4 @@
+package watch
+
+// IsLocal lets tests treat their loopback SMTP server as remote.
+var IsLocal = &isLocal
