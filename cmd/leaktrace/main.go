@@ -146,7 +146,7 @@ func hintFor(err error, cmd *cobra.Command) string {
 	case errors.Is(err, service.ErrStoreURL) && errors.As(err, new(usageError)):
 		return "pass --store (or set $LEAKTRACE_STORE to) a PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE, or sqlite for the store in the home (the default)"
 	case errors.Is(err, service.ErrStoreURL):
-		return "store.url holds the URL of the home's PostgreSQL store, postgres://USER@HOST:PORT/DATABASE, on one line: restore it from the home's backup"
+		return "store.url holds the URL of the home's PostgreSQL store, postgres://USER@HOST:PORT/DATABASE, on one line, in a regular file (not a link): restore it from the home's backup"
 	case errors.Is(err, service.ErrTwoStores):
 		return "a home keeps its store in leaktrace.db (SQLite) or names one on PostgreSQL in store.url, not both: move away the one that is not this home's (a copy of the home's backup says which)"
 	case errors.Is(err, pgstore.ErrStoreExists):
@@ -452,7 +452,8 @@ refuses to touch a directory that already holds a home.
 
 The store is SQLite in the home (leaktrace.db), unless --store, else
 $LEAKTRACE_STORE, names an empty PostgreSQL database by its URL
-(postgres://USER@HOST:PORT/DATABASE; 'sqlite' names the default). The home
+(postgres://USER@HOST:PORT/DATABASE; 'sqlite' names the default; an
+empty --store is a usage mistake, an empty $LEAKTRACE_STORE is unset). The home
 then records the URL in store.url (mode 0600), so later commands need only
 --home, and keeps the keys. Keep the password out of the URL: PostgreSQL's
 ~/.pgpass and $PGPASSWORD apply. Several servers share one store by each
@@ -476,6 +477,10 @@ neither key.`,
 			st, from := storeFlag, "--store"
 			if !cmd.Flags().Changed("store") {
 				st, from = os.Getenv("LEAKTRACE_STORE"), "$LEAKTRACE_STORE"
+			} else if st == "" {
+				// Likely an unset variable in a script: never a
+				// silent SQLite in place of $LEAKTRACE_STORE's.
+				return usageError{fmt.Errorf("--store: %w \"\": it is empty; name %s or a postgres:// URL", service.ErrStoreURL, service.SQLiteStore)}
 			}
 			if _, err := service.ParseStore(st); err != nil {
 				return usageError{fmt.Errorf("%s: %w", from, err)}

@@ -108,7 +108,8 @@ type InitOptions struct {
 // fresh custody-log key pair (secret files mode 0600), and the log's init
 // entry. It refuses to touch a directory that already holds any of them,
 // or a PostgreSQL database that holds a store, and removes what it wrote
-// in the home if it fails.
+// in the home if it fails, and the store it made on PostgreSQL (whose
+// log is then still empty).
 func Init(ctx context.Context, dir string, opts InitOptions) error {
 	pgURL, err := ParseStore(opts.Store)
 	if err != nil {
@@ -166,6 +167,25 @@ func initHome(ctx context.Context, dir string, opts InitOptions, pgURL string, k
 		written = append(written, p)
 	}
 	var st leaktrace.Store
+	var pst *pgstore.Store // a store this init made on PostgreSQL
+	defer func() {
+		if st == nil {
+			return
+		}
+		if err != nil && pst != nil {
+			// The home is not finished: remove the store too, lest
+			// the database hold one no home names and a new init
+			// refuse it. Even after ^C, in moments.
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if derr := pst.DropIfEmpty(dctx); derr != nil {
+				err = fmt.Errorf("%w (and the new store stays in the database: %w)", err, derr)
+			}
+		}
+		if cerr := st.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("starting custody log: %w", cerr)
+		}
+	}()
 	if pgURL == "" {
 		dbPath := filepath.Join(dir, DBFile)
 		sst, err := store.Create(ctx, dbPath, signer)
@@ -180,27 +200,23 @@ func initHome(ctx context.Context, dir string, opts InitOptions, pgURL string, k
 			return fmt.Errorf("writing the store's URL: %w", err)
 		}
 		written = append(written, p)
-		pst, err := pgstore.Create(ctx, pgURL, signer)
+		pst, err = pgstore.Create(ctx, pgURL, signer)
 		if err != nil {
+			pst = nil
 			return storeErr{err} // it names the store
 		}
 		st = pst
 	}
 	if _, err = st.SetMetaOnce(ctx, store.MetaMarkingKeyCheck, KeyCheck(key)); err != nil {
-		st.Close()
 		return fmt.Errorf("recording the marking key's check value: %w", err)
 	}
 	if err = st.SetMeta(ctx, store.MetaFoldVersion, foldVersion); err != nil {
-		st.Close()
 		return fmt.Errorf("recording the lookup index's version: %w", err)
 	}
 	rec, err := record(&custody.Entry{V: custody.Version, Kind: custody.KindInit, Time: custody.FormatTime(time.Now()),
 		Actor: opts.Actor, Origin: opts.Origin})
 	if err == nil {
 		_, err = st.AppendLog(ctx, []leaktrace.LogRecord{rec})
-	}
-	if cerr := st.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("starting custody log: %w", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,30 +55,76 @@ func ParseStore(s string) (string, error) {
 }
 
 // RedactStore is a store's URL s without its password, for messages.
+// What is not a postgres:// URL may still hold one: another scheme's
+// user part, a password= parameter, or a key=value connection string.
 func RedactStore(s string) string {
 	if strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") {
 		return pgstore.Redact(s)
 	}
-	if u, err := url.Parse(s); err == nil {
-		if _, ok := u.User.Password(); ok {
-			return u.Redacted()
-		}
-		return s
-	}
 	if i := strings.Index(s, "://"); i >= 0 {
-		if at := strings.LastIndex(s, "@"); at > i {
-			// Unparsable: keep the scheme and the host, never the user info.
-			return s[:i+3] + "xxxxx" + s[at:]
-		}
+		// Another scheme: read as a postgres:// URL, its user part
+		// and password= parameters are masked the same way.
+		return s[:i+3] + strings.TrimPrefix(pgstore.Redact("postgres://"+s[i+3:]), "postgres://")
 	}
-	return s
+	return pgstore.Redact(s)
+}
+
+// maxStoreFile bounds the size of a StoreFile: a URL on one line.
+const maxStoreFile = 4 << 10
+
+// readStoreFile reads the StoreFile at path: a regular file (not a link,
+// a device or a pipe) of at most maxStoreFile bytes. An error that
+// wraps os.ErrNotExist if there is none.
+func readStoreFile(path string) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	} else if err != nil {
+		return nil, fmt.Errorf("reading the store's URL: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w: it is not a regular file (%s)", path, ErrStoreURL, kind(fi.Mode()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the store's URL: %w", err)
+	}
+	defer f.Close()
+	if ofi, err := f.Stat(); err != nil || !os.SameFile(fi, ofi) {
+		return nil, fmt.Errorf("%s: %w: it changed while being read", path, ErrStoreURL)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxStoreFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the store's URL: %w", err)
+	}
+	if len(data) > maxStoreFile {
+		return nil, fmt.Errorf("%s: %w: it is longer than %d bytes", path, ErrStoreURL, maxStoreFile)
+	}
+	return data, nil
+}
+
+// kind names a file's type that is not a regular file.
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // storeOf says where the home in dir keeps its store: the PostgreSQL URL
 // in its StoreFile, or "" for DBFile. ErrNoHome if it has neither.
 func storeOf(dir string) (string, error) {
 	_, dbErr := os.Stat(filepath.Join(dir, DBFile))
-	data, err := os.ReadFile(filepath.Join(dir, StoreFile))
+	data, err := readStoreFile(filepath.Join(dir, StoreFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if errors.Is(dbErr, os.ErrNotExist) {
@@ -84,7 +132,7 @@ func storeOf(dir string) (string, error) {
 		}
 		return "", nil
 	case err != nil:
-		return "", fmt.Errorf("reading the store's URL: %w", err)
+		return "", err
 	case dbErr == nil:
 		return "", fmt.Errorf("%w in %s: %s and %s", ErrTwoStores, dir, DBFile, StoreFile)
 	}
@@ -129,18 +177,14 @@ type storeErr struct{ error }
 func (e storeErr) Error() string { return strings.Join(strings.Fields(e.error.Error()), " ") }
 func (e storeErr) Unwrap() error { return e.error }
 
-// warnPassword warns when a store URL holding a password is in a file
-// others may read.
+// warnPassword warns when a store URL holding a password (in its user
+// part or a password= parameter) is in a file others may read.
 func (s *Service) warnPassword(path, pgURL string) {
 	if runtime.GOOS == "windows" {
 		return
 	}
-	u, err := url.Parse(pgURL)
-	if err != nil || u.User == nil {
-		return
-	}
-	if _, ok := u.User.Password(); !ok {
-		return
+	if pgstore.Redact(pgURL) == pgURL {
+		return // no password in the user part or a password= parameter
 	}
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm()&0o044 == 0 {
