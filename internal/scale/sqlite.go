@@ -82,22 +82,50 @@ func LoadInto(ctx context.Context, path string, c *Corpus, n int, opts LoadOptio
 	scratch := path + ".load"
 	os.Remove(scratch)
 	defer os.Remove(scratch)
+	out, err := loadScratch(ctx, path, c, n, opts)
+	if err != nil {
+		return nil, err
+	}
+	fin, err := FinishLoad(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	out.Fingerprints = fin.Fingerprints
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// openLoad opens the store at path for loading, its scratch table
+// attached as load.
+func openLoad(ctx context.Context, path string) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
 	db.SetMaxOpenConns(1)
 	for _, p := range []string{
 		`PRAGMA journal_mode = OFF`, `PRAGMA synchronous = OFF`, `PRAGMA cache_size = -1000000`,
-		`ATTACH DATABASE 'file:` + scratch + `' AS load`,
+		`ATTACH DATABASE 'file:` + path + `.load' AS load`,
 		`PRAGMA load.journal_mode = OFF`, `PRAGMA load.synchronous = OFF`,
-		`CREATE TABLE load.fp (hash INTEGER, num INTEGER, pos INTEGER)`,
+		`CREATE TABLE IF NOT EXISTS load.fp (hash INTEGER, num INTEGER, pos INTEGER)`,
 	} {
 		if _, err := db.ExecContext(ctx, p); err != nil {
+			db.Close()
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 	}
+	return db, nil
+}
+
+// loadScratch is LoadInto's first part: the documents' rows into the
+// store, their fingerprints into the scratch table (path + ".load"),
+// committed every 5,000 documents. [FinishLoad] is the second.
+func loadScratch(ctx context.Context, path string, c *Corpus, n int, opts LoadOptions) (*Loaded, error) {
+	db, err := openLoad(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
 	var last int64
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(num), 0) FROM doc_numbers`).Scan(&last); err != nil {
 		return nil, err
@@ -182,6 +210,29 @@ func LoadInto(ctx context.Context, path string, c *Corpus, n int, opts LoadOptio
 	if err := commit(); err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// FinishLoad is the end of [LoadInto]: the fingerprints of the scratch
+// table (path + ".load") into the store's lookup index, in the index's
+// key order, and the scratch table deleted. It also finishes a load
+// whose process ended after its last commit, while sorting the scratch
+// table for the index: every document's rows and fingerprints were
+// committed then. The store is written with no journal, so a process
+// that ended while writing the index itself may have left it damaged:
+// check it (PRAGMA quick_check) before finishing it.
+func FinishLoad(ctx context.Context, path string) (*Loaded, error) {
+	start := time.Now()
+	scratch := path + ".load"
+	if _, err := os.Stat(scratch); err != nil {
+		return nil, fmt.Errorf("no scratch table to finish: %w", err)
+	}
+	db, err := openLoad(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	out := &Loaded{}
 	// INSERT OR IGNORE, as 'doc add' writes them: a fingerprint a
 	// document holds twice is one row.
 	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO fingerprints (hash, num, pos) SELECT hash, num, pos FROM load.fp ORDER BY hash, num, pos`); err != nil {
@@ -191,6 +242,9 @@ func LoadInto(ctx context.Context, path string, c *Corpus, n int, opts LoadOptio
 		return nil, err
 	}
 	if _, err := db.ExecContext(ctx, `DETACH DATABASE load`); err != nil {
+		return nil, err
+	}
+	if err := os.Remove(scratch); err != nil {
 		return nil, err
 	}
 	out.Took = time.Since(start)

@@ -2,9 +2,11 @@ package scale
 
 import (
 	"maps"
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/leaktrace/leaktrace"
 	"github.com/leaktrace/leaktrace/internal/index"
 	"github.com/leaktrace/leaktrace/internal/marks"
 	"github.com/leaktrace/leaktrace/internal/service"
@@ -90,6 +92,73 @@ func TestLoadSQLiteWritesTheRowsDocAddWrites(t *testing.T) {
 		}
 		if size, err := SQLiteIndexSize(ctx, path); err != nil || size == 0 {
 			t.Errorf("index size %d, %v", size, err)
+		}
+	}
+}
+
+// TestFinishLoadCompletesAnInterruptedLoad: a load that stopped after
+// its last commit (documents and the scratch table written, the index
+// not, or only partly) is finished by FinishLoad into the same index a
+// load that ran through writes, and the scratch table is deleted.
+func TestFinishLoadCompletesAnInterruptedLoad(t *testing.T) {
+	c := load(t)
+	ctx := t.Context()
+	const n = 6
+	digests := func(path string) *leaktrace.IndexState {
+		t.Helper()
+		s, err := store.Open(ctx, path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		d, err := s.IndexDigests(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	whole := filepath.Join(t.TempDir(), "whole.db")
+	if _, err := LoadSQLite(ctx, whole, c, n, LoadOptions{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want := digests(whole)
+
+	for _, partly := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "stopped.db")
+		s, err := store.Create(ctx, path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if _, err := loadScratch(ctx, path, c, n, LoadOptions{Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if got := digests(path); got.Rows != 0 {
+			t.Fatalf("%d index rows before FinishLoad", got.Rows)
+		}
+		if partly {
+			db, err := openLoad(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ExecContext(ctx, `INSERT INTO fingerprints SELECT DISTINCT hash, num, pos FROM load.fp WHERE num <= 2`); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}
+		l, err := FinishLoad(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := digests(path)
+		if l.Fingerprints != int64(want.Rows) || got.Rows != want.Rows || got.Orphans != 0 || !maps.Equal(got.Documents, want.Documents) {
+			t.Errorf("partly %v: finished index %d rows (FinishLoad says %d), %d orphans; a whole load's %d rows", partly, got.Rows, l.Fingerprints, got.Orphans, want.Rows)
+		}
+		if _, err := os.Stat(path + ".load"); !os.IsNotExist(err) {
+			t.Errorf("scratch table left: %v", err)
+		}
+		if _, err := FinishLoad(ctx, path); err == nil {
+			t.Errorf("FinishLoad with no scratch table: no error")
 		}
 	}
 }

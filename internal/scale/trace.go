@@ -2,8 +2,10 @@ package scale
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -78,7 +80,6 @@ func BuildTraceHome(ctx context.Context, dir string, c *Corpus, docs, readers, l
 	}
 	step("init and readers", start)
 	start = time.Now()
-	copies := map[int][]service.Issued{}
 	for _, i := range h.Leaked {
 		if _, err := svc.AddDocument(ctx, ID(i)+".txt", []byte(c.Doc(i)), ID(i), ID(i)); err != nil {
 			return nil, nil, err
@@ -87,7 +88,7 @@ func BuildTraceHome(ctx context.Context, dir string, c *Corpus, docs, readers, l
 		if err != nil {
 			return nil, nil, err
 		}
-		if copies[i], err = svc.Issue(ctx, m, h.Readers); err != nil {
+		if _, err = svc.Issue(ctx, m, h.Readers); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -106,14 +107,97 @@ func BuildTraceHome(ctx context.Context, dir string, c *Corpus, docs, readers, l
 		return nil, nil, err
 	}
 	step(fmt.Sprintf("bulk load, %d documents", docs-leaked), start)
+	out, err := cutLeaks(ctx, dir, h, rng, leaks, words)
+	return h, out, err
+}
 
+// ResumeTraceHome finishes a home [BuildTraceHome] began in dir with the
+// same arguments whose process ended during the bulk load's index
+// (after its last commit; see [FinishLoad]), or after it (before the
+// leaks were written down): it writes the index from the scratch table
+// if it is still there, checks that every document is in the index, and
+// cuts the same leaks BuildTraceHome would have.
+func ResumeTraceHome(ctx context.Context, dir string, c *Corpus, docs, readers, leaked, leaks, words int) (*TraceHome, []Leak, error) {
+	h := &TraceHome{Dir: dir, Docs: docs, Took: map[string]time.Duration{}}
+	rng := rand.New(rand.NewPCG(c.Seed, 0x7ace))
+	for _, i := range rng.Perm(docs)[:leaked] {
+		h.Leaked = append(h.Leaked, i)
+	}
+	slices.Sort(h.Leaked)
+	for i := range readers {
+		h.Readers = append(h.Readers, fmt.Sprintf("r%04d", i))
+	}
+	path := filepath.Join(dir, service.DBFile)
+	count := func(what string, q string) error {
+		db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			return err
+		}
+		if n != docs {
+			return fmt.Errorf("home %s: %d %s, want %d", dir, n, what, docs)
+		}
+		return nil
+	}
+	if err := count("documents numbered", `SELECT count(*) FROM doc_numbers`); err != nil {
+		return nil, nil, err
+	}
+	if _, err := os.Stat(path + ".load"); err == nil {
+		l, err := FinishLoad(ctx, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		h.Took["bulk load's index, finished"] = l.Took
+	}
+	if err := count("documents in the lookup index", `SELECT count(*) FROM (SELECT DISTINCT num FROM fingerprints)`); err != nil {
+		return nil, nil, err
+	}
+	out, err := cutLeaks(ctx, dir, h, rng, leaks, words)
+	return h, out, err
+}
+
+// cutLeaks cuts leaks excerpts of words words, each from the copy of a
+// leaked document (drawn by rng) issued to a reader (drawn by rng). The
+// copy is rendered again, as issuing does, and must be the one the home
+// issued (the SHA-256 its store recorded).
+func cutLeaks(ctx context.Context, dir string, h *TraceHome, rng *rand.Rand, leaks, words int) ([]Leak, error) {
+	svc, err := service.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	issued := map[[2]string]string{}
+	markers := map[int]*leaktrace.Marker{}
+	for _, d := range h.Leaked {
+		cs, err := svc.Store.Copies(ctx, ID(d))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			issued[[2]string{c.Document, c.Recipient}] = c.SHA256
+		}
+		if markers[d], _, err = svc.Marker(ctx, ID(d)); err != nil {
+			return nil, err
+		}
+	}
 	var out []Leak
 	for range leaks {
 		d := h.Leaked[rng.IntN(len(h.Leaked))]
-		cp := copies[d][rng.IntN(readers)]
-		out = append(out, Leak{Doc: d, Reader: cp.Recipient, Data: Excerpt(cp.Data, words, rng)})
+		r := h.Readers[rng.IntN(len(h.Readers))]
+		data, err := markers[d].Copy(r)
+		if err != nil {
+			return nil, err
+		}
+		if sum, ok := issued[[2]string{ID(d), r}]; !ok || sum != leaktrace.Hash(data) {
+			return nil, fmt.Errorf("the copy of %s rendered for %s is not the one issued (recorded: %v)", ID(d), r, ok)
+		}
+		out = append(out, Leak{Doc: d, Reader: r, Data: Excerpt(data, words, rng)})
 	}
-	return h, out, nil
+	return out, nil
 }
 
 // Excerpt cuts a run of words words from a copy, as bytes of the copy

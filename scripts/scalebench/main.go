@@ -40,6 +40,8 @@ var (
 	frags    = flag.Int("frags", 500, "fragments measured per length")
 	calib    = flag.Int("calib", 100, "fragments that tune the pg_trgm threshold to leaktrace's recall")
 	trgmN    = flag.Int("trgm-frags", 0, "pg_trgm measures only the first N of the fragments (0: all)")
+	trgmWarm = flag.Int("trgm-warm", 10, "pg_trgm: warm-up fragments before measuring")
+	trgmTh   = flag.String("trgm-thresholds", "0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2", "pg_trgm: word-similarity thresholds tried, highest first, when tuning to leaktrace's recall")
 	lengths  = flag.String("words", "40,200", "fragment lengths in words")
 	only     = flag.String("only", "sqlite,pg,trgm", "what to measure: sqlite, pg, trgm, trace")
 	readers  = flag.Int("readers", 1000, "trace: readers, each issued a copy of every leaked document")
@@ -271,7 +273,7 @@ func run(ctx context.Context) error {
 				d, err := trgm.Source(ctx, f.Text)
 				return d == f.Doc, err
 			}
-			if _, _, _, err := measure(warm[:10], source); err != nil {
+			if _, _, _, err := measure(warm[:min(max(*trgmWarm, 0), len(warm))], source); err != nil {
 				return err
 			}
 			some := measured
@@ -334,8 +336,16 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 // whose recall on the tuning fragments reaches leaktrace's there; without
 // leaktrace's, the highest reaching the best recall seen.
 func tuneTrgm(ctx context.Context, t *scale.Trgm, fs []scale.Fragment, want float64) (float64, error) {
+	var ths []float64
+	for _, f := range strings.Split(*trgmTh, ",") {
+		var th float64
+		if _, err := fmt.Sscan(f, &th); err != nil || th <= 0 || th > 1 {
+			return 0, fmt.Errorf("bad -trgm-thresholds %q", *trgmTh)
+		}
+		ths = append(ths, th)
+	}
 	best, bestTh := -1.0, 0.0
-	for _, th := range []float64{0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2} {
+	for _, th := range ths {
 		if err := t.SetThreshold(ctx, th); err != nil {
 			return 0, err
 		}
@@ -527,6 +537,22 @@ func traceBench(ctx context.Context, c *scale.Corpus, dir string) (*Result, erro
 	var rec record
 	if data, err := os.ReadFile(side); err == nil && json.Unmarshal(data, &rec) == nil {
 		logf("trace: reusing the home in %s", home)
+	} else if _, err := os.Stat(filepath.Join(home, service.DBFile)); err == nil {
+		// A build that ended before writing the leaks down.
+		logf("trace: finishing the home in %s", home)
+		h, ls, err := scale.ResumeTraceHome(ctx, home, c, *docs, *readers, *leaked, *leaks, *leakLen)
+		if err != nil {
+			return nil, fmt.Errorf("finishing the trace home (delete %s to build it again): %w", dir, err)
+		}
+		rec = record{Took: map[string]float64{}, Leaks: ls}
+		for k, v := range h.Took {
+			rec.Took[k] = v.Seconds()
+			logf("trace: %s: %.0f s", k, v.Seconds())
+		}
+		data, _ := json.Marshal(rec)
+		if err := os.WriteFile(side, data, 0o644); err != nil {
+			return nil, err
+		}
 	} else {
 		os.RemoveAll(dir)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
