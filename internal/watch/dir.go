@@ -71,7 +71,9 @@ func (d *dirSource) Name() string { return "dir:" + d.path }
 
 // Scan walks the folder. A folder that can't be opened is an error for
 // the whole source; a file or subfolder that can't be read is an item
-// error, and the file is tried again at the next scan.
+// error, and the file is tried again at the next scan. A scan cut off by
+// ctx returns the files read so far with ctx's error; the others are
+// read at the next scan.
 func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -153,7 +155,18 @@ func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan,
 		return nil
 	})
 	if walkErr != nil {
-		return nil, fmt.Errorf("scanning the folder %s: %w", d.path, walkErr)
+		if ctx.Err() == nil || len(scan.Items)+len(scan.Errors) == 0 {
+			return nil, fmt.Errorf("scanning the folder %s: %w", d.path, walkErr)
+		}
+		// Cut off part way: the files read so far are returned and
+		// remembered, the rest are read at the next scan.
+		if d.known == nil {
+			d.known = map[string]stamp{}
+		}
+		for rel, st := range known {
+			d.known[rel] = st
+		}
+		return scan, fmt.Errorf("scanning the folder %s: %w", d.path, walkErr)
 	}
 	d.known = known
 	return scan, nil

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -206,6 +207,44 @@ func TestDirScanHonoursItsContext(t *testing.T) {
 	cancel()
 	if _, err := NewDir(dir, DefaultLimits()).Scan(ctx, nil); err == nil {
 		t.Fatal("a cancelled scan succeeded")
+	}
+}
+
+// cutoff is a context that ends (its Err is DeadlineExceeded) from its
+// n-th Err call on: a scan cut off part way, without a clock.
+type cutoff struct {
+	context.Context
+	mu    sync.Mutex
+	calls int
+	n     int
+}
+
+func (c *cutoff) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	if c.calls >= c.n {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// A scan cut off part way returns the files it read with the error, and
+// the next scan reads the rest.
+func TestDirScanCutOffReturnsWhatItRead(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, n := range []string{"a.txt", "b.txt", "c.txt"} {
+		writeFile(t, dir, n, []byte("the text of "+n), t0)
+	}
+	src := NewDir(dir, DefaultLimits())
+	// The walk asks at ".", then at each file: it ends at b.txt.
+	s, err := src.Scan(&cutoff{Context: context.Background(), n: 3}, nil)
+	if !errors.Is(err, context.DeadlineExceeded) || s == nil || !slices.Equal(ids(s.Items), []string{"a.txt"}) {
+		t.Fatalf("cut-off scan: %v, %+v", err, s)
+	}
+	if s := scanDir(t, src); !slices.Equal(ids(s.Items), []string{"b.txt", "c.txt"}) {
+		t.Fatalf("the next scan returned %q, want the rest", ids(s.Items))
 	}
 }
 

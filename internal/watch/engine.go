@@ -24,6 +24,10 @@ const (
 	DefaultInterval      = 5 * time.Minute
 	DefaultEpsilon       = 1e-6
 	DefaultTraceTimeout  = 5 * time.Minute
+	// DefaultScanTimeout bounds one scan of a source: every fetch or
+	// file read in it is bounded by Limits.Timeout, the whole scan by
+	// this.
+	DefaultScanTimeout = time.Hour
 	DefaultAlertTimeout  = 30 * time.Second
 	DefaultAlertAttempts = 5
 	DefaultAlertBackoff  = 2 * time.Second
@@ -60,8 +64,13 @@ type Options struct {
 	// Concurrency bounds how many traces run at once (default
 	// GOMAXPROCS).
 	Concurrency int
-	// Limits bound the sources; Limits.Timeout also bounds one scan.
+	// Limits bound the sources; Limits.Timeout bounds one fetch or
+	// file read.
 	Limits Limits
+	// ScanTimeout bounds one scan of a source. A scan cut off by it
+	// returns the items it read so far, which are handled; the others
+	// are read at the next scan.
+	ScanTimeout time.Duration
 	// TraceTimeout bounds one item's trace.
 	TraceTimeout time.Duration
 	// AlertTimeout bounds one delivery attempt; AlertAttempts is how
@@ -109,6 +118,9 @@ func (o *Options) defaults() {
 	}
 	if o.TraceTimeout <= 0 {
 		o.TraceTimeout = DefaultTraceTimeout
+	}
+	if o.ScanTimeout <= 0 {
+		o.ScanTimeout = DefaultScanTimeout
 	}
 	if o.AlertTimeout <= 0 {
 		o.AlertTimeout = DefaultAlertTimeout
@@ -342,7 +354,7 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 // traces at once over all sources. It returns only a store's error.
 func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sync.Mutex, sum *Summary, deliver func([]leaktrace.PendingAlert)) error {
 	name := src.Name()
-	sctx, cancel := context.WithTimeout(ctx, e.opt.Limits.Timeout)
+	sctx, cancel := context.WithTimeout(ctx, e.opt.ScanTimeout)
 	var seenMu sync.Mutex // a source may ask from several goroutines
 	var seenErr error
 	scan, err := src.Scan(sctx, func(id string) bool {
@@ -355,26 +367,34 @@ func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sy
 		return ok
 	})
 	cancel()
-	if err == nil && scan == nil {
-		scan = &Scan{}
-	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("the scan took longer than %s: %w", e.opt.Limits.Timeout, err)
+			err = fmt.Errorf("the scan took longer than %s: %w", e.opt.ScanTimeout, err)
 		}
-		until := e.fail(name)
 		mu.Lock()
 		ss.Error = err.Error()
 		mu.Unlock()
-		e.opt.Logger.Warn("watch source failed", slog.String("source", name), slog.String("error", err.Error()),
-			slog.Time("resting_until", until))
+		if scan == nil || len(scan.Items)+len(scan.Errors) == 0 {
+			until := e.fail(name)
+			e.opt.Logger.Warn("watch source failed", slog.String("source", name), slog.String("error", err.Error()),
+				slog.Time("resting_until", until))
+			e.opt.Metrics.sourceFailed(name)
+			return nil
+		}
+		// A scan cut off part way: the items it read are handled, the
+		// others are read at the next scan.
+		e.opt.Logger.Warn("watch source scanned in part", slog.String("source", name), slog.String("error", err.Error()),
+			slog.Int("items", len(scan.Items)))
 		e.opt.Metrics.sourceFailed(name)
-		return nil
+	} else {
+		e.succeed(name)
 	}
-	e.succeed(name)
+	if scan == nil {
+		scan = &Scan{}
+	}
 	if seenErr != nil {
 		return fmt.Errorf("reading the ids %s has shown: %w", name, seenErr)
 	}

@@ -335,7 +335,7 @@ func TestEngineFailingSourcesDoNotStopOthers(t *testing.T) {
 	bad := &items{name: "mem:bad", fail: true}
 	hung := &items{name: "mem:hung", hang: true}
 	rec := &recorder{}
-	opt := fast(watch.Options{Limits: watch.Limits{Timeout: 300 * time.Millisecond}})
+	opt := fast(watch.Options{ScanTimeout: 300 * time.Millisecond})
 	e := watch.NewEngine(h.svc, []watch.Source{bad, hung, good}, []watch.Alerter{rec}, opt)
 	sum, err := e.Once(t.Context())
 	if err != nil {
@@ -506,5 +506,52 @@ func TestEnginesSharingAStoreAlertOnce(t *testing.T) {
 	}
 	if n := len(rec.sent()); n != 1 || sums[0].Alerts+sums[1].Alerts != 1 || sums[0].Duplicates+sums[1].Duplicates != 1 {
 		t.Fatalf("%d alerts sent; summaries %+v and %+v; want one alert, one duplicate", n, sums[0], sums[1])
+	}
+}
+
+// slow is a source whose scan makes several fetches, each within
+// Limits.Timeout but longer than it in all, then returns its items
+// (with the scan's error, if its context ended meanwhile).
+type slow struct {
+	items
+	fetches int
+	each    time.Duration
+}
+
+func (s *slow) Scan(ctx context.Context, seen func(string) bool) (*watch.Scan, error) {
+	for range s.fetches {
+		time.Sleep(s.each)
+	}
+	out, _ := s.items.Scan(ctx, seen)
+	return out, ctx.Err()
+}
+
+// Limits.Timeout bounds one fetch, not the whole scan: a source whose
+// fetches take longer than it in all is scanned, and a scan cut off part
+// way has the items it read traced.
+func TestEngineScanOutlastsOneFetch(t *testing.T) {
+	h := newHome(t)
+	leak := excerpt(h.copies["r011"], 150, 21)
+	src := &slow{items: items{name: "mem:slow", items: []watch.Item{{ID: "a", Name: "a.txt", Data: leak}}}, fetches: 3, each: 40 * time.Millisecond}
+	rec := &recorder{}
+	opt := fast(watch.Options{Limits: watch.Limits{Timeout: 60 * time.Millisecond}})
+	sum, err := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, opt).Once(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sources[0].Error != "" || sum.Traced != 1 || len(rec.sent()) != 1 {
+		t.Fatalf("a scan longer than one fetch's timeout: %+v, %d alerts", sum.Sources[0], len(rec.sent()))
+	}
+
+	// Cut off by the scan's own bound: what it read is still traced.
+	leak2 := excerpt(h.copies["r012"], 150, 22)
+	cut := &slow{items: items{name: "mem:cut", items: []watch.Item{{ID: "b", Name: "b.txt", Data: leak2}}}, fetches: 1, each: 50 * time.Millisecond}
+	opt.ScanTimeout = time.Millisecond
+	sum, err = watch.NewEngine(h.svc, []watch.Source{cut}, []watch.Alerter{rec}, opt).Once(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sources[0].Error == "" || sum.Traced != 1 || len(rec.sent()) != 2 {
+		t.Fatalf("a scan cut off part way: %+v, %d alerts", sum.Sources[0], len(rec.sent()))
 	}
 }

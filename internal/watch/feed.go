@@ -88,7 +88,9 @@ func (f *feedSource) client() *http.Client {
 }
 
 // Scan fetches the feed and returns its items new or changed since the
-// last scan, and the enclosures not fetched before.
+// last scan, and the enclosures not fetched before. Cut off by ctx while
+// fetching enclosures, it returns the items' text and the enclosures
+// fetched so far with ctx's error; the others are fetched next scan.
 func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -113,6 +115,7 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	// comes back as new if it reappears (the engine dedupes it).
 	sent, fetched := map[string]string{}, map[string]bool{}
 	private := f.private(ctx, base)
+	var cutoff error
 	for _, e := range feedEntries(parsed, base) {
 		if e.item.Data != nil {
 			sum := sha256.Sum256(e.item.Data)
@@ -136,7 +139,10 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 				continue
 			}
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("feed %s: %w", f.url, err)
+				// Cut off: the items' text is still returned, the
+				// enclosures not fetched are fetched next scan.
+				cutoff = fmt.Errorf("feed %s: %w", f.url, err)
+				continue
 			}
 			it, ok, err := f.enclosure(ctx, e.item, enc, private)
 			if err != nil {
@@ -150,6 +156,10 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 		}
 	}
 	f.sent, f.fetched = sent, fetched
+	if cutoff != nil {
+		f.etag, f.lastModified = "", ""
+		return scan, cutoff
+	}
 	// The validators are kept only when every enclosure was read: a
 	// failed one is tried again with the whole feed at the next scan.
 	if len(scan.Errors) == 0 {
