@@ -21,13 +21,13 @@ import (
 
 // Defaults of [Options].
 const (
-	DefaultInterval      = 5 * time.Minute
-	DefaultEpsilon       = 1e-6
-	DefaultTraceTimeout  = 5 * time.Minute
+	DefaultInterval     = 5 * time.Minute
+	DefaultEpsilon      = 1e-6
+	DefaultTraceTimeout = 5 * time.Minute
 	// DefaultScanTimeout bounds one scan of a source: every fetch or
 	// file read in it is bounded by Limits.Timeout, the whole scan by
 	// this.
-	DefaultScanTimeout = time.Hour
+	DefaultScanTimeout   = time.Hour
 	DefaultAlertTimeout  = 30 * time.Second
 	DefaultAlertAttempts = 5
 	DefaultAlertBackoff  = 2 * time.Second
