@@ -172,6 +172,14 @@ func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan,
 	return scan, nil
 }
 
+// Forget makes the next scan return the file at id (its path relative
+// to the folder) again, changed or not.
+func (d *dirSource) Forget(id string) {
+	d.mu.Lock()
+	delete(d.known, id)
+	d.mu.Unlock()
+}
+
 // read reads one file, at most MaxItemBytes of it, within the timeout. A
 // read that hangs (a network file system) is abandoned when the timeout
 // ends; its goroutine ends with the read.

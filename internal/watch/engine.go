@@ -419,6 +419,11 @@ func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sy
 		go func() {
 			defer wg.Done()
 			res, err := e.handle(ctx, it)
+			if err != nil && !permanent(err) && it.ID != "" {
+				if f, ok := src.(Forgetter); ok {
+					f.Forget(it.ID) // tried again at the next scan
+				}
+			}
 			mu.Lock()
 			switch {
 			case err != nil && isStoreErr(err):
@@ -546,7 +551,7 @@ func (e *Engine) Wait() { e.delivery.Wait() }
 // handle dedupes, traces and records one item.
 func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 	if int64(len(it.Data)) > e.opt.Limits.MaxItemBytes {
-		return nil, fmt.Errorf("%d bytes, more than the limit of %d", len(it.Data), e.opt.Limits.MaxItemBytes)
+		return nil, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(it.Data), e.opt.Limits.MaxItemBytes)
 	}
 	sum := sha256.Sum256(it.Data)
 	sha := hex.EncodeToString(sum[:])
@@ -663,6 +668,12 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 	}
 	e.opt.Metrics.alerted(it.Source, len(alerts))
 	return &handled{Result: Result{LogEntry: out.LogEntry, Alerts: alerts}, pending: stored}, nil
+}
+
+// permanent reports whether an item's failure would recur if it were
+// tried again: its content is unreadable or too large.
+func permanent(err error) bool {
+	return Unreadable(err) || errors.Is(err, ErrTooLarge)
 }
 
 // Unreadable reports whether a trace failed for the item's content

@@ -555,3 +555,24 @@ func TestEngineScanOutlastsOneFetch(t *testing.T) {
 		t.Fatalf("a scan cut off part way: %+v, %d alerts", sum.Sources[0], len(rec.sent()))
 	}
 }
+
+// An item whose trace failed for a reason that passes (here a trace
+// timeout) is returned again by its source at the next scan and traced
+// then, though the file did not change.
+func TestTemporaryFailureRetriedNextScan(t *testing.T) {
+	h := newHome(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "leak.txt"), excerpt(h.copies["r013"], 150, 23), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := watch.NewDir(dir, watch.DefaultLimits())
+	rec := &recorder{}
+	sum, err := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, fast(watch.Options{TraceTimeout: time.Nanosecond})).Once(t.Context())
+	if err != nil || sum.Counts.Failed != 1 || sum.Traced != 0 {
+		t.Fatalf("a trace that timed out: %+v, %v", sum, err)
+	}
+	sum, err = watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, fast(watch.Options{})).Once(t.Context())
+	if err != nil || sum.Traced != 1 || len(rec.sent()) != 1 {
+		t.Fatalf("the next scan: %+v, %v; want the item traced now", sum, err)
+	}
+}

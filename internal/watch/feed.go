@@ -168,6 +168,20 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	return scan, nil
 }
 
+// Forget makes the next scan return the item or enclosure with the given
+// id again: the feed is fetched whole (no conditional GET) next time.
+func (f *feedSource) Forget(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, item := f.sent[id]
+	if !item && !f.fetched[id] {
+		return
+	}
+	delete(f.sent, id)
+	delete(f.fetched, id)
+	f.etag, f.lastModified = "", ""
+}
+
 // get fetches u within the timeout, at most MaxItemBytes of it. With a
 // validator, a 304 answer returns a nil body. Unless private, a redirect
 // to this machine or the private network is refused.

@@ -514,3 +514,29 @@ func TestFeedConditionalGetByDate(t *testing.T) {
 		t.Fatalf("If-Modified-Since sent: %q", asked)
 	}
 }
+
+// A forgotten item or enclosure is returned again by the next scan, even
+// when the feed did not change (conditional GET is not used then).
+func TestFeedForget(t *testing.T) {
+	fs := newFeedServer(t)
+	fs.serve("/rss", "application/rss+xml", []byte(rssFeed), `"v1"`)
+	fs.serve("/files/notes.txt", "text/plain", []byte("notes"), "")
+	fs.serve("/files/scan.png", "image/png", pngPicture(t), "")
+	src := NewFeed(fs.URL+"/rss", testLimits())
+	s, err := src.Scan(t.Context(), nil)
+	if err != nil || len(s.Items) != 5 {
+		t.Fatalf("first scan: %v, %q", err, ids(s.Items))
+	}
+	enc := ""
+	for _, it := range s.Items {
+		if strings.HasSuffix(it.ID, "/files/notes.txt") {
+			enc = it.ID
+		}
+	}
+	src.(Forgetter).Forget("paste-1")
+	src.(Forgetter).Forget(enc)
+	s, err = src.Scan(t.Context(), nil)
+	if err != nil || !slices.Equal(ids(s.Items), []string{enc, "paste-1"}) {
+		t.Fatalf("after Forget: %v, %q", err, ids(s.Items))
+	}
+}
