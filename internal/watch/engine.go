@@ -290,32 +290,59 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 	sum := &Summary{Sources: make([]SourceSummary, len(e.sources)), Raised: []Alert{}}
 	var mu sync.Mutex // guards sum
 	var delivered, undelivered int
+	// down are the alerters that failed every attempt of a delivery in
+	// this cycle: their other alerts stay pending, untried, until the
+	// next cycle (so a receiver that is down costs one delivery's
+	// retries per cycle, under --once too).
+	down := map[string]bool{}
 	deliver := func(pas []leaktrace.PendingAlert) {
 		for _, pa := range pas {
-			ok := e.deliver(ctx, pa)
+			mu.Lock()
+			skip := down[pa.Alerter]
+			mu.Unlock()
+			var ok bool
+			if skip {
+				e.postpone(ctx, pa, "an earlier delivery through this alerter failed in this scan")
+			} else {
+				ok = e.deliver(ctx, pa)
+			}
 			mu.Lock()
 			if ok {
 				delivered++
 			} else {
 				undelivered++
+				down[pa.Alerter] = true
 			}
 			mu.Unlock()
 		}
 	}
 	// Alerts left pending (a crash, a receiver that was down) are
-	// delivered while the sources are scanned.
-	backlog, err := e.st.ClaimAlerts(ctx, e.opt.Now(), e.opt.Now().Add(e.lease()), 1000)
-	if err != nil {
-		return nil, fmt.Errorf("reading pending alerts: %w", err)
-	}
+	// delivered while the sources are scanned, claimed one at a time
+	// just before each is sent, so no claim lapses while others are
+	// delivered.
+	var storeErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		deliver(backlog)
+		for range 1000 {
+			now := e.opt.Now()
+			pas, err := e.st.ClaimAlerts(ctx, now, now.Add(e.lease()), 1)
+			if err != nil {
+				if ctx.Err() == nil {
+					mu.Lock()
+					storeErr = errors.Join(storeErr, fmt.Errorf("reading pending alerts: %w", err))
+					mu.Unlock()
+				}
+				return
+			}
+			if len(pas) == 0 {
+				return
+			}
+			deliver(pas)
+		}
 	}()
 
-	var storeErr error
 	for i, src := range e.sources {
 		ss := &sum.Sources[i]
 		ss.Name = src.Name()
@@ -344,6 +371,7 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 		sum.Counts.add(ss.Counts)
 	}
 	sum.Delivered, sum.Undelivered = delivered, undelivered
+	var err error
 	if sum.Pending, err = e.st.PendingAlertCount(ctx); err != nil {
 		storeErr = errors.Join(storeErr, err)
 	}
@@ -651,7 +679,9 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 		}
 	}
 	rec.LogEntry = out.LogEntry
-	rec.ClaimUntil = now.Add(e.lease())
+	// The claim starts now, not when the item arrived: waiting for a
+	// trace slot and the trace itself must not eat the lease.
+	rec.ClaimUntil = e.opt.Now().Add(e.lease())
 	stored, dup, err := e.st.RecordWatch(ctx, rec, pending)
 	if err != nil {
 		// The trace is logged but not recorded here: the item is traced
@@ -773,9 +803,14 @@ func (e *Engine) deliver(ctx context.Context, pa leaktrace.PendingAlert) bool {
 	e.opt.Metrics.delivery(pa.Alerter, false)
 	e.opt.Logger.Warn("watch alert not delivered", slog.String("alerter", pa.Alerter), slog.Int64("alert", pa.ID),
 		slog.Int64("log_entry", a.LogEntry), slog.String("error", err.Error()))
+	e.postpone(sctx, pa, err.Error())
+	return false
+}
+
+// postpone leaves a claimed alert pending until the next interval.
+func (e *Engine) postpone(ctx context.Context, pa leaktrace.PendingAlert, reason string) {
 	retry := e.opt.Now().Add(e.opt.Interval)
-	if serr := e.st.AlertFailed(sctx, pa.ID, retry, err.Error()); serr != nil {
+	if serr := e.st.AlertFailed(context.WithoutCancel(ctx), pa.ID, retry, reason); serr != nil {
 		e.opt.Logger.Error("watch alert failure not recorded", slog.Int64("alert", pa.ID), slog.String("error", serr.Error()))
 	}
-	return false
 }

@@ -576,3 +576,31 @@ func TestTemporaryFailureRetriedNextScan(t *testing.T) {
 		t.Fatalf("the next scan: %+v, %v; want the item traced now", sum, err)
 	}
 }
+
+// A receiver that is down costs one delivery's attempts per scan, under
+// Once too: the other alerts for it stay pending for the next scan
+// rather than each making every attempt in turn.
+func TestOnceBoundsRetriesOfADownReceiver(t *testing.T) {
+	h := newHome(t)
+	var its []watch.Item
+	for i, r := range []string{"r014", "r015", "r016"} {
+		its = append(its, watch.Item{ID: r, Name: r + ".txt", Data: excerpt(h.copies[r], 150, uint64(30+i))})
+	}
+	src := &items{name: "mem:three", items: its}
+	down := &recorder{failFirst: 1 << 30}
+	opt := fast(watch.Options{AlertAttempts: 2})
+	sum, err := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{down}, opt).Once(t.Context())
+	if err != nil || sum.Alerts != 3 {
+		t.Fatalf("first run: %+v, %v", sum, err)
+	}
+	// Later, the three alerts are pending; the receiver is still down.
+	later := &recorder{failFirst: 1 << 30}
+	opt.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	sum, err = watch.NewEngine(h.svc, nil, []watch.Alerter{later}, opt).Once(t.Context())
+	if err != nil || sum.Pending != 3 {
+		t.Fatalf("second run: %+v, %v; want the three alerts still pending", sum, err)
+	}
+	if later.tries != 2 {
+		t.Fatalf("%d sends to a receiver that is down, want one delivery's 2 attempts", later.tries)
+	}
+}
