@@ -10,11 +10,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -98,7 +100,10 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") {
 		return nil, fmt.Errorf("feed %s: not an http or https URL", f.url)
 	}
-	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified, true)
+	// A feed on the internet is not followed (by a redirect, a name
+	// that resolves anew) to this machine or the private network.
+	private := f.private(ctx, base)
+	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified, private)
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", f.url, err)
 	}
@@ -114,7 +119,6 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	// the scan succeeds: an item gone from the feed is forgotten, and
 	// comes back as new if it reappears (the engine dedupes it).
 	sent, fetched := map[string]string{}, map[string]bool{}
-	private := f.private(ctx, base)
 	var cutoff error
 	for _, e := range feedEntries(parsed, base) {
 		if e.item.Data != nil {
@@ -204,7 +208,7 @@ func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, priv
 	}
 	client := f.client()
 	if !private {
-		c := *client
+		c := *guarded(client)
 		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")
@@ -303,11 +307,64 @@ func public(ctx context.Context, u string) error {
 		}
 	}
 	for _, ip := range ips {
-		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+		if a, ok := netip.AddrFromSlice(ip); ok && internal(a) {
 			return fmt.Errorf("%w (%s is %s)", ErrInternalAddress, host, ip)
 		}
 	}
 	return nil
+}
+
+// special are the address ranges that are not on the public internet:
+// this host, private and shared networks, link-local, benchmarking,
+// reserved, and the IPv6 translation and tunnel ranges that lead to
+// IPv4 ones.
+var special = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+		"172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+		"203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+		"::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23",
+		"2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8"} {
+		out = append(out, netip.MustParsePrefix(p))
+	}
+	return out
+}()
+
+// internal reports whether a is in a special-purpose range (an IPv4
+// address mapped into IPv6 is taken as the IPv4 one).
+func internal(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range special {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// guarded returns a client like c whose connections are refused, when
+// they are made, to an internal address: the address checked is the one
+// connected to, so a name that resolves to a public address when checked
+// and to an internal one when fetched (DNS rebinding), or a redirect,
+// gets nowhere. It does not use a proxy.
+func guarded(c *http.Client) *http.Client {
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second,
+		Control: func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return fmt.Errorf("%w (%s)", ErrInternalAddress, address)
+			}
+			if internal(ap.Addr()) {
+				return fmt.Errorf("%w (%s)", ErrInternalAddress, ap.Addr())
+			}
+			return nil
+		}}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.DialContext = d.DialContext
+	g := *c
+	g.Transport = t
+	return &g
 }
 
 // parseFeed reads an RSS, Atom or JSON feed. It never panics: a panic of

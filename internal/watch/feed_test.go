@@ -540,3 +540,25 @@ func TestFeedForget(t *testing.T) {
 		t.Fatalf("after Forget: %v, %q", err, ids(s.Items))
 	}
 }
+
+// The address checked is the one connected to: a fetch for a feed on the
+// internet that reaches this machine anyway (a name that resolved to a
+// public address when checked, and to this machine when fetched) is
+// refused when it connects. The special-purpose ranges are all refused.
+func TestFeedRefusesInternalAddressAtConnect(t *testing.T) {
+	fs := newFeedServer(t)
+	fs.serve("/files/notes.txt", "text/plain", []byte("notes"), "")
+	f := NewFeed("https://feeds.example/rss", testLimits()).(*feedSource)
+	if _, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", false); !errors.Is(err, ErrInternalAddress) || fs.hit("/files/notes.txt") != 0 {
+		t.Errorf("a fetch for a public feed that connects to this machine: %v (fetched %d times)", err, fs.hit("/files/notes.txt"))
+	}
+	if data, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", true); err != nil || string(data) != "notes" {
+		t.Errorf("a private feed's fetch: %v %q", err, data)
+	}
+	for _, u := range []string{"http://100.64.0.1/x", "http://[64:ff9b::a00:1]/x", "http://[2002:a00:1::]/x", "http://198.18.0.1/x",
+		"http://240.0.0.1/x", "http://255.255.255.255/x", "http://[::ffff:10.0.0.1]/x"} {
+		if err := public(t.Context(), u); !errors.Is(err, ErrInternalAddress) {
+			t.Errorf("public(%s) = %v, want ErrInternalAddress", u, err)
+		}
+	}
+}
