@@ -22,6 +22,11 @@ import (
 // larger than Limits.MaxItemBytes: it is not read at all, never partly.
 var ErrTooLarge = errors.New("the item is larger than the size limit")
 
+// ErrNotRegular is returned, wrapped with the file's name, for a file
+// that was replaced by something other than a regular file (a FIFO, a
+// device) while the folder was scanned.
+var ErrNotRegular = errors.New("not a regular file")
+
 // partial lists the name endings of files still being written: browsers'
 // and download tools' partial downloads, editors' and office suites'
 // temporary files.
@@ -195,12 +200,18 @@ func (d *dirSource) read(ctx context.Context, root *os.Root, rel string) ([]byte
 	}
 	done := make(chan result, 1)
 	go func() {
-		f, err := root.Open(rel)
+		// The file may have been replaced since it was looked at: what
+		// is read must be a regular file (not a FIFO or a device).
+		f, err := root.OpenFile(rel, os.O_RDONLY|openFlags, 0)
 		if err != nil {
 			done <- result{nil, err}
 			return
 		}
 		defer f.Close()
+		if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+			done <- result{nil, errors.Join(ErrNotRegular, err)}
+			return
+		}
 		data, err := readLimited(f, d.limits.MaxItemBytes)
 		done <- result{data, err}
 	}()
