@@ -41,6 +41,11 @@ var (
 	ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
 )
 
+// MaxFeedBytes is the largest feed document read (or MaxItemBytes, if
+// smaller): a feed is parsed whole, so it is held to less than an
+// enclosure.
+var MaxFeedBytes int64 = 16 << 20
+
 // userAgent names leaktrace to the servers it fetches from.
 const userAgent = "leaktrace-watch (+https://github.com/leaktrace/leaktrace)"
 
@@ -103,7 +108,11 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	// A feed on the internet is not followed (by a redirect, a name
 	// that resolves anew) to this machine or the private network.
 	private := f.private(ctx, base)
-	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified, private)
+	feedMax := MaxFeedBytes
+	if m := f.limits.MaxItemBytes; m > 0 && m < feedMax {
+		feedMax = m
+	}
+	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified, private, feedMax)
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", f.url, err)
 	}
@@ -186,10 +195,10 @@ func (f *feedSource) Forget(id string) {
 	f.etag, f.lastModified = "", ""
 }
 
-// get fetches u within the timeout, at most MaxItemBytes of it. With a
-// validator, a 304 answer returns a nil body. Unless private, a redirect
+// get fetches u within the timeout, at most max bytes of it (no limit if
+// max <= 0). With a validator, a 304 answer returns a nil body. Unless private, a redirect
 // to this machine or the private network is refused.
-func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, private bool) ([]byte, http.Header, error) {
+func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, private bool, max int64) ([]byte, http.Header, error) {
 	if f.limits.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.limits.Timeout)
@@ -228,10 +237,10 @@ func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, priv
 	case resp.StatusCode != http.StatusOK:
 		return nil, nil, fmt.Errorf("%w: %s", ErrFeedStatus, resp.Status)
 	}
-	if max := f.limits.MaxItemBytes; max > 0 && resp.ContentLength > max {
+	if max > 0 && resp.ContentLength > max {
 		return nil, nil, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, resp.ContentLength, max)
 	}
-	data, err := readLimited(resp.Body, f.limits.MaxItemBytes)
+	data, err := readLimited(resp.Body, max)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -252,7 +261,7 @@ func (f *feedSource) enclosure(ctx context.Context, of Item, enc enclosure, priv
 	if n, err := strconv.ParseInt(strings.TrimSpace(enc.length), 10, 64); err == nil && f.limits.MaxItemBytes > 0 && n > f.limits.MaxItemBytes {
 		return Item{}, false, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, n, f.limits.MaxItemBytes)
 	}
-	data, hdr, err := f.get(ctx, enc.url, "", "", private)
+	data, hdr, err := f.get(ctx, enc.url, "", "", private, f.limits.MaxItemBytes)
 	if err != nil {
 		return Item{}, false, err
 	}

@@ -549,10 +549,10 @@ func TestFeedRefusesInternalAddressAtConnect(t *testing.T) {
 	fs := newFeedServer(t)
 	fs.serve("/files/notes.txt", "text/plain", []byte("notes"), "")
 	f := NewFeed("https://feeds.example/rss", testLimits()).(*feedSource)
-	if _, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", false); !errors.Is(err, ErrInternalAddress) || fs.hit("/files/notes.txt") != 0 {
+	if _, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", false, 1<<20); !errors.Is(err, ErrInternalAddress) || fs.hit("/files/notes.txt") != 0 {
 		t.Errorf("a fetch for a public feed that connects to this machine: %v (fetched %d times)", err, fs.hit("/files/notes.txt"))
 	}
-	if data, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", true); err != nil || string(data) != "notes" {
+	if data, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", true, 1<<20); err != nil || string(data) != "notes" {
 		t.Errorf("a private feed's fetch: %v %q", err, data)
 	}
 	for _, u := range []string{"http://100.64.0.1/x", "http://[64:ff9b::a00:1]/x", "http://[2002:a00:1::]/x", "http://198.18.0.1/x",
@@ -560,5 +560,19 @@ func TestFeedRefusesInternalAddressAtConnect(t *testing.T) {
 		if err := public(t.Context(), u); !errors.Is(err, ErrInternalAddress) {
 			t.Errorf("public(%s) = %v, want ErrInternalAddress", u, err)
 		}
+	}
+}
+
+// The feed document is held to MaxFeedBytes, less than an enclosure may
+// be.
+func TestFeedDocumentHasItsOwnCap(t *testing.T) {
+	fs := newFeedServer(t)
+	fs.serve("/rss", "application/rss+xml", []byte(rssFeed), "")
+	old := MaxFeedBytes
+	MaxFeedBytes = int64(len(rssFeed)) - 1
+	t.Cleanup(func() { MaxFeedBytes = old })
+	src := NewFeed(fs.URL+"/rss", Limits{MaxItemBytes: 1 << 20, Timeout: time.Minute})
+	if _, err := src.Scan(t.Context(), nil); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a feed over MaxFeedBytes: %v, want ErrTooLarge", err)
 	}
 }
