@@ -22,6 +22,10 @@ import (
 // larger than Limits.MaxItemBytes: it is not read at all, never partly.
 var ErrTooLarge = errors.New("the item is larger than the size limit")
 
+// MaxScanBytes bounds the bytes one scan of a folder reads (held in
+// memory until traced): the files past it are read at the next scan.
+var MaxScanBytes int64 = 1 << 30
+
 // ErrNotRegular is returned, wrapped with the file's name, for a file
 // that was replaced by something other than a regular file (a FIFO, a
 // device) while the folder was scanned.
@@ -45,6 +49,8 @@ var partial = []string{".part", ".partial", ".crdownload", ".download", ".tmp", 
 // a download is read once it has its final name. Symbolic links are
 // followed only to files inside the folder. A file larger than
 // limits.MaxItemBytes is an item error, reported once until it changes.
+// One scan reads at most MaxScanBytes; the files past it are read by the
+// next.
 //
 // An item's ID is the file's path relative to the folder (with forward
 // slashes), its Link the full path, its Name the file name, its
@@ -89,6 +95,7 @@ func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan,
 	defer root.Close()
 	scan := &Scan{}
 	known := map[string]stamp{}
+	var read int64 // bytes read by this scan
 	walkErr := fs.WalkDir(root.FS(), ".", func(rel string, e fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -140,7 +147,11 @@ func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan,
 			scan.Errors = append(scan.Errors, fmt.Errorf("%s: %w (%d bytes, limit %d)", full, ErrTooLarge, st.size, max))
 			return nil
 		}
+		if read > 0 && read+st.size > MaxScanBytes {
+			return nil // read at the next scan
+		}
 		data, err := d.read(ctx, root, rel)
+		read += int64(len(data))
 		if err != nil {
 			scan.Errors = append(scan.Errors, fmt.Errorf("%s: %w", full, err))
 			return nil

@@ -287,3 +287,23 @@ func TestDirReadsEveryFormatTraceReads(t *testing.T) {
 		t.Fatalf("found %q, want %q", got, want)
 	}
 }
+
+// One scan reads at most MaxScanBytes; the files past it are read by the
+// next scan.
+func TestDirScanBytesCapped(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, n := range []string{"a.txt", "b.txt", "c.txt"} {
+		writeFile(t, dir, n, []byte("ten bytes!"), t0)
+	}
+	old := MaxScanBytes
+	MaxScanBytes = 25
+	t.Cleanup(func() { MaxScanBytes = old })
+	src := NewDir(dir, DefaultLimits())
+	if s := scanDir(t, src); !slices.Equal(ids(s.Items), []string{"a.txt", "b.txt"}) {
+		t.Fatalf("first scan: %q, want the files within the cap", ids(s.Items))
+	}
+	if s := scanDir(t, src); !slices.Equal(ids(s.Items), []string{"c.txt"}) {
+		t.Fatalf("second scan: %q, want the rest", ids(s.Items))
+	}
+}
