@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -17,7 +19,7 @@ import (
 // WatchItem implements leaktrace.WatchState.
 func (s *Store) WatchItem(ctx context.Context, source, id string) (string, bool, error) {
 	var sha string
-	err := s.db.QueryRowContext(ctx, `SELECT sha256 FROM watch_items WHERE source = ? AND item = ?`, source, id).Scan(&sha)
+	err := s.db.QueryRowContext(ctx, `SELECT sha256 FROM watch_items WHERE source = ? AND item = ?`, watchKey(source), watchKey(id)).Scan(&sha)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -44,7 +46,7 @@ func (s *Store) RecordWatch(ctx context.Context, r leaktrace.WatchRecord, alerts
 		if r.ID != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO watch_items (source, item, sha256, seen_at) VALUES (?,?,?,?)
 				ON CONFLICT (source, item) DO UPDATE SET sha256 = excluded.sha256, seen_at = excluded.seen_at`,
-				r.Source, r.ID, r.SHA256, at); err != nil {
+				watchKey(r.Source), watchKey(r.ID), r.SHA256, at); err != nil {
 				return err
 			}
 		}
@@ -152,4 +154,19 @@ func (s *Store) PendingAlertCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM watch_alerts WHERE sent_at = ''`).Scan(&n)
 	return n, err
+}
+
+// maxWatchKey is the longest source name or item id kept as it is in
+// watch_items' key; a longer one is kept as "sha256:" and its hash (an
+// index entry has a size limit in PostgreSQL, and both backends key
+// alike).
+const maxWatchKey = 512
+
+// watchKey is a source name's or item id's form in watch_items' key.
+func watchKey(s string) string {
+	if len(s) <= maxWatchKey {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +30,7 @@ var watchTests = []struct {
 	{"WatchDedupe", testWatchDedupe},
 	{"WatchClaimsSurviveRestart", testWatchClaims},
 	{"WatchChangedContent", testWatchChanged},
+	{"WatchLongIDs", testWatchLongIDs},
 }
 
 var watchT0 = time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
@@ -160,5 +164,35 @@ func testWatchChanged(t *testing.T, e *env) {
 	}
 	if sha, _, _ := s.WatchItem(ctx, "dir:/d", "a.txt"); sha != "c2" {
 		t.Fatalf("the id's content is %q, want the latest (c2)", sha)
+	}
+}
+
+// testWatchLongIDs: an id and a source name of 5,000 bytes (a feed
+// item's guid, a URL) are recorded and found like short ones, and two
+// long ids that differ only at their end are told apart.
+func testWatchLongIDs(t *testing.T, e *env) {
+	ctx, s, t0, entry := context.Background(), e.s, watchT0, entryAt
+	// Hex of a hash chain: text that does not compress (an index entry
+	// is compressed before its size is checked).
+	var b strings.Builder
+	sum := sha256.Sum256([]byte("seed"))
+	for b.Len() < 10000 {
+		b.WriteString(hex.EncodeToString(sum[:]))
+		sum = sha256.Sum256(sum[:])
+	}
+	src := "feed:https://feeds.example/" + b.String()[:5000]
+	id := b.String()[5000:9999]
+	for i, v := range []string{"1", "2"} {
+		if _, _, err := s.RecordWatch(ctx, leaktrace.WatchRecord{Source: src, ID: id + v, SHA256: "l" + v, LogEntry: entry(int64(i)), At: t0}, nil); err != nil {
+			t.Fatalf("recording a 5,000-byte id: %v", err)
+		}
+	}
+	for _, v := range []string{"1", "2"} {
+		if sha, ok, err := s.WatchItem(ctx, src, id+v); err != nil || !ok || sha != "l"+v {
+			t.Fatalf("WatchItem of a 5,000-byte id: %q %v, %v; want l%s", sha, ok, err, v)
+		}
+	}
+	if _, ok, err := s.WatchItem(ctx, src, id+"3"); err != nil || ok {
+		t.Fatalf("WatchItem of an id never recorded: %v, %v", ok, err)
 	}
 }

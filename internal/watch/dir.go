@@ -22,6 +22,15 @@ import (
 // larger than Limits.MaxItemBytes: it is not read at all, never partly.
 var ErrTooLarge = errors.New("the item is larger than the size limit")
 
+// MaxScanBytes bounds the bytes one scan of a folder reads (held in
+// memory until traced): the files past it are read at the next scan.
+var MaxScanBytes int64 = 1 << 30
+
+// ErrNotRegular is returned, wrapped with the file's name, for a file
+// that was replaced by something other than a regular file (a FIFO, a
+// device) while the folder was scanned.
+var ErrNotRegular = errors.New("not a regular file")
+
 // partial lists the name endings of files still being written: browsers'
 // and download tools' partial downloads, editors' and office suites'
 // temporary files.
@@ -40,6 +49,8 @@ var partial = []string{".part", ".partial", ".crdownload", ".download", ".tmp", 
 // a download is read once it has its final name. Symbolic links are
 // followed only to files inside the folder. A file larger than
 // limits.MaxItemBytes is an item error, reported once until it changes.
+// One scan reads at most MaxScanBytes; the files past it are read by the
+// next.
 //
 // An item's ID is the file's path relative to the folder (with forward
 // slashes), its Link the full path, its Name the file name, its
@@ -71,7 +82,9 @@ func (d *dirSource) Name() string { return "dir:" + d.path }
 
 // Scan walks the folder. A folder that can't be opened is an error for
 // the whole source; a file or subfolder that can't be read is an item
-// error, and the file is tried again at the next scan.
+// error, and the file is tried again at the next scan. A scan cut off by
+// ctx returns the files read so far with ctx's error; the others are
+// read at the next scan.
 func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -82,6 +95,7 @@ func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan,
 	defer root.Close()
 	scan := &Scan{}
 	known := map[string]stamp{}
+	var read int64 // bytes read by this scan
 	walkErr := fs.WalkDir(root.FS(), ".", func(rel string, e fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -133,7 +147,11 @@ func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan,
 			scan.Errors = append(scan.Errors, fmt.Errorf("%s: %w (%d bytes, limit %d)", full, ErrTooLarge, st.size, max))
 			return nil
 		}
+		if read > 0 && read+st.size > MaxScanBytes {
+			return nil // read at the next scan
+		}
 		data, err := d.read(ctx, root, rel)
+		read += int64(len(data))
 		if err != nil {
 			scan.Errors = append(scan.Errors, fmt.Errorf("%s: %w", full, err))
 			return nil
@@ -153,10 +171,29 @@ func (d *dirSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan,
 		return nil
 	})
 	if walkErr != nil {
-		return nil, fmt.Errorf("scanning the folder %s: %w", d.path, walkErr)
+		if ctx.Err() == nil || len(scan.Items)+len(scan.Errors) == 0 {
+			return nil, fmt.Errorf("scanning the folder %s: %w", d.path, walkErr)
+		}
+		// Cut off part way: the files read so far are returned and
+		// remembered, the rest are read at the next scan.
+		if d.known == nil {
+			d.known = map[string]stamp{}
+		}
+		for rel, st := range known {
+			d.known[rel] = st
+		}
+		return scan, fmt.Errorf("scanning the folder %s: %w", d.path, walkErr)
 	}
 	d.known = known
 	return scan, nil
+}
+
+// Forget makes the next scan return the file at id (its path relative
+// to the folder) again, changed or not.
+func (d *dirSource) Forget(id string) {
+	d.mu.Lock()
+	delete(d.known, id)
+	d.mu.Unlock()
 }
 
 // read reads one file, at most MaxItemBytes of it, within the timeout. A
@@ -174,12 +211,18 @@ func (d *dirSource) read(ctx context.Context, root *os.Root, rel string) ([]byte
 	}
 	done := make(chan result, 1)
 	go func() {
-		f, err := root.Open(rel)
+		// The file may have been replaced since it was looked at: what
+		// is read must be a regular file (not a FIFO or a device).
+		f, err := root.OpenFile(rel, os.O_RDONLY|openFlags, 0)
 		if err != nil {
 			done <- result{nil, err}
 			return
 		}
 		defer f.Close()
+		if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+			done <- result{nil, errors.Join(ErrNotRegular, err)}
+			return
+		}
 		data, err := readLimited(f, d.limits.MaxItemBytes)
 		done <- result{data, err}
 	}()

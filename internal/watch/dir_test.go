@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -209,6 +210,44 @@ func TestDirScanHonoursItsContext(t *testing.T) {
 	}
 }
 
+// cutoff is a context that ends (its Err is DeadlineExceeded) from its
+// n-th Err call on: a scan cut off part way, without a clock.
+type cutoff struct {
+	context.Context
+	mu    sync.Mutex
+	calls int
+	n     int
+}
+
+func (c *cutoff) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	if c.calls >= c.n {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// A scan cut off part way returns the files it read with the error, and
+// the next scan reads the rest.
+func TestDirScanCutOffReturnsWhatItRead(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, n := range []string{"a.txt", "b.txt", "c.txt"} {
+		writeFile(t, dir, n, []byte("the text of "+n), t0)
+	}
+	src := NewDir(dir, DefaultLimits())
+	// The walk asks at ".", then at each file: it ends at b.txt.
+	s, err := src.Scan(&cutoff{Context: context.Background(), n: 3}, nil)
+	if !errors.Is(err, context.DeadlineExceeded) || s == nil || !slices.Equal(ids(s.Items), []string{"a.txt"}) {
+		t.Fatalf("cut-off scan: %v, %+v", err, s)
+	}
+	if s := scanDir(t, src); !slices.Equal(ids(s.Items), []string{"b.txt", "c.txt"}) {
+		t.Fatalf("the next scan returned %q, want the rest", ids(s.Items))
+	}
+}
+
 // Every format trace reads is an item, told by content when the name
 // does not say; binary files trace does not read are passed over.
 func TestDirReadsEveryFormatTraceReads(t *testing.T) {
@@ -246,5 +285,25 @@ func TestDirReadsEveryFormatTraceReads(t *testing.T) {
 	want := []string{"README", "attachment", "latin1.txt", "mail.eml", "minutes.pdf", "page.htm", "photo.jpg", "scan.bin", "speech.docx"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("found %q, want %q", got, want)
+	}
+}
+
+// One scan reads at most MaxScanBytes; the files past it are read by the
+// next scan.
+func TestDirScanBytesCapped(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, n := range []string{"a.txt", "b.txt", "c.txt"} {
+		writeFile(t, dir, n, []byte("ten bytes!"), t0)
+	}
+	old := MaxScanBytes
+	MaxScanBytes = 25
+	t.Cleanup(func() { MaxScanBytes = old })
+	src := NewDir(dir, DefaultLimits())
+	if s := scanDir(t, src); !slices.Equal(ids(s.Items), []string{"a.txt", "b.txt"}) {
+		t.Fatalf("first scan: %q, want the files within the cap", ids(s.Items))
+	}
+	if s := scanDir(t, src); !slices.Equal(ids(s.Items), []string{"c.txt"}) {
+		t.Fatalf("second scan: %q, want the rest", ids(s.Items))
 	}
 }

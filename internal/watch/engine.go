@@ -21,9 +21,13 @@ import (
 
 // Defaults of [Options].
 const (
-	DefaultInterval      = 5 * time.Minute
-	DefaultEpsilon       = 1e-6
-	DefaultTraceTimeout  = 5 * time.Minute
+	DefaultInterval     = 5 * time.Minute
+	DefaultEpsilon      = 1e-6
+	DefaultTraceTimeout = 5 * time.Minute
+	// DefaultScanTimeout bounds one scan of a source: every fetch or
+	// file read in it is bounded by Limits.Timeout, the whole scan by
+	// this.
+	DefaultScanTimeout   = time.Hour
 	DefaultAlertTimeout  = 30 * time.Second
 	DefaultAlertAttempts = 5
 	DefaultAlertBackoff  = 2 * time.Second
@@ -60,8 +64,13 @@ type Options struct {
 	// Concurrency bounds how many traces run at once (default
 	// GOMAXPROCS).
 	Concurrency int
-	// Limits bound the sources; Limits.Timeout also bounds one scan.
+	// Limits bound the sources; Limits.Timeout bounds one fetch or
+	// file read.
 	Limits Limits
+	// ScanTimeout bounds one scan of a source. A scan cut off by it
+	// returns the items it read so far, which are handled; the others
+	// are read at the next scan.
+	ScanTimeout time.Duration
 	// TraceTimeout bounds one item's trace.
 	TraceTimeout time.Duration
 	// AlertTimeout bounds one delivery attempt; AlertAttempts is how
@@ -109,6 +118,9 @@ func (o *Options) defaults() {
 	}
 	if o.TraceTimeout <= 0 {
 		o.TraceTimeout = DefaultTraceTimeout
+	}
+	if o.ScanTimeout <= 0 {
+		o.ScanTimeout = DefaultScanTimeout
 	}
 	if o.AlertTimeout <= 0 {
 		o.AlertTimeout = DefaultAlertTimeout
@@ -278,32 +290,59 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 	sum := &Summary{Sources: make([]SourceSummary, len(e.sources)), Raised: []Alert{}}
 	var mu sync.Mutex // guards sum
 	var delivered, undelivered int
+	// down are the alerters that failed every attempt of a delivery in
+	// this cycle: their other alerts stay pending, untried, until the
+	// next cycle (so a receiver that is down costs one delivery's
+	// retries per cycle, under --once too).
+	down := map[string]bool{}
 	deliver := func(pas []leaktrace.PendingAlert) {
 		for _, pa := range pas {
-			ok := e.deliver(ctx, pa)
+			mu.Lock()
+			skip := down[pa.Alerter]
+			mu.Unlock()
+			var ok bool
+			if skip {
+				e.postpone(ctx, pa, "an earlier delivery through this alerter failed in this scan")
+			} else {
+				ok = e.deliver(ctx, pa)
+			}
 			mu.Lock()
 			if ok {
 				delivered++
 			} else {
 				undelivered++
+				down[pa.Alerter] = true
 			}
 			mu.Unlock()
 		}
 	}
 	// Alerts left pending (a crash, a receiver that was down) are
-	// delivered while the sources are scanned.
-	backlog, err := e.st.ClaimAlerts(ctx, e.opt.Now(), e.opt.Now().Add(e.lease()), 1000)
-	if err != nil {
-		return nil, fmt.Errorf("reading pending alerts: %w", err)
-	}
+	// delivered while the sources are scanned, claimed one at a time
+	// just before each is sent, so no claim lapses while others are
+	// delivered.
+	var storeErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		deliver(backlog)
+		for range 1000 {
+			now := e.opt.Now()
+			pas, err := e.st.ClaimAlerts(ctx, now, now.Add(e.lease()), 1)
+			if err != nil {
+				if ctx.Err() == nil {
+					mu.Lock()
+					storeErr = errors.Join(storeErr, fmt.Errorf("reading pending alerts: %w", err))
+					mu.Unlock()
+				}
+				return
+			}
+			if len(pas) == 0 {
+				return
+			}
+			deliver(pas)
+		}
 	}()
 
-	var storeErr error
 	for i, src := range e.sources {
 		ss := &sum.Sources[i]
 		ss.Name = src.Name()
@@ -332,6 +371,7 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 		sum.Counts.add(ss.Counts)
 	}
 	sum.Delivered, sum.Undelivered = delivered, undelivered
+	var err error
 	if sum.Pending, err = e.st.PendingAlertCount(ctx); err != nil {
 		storeErr = errors.Join(storeErr, err)
 	}
@@ -342,7 +382,7 @@ func (e *Engine) cycle(ctx context.Context, all bool) (*Summary, error) {
 // traces at once over all sources. It returns only a store's error.
 func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sync.Mutex, sum *Summary, deliver func([]leaktrace.PendingAlert)) error {
 	name := src.Name()
-	sctx, cancel := context.WithTimeout(ctx, e.opt.Limits.Timeout)
+	sctx, cancel := context.WithTimeout(ctx, e.opt.ScanTimeout)
 	var seenMu sync.Mutex // a source may ask from several goroutines
 	var seenErr error
 	scan, err := src.Scan(sctx, func(id string) bool {
@@ -355,26 +395,34 @@ func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sy
 		return ok
 	})
 	cancel()
-	if err == nil && scan == nil {
-		scan = &Scan{}
-	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("the scan took longer than %s: %w", e.opt.Limits.Timeout, err)
+			err = fmt.Errorf("the scan took longer than %s: %w", e.opt.ScanTimeout, err)
 		}
-		until := e.fail(name)
 		mu.Lock()
 		ss.Error = err.Error()
 		mu.Unlock()
-		e.opt.Logger.Warn("watch source failed", slog.String("source", name), slog.String("error", err.Error()),
-			slog.Time("resting_until", until))
+		if scan == nil || len(scan.Items)+len(scan.Errors) == 0 {
+			until := e.fail(name)
+			e.opt.Logger.Warn("watch source failed", slog.String("source", name), slog.String("error", err.Error()),
+				slog.Time("resting_until", until))
+			e.opt.Metrics.sourceFailed(name)
+			return nil
+		}
+		// A scan cut off part way: the items it read are handled, the
+		// others are read at the next scan.
+		e.opt.Logger.Warn("watch source scanned in part", slog.String("source", name), slog.String("error", err.Error()),
+			slog.Int("items", len(scan.Items)))
 		e.opt.Metrics.sourceFailed(name)
-		return nil
+	} else {
+		e.succeed(name)
 	}
-	e.succeed(name)
+	if scan == nil {
+		scan = &Scan{}
+	}
 	if seenErr != nil {
 		return fmt.Errorf("reading the ids %s has shown: %w", name, seenErr)
 	}
@@ -399,6 +447,11 @@ func (e *Engine) scan(ctx context.Context, src Source, ss *SourceSummary, mu *sy
 		go func() {
 			defer wg.Done()
 			res, err := e.handle(ctx, it)
+			if err != nil && !permanent(err) && it.ID != "" {
+				if f, ok := src.(Forgetter); ok {
+					f.Forget(it.ID) // tried again at the next scan
+				}
+			}
 			mu.Lock()
 			switch {
 			case err != nil && isStoreErr(err):
@@ -526,7 +579,7 @@ func (e *Engine) Wait() { e.delivery.Wait() }
 // handle dedupes, traces and records one item.
 func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 	if int64(len(it.Data)) > e.opt.Limits.MaxItemBytes {
-		return nil, fmt.Errorf("%d bytes, more than the limit of %d", len(it.Data), e.opt.Limits.MaxItemBytes)
+		return nil, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(it.Data), e.opt.Limits.MaxItemBytes)
 	}
 	sum := sha256.Sum256(it.Data)
 	sha := hex.EncodeToString(sum[:])
@@ -626,7 +679,9 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 		}
 	}
 	rec.LogEntry = out.LogEntry
-	rec.ClaimUntil = now.Add(e.lease())
+	// The claim starts now, not when the item arrived: waiting for a
+	// trace slot and the trace itself must not eat the lease.
+	rec.ClaimUntil = e.opt.Now().Add(e.lease())
 	stored, dup, err := e.st.RecordWatch(ctx, rec, pending)
 	if err != nil {
 		// The trace is logged but not recorded here: the item is traced
@@ -643,6 +698,12 @@ func (e *Engine) handle(ctx context.Context, it Item) (*handled, error) {
 	}
 	e.opt.Metrics.alerted(it.Source, len(alerts))
 	return &handled{Result: Result{LogEntry: out.LogEntry, Alerts: alerts}, pending: stored}, nil
+}
+
+// permanent reports whether an item's failure would recur if it were
+// tried again: its content is unreadable or too large.
+func permanent(err error) bool {
+	return Unreadable(err) || errors.Is(err, ErrTooLarge)
 }
 
 // Unreadable reports whether a trace failed for the item's content
@@ -742,9 +803,14 @@ func (e *Engine) deliver(ctx context.Context, pa leaktrace.PendingAlert) bool {
 	e.opt.Metrics.delivery(pa.Alerter, false)
 	e.opt.Logger.Warn("watch alert not delivered", slog.String("alerter", pa.Alerter), slog.Int64("alert", pa.ID),
 		slog.Int64("log_entry", a.LogEntry), slog.String("error", err.Error()))
+	e.postpone(sctx, pa, err.Error())
+	return false
+}
+
+// postpone leaves a claimed alert pending until the next interval.
+func (e *Engine) postpone(ctx context.Context, pa leaktrace.PendingAlert, reason string) {
 	retry := e.opt.Now().Add(e.opt.Interval)
-	if serr := e.st.AlertFailed(sctx, pa.ID, retry, err.Error()); serr != nil {
+	if serr := e.st.AlertFailed(context.WithoutCancel(ctx), pa.ID, retry, reason); serr != nil {
 		e.opt.Logger.Error("watch alert failure not recorded", slog.Int64("alert", pa.ID), slog.String("error", serr.Error()))
 	}
-	return false
 }

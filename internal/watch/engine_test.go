@@ -335,7 +335,7 @@ func TestEngineFailingSourcesDoNotStopOthers(t *testing.T) {
 	bad := &items{name: "mem:bad", fail: true}
 	hung := &items{name: "mem:hung", hang: true}
 	rec := &recorder{}
-	opt := fast(watch.Options{Limits: watch.Limits{Timeout: 300 * time.Millisecond}})
+	opt := fast(watch.Options{ScanTimeout: 300 * time.Millisecond})
 	e := watch.NewEngine(h.svc, []watch.Source{bad, hung, good}, []watch.Alerter{rec}, opt)
 	sum, err := e.Once(t.Context())
 	if err != nil {
@@ -506,5 +506,101 @@ func TestEnginesSharingAStoreAlertOnce(t *testing.T) {
 	}
 	if n := len(rec.sent()); n != 1 || sums[0].Alerts+sums[1].Alerts != 1 || sums[0].Duplicates+sums[1].Duplicates != 1 {
 		t.Fatalf("%d alerts sent; summaries %+v and %+v; want one alert, one duplicate", n, sums[0], sums[1])
+	}
+}
+
+// slow is a source whose scan makes several fetches, each within
+// Limits.Timeout but longer than it in all, then returns its items
+// (with the scan's error, if its context ended meanwhile).
+type slow struct {
+	items
+	fetches int
+	each    time.Duration
+}
+
+func (s *slow) Scan(ctx context.Context, seen func(string) bool) (*watch.Scan, error) {
+	for range s.fetches {
+		time.Sleep(s.each)
+	}
+	out, _ := s.items.Scan(ctx, seen)
+	return out, ctx.Err()
+}
+
+// Limits.Timeout bounds one fetch, not the whole scan: a source whose
+// fetches take longer than it in all is scanned, and a scan cut off part
+// way has the items it read traced.
+func TestEngineScanOutlastsOneFetch(t *testing.T) {
+	h := newHome(t)
+	leak := excerpt(h.copies["r011"], 150, 21)
+	src := &slow{items: items{name: "mem:slow", items: []watch.Item{{ID: "a", Name: "a.txt", Data: leak}}}, fetches: 3, each: 40 * time.Millisecond}
+	rec := &recorder{}
+	opt := fast(watch.Options{Limits: watch.Limits{Timeout: 60 * time.Millisecond}})
+	sum, err := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, opt).Once(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sources[0].Error != "" || sum.Traced != 1 || len(rec.sent()) != 1 {
+		t.Fatalf("a scan longer than one fetch's timeout: %+v, %d alerts", sum.Sources[0], len(rec.sent()))
+	}
+
+	// Cut off by the scan's own bound: what it read is still traced.
+	leak2 := excerpt(h.copies["r012"], 150, 22)
+	cut := &slow{items: items{name: "mem:cut", items: []watch.Item{{ID: "b", Name: "b.txt", Data: leak2}}}, fetches: 1, each: 50 * time.Millisecond}
+	opt.ScanTimeout = time.Millisecond
+	sum, err = watch.NewEngine(h.svc, []watch.Source{cut}, []watch.Alerter{rec}, opt).Once(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sources[0].Error == "" || sum.Traced != 1 || len(rec.sent()) != 2 {
+		t.Fatalf("a scan cut off part way: %+v, %d alerts", sum.Sources[0], len(rec.sent()))
+	}
+}
+
+// An item whose trace failed for a reason that passes (here a trace
+// timeout) is returned again by its source at the next scan and traced
+// then, though the file did not change.
+func TestTemporaryFailureRetriedNextScan(t *testing.T) {
+	h := newHome(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "leak.txt"), excerpt(h.copies["r013"], 150, 23), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := watch.NewDir(dir, watch.DefaultLimits())
+	rec := &recorder{}
+	sum, err := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, fast(watch.Options{TraceTimeout: time.Nanosecond})).Once(t.Context())
+	if err != nil || sum.Counts.Failed != 1 || sum.Traced != 0 {
+		t.Fatalf("a trace that timed out: %+v, %v", sum, err)
+	}
+	sum, err = watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{rec}, fast(watch.Options{})).Once(t.Context())
+	if err != nil || sum.Traced != 1 || len(rec.sent()) != 1 {
+		t.Fatalf("the next scan: %+v, %v; want the item traced now", sum, err)
+	}
+}
+
+// A receiver that is down costs one delivery's attempts per scan, under
+// Once too: the other alerts for it stay pending for the next scan
+// rather than each making every attempt in turn.
+func TestOnceBoundsRetriesOfADownReceiver(t *testing.T) {
+	h := newHome(t)
+	var its []watch.Item
+	for i, r := range []string{"r014", "r015", "r016"} {
+		its = append(its, watch.Item{ID: r, Name: r + ".txt", Data: excerpt(h.copies[r], 150, uint64(30+i))})
+	}
+	src := &items{name: "mem:three", items: its}
+	down := &recorder{failFirst: 1 << 30}
+	opt := fast(watch.Options{AlertAttempts: 2})
+	sum, err := watch.NewEngine(h.svc, []watch.Source{src}, []watch.Alerter{down}, opt).Once(t.Context())
+	if err != nil || sum.Alerts != 3 {
+		t.Fatalf("first run: %+v, %v", sum, err)
+	}
+	// Later, the three alerts are pending; the receiver is still down.
+	later := &recorder{failFirst: 1 << 30}
+	opt.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	sum, err = watch.NewEngine(h.svc, nil, []watch.Alerter{later}, opt).Once(t.Context())
+	if err != nil || sum.Pending != 3 {
+		t.Fatalf("second run: %+v, %v; want the three alerts still pending", sum, err)
+	}
+	if later.tries != 2 {
+		t.Fatalf("%d sends to a receiver that is down, want one delivery's 2 attempts", later.tries)
 	}
 }

@@ -10,11 +10,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -38,6 +40,11 @@ var (
 	// JSON feed.
 	ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
 )
+
+// MaxFeedBytes is the largest feed document read (or MaxItemBytes, if
+// smaller): a feed is parsed whole, so it is held to less than an
+// enclosure.
+var MaxFeedBytes int64 = 16 << 20
 
 // userAgent names leaktrace to the servers it fetches from.
 const userAgent = "leaktrace-watch (+https://github.com/leaktrace/leaktrace)"
@@ -88,7 +95,9 @@ func (f *feedSource) client() *http.Client {
 }
 
 // Scan fetches the feed and returns its items new or changed since the
-// last scan, and the enclosures not fetched before.
+// last scan, and the enclosures not fetched before. Cut off by ctx while
+// fetching enclosures, it returns the items' text and the enclosures
+// fetched so far with ctx's error; the others are fetched next scan.
 func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -96,7 +105,14 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") {
 		return nil, fmt.Errorf("feed %s: not an http or https URL", f.url)
 	}
-	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified, true)
+	// A feed on the internet is not followed (by a redirect, a name
+	// that resolves anew) to this machine or the private network.
+	private := f.private(ctx, base)
+	feedMax := MaxFeedBytes
+	if m := f.limits.MaxItemBytes; m > 0 && m < feedMax {
+		feedMax = m
+	}
+	body, hdr, err := f.get(ctx, f.url, f.etag, f.lastModified, private, feedMax)
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", f.url, err)
 	}
@@ -112,7 +128,7 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	// the scan succeeds: an item gone from the feed is forgotten, and
 	// comes back as new if it reappears (the engine dedupes it).
 	sent, fetched := map[string]string{}, map[string]bool{}
-	private := f.private(ctx, base)
+	var cutoff error
 	for _, e := range feedEntries(parsed, base) {
 		if e.item.Data != nil {
 			sum := sha256.Sum256(e.item.Data)
@@ -136,7 +152,10 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 				continue
 			}
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("feed %s: %w", f.url, err)
+				// Cut off: the items' text is still returned, the
+				// enclosures not fetched are fetched next scan.
+				cutoff = fmt.Errorf("feed %s: %w", f.url, err)
+				continue
 			}
 			it, ok, err := f.enclosure(ctx, e.item, enc, private)
 			if err != nil {
@@ -150,6 +169,10 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 		}
 	}
 	f.sent, f.fetched = sent, fetched
+	if cutoff != nil {
+		f.etag, f.lastModified = "", ""
+		return scan, cutoff
+	}
 	// The validators are kept only when every enclosure was read: a
 	// failed one is tried again with the whole feed at the next scan.
 	if len(scan.Errors) == 0 {
@@ -158,10 +181,24 @@ func (f *feedSource) Scan(ctx context.Context, seen func(id string) bool) (*Scan
 	return scan, nil
 }
 
-// get fetches u within the timeout, at most MaxItemBytes of it. With a
-// validator, a 304 answer returns a nil body. Unless private, a redirect
+// Forget makes the next scan return the item or enclosure with the given
+// id again: the feed is fetched whole (no conditional GET) next time.
+func (f *feedSource) Forget(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, item := f.sent[id]
+	if !item && !f.fetched[id] {
+		return
+	}
+	delete(f.sent, id)
+	delete(f.fetched, id)
+	f.etag, f.lastModified = "", ""
+}
+
+// get fetches u within the timeout, at most max bytes of it (no limit if
+// max <= 0). With a validator, a 304 answer returns a nil body. Unless private, a redirect
 // to this machine or the private network is refused.
-func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, private bool) ([]byte, http.Header, error) {
+func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, private bool, max int64) ([]byte, http.Header, error) {
 	if f.limits.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.limits.Timeout)
@@ -180,7 +217,7 @@ func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, priv
 	}
 	client := f.client()
 	if !private {
-		c := *client
+		c := *guarded(client)
 		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")
@@ -200,10 +237,10 @@ func (f *feedSource) get(ctx context.Context, u, etag, lastModified string, priv
 	case resp.StatusCode != http.StatusOK:
 		return nil, nil, fmt.Errorf("%w: %s", ErrFeedStatus, resp.Status)
 	}
-	if max := f.limits.MaxItemBytes; max > 0 && resp.ContentLength > max {
+	if max > 0 && resp.ContentLength > max {
 		return nil, nil, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, resp.ContentLength, max)
 	}
-	data, err := readLimited(resp.Body, f.limits.MaxItemBytes)
+	data, err := readLimited(resp.Body, max)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,7 +261,7 @@ func (f *feedSource) enclosure(ctx context.Context, of Item, enc enclosure, priv
 	if n, err := strconv.ParseInt(strings.TrimSpace(enc.length), 10, 64); err == nil && f.limits.MaxItemBytes > 0 && n > f.limits.MaxItemBytes {
 		return Item{}, false, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, n, f.limits.MaxItemBytes)
 	}
-	data, hdr, err := f.get(ctx, enc.url, "", "", private)
+	data, hdr, err := f.get(ctx, enc.url, "", "", private, f.limits.MaxItemBytes)
 	if err != nil {
 		return Item{}, false, err
 	}
@@ -279,11 +316,64 @@ func public(ctx context.Context, u string) error {
 		}
 	}
 	for _, ip := range ips {
-		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+		if a, ok := netip.AddrFromSlice(ip); ok && internal(a) {
 			return fmt.Errorf("%w (%s is %s)", ErrInternalAddress, host, ip)
 		}
 	}
 	return nil
+}
+
+// special are the address ranges that are not on the public internet:
+// this host, private and shared networks, link-local, benchmarking,
+// reserved, and the IPv6 translation and tunnel ranges that lead to
+// IPv4 ones.
+var special = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+		"172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+		"203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+		"::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23",
+		"2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8"} {
+		out = append(out, netip.MustParsePrefix(p))
+	}
+	return out
+}()
+
+// internal reports whether a is in a special-purpose range (an IPv4
+// address mapped into IPv6 is taken as the IPv4 one).
+func internal(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range special {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// guarded returns a client like c whose connections are refused, when
+// they are made, to an internal address: the address checked is the one
+// connected to, so a name that resolves to a public address when checked
+// and to an internal one when fetched (DNS rebinding), or a redirect,
+// gets nowhere. It does not use a proxy.
+func guarded(c *http.Client) *http.Client {
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second,
+		Control: func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return fmt.Errorf("%w (%s)", ErrInternalAddress, address)
+			}
+			if internal(ap.Addr()) {
+				return fmt.Errorf("%w (%s)", ErrInternalAddress, ap.Addr())
+			}
+			return nil
+		}}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.DialContext = d.DialContext
+	g := *c
+	g.Transport = t
+	return &g
 }
 
 // parseFeed reads an RSS, Atom or JSON feed. It never panics: a panic of

@@ -450,12 +450,17 @@ func TestFeedFailedScanLosesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	// The scan is cancelled while it reaches the enclosures, after the
 	// first items were read.
-	if _, err := src.Scan(ctx, func(string) bool { cancel(); return false }); !errors.Is(err, context.Canceled) {
+	first, err := src.Scan(ctx, func(string) bool { cancel(); return false })
+	if !errors.Is(err, context.Canceled) || first == nil {
 		t.Fatalf("cancelled scan: %v", err)
 	}
+	// What it read is returned: the items' own text at least.
+	if len(first.Items) < 3 {
+		t.Fatalf("the cancelled scan returned %q, want the items' text", ids(first.Items))
+	}
 	s, err := src.Scan(t.Context(), nil)
-	if err != nil || len(s.Items) != 5 {
-		t.Fatalf("the scan after a failed one: %v, items %q, want all 5", err, ids(s.Items))
+	if err != nil || len(first.Items)+len(s.Items) != 5 {
+		t.Fatalf("the scan after a cut-off one: %v, items %q after %q, want all 5 in all", err, ids(s.Items), ids(first.Items))
 	}
 }
 
@@ -507,5 +512,67 @@ func TestFeedConditionalGetByDate(t *testing.T) {
 	}
 	if !slices.Equal(asked, []string{"", stamp}) {
 		t.Fatalf("If-Modified-Since sent: %q", asked)
+	}
+}
+
+// A forgotten item or enclosure is returned again by the next scan, even
+// when the feed did not change (conditional GET is not used then).
+func TestFeedForget(t *testing.T) {
+	fs := newFeedServer(t)
+	fs.serve("/rss", "application/rss+xml", []byte(rssFeed), `"v1"`)
+	fs.serve("/files/notes.txt", "text/plain", []byte("notes"), "")
+	fs.serve("/files/scan.png", "image/png", pngPicture(t), "")
+	src := NewFeed(fs.URL+"/rss", testLimits())
+	s, err := src.Scan(t.Context(), nil)
+	if err != nil || len(s.Items) != 5 {
+		t.Fatalf("first scan: %v, %q", err, ids(s.Items))
+	}
+	enc := ""
+	for _, it := range s.Items {
+		if strings.HasSuffix(it.ID, "/files/notes.txt") {
+			enc = it.ID
+		}
+	}
+	src.(Forgetter).Forget("paste-1")
+	src.(Forgetter).Forget(enc)
+	s, err = src.Scan(t.Context(), nil)
+	if err != nil || !slices.Equal(ids(s.Items), []string{enc, "paste-1"}) {
+		t.Fatalf("after Forget: %v, %q", err, ids(s.Items))
+	}
+}
+
+// The address checked is the one connected to: a fetch for a feed on the
+// internet that reaches this machine anyway (a name that resolved to a
+// public address when checked, and to this machine when fetched) is
+// refused when it connects. The special-purpose ranges are all refused.
+func TestFeedRefusesInternalAddressAtConnect(t *testing.T) {
+	fs := newFeedServer(t)
+	fs.serve("/files/notes.txt", "text/plain", []byte("notes"), "")
+	f := NewFeed("https://feeds.example/rss", testLimits()).(*feedSource)
+	if _, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", false, 1<<20); !errors.Is(err, ErrInternalAddress) || fs.hit("/files/notes.txt") != 0 {
+		t.Errorf("a fetch for a public feed that connects to this machine: %v (fetched %d times)", err, fs.hit("/files/notes.txt"))
+	}
+	if data, _, err := f.get(t.Context(), fs.URL+"/files/notes.txt", "", "", true, 1<<20); err != nil || string(data) != "notes" {
+		t.Errorf("a private feed's fetch: %v %q", err, data)
+	}
+	for _, u := range []string{"http://100.64.0.1/x", "http://[64:ff9b::a00:1]/x", "http://[2002:a00:1::]/x", "http://198.18.0.1/x",
+		"http://240.0.0.1/x", "http://255.255.255.255/x", "http://[::ffff:10.0.0.1]/x"} {
+		if err := public(t.Context(), u); !errors.Is(err, ErrInternalAddress) {
+			t.Errorf("public(%s) = %v, want ErrInternalAddress", u, err)
+		}
+	}
+}
+
+// The feed document is held to MaxFeedBytes, less than an enclosure may
+// be.
+func TestFeedDocumentHasItsOwnCap(t *testing.T) {
+	fs := newFeedServer(t)
+	fs.serve("/rss", "application/rss+xml", []byte(rssFeed), "")
+	old := MaxFeedBytes
+	MaxFeedBytes = int64(len(rssFeed)) - 1
+	t.Cleanup(func() { MaxFeedBytes = old })
+	src := NewFeed(fs.URL+"/rss", Limits{MaxItemBytes: 1 << 20, Timeout: time.Minute})
+	if _, err := src.Scan(t.Context(), nil); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a feed over MaxFeedBytes: %v, want ErrTooLarge", err)
 	}
 }

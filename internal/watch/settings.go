@@ -84,7 +84,10 @@ func (s *Settings) Limits() Limits {
 func (s *Settings) Alerters(logger *slog.Logger) []Alerter {
 	out := []Alerter{&Log{Logger: logger}}
 	if s.Webhook != "" {
-		out = append(out, &Webhook{URL: s.Webhook, Header: s.WebhookHeader, Client: &http.Client{}})
+		// A redirect is not followed (a 301 or 302 would turn the POST
+		// into a GET without the alert): it is a failed delivery.
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		out = append(out, &Webhook{URL: s.Webhook, Header: s.WebhookHeader, Client: client})
 	}
 	if s.SMTP != nil {
 		out = append(out, s.SMTP)

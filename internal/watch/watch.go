@@ -53,6 +53,16 @@ type Source interface {
 	Scan(ctx context.Context, seen func(id string) bool) (*Scan, error)
 }
 
+// Forgetter is a Source that remembers the items it returned (so as not
+// to read them again) and can be told to forget one: the engine calls
+// Forget with the id of an item whose trace failed for a reason that may
+// pass (a timeout, a busy or failing store, a missing tool), so that the
+// next scan returns it again. An item whose content can't be traced is
+// not forgotten.
+type Forgetter interface {
+	Forget(id string)
+}
+
 // Scan is what one Source.Scan found.
 type Scan struct {
 	Items []Item
