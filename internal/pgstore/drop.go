@@ -19,8 +19,10 @@ var ErrNotEmpty = errors.New("the store's custody log holds entries")
 // touched.
 func (s *Store) DropIfEmpty(ctx context.Context) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// Wait for any writer, and keep others out until the end.
-		if _, err := tx.Exec(ctx, `LOCK TABLE log_lock, log_entries IN ACCESS EXCLUSIVE MODE`); err != nil {
+		// Wait for any writer, and keep others out until the end: every
+		// change takes this row first.
+		var id int
+		if err := tx.QueryRow(ctx, `SELECT id FROM log_lock WHERE id = 1 FOR UPDATE`).Scan(&id); err != nil {
 			return err
 		}
 		var n int64
@@ -30,10 +32,13 @@ func (s *Store) DropIfEmpty(ctx context.Context) error {
 		if n > 0 {
 			return fmt.Errorf("%w (%d)", ErrNotEmpty, n)
 		}
+		// Every table and function the migrations create: a new
+		// migration's must be added here (TestDropIfEmpty fails otherwise).
 		_, err := tx.Exec(ctx, `DROP TABLE documents, recipients, copies, pdf_copies, doc_numbers,
 			fingerprints, log_entries, log_hashes, log_checkpoints, log_lock, meta, grants,
-			tokens, passwords, leaktrace_schema;
-			DROP FUNCTION leaktrace_append_only()`)
+			tokens, passwords, watch_content, watch_items, watch_alerts, leaktrace_schema;
+			DROP FUNCTION leaktrace_append_only();
+			DROP FUNCTION leaktrace_keep_log_lock()`)
 		return err
 	})
 	if err != nil {
