@@ -194,6 +194,10 @@ func (s *Service) checkDocument(ctx context.Context, filename string, data []byt
 	field := "title"
 	if title == "" {
 		field, title = "title (by default the file name)", filepath.Base(filename)
+	} else if err := CheckText("file name", filepath.Base(filename), MaxTitle); err != nil {
+		// Stored beside the title, and shown: checked as it is
+		// (PostgreSQL refuses invalid UTF-8 where SQLite stores it).
+		return err
 	}
 	if err := CheckText(field, title, MaxTitle); err != nil {
 		return err

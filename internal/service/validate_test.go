@@ -126,6 +126,8 @@ func TestAddDocumentValidates(t *testing.T) {
 		{"memo.txt", "m2", "Q3 \x1b[2J\x1b[Hmemo", shortMemo, service.ErrInvalidText},
 		{"memo.txt", "m2", strings.Repeat("t", service.MaxTitle+1), shortMemo, service.ErrInvalidText},
 		{"memo\nforged.txt", "m2", "", shortMemo, service.ErrInvalidText}, // the default title is the file name
+		{"memo\xff.txt", "m2", "Memo", shortMemo, service.ErrInvalidText}, // the file name is stored beside a given title
+		{"memo\nforged.txt", "m2", "Memo", shortMemo, service.ErrInvalidText},
 		{"memo.txt", "MEMO", "", shortMemo, service.ErrIDCase},
 		{"memo.txt", "", "", shortMemo, service.ErrDocumentExists},
 		{"memo.pdf", "m2", "", shortMemo, format.ErrMalformed},
