@@ -424,6 +424,14 @@ func (s *Store) create(ctx context.Context) error {
 	if n, err := tables(ctx, s.pool); err != nil {
 		return err
 	} else if n > 0 {
+		// Another process's Create may have committed between the two
+		// reads: its tables and its schema row commit together, so the
+		// schema is seen now if its tables were.
+		if ok, err := hasSchema(ctx, s.pool); err != nil {
+			return err
+		} else if ok {
+			return ErrStoreExists
+		}
 		return fmt.Errorf("%w (it holds %d tables; make the store in an empty database)", ErrNotStore, n)
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
