@@ -294,6 +294,9 @@ type StoreReader interface {
 	// Lookup returns the postings of the given k-gram hashes, leaving out
 	// hashes so common that they say nothing about the source.
 	Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error)
+	// PostingCounts returns, for each hash, how many postings the lookup
+	// index holds, counting no further than atMost.
+	PostingCounts(ctx context.Context, hashes []int64, atMost int) ([]int, error)
 	// IndexDigests reads the whole lookup index and digests it per
 	// document.
 	IndexDigests(ctx context.Context) (*IndexState, error)

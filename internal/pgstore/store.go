@@ -125,6 +125,30 @@ func insertFingerprints(ctx context.Context, tx pgx.Tx, num int32, fps []index.F
 // MaxPostings+1 postings of every hash, in the order of the hashes'
 // first appearance and, within a hash, of the rows' (num, pos), as the
 // SQLite store reads them.
+// PostingCounts implements leaktrace.Store: one statement for all the
+// hashes, each counted in the index alone (no join).
+func (s reads) PostingCounts(ctx context.Context, hashes []int64, atMost int) ([]int, error) {
+	out := make([]int, len(hashes))
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT u.ord, (SELECT count(*) FROM (SELECT 1 FROM fingerprints f WHERE f.hash = u.hash LIMIT $2) c)
+		FROM unnest($1::bigint[]) WITH ORDINALITY AS u(hash, ord)`, hashes, atMost)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ord int64
+		var n int
+		if err := rows.Scan(&ord, &n); err != nil {
+			return nil, err
+		}
+		out[ord-1] = n
+	}
+	return out, rows.Err()
+}
+
 func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error) {
 	hs := index.Unique(hashes)
 	if len(hs) == 0 {

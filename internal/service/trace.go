@@ -207,11 +207,10 @@ func (s *Service) TraceInputs(ctx context.Context, inputs []TraceInput, epsilon 
 	// The inputs' texts find the documents together; the blank line
 	// between them only adds a few shingles that match nothing.
 	hashes := index.Hashes(marks.Canonical(strings.Join(texts, "\n\n")))
-	postings, err := s.Store.Lookup(ctx, hashes)
+	ranked, err := index.Search(ctx, s.Store, hashes)
 	if err != nil {
 		return nil, err
 	}
-	ranked := index.Rank(hashes, postings)
 	ids := make([]string, len(ranked))
 	for i, c := range ranked {
 		ids[i] = c.Doc

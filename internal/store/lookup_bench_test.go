@@ -109,7 +109,7 @@ func buildIndex(b *testing.B, bc *benchCorpus, n int) (*Store, string) {
 
 // BenchmarkLookup measures finding the source of a 40-word fragment among
 // 100,000 registered documents (LEAKTRACE_BENCH_DOCS overrides): the
-// fragment's k-gram lookups in the store and the ranking. It reports ms per
+// search index.Search makes in the store (what trace runs) and the ranking. It reports ms per
 // fragment, the store's size on disk, and how often the right document
 // is among the ten candidates the tracer aligns.
 func BenchmarkLookup(b *testing.B) {
@@ -144,13 +144,13 @@ func BenchmarkLookup(b *testing.B) {
 	for b.Loop() {
 		f := frags[i%len(frags)]
 		i++
-		ps, err := s.Lookup(ctx, f.hashes)
+		ranked, err := index.Search(ctx, s, f.hashes)
 		if err != nil {
 			b.Fatal(err)
 		}
 		// The tracer aligns the ten best candidates; synthetic documents
 		// share sentences, so the source need not rank first.
-		for k, c := range index.Rank(f.hashes, ps) {
+		for k, c := range ranked {
 			if k < 10 && c.Doc == f.doc {
 				right++
 			}

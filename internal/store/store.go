@@ -302,8 +302,11 @@ func open(ctx context.Context, path string, signer leaktrace.CheckpointSigner, f
 	// _txlock=immediate: appending to the log reads its size and then writes,
 	// so a transaction must hold the write lock from its start, or two
 	// concurrent writers would fail instead of waiting their turn.
+	// cache_size: 32 MiB of pages a connection, not SQLite's 2 MiB, so
+	// that the lookup index's upper pages stay in memory between
+	// lookups.
 	dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-		fmt.Sprintf("&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds())
+		fmt.Sprintf("&_pragma=busy_timeout(%d)&_pragma=cache_size(-32768)", busyTimeout.Milliseconds())
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -491,7 +494,43 @@ func insertFingerprints(ctx context.Context, tx *sql.Tx, doc string, fps []index
 
 // MaxPostings bounds how many documents one k-gram may point to before it
 // counts as boilerplate and is ignored by lookups.
-const MaxPostings = 1000
+const MaxPostings = index.MaxPostings
+
+// PostingCounts implements leaktrace.Store: one statement for all the
+// hashes, each counted in the index alone (no join).
+func (s reads) PostingCounts(ctx context.Context, hashes []int64, atMost int) ([]int, error) {
+	out := make([]int, len(hashes))
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT j.key, (SELECT count(*) FROM (SELECT 1 FROM fingerprints f WHERE f.hash = j.value LIMIT ?2))
+		FROM json_each(?1) j`, hashList(hashes), atMost)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i, n int
+		if err := rows.Scan(&i, &n); err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, rows.Err()
+}
+
+// hashList is hashes as a JSON array, for json_each.
+func hashList(hashes []int64) string {
+	list := make([]byte, 0, 20*len(hashes)+2)
+	list = append(list, '[')
+	for i, h := range hashes {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, h, 10)
+	}
+	return string(append(list, ']'))
+}
 
 // Lookup implements leaktrace.Store.
 //
@@ -506,20 +545,11 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	if len(unique) == 0 {
 		return nil, nil
 	}
-	list := make([]byte, 0, 20*len(unique)+2)
-	list = append(list, '[')
-	for i, h := range unique {
-		if i > 0 {
-			list = append(list, ',')
-		}
-		list = strconv.AppendInt(list, h, 10)
-	}
-	list = append(list, ']')
 	rows, err := s.db.QueryContext(ctx, `WITH wanted(hash) AS (SELECT DISTINCT value FROM json_each(?1)),
 		kept(hash) AS (SELECT hash FROM wanted WHERE (SELECT count(*) FROM (SELECT 1 FROM fingerprints g
-			JOIN doc_numbers e ON e.num = g.num WHERE g.hash = wanted.hash LIMIT ?2)) < ?2)
+			WHERE g.hash = wanted.hash LIMIT ?2)) < ?2)
 		SELECT f.hash, f.num, d.document, f.pos FROM kept
-		JOIN fingerprints f ON f.hash = kept.hash JOIN doc_numbers d ON d.num = f.num`, string(list), MaxPostings+1)
+		JOIN fingerprints f ON f.hash = kept.hash JOIN doc_numbers d ON d.num = f.num`, hashList(unique), MaxPostings+1)
 	if err != nil {
 		return nil, err
 	}

@@ -77,6 +77,7 @@ func Run(t *testing.T, b Backend) {
 		{"SampleCopies", testSampleCopies},
 		{"Lookup", testLookup},
 		{"LookupMaxPostings", testLookupMaxPostings},
+		{"PostingCounts", testPostingCounts},
 		{"IndexDigestsAndReindex", testReindex},
 		{"LogAppend", testLogAppend},
 		{"FindLogEntries", testFindLogEntries},
@@ -702,6 +703,41 @@ func testLookup(t *testing.T, e *env) {
 		}
 		if g, w := sortPostings(got), sortPostings(tc.want); !(len(g) == 0 && len(w) == 0) && !reflect.DeepEqual(g, w) {
 			t.Errorf("Lookup(%v) = %v, want %v", tc.hashes, g, w)
+		}
+	}
+}
+
+// testPostingCounts: a hash's count is its rows in the index, stopped at
+// atMost; hashes asked twice are answered twice, in the order asked.
+func testPostingCounts(t *testing.T, e *env) {
+	ctx := t.Context()
+	s := e.s
+	fps := map[string][]index.Fingerprint{
+		"a": {{Hash: 7, Pos: 3}, {Hash: 5, Pos: 0}, {Hash: 5, Pos: 4}, {Hash: -3, Pos: 9}},
+		"b": {{Hash: 5, Pos: 2}, {Hash: 1 << 62, Pos: 0}},
+	}
+	for i := range 40 {
+		fps["c"] = append(fps["c"], index.Fingerprint{Hash: 11, Pos: int32(i)})
+	}
+	addDocs(t, s, fps, "a", "b", "c")
+	for _, tc := range []struct {
+		hashes []int64
+		atMost int
+		want   []int
+	}{
+		{nil, 10, []int{}},
+		{[]int64{42}, 10, []int{0}},
+		{[]int64{5, 7, 42, 5, -3, 1 << 62}, 10, []int{3, 1, 0, 3, 1, 1}},
+		{[]int64{5, 11, 7}, 2, []int{2, 2, 1}},
+		{[]int64{11}, 33, []int{33}},
+		{[]int64{11}, 41, []int{40}},
+	} {
+		got, err := s.PostingCounts(ctx, tc.hashes, tc.atMost)
+		if err != nil {
+			t.Fatalf("PostingCounts(%v, %d): %v", tc.hashes, tc.atMost, err)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("PostingCounts(%v, %d) = %v, want %v", tc.hashes, tc.atMost, got, tc.want)
 		}
 	}
 }
