@@ -205,3 +205,36 @@ func Pipeline[T any](lo, hi, workers int, compute func(i int) T, fn func(i int, 
 	}
 	return nil
 }
+
+// Edit returns fs with each word, with probability rate, edited as
+// someone retyping or rewording a leak would: dropped, replaced by a
+// word of the corpus, or given a typo (two letters swapped). It is
+// reproducible for the seed.
+func (c *Corpus) Edit(fs []Fragment, rate float64, seed uint64) []Fragment {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	out := make([]Fragment, len(fs))
+	for i, f := range fs {
+		var words []string
+		for _, w := range strings.Fields(f.Text) {
+			if rng.Float64() >= rate {
+				words = append(words, w)
+				continue
+			}
+			switch rng.IntN(3) {
+			case 0: // dropped
+			case 1:
+				s := strings.Fields(c.sents[rng.IntN(len(c.sents))])
+				words = append(words, s[rng.IntN(len(s))])
+			default:
+				if r := []rune(w); len(r) > 1 {
+					k := rng.IntN(len(r) - 1)
+					r[k], r[k+1] = r[k+1], r[k]
+					w = string(r)
+				}
+				words = append(words, w)
+			}
+		}
+		out[i] = Fragment{Doc: f.Doc, Text: strings.Join(words, " ")}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package scale
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -118,3 +119,110 @@ func PostgresIndexSize(ctx context.Context, url string) (int64, error) {
 	err = conn.QueryRow(ctx, `SELECT pg_total_relation_size('fingerprints') + pg_total_relation_size('doc_numbers')`).Scan(&n)
 	return n, err
 }
+
+// CopyFromSQLite fills the PostgreSQL store at url, whose schema pgstore
+// made and which holds no documents, with the lookup index of the SQLite
+// store at path (one LoadSQLite built): its documents and doc_numbers
+// rows, then its fingerprints read in the index's key order and COPYed
+// in that order, so that PostgreSQL's primary-key index grows at its end
+// and no scratch table or sort is needed. The result is the store
+// [LoadPostgres] makes of the same corpus (a test checks it), built in a
+// fraction of the time and of the disk: at a million documents
+// LoadPostgres's scratch table and sort need twice the index's space.
+// Foreign-key checks are off for the session, as in LoadPostgres.
+func CopyFromSQLite(ctx context.Context, path, url string, progress func(rows int64)) (*Loaded, error) {
+	start := time.Now()
+	lite, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	defer lite.Close()
+	lite.SetMaxOpenConns(1)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err != nil {
+		return nil, err
+	}
+	out := &Loaded{}
+	for _, t := range []struct {
+		table string
+		cols  []string
+		query string
+	}{
+		{"documents", []string{"id", "title", "filename", "format", "content", "sha256", "words", "marks", "by_channel", "scheme", "added_at", "catalogue"},
+			`SELECT id, title, filename, format, content, sha256, words, marks, by_channel, scheme, added_at, catalogue FROM documents ORDER BY id`},
+		{"doc_numbers", []string{"num", "document"}, `SELECT num, document FROM doc_numbers ORDER BY num`},
+		{"fingerprints", []string{"hash", "num", "pos"}, `SELECT hash, num, pos FROM fingerprints ORDER BY hash, num, pos`},
+	} {
+		rows, err := lite.QueryContext(ctx, t.query)
+		if err != nil {
+			return nil, err
+		}
+		src := &sqlRows{rows: rows, vals: make([]any, len(t.cols)), progress: progress}
+		n, err := conn.CopyFrom(ctx, pgx.Identifier{t.table}, t.cols, src)
+		rows.Close()
+		if err == nil {
+			err = src.err
+		}
+		if err != nil {
+			return nil, fmt.Errorf("COPY %s: %w", t.table, err)
+		}
+		switch t.table {
+		case "documents":
+			out.Documents = int(n)
+		case "fingerprints":
+			out.Fingerprints = n
+		}
+	}
+	for _, q := range []string{`VACUUM ANALYZE fingerprints`, `VACUUM ANALYZE doc_numbers`, `VACUUM ANALYZE documents`} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// sqlRows is a query's rows as a pgx.CopyFromSource.
+type sqlRows struct {
+	rows     *sql.Rows
+	vals     []any
+	n        int64
+	err      error
+	progress func(rows int64)
+}
+
+func (r *sqlRows) Next() bool {
+	if !r.rows.Next() {
+		r.err = r.rows.Err()
+		return false
+	}
+	r.n++
+	if r.progress != nil && r.n%10_000_000 == 0 {
+		r.progress(r.n)
+	}
+	return true
+}
+
+func (r *sqlRows) Values() ([]any, error) {
+	ptrs := make([]any, len(r.vals))
+	for i := range r.vals {
+		ptrs[i] = &r.vals[i]
+	}
+	if err := r.rows.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	for i, v := range r.vals {
+		// Every column copied is NOT NULL: what reads as nil is an
+		// empty BLOB (a document's content in a lookup store).
+		if b, ok := v.([]byte); v == nil || ok && b == nil {
+			r.vals[i] = []byte{}
+		}
+	}
+	return r.vals, nil
+}
+
+func (r *sqlRows) Err() error { return r.err }

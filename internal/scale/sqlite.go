@@ -1,11 +1,13 @@
 package scale
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -233,9 +235,7 @@ func FinishLoad(ctx context.Context, path string) (*Loaded, error) {
 	}
 	defer db.Close()
 	out := &Loaded{}
-	// INSERT OR IGNORE, as 'doc add' writes them: a fingerprint a
-	// document holds twice is one row.
-	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO fingerprints (hash, num, pos) SELECT hash, num, pos FROM load.fp ORDER BY hash, num, pos`); err != nil {
+	if err := sortedInsert(ctx, db); err != nil {
 		return nil, err
 	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM fingerprints`).Scan(&out.Fingerprints); err != nil {
@@ -249,6 +249,79 @@ func FinishLoad(ctx context.Context, path string) (*Loaded, error) {
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// fpRow is a row of the scratch table.
+type fpRow struct {
+	hash     int64
+	num, pos int32
+}
+
+// sortedInsert writes the scratch table's rows into the lookup index in
+// the index's key order. SQLite's own ORDER BY sorts through temporary
+// files, which took most of an hour for 34 million rows; the rows are
+// sorted in memory here instead (16 bytes a row: 5.4 GB for the 340
+// million of a million documents) and inserted in order, a batch of
+// rows a statement. A fingerprint a document holds twice is one row, as
+// 'doc add' writes them (INSERT OR IGNORE).
+func sortedInsert(ctx context.Context, db *sql.DB) error {
+	var n int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM load.fp`).Scan(&n); err != nil {
+		return err
+	}
+	rows := make([]fpRow, 0, n)
+	q, err := db.QueryContext(ctx, `SELECT hash, num, pos FROM load.fp`)
+	if err != nil {
+		return err
+	}
+	for q.Next() {
+		var r fpRow
+		if err := q.Scan(&r.hash, &r.num, &r.pos); err != nil {
+			q.Close()
+			return err
+		}
+		rows = append(rows, r)
+	}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	q.Close()
+	slices.SortFunc(rows, func(a, b fpRow) int {
+		return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.num, b.num), cmp.Compare(a.pos, b.pos))
+	})
+	rows = slices.Compact(rows)
+	const batch = 4000 // rows a statement (3 parameters each)
+	insert := func(tx *sql.Tx, part []fpRow) error {
+		var b strings.Builder
+		b.WriteString(`INSERT OR IGNORE INTO fingerprints (hash, num, pos) VALUES `)
+		args := make([]any, 0, 3*len(part))
+		for i, r := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?,?,?)")
+			args = append(args, r.hash, r.num, r.pos)
+		}
+		_, err := tx.ExecContext(ctx, b.String(), args...)
+		return err
+	}
+	const perTx = 1000 * batch
+	for lo := 0; lo < len(rows); lo += perTx {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for i := lo; i < min(lo+perTx, len(rows)); i += batch {
+			if err := insert(tx, rows[i:min(i+batch, lo+perTx, len(rows))]); err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // document makes document i's row and its fingerprints as JSON. Full, it

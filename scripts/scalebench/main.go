@@ -34,24 +34,28 @@ import (
 )
 
 var (
-	dir      = flag.String("dir", "", "directory for the stores and PostgreSQL's data, reused between runs")
-	docs     = flag.Int("docs", 100_000, "documents in the corpus")
-	seed     = flag.Uint64("seed", 1, "corpus seed")
-	frags    = flag.Int("frags", 500, "fragments measured per length")
-	calib    = flag.Int("calib", 100, "fragments that tune the pg_trgm threshold to leaktrace's recall")
-	trgmN    = flag.Int("trgm-frags", 0, "pg_trgm measures only the first N of the fragments (0: all)")
-	trgmWarm = flag.Int("trgm-warm", 10, "pg_trgm: warm-up fragments before measuring")
-	trgmTh   = flag.String("trgm-thresholds", "0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2", "pg_trgm: word-similarity thresholds tried, highest first, when tuning to leaktrace's recall")
-	lengths  = flag.String("words", "40,200", "fragment lengths in words")
-	only     = flag.String("only", "sqlite,pg,trgm", "what to measure: sqlite, pg, trgm, trace")
-	readers  = flag.Int("readers", 1000, "trace: readers, each issued a copy of every leaked document")
-	leaked   = flag.Int("leaked", 10, "trace: documents whose copies leak")
-	leaks    = flag.Int("leaks", 50, "trace: leaks traced")
-	leakLen  = flag.Int("leak-words", 300, "trace: words in a leak")
-	workers  = flag.Int("workers", 2, "goroutines making documents while loading")
-	jsonOut  = flag.String("json", "", "also write the results as JSON to this file")
-	buildOut = flag.Bool("build-only", false, "build the stores and stop")
-	pgURL    = flag.String("pg", "", "use the running PostgreSQL server at this URL (a superuser) instead of starting one")
+	dir          = flag.String("dir", "", "directory for the stores and PostgreSQL's data, reused between runs")
+	docs         = flag.Int("docs", 100_000, "documents in the corpus")
+	seed         = flag.Uint64("seed", 1, "corpus seed")
+	frags        = flag.Int("frags", 500, "fragments measured per length")
+	calib        = flag.Int("calib", 100, "fragments that tune the pg_trgm threshold to leaktrace's recall")
+	trgmN        = flag.Int("trgm-frags", 0, "pg_trgm measures only the first N of the fragments (0: all)")
+	trgmWarm     = flag.Int("trgm-warm", 10, "pg_trgm: warm-up fragments before measuring")
+	trgmTh       = flag.String("trgm-thresholds", "0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2", "pg_trgm: word-similarity thresholds tried, highest first, when tuning to leaktrace's recall")
+	lengths      = flag.String("words", "40,200", "fragment lengths in words")
+	only         = flag.String("only", "sqlite,pg,trgm", "what to measure: sqlite, pg, trgm, trace")
+	readers      = flag.Int("readers", 1000, "trace: readers, each issued a copy of every leaked document")
+	leaked       = flag.Int("leaked", 10, "trace: documents whose copies leak")
+	leaks        = flag.Int("leaks", 50, "trace: leaks traced")
+	leakLen      = flag.Int("leak-words", 300, "trace: words in a leak")
+	workers      = flag.Int("workers", 2, "goroutines making documents while loading")
+	jsonOut      = flag.String("json", "", "also write the results as JSON to this file")
+	buildOut     = flag.Bool("build-only", false, "build the stores and stop")
+	whole        = flag.Bool("whole", false, "leaktrace: look up every k-gram of a fragment (the lookup before the search's budget) instead of index.Search")
+	pgFromSQLite = flag.Bool("pg-from-sqlite", false, "PostgreSQL: copy the lookup index of the SQLite store built under -dir (in key order, no scratch table or sort) instead of loading from the corpus; needs half the disk")
+	edit         = flag.Float64("edit", 0, "edit each word of every fragment with this probability (dropped, replaced or given a typo), as a retyped leak is")
+	finish       = flag.Bool("finish", false, "SQLite: finish a load whose every document was committed to its scratch table (the .building files) but whose index was not written, instead of loading again")
+	pgURL        = flag.String("pg", "", "use the running PostgreSQL server at this URL (a superuser) instead of starting one")
 )
 
 // Result is one row of the table.
@@ -60,6 +64,7 @@ type Result struct {
 	Docs      int     `json:"docs"`
 	Words     int     `json:"words"`
 	Fragments int     `json:"fragments"`
+	Edit      float64 `json:"edit,omitempty"` // -edit
 	P50ms     float64 `json:"p50_ms"`
 	P99ms     float64 `json:"p99_ms"`
 	Recall    float64 `json:"recall"`
@@ -102,6 +107,8 @@ type built struct {
 	Chunks       int64   `json:"chunks,omitempty"`
 	LoadSecs     float64 `json:"load_s"`
 	IndexSecs    float64 `json:"index_s,omitempty"`
+	Copied       bool    `json:"copied_from_sqlite,omitempty"` // -pg-from-sqlite
+	IndexOnly    bool    `json:"index_only,omitempty"`         // -finish: LoadSecs is the index's alone
 }
 
 func readBuilt(path string) (*built, bool) {
@@ -205,17 +212,12 @@ func run(ctx context.Context) error {
 		measured := c.Fragments(*frags, words, *docs, 1)
 		warm := c.Fragments(50, words, *docs, 99)
 		tune := c.Fragments(*calib, words, *docs, 2)
+		if *edit > 0 {
+			measured, warm, tune = c.Edit(measured, *edit, 1), c.Edit(warm, *edit, 99), c.Edit(tune, *edit, 2)
+		}
 		ltRecall := -1.0
 		if s != nil {
-			lookup := func(f scale.Fragment) (bool, error) {
-				hashes := index.Hashes(marks.Canonical(f.Text))
-				ps, err := s.Lookup(ctx, hashes)
-				if err != nil {
-					return false, err
-				}
-				r := index.Rank(hashes, ps)
-				return len(r) > 0 && r[0].Doc == scale.ID(f.Doc), nil
-			}
+			lookup := finder(ctx, s)
 			if _, _, _, err := measure(warm, lookup); err != nil {
 				return err
 			}
@@ -230,20 +232,12 @@ func run(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			results = append(results, Result{Backend: "leaktrace, SQLite", Docs: *docs, Words: words, Fragments: len(measured),
+			results = append(results, Result{Backend: "leaktrace, SQLite" + method(), Docs: *docs, Words: words, Fragments: len(measured), Edit: *edit,
 				P50ms: ms(p50), P99ms: ms(p99), Recall: recall, IndexMiB: mib(size), BuildSecs: sqliteBuilt.LoadSecs})
 			logf("%+v", results[len(results)-1])
 		}
 		if pg != nil {
-			lookup := func(f scale.Fragment) (bool, error) {
-				hashes := index.Hashes(marks.Canonical(f.Text))
-				ps, err := pg.Lookup(ctx, hashes)
-				if err != nil {
-					return false, err
-				}
-				r := index.Rank(hashes, ps)
-				return len(r) > 0 && r[0].Doc == scale.ID(f.Doc), nil
-			}
+			lookup := finder(ctx, pg)
 			if _, _, _, err := measure(warm, lookup); err != nil {
 				return err
 			}
@@ -260,7 +254,7 @@ func run(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			results = append(results, Result{Backend: "leaktrace, PostgreSQL", Docs: *docs, Words: words, Fragments: len(measured),
+			results = append(results, Result{Backend: "leaktrace, PostgreSQL" + method(), Docs: *docs, Words: words, Fragments: len(measured), Edit: *edit,
 				P50ms: ms(p50), P99ms: ms(p99), Recall: recall, IndexMiB: mib(size), BuildSecs: pgBuilt.LoadSecs})
 			logf("%+v", results[len(results)-1])
 		}
@@ -288,7 +282,7 @@ func run(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			results = append(results, Result{Backend: "pg_trgm word_similarity, GIN", Docs: *docs, Words: words, Fragments: len(some),
+			results = append(results, Result{Backend: "pg_trgm word_similarity, GIN", Docs: *docs, Words: words, Fragments: len(some), Edit: *edit,
 				P50ms: ms(p50), P99ms: ms(p99), Recall: recall, Threshold: th, IndexMiB: mib(isz), TableMiB: mib(tsz),
 				BuildSecs: trgmBuilt.LoadSecs + trgmBuilt.IndexSecs,
 				Note:      fmt.Sprintf("%d chunks of %d words every %d; COPY %.0f s, GIN %.0f s", trgmBuilt.Chunks, scale.ChunkWords, scale.ChunkStride, trgmBuilt.LoadSecs, trgmBuilt.IndexSecs)})
@@ -301,6 +295,37 @@ func run(ctx context.Context) error {
 		return os.WriteFile(*jsonOut, append(data, '\n'), 0o644)
 	}
 	return nil
+}
+
+// finder is what trace runs to find a fragment's source: index.Search
+// over the store, or with -whole a lookup of every k-gram of the
+// fragment, the search before the budget.
+func finder(ctx context.Context, src index.Source) func(scale.Fragment) (bool, error) {
+	return func(f scale.Fragment) (bool, error) {
+		hashes := index.Hashes(marks.Canonical(f.Text))
+		var r []index.Candidate
+		if *whole {
+			ps, err := src.Lookup(ctx, hashes)
+			if err != nil {
+				return false, err
+			}
+			r = index.Rank(hashes, ps)
+		} else {
+			var err error
+			if r, err = index.Search(ctx, src, hashes); err != nil {
+				return false, err
+			}
+		}
+		return len(r) > 0 && r[0].Doc == scale.ID(f.Doc), nil
+	}
+}
+
+// method names the lookup -whole chose.
+func method() string {
+	if *whole {
+		return ", every k-gram"
+	}
+	return ""
 }
 
 // measure runs find on every fragment, one after another, and returns
@@ -379,6 +404,9 @@ func printTable(rs []Result) {
 		if r.Threshold > 0 {
 			note = fmt.Sprintf("threshold %.1f; table %.0f MiB; %s", r.Threshold, r.TableMiB, note)
 		}
+		if r.Edit > 0 {
+			note = fmt.Sprintf("words edited at rate %.2f; %s", r.Edit, note)
+		}
 		fmt.Printf("| %s | %d | %d | %d | %.2f | %.2f | %.3f | %.0f | %.0f | %s |\n",
 			r.Backend, r.Docs, r.Words, r.Fragments, r.P50ms, r.P99ms, r.Recall, r.IndexMiB, r.BuildSecs, note)
 	}
@@ -393,22 +421,60 @@ func buildSQLite(ctx context.Context, c *scale.Corpus, path string) (*built, err
 		}
 	}
 	tmp := path + ".building"
-	os.Remove(tmp)
-	logf("SQLite: loading %d documents into %s", *docs, path)
-	l, err := scale.LoadSQLite(ctx, tmp, c, *docs, scale.LoadOptions{Workers: *workers, Progress: func(done int) {
-		if done%10_000 == 0 {
-			logf("SQLite: %d documents", done)
+	var l *scale.Loaded
+	var err error
+	if *finish {
+		logf("SQLite: finishing the load left in %s", tmp)
+		var have int64
+		if err := scratchDocs(ctx, tmp, &have); err != nil {
+			return nil, err
 		}
-	}})
+		if have != int64(*docs) {
+			return nil, fmt.Errorf("%s holds %d documents, not %d: load it again without -finish", tmp, have, *docs)
+		}
+		l, err = scale.FinishLoad(ctx, tmp)
+	} else {
+		os.Remove(tmp)
+		logf("SQLite: loading %d documents into %s", *docs, path)
+		l, err = scale.LoadSQLite(ctx, tmp, c, *docs, scale.LoadOptions{Workers: *workers, Progress: func(done int) {
+			if done%10_000 == 0 {
+				logf("SQLite: %d documents", done)
+			}
+		}})
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, err
 	}
-	b := &built{Docs: *docs, Seed: *seed, Fingerprints: l.Fingerprints, LoadSecs: l.Took.Seconds()}
+	b := &built{Docs: *docs, Seed: *seed, Fingerprints: l.Fingerprints, LoadSecs: l.Took.Seconds(), IndexOnly: *finish}
 	logf("SQLite: %d fingerprints in %.0f s", l.Fingerprints, b.LoadSecs)
 	return b, writeBuilt(side, b)
+}
+
+// scratchDocs counts the documents a load has committed.
+func scratchDocs(ctx context.Context, path string, n *int64) error {
+	s, err := store.Open(ctx, path, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := s.DocumentCount(ctx)
+	*n = int64(c)
+	return err
+}
+
+// readSQLiteBuilt says whether the SQLite store at path was built whole.
+func readSQLiteBuilt(path string) (*built, error) {
+	b, ok := readBuilt(path + ".json")
+	if !ok {
+		return nil, fmt.Errorf("no finished SQLite store at %s", path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 func startPostgres() (*pgtest.Server, error) {
@@ -485,12 +551,22 @@ func buildPG(ctx context.Context, srv *pgtest.Server, c *scale.Corpus, db string
 		return "", nil, err
 	}
 	st.Close()
-	logf("PostgreSQL: loading %d documents into database %s", *docs, db)
-	l, err := scale.LoadPostgres(ctx, url, c, *docs, scale.LoadOptions{Workers: *workers, Progress: func(done int) { logf("PostgreSQL: %d documents", done) }})
+	var l *scale.Loaded
+	if *pgFromSQLite {
+		from := filepath.Join(*dir, fmt.Sprintf("sqlite-%d-s%d.db", *docs, *seed))
+		if _, err := readSQLiteBuilt(from); err != nil {
+			return "", nil, fmt.Errorf("-pg-from-sqlite: %w (build the SQLite store first: -only sqlite -build-only)", err)
+		}
+		logf("PostgreSQL: copying the SQLite store %s into database %s", from, db)
+		l, err = scale.CopyFromSQLite(ctx, from, url, func(rows int64) { logf("PostgreSQL: %d fingerprints", rows) })
+	} else {
+		logf("PostgreSQL: loading %d documents into database %s", *docs, db)
+		l, err = scale.LoadPostgres(ctx, url, c, *docs, scale.LoadOptions{Workers: *workers, Progress: func(done int) { logf("PostgreSQL: %d documents", done) }})
+	}
 	if err != nil {
 		return "", nil, err
 	}
-	b := &built{Docs: *docs, Seed: *seed, Fingerprints: l.Fingerprints, LoadSecs: l.Took.Seconds()}
+	b := &built{Docs: *docs, Seed: *seed, Fingerprints: l.Fingerprints, LoadSecs: l.Took.Seconds(), Copied: *pgFromSQLite}
 	logf("PostgreSQL: %d fingerprints in %.0f s", l.Fingerprints, b.LoadSecs)
 	return url, b, writeBuilt(side, b)
 }
