@@ -54,7 +54,11 @@ func Hashes(tokens []string) []int64 {
 // consecutive k-grams, the smallest hash (the rightmost on ties), each
 // selection recorded once.
 func Winnow(tokens []string) []Fingerprint {
-	hs := Hashes(tokens)
+	return winnowHashes(Hashes(tokens))
+}
+
+// winnowHashes is Winnow of the k-gram hashes hs.
+func winnowHashes(hs []int64) []Fingerprint {
 	if len(hs) == 0 {
 		return nil
 	}

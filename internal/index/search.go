@@ -21,6 +21,9 @@ const (
 	// have their rarest k-gram read whatever the budget: every passage
 	// of a leak that mixes several documents is looked for.
 	Stretch = 24
+	// CountAll is how many distinct k-grams a fragment may have and still
+	// have every one counted (see Candidates): about 70 words.
+	CountAll = 64
 	// Rare is how many postings a k-gram may have and still be counted
 	// exactly: a search counts each k-gram's postings no further than
 	// Rare+1, so that counting costs little whatever the store's size.
@@ -38,16 +41,16 @@ type Source interface {
 }
 
 // Search finds the documents a fragment comes from: it counts the
-// postings of every k-gram of the fragment (hashes, as [Hashes] gives
-// them) no further than Rare+1, reads those of the k-grams [Choose]
-// picks, then, while the budget allows, those of more of the common
-// k-grams, spread evenly over the fragment ([Spread]), their cost
-// guessed from the common k-grams already read; and it ranks the
-// documents they name ([Rank]). What it reads is bounded by the budget
-// and the fragment's stretches, not by the number of documents
+// postings of the fragment's [Candidates] (hashes are its k-gram hashes,
+// as [Hashes] gives them) no further than Rare+1, reads those of the
+// k-grams [Choose] picks, then, while the budget allows, those of more
+// of the common k-grams, spread evenly over the fragment ([Spread]),
+// their cost guessed from the common k-grams already read; and it ranks
+// the documents they name ([Rank]). What it reads is bounded by the
+// budget and the fragment's stretches, not by the number of documents
 // registered.
 func Search(ctx context.Context, src Source, hashes []int64) ([]Candidate, error) {
-	unique := Unique(hashes)
+	unique := Candidates(hashes)
 	if len(unique) == 0 {
 		return nil, nil
 	}
@@ -69,14 +72,20 @@ func Search(ctx context.Context, src Source, hashes []int64) ([]Candidate, error
 		isCommon[h] = counts[i] > Rare
 	}
 	read, commons := 0, 0
-	for _, h := range chosen {
-		if isCommon[h] {
-			commons++
-		}
-	}
+	got := map[int64]bool{}
 	for _, p := range postings {
 		if isCommon[p.Hash] {
 			read++
+			got[p.Hash] = true
+		}
+	}
+	for _, h := range chosen {
+		if isCommon[h] {
+			commons++
+			if !got[h] {
+				// Boilerplate: counted to MaxPostings+1 and left out.
+				read += MaxPostings + 1
+			}
 		}
 	}
 	guess := Rare + 1
@@ -93,6 +102,39 @@ func Search(ctx context.Context, src Source, hashes []int64) ([]Candidate, error
 		}
 	}
 	return Rank(hashes, postings), nil
+}
+
+// Candidates are the k-grams of a fragment a search counts: every one,
+// distinct, of a fragment of at most CountAll of them; of a longer one,
+// its own winnowed fingerprints and the k-grams of its first and last
+// W−1 positions, distinct, in the order of their first position. A
+// document's fingerprint is the smallest hash of a window of W k-grams;
+// where the fragment holds that window whole it selects the same hash,
+// so every run of K+W−1 tokens the fragment shares with a document still
+// shares a fingerprint with it (the winnowing guarantee). Only a
+// document's fingerprints chosen by windows that overlap an edit of the
+// fragment may go uncounted: a long fragment has others.
+func Candidates(hashes []int64) []int64 {
+	unique := Unique(hashes)
+	if len(unique) <= CountAll {
+		return unique
+	}
+	keep := make(map[int64]bool, len(unique)/2)
+	for i, h := range hashes {
+		if i < W-1 || i >= len(hashes)-(W-1) {
+			keep[h] = true
+		}
+	}
+	for _, f := range winnowHashes(hashes) {
+		keep[f.Hash] = true
+	}
+	out := make([]int64, 0, len(keep))
+	for _, h := range unique {
+		if keep[h] {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // Spread picks up to n more of the common k-grams (counted above Rare),

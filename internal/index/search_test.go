@@ -267,3 +267,39 @@ func TestSearchFindsTheSourceAsTheWholeLookupDoes(t *testing.T) {
 		t.Errorf("search ranked first the whole lookup's first for %d of %d fragments", same, frags)
 	}
 }
+
+// TestCandidatesKeepTheWinnowingGuarantee: a fragment too long to count
+// every k-gram of still counts one of a document's fingerprints in every
+// run of at least K+W−1 tokens it shares with it, wherever the run lies
+// (at either end of the fragment too), among other tokens.
+func TestCandidatesKeepTheWinnowingGuarantee(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := range 2000 {
+		doc := words(rng, 50+rng.IntN(500), 200)
+		selected := map[int64]bool{}
+		for _, f := range Winnow(doc) {
+			selected[f.Hash] = true
+		}
+		n := K + W - 1 + rng.IntN(10)
+		at := rng.IntN(len(doc) - n + 1)
+		before, after := 0, 0
+		switch rng.IntN(3) {
+		case 0:
+			before = CountAll + rng.IntN(100)
+		case 1:
+			after = CountAll + rng.IntN(100)
+		default:
+			before, after = rng.IntN(CountAll), CountAll+rng.IntN(100)
+		}
+		frag := append(words(rng, before, 100000), doc[at:at+n]...)
+		frag = append(frag, words(rng, after, 100000)...)
+		hashes := Hashes(frag)
+		counted := Candidates(hashes)
+		if len(Unique(hashes)) > CountAll && len(counted) >= len(Unique(hashes)) {
+			t.Fatalf("trial %d: a fragment of %d distinct k-grams has all counted", trial, len(Unique(hashes)))
+		}
+		if !slices.ContainsFunc(counted, func(h int64) bool { return selected[h] }) {
+			t.Fatalf("trial %d: a shared run of %d tokens at %d of %d has no fingerprint counted", trial, n, before, len(frag))
+		}
+	}
+}
