@@ -358,6 +358,13 @@ type Store interface {
 	AddDocument(ctx context.Context, d *Document, rec LogRecord) error
 	// DocumentIDs lists the ids of the registered documents, sorted.
 	DocumentIDs(ctx context.Context) ([]string, error)
+	// DocumentIDFolded returns the registered document id that equals id
+	// but for the case of ASCII letters (id itself if registered), or ""
+	// if there is none: one indexed lookup, however many are registered.
+	DocumentIDFolded(ctx context.Context, id string) (string, error)
+	// DocumentsWithSHA256 lists the ids, sorted, of the registered
+	// documents whose content has this SHA-256 (hex): one indexed lookup.
+	DocumentsWithSHA256(ctx context.Context, sha256 string) ([]string, error)
 	// AddRecipients adds all recipients or none (ErrExists names the first
 	// duplicate) and appends recs.
 	AddRecipients(ctx context.Context, rs []Recipient, recs []LogRecord) error

@@ -235,6 +235,11 @@ var migrations = []string{
 		FOR EACH ROW EXECUTE FUNCTION leaktrace_keep_log_lock();
 	CREATE TRIGGER log_lock_kept_t BEFORE TRUNCATE ON log_lock
 		FOR EACH STATEMENT EXECUTE FUNCTION leaktrace_keep_log_lock();`,
+	// doc add finds an id taken in another case, and the documents with
+	// the same content, by index, not by reading every document. Ids are
+	// ASCII, which lower() folds in any collation.
+	`CREATE INDEX documents_by_folded_id ON documents (lower(id));
+	CREATE INDEX documents_by_sha256 ON documents (sha256);`,
 }
 
 // schemaTable holds the schema version, in its one row. It is made by

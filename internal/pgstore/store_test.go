@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"net"
@@ -352,5 +353,29 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 	if n, err := s.LogSize(ctx); err != nil || n != 1 {
 		t.Fatalf("LogSize after the refused change = %d, %v; want 1", n, err)
+	}
+}
+
+// TestDocumentIndexMigration: a store made before the indexes doc add
+// finds taken ids and same-content documents by opens and gains them.
+func TestDocumentIndexMigration(t *testing.T) {
+	t.Parallel()
+	s, url := newStore(t)
+	ctx := t.Context()
+	s.Close()
+	if err := exec(t, url, fmt.Sprintf(`DROP INDEX documents_by_folded_id; DROP INDEX documents_by_sha256; UPDATE leaktrace_schema SET version = %d`, len(migrations)-1)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var n int
+	if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE indexname IN ('documents_by_folded_id', 'documents_by_sha256')`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("after migrating: %d of the 2 indexes, %v", n, err)
+	}
+	if v, _ := r.SchemaVersion(ctx); v != len(migrations) {
+		t.Fatalf("schema version %d, want %d", v, len(migrations))
 	}
 }

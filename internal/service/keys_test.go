@@ -165,7 +165,7 @@ func makeLegacy(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{`DROP TABLE watch_alerts`, `DROP TABLE watch_content`, `DROP TABLE watch_items`, `DROP TABLE meta`, `DROP TABLE pdf_copies`, `ALTER TABLE documents DROP COLUMN catalogue`,
+	for _, q := range []string{`DROP INDEX documents_by_folded_id`, `DROP INDEX documents_by_sha256`, `DROP TABLE watch_alerts`, `DROP TABLE watch_content`, `DROP TABLE watch_items`, `DROP TABLE meta`, `DROP TABLE pdf_copies`, `ALTER TABLE documents DROP COLUMN catalogue`,
 		`ALTER TABLE documents DROP COLUMN verbatim`, `ALTER TABLE documents DROP COLUMN variants`,
 		`ALTER TABLE documents DROP COLUMN variants_sha256`, `ALTER TABLE documents DROP COLUMN baseline`,
 		`ALTER TABLE documents DROP COLUMN reencode`, `DROP TABLE grants`, `DROP TABLE tokens`, `DROP TABLE passwords`,

@@ -30,16 +30,16 @@ type Twin struct {
 // allowed (a revision may change nothing a leak shows), but worth a
 // warning: each copy should be issued from one registration.
 func (s *Service) SameText(ctx context.Context, d *leaktrace.Document) ([]Twin, error) {
-	docs, err := s.Store.Documents(ctx)
+	same, err := s.Store.DocumentsWithSHA256(ctx, d.SHA256)
 	if err != nil {
 		return nil, err
 	}
 	var out []Twin
 	found := map[string]bool{d.ID: true}
-	for _, o := range docs {
-		if o.ID != d.ID && o.SHA256 == d.SHA256 {
-			out = append(out, Twin{ID: o.ID, Identical: true})
-			found[o.ID] = true
+	for _, id := range same {
+		if id != d.ID {
+			out = append(out, Twin{ID: id, Identical: true})
+			found[id] = true
 		}
 	}
 	if len(d.Fingerprints) == 0 {

@@ -202,9 +202,9 @@ func (s *Service) checkDocument(ctx context.Context, filename string, data []byt
 	if err := CheckText(field, title, MaxTitle); err != nil {
 		return err
 	}
-	existing, err := s.Store.DocumentIDs(ctx)
-	if err != nil {
+	other, err := s.Store.DocumentIDFolded(ctx, id)
+	if err != nil || other == "" {
 		return err
 	}
-	return checkNewIDs("document", []string{id}, existing, ErrDocumentExists)
+	return checkNewIDs("document", []string{id}, []string{other}, ErrDocumentExists)
 }

@@ -7,13 +7,27 @@ func (s *Store) DocumentIDs(ctx context.Context) ([]string, error) {
 	return s.ids(ctx, `SELECT id FROM documents ORDER BY id`)
 }
 
+// DocumentIDFolded implements leaktrace.Store.
+func (s *Store) DocumentIDFolded(ctx context.Context, id string) (string, error) {
+	ids, err := s.ids(ctx, `SELECT id FROM documents WHERE lower(id) = lower(?) ORDER BY id LIMIT 1`, id)
+	if len(ids) == 0 {
+		return "", err
+	}
+	return ids[0], err
+}
+
+// DocumentsWithSHA256 implements leaktrace.Store.
+func (s *Store) DocumentsWithSHA256(ctx context.Context, sha256 string) ([]string, error) {
+	return s.ids(ctx, `SELECT id FROM documents WHERE sha256 = ? ORDER BY id`, sha256)
+}
+
 // RecipientIDs lists the ids of the registered recipients, sorted.
 func (s *Store) RecipientIDs(ctx context.Context) ([]string, error) {
 	return s.ids(ctx, `SELECT id FROM recipients ORDER BY id`)
 }
 
-func (s *Store) ids(ctx context.Context, query string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, query)
+func (s *Store) ids(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

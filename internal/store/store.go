@@ -217,6 +217,11 @@ var migrations = []string{
 		sent_at       TEXT NOT NULL DEFAULT ''
 	);
 	CREATE INDEX watch_alerts_pending ON watch_alerts (claimed_until, id) WHERE sent_at = '';`,
+	// doc add finds an id taken in another case, and the documents with
+	// the same content, by index, not by reading every document. Ids are
+	// ASCII, which lower() folds.
+	`CREATE INDEX documents_by_folded_id ON documents (lower(id));
+	CREATE INDEX documents_by_sha256 ON documents (sha256);`,
 }
 
 // Errors.

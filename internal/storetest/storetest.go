@@ -78,6 +78,7 @@ func Run(t *testing.T, b Backend) {
 		{"Lookup", testLookup},
 		{"LookupMaxPostings", testLookupMaxPostings},
 		{"PostingCounts", testPostingCounts},
+		{"DocumentIDFoldedAndSHA256", testDocumentIDFoldedAndSHA256},
 		{"IndexDigestsAndReindex", testReindex},
 		{"LogAppend", testLogAppend},
 		{"FindLogEntries", testFindLogEntries},
@@ -703,6 +704,29 @@ func testLookup(t *testing.T, e *env) {
 		}
 		if g, w := sortPostings(got), sortPostings(tc.want); !(len(g) == 0 && len(w) == 0) && !reflect.DeepEqual(g, w) {
 			t.Errorf("Lookup(%v) = %v, want %v", tc.hashes, g, w)
+		}
+	}
+}
+
+// testDocumentIDFoldedAndSHA256: doc add's indexed lookups find an id
+// in any case of its ASCII letters, and the documents of one content.
+func testDocumentIDFoldedAndSHA256(t *testing.T, e *env) {
+	ctx := t.Context()
+	s := e.s
+	for _, d := range []*leaktrace.Document{doc("Memo-1"), doc("b.doc"), doc("c@x")} {
+		d.SHA256 = map[string]string{"Memo-1": "aa", "b.doc": "bb", "c@x": "aa"}[d.ID]
+		if err := s.AddDocument(ctx, d, rec("document", d.ID, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, want := range map[string]string{"Memo-1": "Memo-1", "memo-1": "Memo-1", "MEMO-1": "Memo-1", "B.DOC": "b.doc", "C@X": "c@x", "memo": "", "Memo-2": "", "": ""} {
+		if got, err := s.DocumentIDFolded(ctx, id); err != nil || got != want {
+			t.Errorf("DocumentIDFolded(%q) = %q, %v; want %q", id, got, err, want)
+		}
+	}
+	for sha, want := range map[string][]string{"aa": {"Memo-1", "c@x"}, "bb": {"b.doc"}, "cc": nil, "AA": nil} {
+		if got, err := s.DocumentsWithSHA256(ctx, sha); err != nil || !slices.Equal(got, want) {
+			t.Errorf("DocumentsWithSHA256(%q) = %q, %v; want %q", sha, got, err, want)
 		}
 	}
 }
