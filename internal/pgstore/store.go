@@ -154,12 +154,17 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	if len(hs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT u.ord, p.document, p.pos
+	// Each hash's postings are read from the index (at most
+	// MaxPostings+1 of them), and only then each one's document id by
+	// its number, one index lookup each: joined inside the first LATERAL,
+	// the planner merge-joins the whole of doc_numbers for every hash
+	// (420 ms for five hashes at a million documents, against 4).
+	rows, err := s.db.Query(ctx, `SELECT u.ord, d.document, p.pos
 		FROM unnest($1::bigint[]) WITH ORDINALITY AS u(hash, ord)
 		CROSS JOIN LATERAL (
-			SELECT n.document, f.num, f.pos FROM fingerprints f JOIN doc_numbers n ON n.num = f.num
-			WHERE f.hash = u.hash ORDER BY f.num, f.pos LIMIT $2
+			SELECT f.num, f.pos FROM fingerprints f WHERE f.hash = u.hash ORDER BY f.num, f.pos LIMIT $2
 		) p
+		CROSS JOIN LATERAL (SELECT n.document FROM doc_numbers n WHERE n.num = p.num LIMIT 1) d
 		ORDER BY u.ord, p.num, p.pos`, hs, MaxPostings+1)
 	if err != nil {
 		return nil, err
