@@ -295,7 +295,8 @@ type StoreReader interface {
 	// hashes so common that they say nothing about the source.
 	Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error)
 	// PostingCounts returns, for each hash, how many postings the lookup
-	// index holds, counting no further than atMost.
+	// index holds, counting no further than atMost (0 for every hash when
+	// atMost is 0 or less).
 	PostingCounts(ctx context.Context, hashes []int64, atMost int) ([]int, error)
 	// IndexDigests reads the whole lookup index and digests it per
 	// document.
@@ -359,8 +360,10 @@ type Store interface {
 	// DocumentIDs lists the ids of the registered documents, sorted.
 	DocumentIDs(ctx context.Context) ([]string, error)
 	// DocumentIDFolded returns the registered document id that equals id
-	// but for the case of ASCII letters (id itself if registered), or ""
-	// if there is none: one indexed lookup, however many are registered.
+	// but for the case of ASCII letters (id itself if registered, even
+	// where a store from before ids were checked holds others differing
+	// only in case), or "" if there is none: one indexed lookup, however
+	// many are registered.
 	DocumentIDFolded(ctx context.Context, id string) (string, error)
 	// DocumentsWithSHA256 lists the ids, sorted, of the registered
 	// documents whose content has this SHA-256 (hex): one indexed lookup.

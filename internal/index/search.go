@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 )
 
@@ -11,15 +12,18 @@ import (
 const MaxPostings = 1000
 
 const (
-	// Budget is how many postings a search reads when a fragment's
-	// k-grams have more than that between them, beyond the rarest k-gram
-	// of each stretch (see Choose). A fragment whose k-grams have at most
-	// Budget postings is looked up whole, so a search ranks as a lookup
-	// of all its k-grams would on any store where that holds.
+	// Budget is how many postings a search reads when the k-grams it
+	// counted have more than that between them, beyond the rarest k-gram
+	// of each stretch (see Choose). When they are all rare and have at
+	// most Budget postings, all are read: for a fragment of at most
+	// CountAll distinct k-grams the search then ranks as a lookup of all
+	// its k-grams does.
 	Budget = 1000
 	// Stretch is how many consecutive k-gram positions of a fragment
-	// have their rarest k-gram read whatever the budget: every passage
-	// of a leak that mixes several documents is looked for.
+	// have their rarest k-gram read whatever the budget, so that a leak
+	// mixing documents is looked for stretch by stretch. (A stretch with
+	// no rare k-gram gets its first common one, which may prove to be
+	// boilerplate and give nothing: counts stop at Rare+1.)
 	Stretch = 24
 	// CountAll is how many distinct k-grams a fragment may have and still
 	// have every one counted (see Candidates): about 70 words.
@@ -57,6 +61,9 @@ func Search(ctx context.Context, src Source, hashes []int64) ([]Candidate, error
 	counts, err := src.PostingCounts(ctx, unique, Rare+1)
 	if err != nil {
 		return nil, err
+	}
+	if len(counts) != len(unique) {
+		return nil, fmt.Errorf("index: %d posting counts for %d hashes", len(counts), len(unique))
 	}
 	chosen := Choose(hashes, unique, counts, Budget)
 	if len(chosen) == 0 {

@@ -303,3 +303,33 @@ func TestCandidatesKeepTheWinnowingGuarantee(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchOfBoilerplate: a fragment all of whose k-grams are in more
+// than MaxPostings places names no document and costs one statement of
+// counts and one of the picked k-grams, with nothing read.
+func TestSearchOfBoilerplate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	text := words(rng, 100, 1000)
+	m := &memory{postings: map[int64][]Posting{}}
+	for d := range MaxPostings + 1 {
+		m.add("d"+strconv.Itoa(d), text)
+	}
+	calls := &countingSource{memory: m}
+	got, err := Search(t.Context(), calls, Hashes(text[10:90]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 || m.read != 0 || calls.lookups > 1 {
+		t.Fatalf("boilerplate: %d candidates, %d postings read, %d lookups", len(got), m.read, calls.lookups)
+	}
+}
+
+type countingSource struct {
+	*memory
+	lookups int
+}
+
+func (c *countingSource) Lookup(ctx context.Context, hashes []int64) ([]Posting, error) {
+	c.lookups++
+	return c.memory.Lookup(ctx, hashes)
+}

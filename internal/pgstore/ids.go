@@ -9,7 +9,7 @@ func (s *Store) DocumentIDs(ctx context.Context) ([]string, error) {
 
 // DocumentIDFolded implements leaktrace.Store.
 func (s *Store) DocumentIDFolded(ctx context.Context, id string) (string, error) {
-	ids, err := s.column(ctx, `SELECT id FROM documents WHERE lower(id) = lower($1) ORDER BY id LIMIT 1`, id)
+	ids, err := s.column(ctx, `SELECT id FROM documents WHERE lower(id) = lower($1::text COLLATE "C") ORDER BY id <> $1, id LIMIT 1`, id)
 	if len(ids) == 0 {
 		return "", err
 	}

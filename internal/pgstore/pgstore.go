@@ -237,7 +237,9 @@ var migrations = []string{
 		FOR EACH STATEMENT EXECUTE FUNCTION leaktrace_keep_log_lock();`,
 	// doc add finds an id taken in another case, and the documents with
 	// the same content, by index, not by reading every document. Ids are
-	// ASCII, which lower() folds in any collation.
+	// ASCII; id's collation is "C", in which lower() folds ASCII letters
+	// alone (the query folds its argument in "C" too: in a Turkish
+	// collation lower('I') is not 'i').
 	`CREATE INDEX documents_by_folded_id ON documents (lower(id));
 	CREATE INDEX documents_by_sha256 ON documents (sha256);`,
 }

@@ -121,15 +121,11 @@ func insertFingerprints(ctx context.Context, tx pgx.Tx, num int32, fps []index.F
 	return err
 }
 
-// Lookup implements leaktrace.Store, in one round trip: the first
-// MaxPostings+1 postings of every hash, in the order of the hashes'
-// first appearance and, within a hash, of the rows' (num, pos), as the
-// SQLite store reads them.
 // PostingCounts implements leaktrace.Store: one statement for all the
 // hashes, each counted in the index alone (no join).
 func (s reads) PostingCounts(ctx context.Context, hashes []int64, atMost int) ([]int, error) {
 	out := make([]int, len(hashes))
-	if len(hashes) == 0 {
+	if len(hashes) == 0 || atMost <= 0 {
 		return out, nil
 	}
 	rows, err := s.db.Query(ctx, `SELECT u.ord, (SELECT count(*) FROM (SELECT 1 FROM fingerprints f WHERE f.hash = u.hash LIMIT $2) c)
@@ -149,6 +145,10 @@ func (s reads) PostingCounts(ctx context.Context, hashes []int64, atMost int) ([
 	return out, rows.Err()
 }
 
+// Lookup implements leaktrace.Store, in one round trip: the first
+// MaxPostings+1 postings of every hash, in the order of the hashes'
+// first appearance and, within a hash, of the rows' (num, pos), as the
+// SQLite store reads them.
 func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, error) {
 	hs := index.Unique(hashes)
 	if len(hs) == 0 {

@@ -505,7 +505,7 @@ const MaxPostings = index.MaxPostings
 // hashes, each counted in the index alone (no join).
 func (s reads) PostingCounts(ctx context.Context, hashes []int64, atMost int) ([]int, error) {
 	out := make([]int, len(hashes))
-	if len(hashes) == 0 {
+	if len(hashes) == 0 || atMost <= 0 {
 		return out, nil
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT j.key, (SELECT count(*) FROM (SELECT 1 FROM fingerprints f WHERE f.hash = j.value LIMIT ?2))
