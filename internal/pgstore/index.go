@@ -2,9 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"hash"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/leaktrace/leaktrace"
@@ -17,38 +14,16 @@ import (
 // IndexDigests and Reindex let a verifier compare it with what the
 // documents give, and rebuild it, exactly as in the SQLite store.
 
-type digester struct {
-	h     hash.Hash
-	n     int
-	bytes [16]byte
-}
-
-func newDigester() *digester { return &digester{h: sha256.New()} }
-
-func (d *digester) add(h, pos int64) {
-	binary.BigEndian.PutUint64(d.bytes[:8], uint64(h))
-	binary.BigEndian.PutUint64(d.bytes[8:], uint64(pos))
-	d.h.Write(d.bytes[:])
-	d.n++
-}
-
-func (d *digester) sum() leaktrace.IndexDigest {
-	out := leaktrace.IndexDigest{Count: d.n}
-	d.h.Sum(out.Digest[:0])
-	return out
-}
-
 // IndexDigests implements leaktrace.Store: it reads the whole lookup
 // index once, in its primary-key order, and digests it per document (as
 // store.DigestFingerprints does).
 func (s reads) IndexDigests(ctx context.Context) (*leaktrace.IndexState, error) {
-	nums := map[int64]string{}
+	x := store.NewIndexDigester()
 	rows, err := s.db.Query(ctx, `SELECT n.num, n.document, d.id IS NOT NULL
 		FROM doc_numbers n LEFT JOIN documents d ON d.id = n.document`)
 	if err != nil {
 		return nil, err
 	}
-	st := &leaktrace.IndexState{Documents: map[string]leaktrace.IndexDigest{}}
 	for rows.Next() {
 		var num int64
 		var doc string
@@ -57,20 +32,12 @@ func (s reads) IndexDigests(ctx context.Context) (*leaktrace.IndexState, error) 
 			rows.Close()
 			return nil, err
 		}
-		if !known {
-			st.Orphans++
-			continue
-		}
-		nums[num] = doc
+		x.Number(num, doc, known)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-
-	// Within one num, the primary key (hash, num, pos) orders rows by
-	// (hash, pos): the order DigestFingerprints uses.
-	ds := map[int64]*digester{}
 	rows, err = s.db.Query(ctx, `SELECT hash, num, pos FROM fingerprints ORDER BY hash, num, pos`)
 	if err != nil {
 		return nil, err
@@ -81,29 +48,12 @@ func (s reads) IndexDigests(ctx context.Context) (*leaktrace.IndexState, error) 
 		if err := rows.Scan(&h, &num, &pos); err != nil {
 			return nil, err
 		}
-		st.Rows++
-		if _, ok := nums[num]; !ok {
-			st.Orphans++
-			continue
-		}
-		d := ds[num]
-		if d == nil {
-			d = newDigester()
-			ds[num] = d
-		}
-		d.add(h, pos)
+		x.Row(h, num, pos)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for num, doc := range nums {
-		if d := ds[num]; d != nil {
-			st.Documents[doc] = d.sum()
-		} else {
-			st.Documents[doc] = newDigester().sum()
-		}
-	}
-	return st, nil
+	return x.State(), nil
 }
 
 // Reindex implements leaktrace.Store: in one transaction (holding the

@@ -202,50 +202,11 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	return out, nil
 }
 
-const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline, reencode, marking`
-
-func scanDocument(sc pgx.Row, extra ...any) (*leaktrace.Document, error) {
-	var d leaktrace.Document
-	var bc, added, capacity, variants, baseline string
-	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
-		&d.Marks.Total, &bc, &d.Scheme, &added, &capacity, &d.Catalogue, &d.Verbatim,
-		&variants, &d.VariantsSHA256, &baseline, &d.Reencode, &d.Marking}, extra...)
-	if err := sc.Scan(dest...); err != nil {
-		return nil, err
-	}
-	if variants != "" {
-		if err := json.Unmarshal([]byte(variants), &d.Variants); err != nil {
-			return nil, fmt.Errorf("document %q: variants: %w", d.ID, err)
-		}
-	}
-	if baseline != "" {
-		d.Baseline = new(leaktrace.Baseline)
-		if err := json.Unmarshal([]byte(baseline), d.Baseline); err != nil {
-			return nil, fmt.Errorf("document %q: baseline: %w", d.ID, err)
-		}
-	}
-	if capacity != "" {
-		d.Capacity = new(leaktrace.Capacity)
-		if err := json.Unmarshal([]byte(capacity), d.Capacity); err != nil {
-			return nil, fmt.Errorf("document %q: capacity: %w", d.ID, err)
-		}
-	}
-	if err := json.Unmarshal([]byte(bc), &d.Marks.ByChannel); err != nil {
-		return nil, fmt.Errorf("document %q: marks: %w", d.ID, err)
-	}
-	t, err := time.Parse(timeFormat, added)
-	if err != nil {
-		return nil, fmt.Errorf("document %q: time: %w", d.ID, err)
-	}
-	d.AddedAt = t
-	return &d, nil
-}
-
 // Document implements leaktrace.Store.
 func (s reads) Document(ctx context.Context, id string) (*leaktrace.Document, error) {
 	var content []byte
-	row := s.db.QueryRow(ctx, `SELECT `+docColumns+`, content FROM documents WHERE id = $1`, id)
-	d, err := scanDocument(row, &content)
+	row := s.db.QueryRow(ctx, `SELECT `+store.DocColumns+`, content FROM documents WHERE id = $1`, id)
+	d, err := store.ScanDocument(row, &content)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("document %q: %w", id, leaktrace.ErrNotFound)
 	}
@@ -267,14 +228,14 @@ func (s reads) DocumentCount(ctx context.Context) (int, error) {
 
 // Documents implements leaktrace.Store.
 func (s reads) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+docColumns+` FROM documents ORDER BY id`)
+	rows, err := s.db.Query(ctx, `SELECT `+store.DocColumns+` FROM documents ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*leaktrace.Document
 	for rows.Next() {
-		d, err := scanDocument(rows)
+		d, err := store.ScanDocument(rows)
 		if err != nil {
 			return nil, err
 		}

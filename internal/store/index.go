@@ -61,17 +61,70 @@ func (d *digester) sum() IndexDigest {
 	return out
 }
 
+// IndexDigester digests a lookup index as IndexDigests reads it, on
+// either backend: first every doc_numbers row (Number), then every
+// fingerprints row in the primary-key order (Row), which within one
+// document number is the (hash, pos) order DigestFingerprints uses.
+type IndexDigester struct {
+	st   *IndexState
+	nums map[int64]string
+	ds   map[int64]*digester
+}
+
+// NewIndexDigester returns an IndexDigester with nothing read.
+func NewIndexDigester() *IndexDigester {
+	return &IndexDigester{st: &IndexState{Documents: map[string]IndexDigest{}}, nums: map[int64]string{}, ds: map[int64]*digester{}}
+}
+
+// Number records that num numbers doc; known says that doc is a
+// registered document (a number of none is an orphan).
+func (x *IndexDigester) Number(num int64, doc string, known bool) {
+	if !known {
+		x.st.Orphans++
+		return
+	}
+	x.nums[num] = doc
+}
+
+// Row records a fingerprints row; one of no numbered document is an
+// orphan.
+func (x *IndexDigester) Row(h, num, pos int64) {
+	x.st.Rows++
+	if _, ok := x.nums[num]; !ok {
+		x.st.Orphans++
+		return
+	}
+	d := x.ds[num]
+	if d == nil {
+		d = newDigester()
+		x.ds[num] = d
+	}
+	d.add(h, pos)
+}
+
+// State returns every numbered document's digest (that of no rows for
+// one with none), the rows read and the orphans.
+func (x *IndexDigester) State() *IndexState {
+	for num, doc := range x.nums {
+		if d := x.ds[num]; d != nil {
+			x.st.Documents[doc] = d.sum()
+		} else {
+			x.st.Documents[doc] = newDigester().sum()
+		}
+	}
+	return x.st
+}
+
 // IndexDigests reads the whole lookup index once, in its primary-key
 // order, and digests it per document.
 func (s reads) IndexDigests(ctx context.Context) (*IndexState, error) {
-	nums := map[int64]string{}
+	x := NewIndexDigester()
 	rows, err := s.db.QueryContext(ctx, `SELECT n.num, n.document, d.id IS NOT NULL
 		FROM doc_numbers n LEFT JOIN documents d ON d.id = n.document`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	st := &IndexState{Documents: map[string]IndexDigest{}}
 	for rows.Next() {
 		var num int64
 		var doc string
@@ -79,20 +132,12 @@ func (s reads) IndexDigests(ctx context.Context) (*IndexState, error) {
 		if err := rows.Scan(&num, &doc, &known); err != nil {
 			return nil, err
 		}
-		if !known {
-			st.Orphans++
-			continue
-		}
-		nums[num] = doc
+		x.Number(num, doc, known)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-
-	// Within one num, the primary key (hash, num, pos) orders rows by
-	// (hash, pos): the order DigestFingerprints uses.
-	ds := map[int64]*digester{}
 	rows, err = s.db.QueryContext(ctx, `SELECT hash, num, pos FROM fingerprints ORDER BY hash, num, pos`)
 	if err != nil {
 		return nil, err
@@ -103,29 +148,12 @@ func (s reads) IndexDigests(ctx context.Context) (*IndexState, error) {
 		if err := rows.Scan(&h, &num, &pos); err != nil {
 			return nil, err
 		}
-		st.Rows++
-		if _, ok := nums[num]; !ok {
-			st.Orphans++
-			continue
-		}
-		d := ds[num]
-		if d == nil {
-			d = newDigester()
-			ds[num] = d
-		}
-		d.add(h, pos)
+		x.Row(h, num, pos)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for num, doc := range nums {
-		if d := ds[num]; d != nil {
-			st.Documents[doc] = d.sum()
-		} else {
-			st.Documents[doc] = newDigester().sum()
-		}
-	}
-	return st, nil
+	return x.State(), nil
 }
 
 // Reindex rebuilds the lookup index in one transaction: it stores

@@ -587,9 +587,16 @@ func (s reads) Lookup(ctx context.Context, hashes []int64) ([]index.Posting, err
 	return out, nil
 }
 
-const docColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline, reencode, marking`
+// DocColumns are the documents table's columns but content, in the
+// order ScanDocument reads them, on either backend.
+const DocColumns = `id, title, filename, format, sha256, words, marks, by_channel, scheme, added_at, capacity, catalogue, verbatim, variants, variants_sha256, baseline, reencode, marking`
 
-func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.Document, error) {
+// Scanner is a row of either backend's driver.
+type Scanner interface{ Scan(dest ...any) error }
+
+// ScanDocument reads a row of DocColumns, then extra, into a document,
+// decoding its JSON columns and time, on either backend.
+func ScanDocument(sc Scanner, extra ...any) (*leaktrace.Document, error) {
 	var d leaktrace.Document
 	var bc, added, capacity, variants, baseline string
 	dest := append([]any{&d.ID, &d.Title, &d.Filename, &d.Format, &d.SHA256, &d.Words,
@@ -629,8 +636,8 @@ func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (*leaktrace.
 // Document implements leaktrace.Store.
 func (s reads) Document(ctx context.Context, id string) (*leaktrace.Document, error) {
 	var content []byte
-	row := s.db.QueryRowContext(ctx, `SELECT `+docColumns+`, content FROM documents WHERE id = ?`, id)
-	d, err := scanDocument(row, &content)
+	row := s.db.QueryRowContext(ctx, `SELECT `+DocColumns+`, content FROM documents WHERE id = ?`, id)
+	d, err := ScanDocument(row, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("document %q: %w", id, leaktrace.ErrNotFound)
 	}
@@ -650,14 +657,14 @@ func (s reads) DocumentCount(ctx context.Context) (int, error) {
 
 // Documents implements leaktrace.Store.
 func (s reads) Documents(ctx context.Context) ([]*leaktrace.Document, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents ORDER BY id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+DocColumns+` FROM documents ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*leaktrace.Document
 	for rows.Next() {
-		d, err := scanDocument(rows)
+		d, err := ScanDocument(rows)
 		if err != nil {
 			return nil, err
 		}
