@@ -95,6 +95,11 @@ func Search(ctx context.Context, src Source, hashes []int64) ([]Candidate, error
 			}
 		}
 	}
+	// With none read yet, a common k-gram is guessed at Rare+1, the
+	// least it can cost: then up to Budget/(Rare+1) of them are read,
+	// whatever they cost. Reading one first to learn its cost was tried:
+	// at a million documents it cost 40-word fragments 0.065 of
+	// recall@1 (0.615 against 0.680) and saved no time.
 	guess := Rare + 1
 	if commons > 0 {
 		guess = max(guess, (read+commons-1)/commons)
