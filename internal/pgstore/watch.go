@@ -3,8 +3,6 @@ package pgstore
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/leaktrace/leaktrace"
+	"github.com/leaktrace/leaktrace/internal/store"
 )
 
 // Leak watch's state (leaktrace.WatchState), as in the SQLite store. It
@@ -21,7 +20,7 @@ import (
 // WatchItem implements leaktrace.WatchState.
 func (s *Store) WatchItem(ctx context.Context, source, id string) (string, bool, error) {
 	var sha string
-	err := s.pool.QueryRow(ctx, `SELECT sha256 FROM watch_items WHERE source = $1 AND item = $2`, watchKey(source), watchKey(id)).Scan(&sha)
+	err := s.pool.QueryRow(ctx, `SELECT sha256 FROM watch_items WHERE source = $1 AND item = $2`, store.WatchKey(source), store.WatchKey(id)).Scan(&sha)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}
@@ -48,7 +47,7 @@ func (s *Store) RecordWatch(ctx context.Context, r leaktrace.WatchRecord, alerts
 		if r.ID != "" {
 			if _, err := tx.Exec(ctx, `INSERT INTO watch_items (source, item, sha256, seen_at) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (source, item) DO UPDATE SET sha256 = excluded.sha256, seen_at = excluded.seen_at`,
-				watchKey(r.Source), watchKey(r.ID), r.SHA256, at); err != nil {
+				store.WatchKey(r.Source), store.WatchKey(r.ID), r.SHA256, at); err != nil {
 				return err
 			}
 		}
@@ -145,19 +144,4 @@ func (s *Store) PendingAlertCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM watch_alerts WHERE sent_at = ''`).Scan(&n)
 	return n, err
-}
-
-// maxWatchKey is the longest source name or item id kept as it is in
-// watch_items' key; a longer one is kept as "sha256:" and its hash (an
-// index entry has a size limit in PostgreSQL, and both backends key
-// alike).
-const maxWatchKey = 512
-
-// watchKey is a source name's or item id's form in watch_items' key.
-func watchKey(s string) string {
-	if len(s) <= maxWatchKey {
-		return s
-	}
-	sum := sha256.Sum256([]byte(s))
-	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -19,7 +19,7 @@ import (
 // WatchItem implements leaktrace.WatchState.
 func (s *Store) WatchItem(ctx context.Context, source, id string) (string, bool, error) {
 	var sha string
-	err := s.db.QueryRowContext(ctx, `SELECT sha256 FROM watch_items WHERE source = ? AND item = ?`, watchKey(source), watchKey(id)).Scan(&sha)
+	err := s.db.QueryRowContext(ctx, `SELECT sha256 FROM watch_items WHERE source = ? AND item = ?`, WatchKey(source), WatchKey(id)).Scan(&sha)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -46,7 +46,7 @@ func (s *Store) RecordWatch(ctx context.Context, r leaktrace.WatchRecord, alerts
 		if r.ID != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO watch_items (source, item, sha256, seen_at) VALUES (?,?,?,?)
 				ON CONFLICT (source, item) DO UPDATE SET sha256 = excluded.sha256, seen_at = excluded.seen_at`,
-				watchKey(r.Source), watchKey(r.ID), r.SHA256, at); err != nil {
+				WatchKey(r.Source), WatchKey(r.ID), r.SHA256, at); err != nil {
 				return err
 			}
 		}
@@ -162,8 +162,9 @@ func (s *Store) PendingAlertCount(ctx context.Context) (int, error) {
 // alike).
 const maxWatchKey = 512
 
-// watchKey is a source name's or item id's form in watch_items' key.
-func watchKey(s string) string {
+// WatchKey is a source name's or item id's form in watch_items' key, on
+// either backend.
+func WatchKey(s string) string {
 	if len(s) <= maxWatchKey {
 		return s
 	}
