@@ -25,27 +25,7 @@ func TestLoadPostgresWritesTheRowsOfLoadSQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, err := pgstore.Open(ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	want, err := lite.IndexDigests(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	have, err := pg.IndexDigests(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if have.Orphans != 0 || int64(have.Rows) != got.Fingerprints || have.Rows != want.Rows || len(have.Documents) != n {
-		t.Fatalf("PostgreSQL index: %d rows (loader says %d, SQLite has %d), %d orphans, %d documents", have.Rows, got.Fingerprints, want.Rows, have.Orphans, len(have.Documents))
-	}
-	for i := range n {
-		if w, h := want.Documents[ID(i)], have.Documents[ID(i)]; w != h {
-			t.Errorf("document %s: PostgreSQL digest %v, SQLite's %v", ID(i), h, w)
-		}
-	}
+	pg := sameIndex(t, lite, url, got, n)
 	for _, f := range c.Fragments(5, 40, n, 1) {
 		hashes := index.Hashes(marks.Canonical(f.Text))
 		a, err := lite.Lookup(ctx, hashes)
@@ -82,27 +62,8 @@ func TestCopyFromSQLiteMakesTheStoreLoadPostgresMakes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, err := pgstore.Open(ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	want, err := lite.IndexDigests(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	have, err := pg.IndexDigests(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if have.Orphans != 0 || int64(have.Rows) != got.Fingerprints || have.Rows != want.Rows || len(have.Documents) != n || got.Documents != n {
-		t.Fatalf("copied index: %d rows (copier says %d, SQLite has %d), %d orphans, %d documents (copier says %d)",
-			have.Rows, got.Fingerprints, want.Rows, have.Orphans, len(have.Documents), got.Documents)
-	}
+	pg := sameIndex(t, lite, url, got, n)
 	for i := range n {
-		if w, h := want.Documents[ID(i)], have.Documents[ID(i)]; w != h {
-			t.Errorf("document %s: copied digest %v, SQLite's %v", ID(i), h, w)
-		}
 		a, err := lite.Document(ctx, ID(i))
 		if err != nil {
 			t.Fatal(err)
@@ -129,6 +90,38 @@ func TestCopyFromSQLiteMakesTheStoreLoadPostgresMakes(t *testing.T) {
 			t.Fatalf("search: SQLite %v, PostgreSQL %v", a, b)
 		}
 	}
+}
+
+// sameIndex opens the PostgreSQL store at url (closed when the test
+// ends) and checks that its lookup index equals lite's, document by
+// document, with no orphans, and holds the n documents and the
+// fingerprints got says were loaded.
+func sameIndex(t *testing.T, lite *store.Store, url string, got *Loaded, n int) *pgstore.Store {
+	t.Helper()
+	ctx := t.Context()
+	pg, err := pgstore.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	want, err := lite.IndexDigests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := pg.IndexDigests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if have.Orphans != 0 || int64(have.Rows) != got.Fingerprints || have.Rows != want.Rows || len(have.Documents) != n || got.Documents != n {
+		t.Fatalf("PostgreSQL index: %d rows (loader says %d, SQLite has %d), %d orphans, %d documents (loader says %d)",
+			have.Rows, got.Fingerprints, want.Rows, have.Orphans, len(have.Documents), got.Documents)
+	}
+	for i := range n {
+		if w, h := want.Documents[ID(i)], have.Documents[ID(i)]; w != h {
+			t.Errorf("document %s: PostgreSQL digest %v, SQLite's %v", ID(i), h, w)
+		}
+	}
+	return pg
 }
 
 // sqliteAndEmptyPostgres loads documents 0..n-1 of c into a new SQLite
