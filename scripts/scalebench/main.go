@@ -425,11 +425,11 @@ func buildSQLite(ctx context.Context, c *scale.Corpus, path string) (*built, err
 	var err error
 	if *finish {
 		logf("SQLite: finishing the load left in %s", tmp)
-		var have int64
-		if err := scratchDocs(ctx, tmp, &have); err != nil {
+		have, err := scratchDocs(ctx, tmp)
+		if err != nil {
 			return nil, err
 		}
-		if have != int64(*docs) {
+		if have != *docs {
 			return nil, fmt.Errorf("%s holds %d documents, not %d: load it again without -finish", tmp, have, *docs)
 		}
 		l, err = scale.FinishLoad(ctx, tmp)
@@ -454,15 +454,13 @@ func buildSQLite(ctx context.Context, c *scale.Corpus, path string) (*built, err
 }
 
 // scratchDocs counts the documents a load has committed.
-func scratchDocs(ctx context.Context, path string, n *int64) error {
+func scratchDocs(ctx context.Context, path string) (int, error) {
 	s, err := store.Open(ctx, path, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer s.Close()
-	c, err := s.DocumentCount(ctx)
-	*n = int64(c)
-	return err
+	return s.DocumentCount(ctx)
 }
 
 // readSQLiteBuilt says whether the SQLite store at path was built whole.
