@@ -425,8 +425,8 @@ func buildSQLite(ctx context.Context, c *scale.Corpus, path string) (*built, err
 	var err error
 	if *finish {
 		logf("SQLite: finishing the load left in %s", tmp)
-		have, err := scratchDocs(ctx, tmp)
-		if err != nil {
+		var have int
+		if have, err = scratchDocs(ctx, tmp); err != nil {
 			return nil, err
 		}
 		if have != *docs {
