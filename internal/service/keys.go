@@ -400,8 +400,6 @@ func readKeyFile(path string) ([]byte, error) {
 // fileKind names the kind of a file that is not a regular file.
 func fileKind(m fs.FileMode) string {
 	switch {
-	case m&fs.ModeSymlink != 0:
-		return "symbolic link"
 	case m.IsDir():
 		return "directory"
 	case m&fs.ModeNamedPipe != 0:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -82,7 +83,7 @@ func readStoreFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("reading the store's URL: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w: it is not a regular file (a %s)", path, ErrStoreURL, fileKind(fi.Mode()))
+		return nil, fmt.Errorf("%s: %w: it is not a regular file (%s)", path, ErrStoreURL, kind(fi.Mode()))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -100,6 +101,23 @@ func readStoreFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w: it is longer than %d bytes", path, ErrStoreURL, maxStoreFile)
 	}
 	return data, nil
+}
+
+// kind names a file's type that is not a regular file.
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // storeOf says where the home in dir keeps its store: the PostgreSQL URL
